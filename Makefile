@@ -1,0 +1,41 @@
+# ks2progress — two set-up commands on a fresh Debian machine: `make run` and `make test`.
+# Both install the system libraries they need first (libxlsxwriter, zlib, pkg-config).
+SWIFT      ?= swift
+JOBS       ?= 2
+SYSTEM_DEPS = libxlsxwriter-dev zlib1g-dev pkg-config
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN        := .build/release/ks2progress
+
+.PHONY: all deps build release run test bench clean
+
+all: release
+
+## Install the Debian packages the build links against, only when missing.
+deps:
+	@missing=""; for p in $(SYSTEM_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -j $(JOBS)
+
+release: deps
+	$(SWIFT) build -c release -j $(JOBS)
+
+## The main job on the bundled data: Pipelines/demo.yml over Data/sample/.
+run: release
+	$(BIN) run Pipelines/demo.yml
+
+## Unit, end-to-end and real-file tests (debug build).
+test: deps
+	$(SWIFT) build --build-tests -j $(JOBS)
+	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+
+## National-size benchmarks side by side with the polars reference (not part of `make test`).
+bench: release
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .build

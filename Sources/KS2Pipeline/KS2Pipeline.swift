@@ -1,0 +1,1 @@
+import KS2Core

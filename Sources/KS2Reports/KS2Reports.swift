@@ -1,0 +1,2 @@
+import KS2Core
+import CXLSXWriter

@@ -1,0 +1,253 @@
+/// The one results model: computed school rows (from pupils) and published DfE rows become the same
+/// records, so that county comparisons, trends and project impact work on either.
+
+/// Whether a figure may be published, and when it is missing, why (published coded values keep
+/// their meaning: `NE`, `NP`, `SP`, `RE`, `c`, `x`, `z`, `low`, `NA`, blank).
+public enum ResultStatus: Hashable, Sendable, CustomStringConvertible {
+    case ok, supp, lowcov, none
+    /// A coded missing value from a published table, kept as written (e.g. `NE`).
+    case coded(String)
+
+    public var description: String {
+        switch self {
+        case .ok: return "ok"
+        case .supp: return "supp"
+        case .lowcov: return "lowcov"
+        case .none: return "none"
+        case .coded(let c): return c
+        }
+    }
+}
+
+/// Where a school row came from.
+public enum ResultSource: String, Sendable, Hashable { case computed, published }
+
+/// The level of a results row (schools.csv `level`), in output order.
+public enum ResultLevel: Int, Sendable, Hashable, Comparable, CaseIterable {
+    case school = 0, la = 1, national = 2
+    public var name: String { ["school", "la", "national"][rawValue] }
+    public static func < (a: ResultLevel, b: ResultLevel) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One subject's progress figures for a school, LA, group or the nation.
+public struct SubjectResult: Sendable, Hashable {
+    /// Pupils in the measure (for a published row: TELIG × COV / 100 rounded half up).
+    public var n: Int?
+    /// Coverage in percent (0–100).
+    public var coverage: Double?
+    public var progress: Double?
+    public var lower: Double?
+    public var upper: Double?
+    public var progressUnadjusted: Double?
+    public var status: ResultStatus
+    /// 1 well above … 5 well below; only for status `ok` schools and LAs.
+    public var band: Int?
+
+    public init(n: Int? = nil, coverage: Double? = nil, progress: Double? = nil, lower: Double? = nil,
+                upper: Double? = nil, progressUnadjusted: Double? = nil, status: ResultStatus = .none,
+                band: Int? = nil) {
+        self.n = n; self.coverage = coverage; self.progress = progress; self.lower = lower
+        self.upper = upper; self.progressUnadjusted = progressUnadjusted; self.status = status; self.band = band
+    }
+}
+
+/// Attainment measures in schools.csv column order (percentages 0–100, averages as scaled scores).
+public enum AttainmentMeasure: Int, Sendable, CaseIterable, Hashable {
+    case pctReadExp, pctReadHigh, readAvg, pctWritExp, pctWritHigh, pctMatExp, pctMatHigh, matAvg,
+         pctGpsExp, pctGpsHigh, gpsAvg, pctRwmExp, pctRwmHigh
+    public var column: String {
+        ["pct_read_exp", "pct_read_high", "read_avg", "pct_writ_exp", "pct_writ_high", "pct_mat_exp",
+         "pct_mat_high", "mat_avg", "pct_gps_exp", "pct_gps_high", "gps_avg", "pct_rwm_exp",
+         "pct_rwm_high"][rawValue]
+    }
+}
+
+/// A school's, LA's or the nation's results for one year: one row of schools.csv.
+public struct SchoolResult: Sendable, Hashable {
+    public var year: Int
+    public var level: ResultLevel
+    /// URN (else LAESTAB) for a school, the 3-digit code for an LA, `E92000001` for England.
+    public var id: String
+    public var name: String
+    /// The LA code (empty for the national row).
+    public var la: String
+    public var eligible: Int?
+    public var ks1APS: Double?
+    /// Indexed by `Subject.rawValue` (read, writ, mat).
+    public var subjects: [SubjectResult]
+    /// Indexed by `AttainmentMeasure.rawValue`; nil when absent or suppressed.
+    public var attainment: [Double?]
+    /// Eligible pupils behind each attainment percentage (for pooling), when known.
+    public var attainmentDenominators: [Int?]
+    public var special: Bool
+    public var source: ResultSource
+
+    public init(year: Int, level: ResultLevel, id: String, name: String = "", la: String = "",
+                eligible: Int? = nil, ks1APS: Double? = nil,
+                subjects: [SubjectResult] = Array(repeating: SubjectResult(), count: 3),
+                attainment: [Double?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
+                attainmentDenominators: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
+                special: Bool = false, source: ResultSource = .computed) {
+        self.year = year; self.level = level; self.id = id; self.name = name; self.la = la
+        self.eligible = eligible; self.ks1APS = ks1APS; self.subjects = subjects
+        self.attainment = attainment; self.attainmentDenominators = attainmentDenominators
+        self.special = special; self.source = source
+    }
+
+    public subscript(subject: Subject) -> SubjectResult {
+        get { subjects[subject.rawValue] }
+        set { subjects[subject.rawValue] = newValue }
+    }
+    public subscript(measure: AttainmentMeasure) -> Double? {
+        get { attainment[measure.rawValue] }
+        set { attainment[measure.rawValue] = newValue }
+    }
+}
+
+/// A pupil group breakdown (groups.csv): gender, disadvantaged, eal, sen, ks1_band.
+public struct GroupResult: Sendable, Hashable {
+    public var group: String
+    public var value: String
+    /// Year, level, id, name, la and the measures of the pupils in that group.
+    public var result: SchoolResult
+    public init(group: String, value: String, result: SchoolResult) {
+        self.group = group; self.value = value; self.result = result
+    }
+}
+
+/// A project cohort: a named list of schools with a baseline and an outcome year (cohorts.csv input).
+public struct ProjectCohort: Sendable, Hashable {
+    public var name: String
+    public var baselineYear: Int
+    public var outcomeYear: Int
+    public var urns: [String]
+    public init(name: String, baselineYear: Int, outcomeYear: Int, urns: [String]) {
+        self.name = name; self.baselineYear = baselineYear; self.outcomeYear = outcomeYear; self.urns = urns
+    }
+}
+
+/// Project impact for one cohort and subject (`read`, `writ`, `mat`, or `rwm` with attainment
+/// only): one row of the cohorts.csv output, methodology.md §9.
+public struct CohortImpact: Sendable, Hashable {
+    public var cohort: String
+    public var subject: String
+    public var baselineYear: Int
+    public var outcomeYear: Int
+    public var schools: Int
+    public var schoolsMissing: Int
+    public var baselineMean: Double?
+    public var outcomeMean: Double?
+    public var change: Double?
+    public var changeLower: Double?
+    public var changeUpper: Double?
+    public var baselinePooled: Double?
+    public var outcomePooled: Double?
+    public var baselinePctExp: Double?
+    public var outcomePctExp: Double?
+    public var comparisonSchools: Int
+    public var comparisonChange: Double?
+    public var comparisonLower: Double?
+    public var comparisonUpper: Double?
+    public var did: Double?
+    public var didLower: Double?
+    public var didUpper: Double?
+
+    public init(cohort: String, subject: String, baselineYear: Int, outcomeYear: Int, schools: Int = 0,
+                schoolsMissing: Int = 0, baselineMean: Double? = nil, outcomeMean: Double? = nil,
+                change: Double? = nil, changeLower: Double? = nil, changeUpper: Double? = nil,
+                baselinePooled: Double? = nil, outcomePooled: Double? = nil, baselinePctExp: Double? = nil,
+                outcomePctExp: Double? = nil, comparisonSchools: Int = 0, comparisonChange: Double? = nil,
+                comparisonLower: Double? = nil, comparisonUpper: Double? = nil, did: Double? = nil,
+                didLower: Double? = nil, didUpper: Double? = nil) {
+        self.cohort = cohort; self.subject = subject; self.baselineYear = baselineYear
+        self.outcomeYear = outcomeYear; self.schools = schools; self.schoolsMissing = schoolsMissing
+        self.baselineMean = baselineMean; self.outcomeMean = outcomeMean; self.change = change
+        self.changeLower = changeLower; self.changeUpper = changeUpper; self.baselinePooled = baselinePooled
+        self.outcomePooled = outcomePooled; self.baselinePctExp = baselinePctExp
+        self.outcomePctExp = outcomePctExp; self.comparisonSchools = comparisonSchools
+        self.comparisonChange = comparisonChange; self.comparisonLower = comparisonLower
+        self.comparisonUpper = comparisonUpper; self.did = did; self.didLower = didLower; self.didUpper = didUpper
+    }
+}
+
+/// One school of a project cohort, with both years' figures or why it is missing (cohort_schools.csv).
+public struct CohortSchool: Sendable, Hashable {
+    public var cohort: String
+    public var urn: String
+    public var name: String
+    public var la: String
+    /// Per subject (read, writ, mat): progress in the baseline and outcome year.
+    public var baseline: [Double?]
+    public var outcome: [Double?]
+    /// Empty when the school has both years; else e.g. `no 2018 row`, `maths progress SUPP in 2017`.
+    public var missingReason: String
+    public init(cohort: String, urn: String, name: String = "", la: String = "",
+                baseline: [Double?] = [nil, nil, nil], outcome: [Double?] = [nil, nil, nil],
+                missingReason: String = "") {
+        self.cohort = cohort; self.urn = urn; self.name = name; self.la = la
+        self.baseline = baseline; self.outcome = outcome; self.missingReason = missingReason
+    }
+}
+
+/// A pupil as a headteacher's workbook shows it: presentation values only, for one school.
+public struct PupilReportRow: Sendable, Hashable {
+    public var upn: String
+    public var forename: String
+    public var surname: String
+    public var ks1APS: Double?
+    public var pag: Int?
+    /// Per subject (read, writ, mat).
+    public var score: [Double?]
+    public var source: [String]
+    public var estimate: [Double?]
+    public var progress: [Double?]
+    public var capped: [Bool?]
+    public var excluded: [String]
+    public var gender: String
+    public var disadvantaged: String
+    public var eal: String
+    public var sen: String
+    public init(upn: String, forename: String = "", surname: String = "", ks1APS: Double? = nil,
+                pag: Int? = nil, score: [Double?] = [nil, nil, nil], source: [String] = ["", "", ""],
+                estimate: [Double?] = [nil, nil, nil], progress: [Double?] = [nil, nil, nil],
+                capped: [Bool?] = [nil, nil, nil], excluded: [String] = ["", "", ""], gender: String = "",
+                disadvantaged: String = "", eal: String = "", sen: String = "") {
+        self.upn = upn; self.forename = forename; self.surname = surname; self.ks1APS = ks1APS
+        self.pag = pag; self.score = score; self.source = source; self.estimate = estimate
+        self.progress = progress; self.capped = capped; self.excluded = excluded; self.gender = gender
+        self.disadvantaged = disadvantaged; self.eal = eal; self.sen = sen
+    }
+}
+
+/// Everything one headteacher's workbook shows: only that school's pupils, its LA and England.
+public struct SchoolWorkbookData: Sendable {
+    public var school: SchoolResult
+    public var localAuthority: SchoolResult?
+    public var national: SchoolResult?
+    /// The school's rows for every year available, oldest first (the trend).
+    public var trend: [SchoolResult]
+    public var groups: [GroupResult]
+    public var pupils: [PupilReportRow]
+    /// Focus pupils: progress below this in a subject (methodology.md §9; default 0).
+    public var focusThreshold: Double
+    public init(school: SchoolResult, localAuthority: SchoolResult? = nil, national: SchoolResult? = nil,
+                trend: [SchoolResult] = [], groups: [GroupResult] = [], pupils: [PupilReportRow] = [],
+                focusThreshold: Double = 0) {
+        self.school = school; self.localAuthority = localAuthority; self.national = national
+        self.trend = trend; self.groups = groups; self.pupils = pupils; self.focusThreshold = focusThreshold
+    }
+}
+
+/// What the county impact workbook shows.
+public struct ImpactWorkbookData: Sendable {
+    public var impacts: [CohortImpact]
+    public var cohortSchools: [CohortSchool]
+    /// LA and national rows per year (the county comparison), plus pooled-from-schools LA rows.
+    public var comparison: [SchoolResult]
+    public var schools: [SchoolResult]
+    public init(impacts: [CohortImpact] = [], cohortSchools: [CohortSchool] = [],
+                comparison: [SchoolResult] = [], schools: [SchoolResult] = []) {
+        self.impacts = impacts; self.cohortSchools = cohortSchools
+        self.comparison = comparison; self.schools = schools
+    }
+}

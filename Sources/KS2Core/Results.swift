@@ -251,3 +251,30 @@ public struct ImpactWorkbookData: Sendable {
         self.comparison = comparison; self.schools = schools
     }
 }
+
+/// One current-cohort pupil's targets (targets.csv): estimates, targets, predictions, focus.
+public struct TargetRow: Sendable, Hashable {
+    public var urn: String
+    public var upn: String
+    public var ks1APS: Double?
+    public var pag: Int?
+    /// `no_ks1` or `ks1_incomplete` when the pupil cannot get an estimate; else empty.
+    public var excluded: String
+    public var estimatesYear: Int
+    /// Per subject (read, writ, mat).
+    public var estimate: [Double?]
+    /// A whole scaled score for reading and maths; `WTS`/`EXS`/`GDS` for writing.
+    public var target: [String]
+    public var predicted: [String]
+    public var predictedProgress: [Double?]
+    /// `Y`, `N`, or empty without a prediction.
+    public var focus: [String]
+    public init(urn: String, upn: String, ks1APS: Double? = nil, pag: Int? = nil, excluded: String = "",
+                estimatesYear: Int, estimate: [Double?] = [nil, nil, nil], target: [String] = ["", "", ""],
+                predicted: [String] = ["", "", ""], predictedProgress: [Double?] = [nil, nil, nil],
+                focus: [String] = ["", "", ""]) {
+        self.urn = urn; self.upn = upn; self.ks1APS = ks1APS; self.pag = pag; self.excluded = excluded
+        self.estimatesYear = estimatesYear; self.estimate = estimate; self.target = target
+        self.predicted = predicted; self.predictedProgress = predictedProgress; self.focus = focus
+    }
+}

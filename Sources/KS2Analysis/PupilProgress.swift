@@ -1,0 +1,313 @@
+import KS2Core
+
+/// Pupil progress for one year: the table, the national estimates it used or derived, and σ.
+public struct ProgressComputation: Sendable {
+    public var table: PupilProgressTable
+    /// Derived from the input (national mode) or as supplied.
+    public var estimates: EstimateTable
+    /// Whether the estimates came from the input (a national run).
+    public var national: Bool
+}
+
+/// Per-chunk sums per (subject, PAG), reduced in chunk order so results never depend on threads.
+private struct PAGSums: Sendable {
+    var count: [Int]
+    var sum: [Double]
+    init(pags: Int) {
+        count = Array(repeating: 0, count: 3 * pags)
+        sum = Array(repeating: 0, count: 3 * pags)
+    }
+    static func reduce(_ parts: [PAGSums], pags: Int) -> PAGSums {
+        var total = PAGSums(pags: pags)
+        for p in parts {
+            for i in 0..<total.count.count {
+                total.count[i] += p.count[i]
+                total.sum[i] += p.sum[i]
+            }
+        }
+        return total
+    }
+}
+
+/// Computes every pupil's KS1 APS, PAG, score used, estimate, unadjusted and adjusted progress
+/// (methodology.md §2–§6). Without `supplied`, the cohort is the nation: estimates, per-PAG SDs,
+/// the cap and σ come from it; with `supplied`, a national run's tables are used as they are.
+public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: [Int32],
+                                 methodology: MethodologyYear, supplied: EstimateTable?,
+                                 threads: Int) -> ProgressComputation {
+    let n = cohort.pupils.count
+    let bounds = supplied?.lowerBounds ?? methodology.pagLowerBounds
+    let pagCount = bounds.count
+    let chunks = ParallelChunks(count: n, threads: threads)
+
+    // Columns written by workers at disjoint indices.
+    let aps = SendableBuffer<Double>(repeating: .nan, count: n)
+    let pag = SendableBuffer<Int16>(repeating: 0, count: n)
+    let score = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
+    let source = (0..<3).map { _ in SendableBuffer<ScoreSource>(repeating: .none, count: n) }
+    let excluded = (0..<3).map { _ in SendableBuffer<ExclusionReason?>(repeating: nil, count: n) }
+    let flags = (0..<AttainmentFlag.allCases.count).map { _ in SendableBuffer<Int8>(repeating: -1, count: n) }
+
+    // Phase 1: prior attainment, scores, exclusions, attainment; per-PAG score sums.
+    let pupils = cohort.pupils
+    let scoreSums = PAGSums.reduce(chunks.map { range -> PAGSums in
+        var sums = PAGSums(pags: pagCount)
+        for i in range {
+            let p = pupils[i]
+            var priorReason: ExclusionReason? = nil
+            let k = ks1Index[i]
+            if k < 0 {
+                priorReason = .noKS1
+            } else {
+                let r = ks1[Int(k)]
+                if let pr = PendingRules.ks1Points(r.read), let pw = PendingRules.ks1Points(r.writ),
+                   let pm = PendingRules.ks1Points(r.mat) {
+                    let a = (pr + pw + 2 * pm) / 4
+                    aps[i] = a
+                    pag[i] = Int16(PendingRules.pag(aps: a, bounds: bounds))
+                } else {
+                    priorReason = .ks1Incomplete
+                }
+            }
+            let r0 = PendingRules.testScore(p.read, methodology)
+            let r1 = PendingRules.writingScore(p.writTA, methodology)
+            let r2 = PendingRules.testScore(p.mat, methodology)
+            for s in 0..<3 {
+                let (value, src, own) = s == 0 ? r0 : (s == 1 ? r1 : r2)
+                score[s][i] = value
+                source[s][i] = src
+                let reason: ExclusionReason? = own == .discounted ? .discounted : (priorReason ?? own)
+                excluded[s][i] = reason
+                if reason == nil {
+                    let g = s * pagCount + Int(pag[i]) - 1
+                    sums.count[g] += 1
+                    sums.sum[g] += value
+                }
+            }
+            setAttainmentFlags(p, i, flags)
+        }
+        return sums
+    }, pags: pagCount)
+
+    // Phase 2: estimates per (subject, PAG).
+    var estimate = [[Double]](repeating: [Double](repeating: .nan, count: pagCount), count: 3)
+    for s in 0..<3 {
+        for g in 0..<pagCount {
+            if let sup = supplied {
+                if let e = sup.pags[s][g].estimate { estimate[s][g] = e }
+            } else if scoreSums.count[s * pagCount + g] > 0 {
+                estimate[s][g] = scoreSums.sum[s * pagCount + g] / Double(scoreSums.count[s * pagCount + g])
+            }
+        }
+    }
+
+    // Phase 3: estimates and unadjusted progress per pupil; per-PAG sums of unadjusted progress.
+    let est = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
+    let unadj = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
+    let estimateTable = estimate
+    let unadjSums = PAGSums.reduce(chunks.map { range -> PAGSums in
+        var sums = PAGSums(pags: pagCount)
+        for i in range where pag[i] > 0 {
+            let g = Int(pag[i]) - 1
+            for s in 0..<3 {
+                let e = estimateTable[s][g]
+                est[s][i] = e
+                if excluded[s][i] == nil && !e.isNaN {
+                    let u = score[s][i] - e
+                    unadj[s][i] = u
+                    sums.count[s * pagCount + g] += 1
+                    sums.sum[s * pagCount + g] += u
+                }
+            }
+        }
+        return sums
+    }, pags: pagCount)
+
+    // Phase 4: per-PAG SD (n−1) of unadjusted progress (two-pass), national mode only.
+    var sdPAG = [[Double]](repeating: [Double](repeating: .nan, count: pagCount), count: 3)
+    var capZ: [Double?] = [nil, nil, nil]
+    if supplied == nil {
+        var meanPAG = [[Double]](repeating: [Double](repeating: .nan, count: pagCount), count: 3)
+        for s in 0..<3 { for g in 0..<pagCount where unadjSums.count[s * pagCount + g] > 0 {
+            meanPAG[s][g] = unadjSums.sum[s * pagCount + g] / Double(unadjSums.count[s * pagCount + g])
+        } }
+        let means = meanPAG
+        let squares = PAGSums.reduce(chunks.map { range -> PAGSums in
+            var sums = PAGSums(pags: pagCount)
+            for i in range where pag[i] > 0 {
+                let g = Int(pag[i]) - 1
+                for s in 0..<3 {
+                    let u = unadj[s][i]
+                    if !u.isNaN { let d = u - means[s][g]; sums.sum[s * pagCount + g] += d * d }
+                }
+            }
+            return sums
+        }, pags: pagCount)
+        for s in 0..<3 { for g in 0..<pagCount {
+            let c = unadjSums.count[s * pagCount + g]
+            if c >= 2 { sdPAG[s][g] = (squares.sum[s * pagCount + g] / Double(c - 1)).squareRoot() }
+        } }
+        if methodology.capping {
+            for s in 0..<3 {
+                let sd = sdPAG[s]
+                let zs = chunks.map { range -> [Double] in
+                    var out: [Double] = []
+                    for i in range where pag[i] > 0 {
+                        let u = unadj[s][i]
+                        let d = sd[Int(pag[i]) - 1]
+                        if !u.isNaN && d > 0 { out.append(u / d) }
+                    }
+                    return out
+                }
+                var all = zs.flatMap { $0 }
+                capZ[s] = kthSmallestCap(&all)
+            }
+        }
+    } else if let sup = supplied {
+        for s in 0..<3 {
+            capZ[s] = sup.national[s].capZ
+            for g in 0..<pagCount { sdPAG[s][g] = sup.pags[s][g].sd ?? .nan }
+        }
+    }
+
+    // Phase 5: capping and adjusted progress.
+    let adj = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
+    let capped = (0..<3).map { _ in SendableBuffer<Bool>(repeating: false, count: n) }
+    let sdTable = sdPAG, caps = capZ
+    let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
+    chunks.forEach { c in
+        for i in chunks.range(c) {
+            for s in 0..<3 {
+                let u = unadj[s][i]
+                if u.isNaN { continue }
+                var a = u
+                let g = Int(pag[i]) - 1
+                let d = sdTable[s][g]
+                if let cz = caps[s], d > 0, !d.isNaN {
+                    if u / d < cz { a = d * cz; capped[s][i] = true }
+                } else if let sc = supCaps, let floor = sc[s][g], u < floor {
+                    a = floor; capped[s][i] = true
+                }
+                adj[s][i] = a
+            }
+        }
+    }
+
+    var table = PupilProgressTable(count: 0)
+    table.count = n
+    table.ks1APS = aps.array
+    table.pag = pag.array
+    table.score = score.map(\.array)
+    table.source = source.map(\.array)
+    table.estimate = est.map(\.array)
+    table.progressUnadjusted = unadj.map(\.array)
+    table.progress = adj.map(\.array)
+    table.capped = capped.map(\.array)
+    table.excluded = excluded.map(\.array)
+    table.attainment = flags.map(\.array)
+
+    let estimates: EstimateTable
+    if let sup = supplied {
+        estimates = sup
+    } else {
+        var pagsOut: [[PAGEstimate]] = []
+        var nationalOut: [NationalFigures] = []
+        for s in 0..<3 {
+            var rows: [PAGEstimate] = []
+            for g in 0..<pagCount {
+                let pupilsIn = unadjSums.count[s * pagCount + g]
+                let sd = sdPAG[s][g]
+                let sdValue: Double? = sd.isNaN ? nil : sd
+                var cap: Double? = nil
+                if let cz = capZ[s], let d = sdValue, d > 0 { cap = d * cz }
+                rows.append(PAGEstimate(pag: g + 1, lower: bounds[g], upper: g + 1 < pagCount ? bounds[g + 1] : nil,
+                                        pupils: pupilsIn, estimate: estimate[s][g].isNaN ? nil : estimate[s][g],
+                                        sd: sdValue, cap: cap))
+            }
+            pagsOut.append(rows)
+            let sigma = sampleSD(adj[s], threads: threads)
+            nationalOut.append(NationalFigures(subject: Subject(rawValue: s)!, pupils: sigma.count,
+                                               sd: sigma.sd, capZ: capZ[s], p10: nil, p90: nil))
+        }
+        estimates = EstimateTable(year: cohort.year, pags: pagsOut, national: nationalOut)
+    }
+    return ProgressComputation(table: table, estimates: estimates, national: supplied == nil)
+}
+
+/// Attainment flags of one pupil (methodology.md §8): 1 yes, 0 no, -1 discounted (`J`).
+@inline(__always)
+private func setAttainmentFlags(_ p: KS2Pupil, _ i: Int, _ flags: [SendableBuffer<Int8>]) {
+    let readDisc = p.read.code == .J, matDisc = p.mat.code == .J, gpsDisc = p.gps.code == .J
+    let writDisc = p.writTA == .J
+    @inline(__always) func f(_ b: Bool) -> Int8 { b ? 1 : 0 }
+    if !readDisc {
+        flags[AttainmentFlag.readExp.rawValue][i] = f(p.read.scaled >= 100)
+        flags[AttainmentFlag.readHigh.rawValue][i] = f(p.read.scaled >= 110)
+    }
+    if !matDisc {
+        flags[AttainmentFlag.matExp.rawValue][i] = f(p.mat.scaled >= 100)
+        flags[AttainmentFlag.matHigh.rawValue][i] = f(p.mat.scaled >= 110)
+    }
+    if !gpsDisc {
+        flags[AttainmentFlag.gpsExp.rawValue][i] = f(p.gps.scaled >= 100)
+        flags[AttainmentFlag.gpsHigh.rawValue][i] = f(p.gps.scaled >= 110)
+    }
+    if !writDisc {
+        flags[AttainmentFlag.writExp.rawValue][i] = f(p.writTA == .EXS || p.writTA == .GDS)
+        flags[AttainmentFlag.writHigh.rawValue][i] = f(p.writTA == .GDS)
+    }
+    if !readDisc && !writDisc && !matDisc {
+        let exp = p.read.scaled >= 100 && p.mat.scaled >= 100 && (p.writTA == .EXS || p.writTA == .GDS)
+        let high = p.read.scaled >= 110 && p.mat.scaled >= 110 && p.writTA == .GDS
+        flags[AttainmentFlag.rwmExp.rawValue][i] = f(exp)
+        flags[AttainmentFlag.rwmHigh.rawValue][i] = f(high)
+    }
+}
+
+/// Sample SD (n−1) of the non-NaN values, two-pass over fixed chunks (thread-count independent).
+func sampleSD(_ values: SendableBuffer<Double>, threads: Int) -> (count: Int, sd: Double?) {
+    let chunks = ParallelChunks(count: values.count, threads: threads)
+    let parts = chunks.map { range -> (Int, Double) in
+        var c = 0, s = 0.0
+        for i in range where !values[i].isNaN { c += 1; s += values[i] }
+        return (c, s)
+    }
+    let count = parts.reduce(0) { $0 + $1.0 }
+    guard count >= 2 else { return (count, nil) }
+    let mean = parts.reduce(0.0) { $0 + $1.1 } / Double(count)
+    let sq = chunks.map { range -> Double in
+        var s = 0.0
+        for i in range where !values[i].isNaN { let d = values[i] - mean; s += d * d }
+        return s
+    }.reduce(0, +)
+    return (count, (sq / Double(count - 1)).squareRoot())
+}
+
+/// `cap_z`: the k-th smallest z with k = round-half-up(N/100), nil when k = 0 (methodology.md §6).
+/// Quickselect, O(N): sorting 650,000 values per subject would cost more than the rest of the step.
+func kthSmallestCap(_ z: inout [Double]) -> Double? {
+    let k = (z.count + 50) / 100
+    guard k > 0 else { return nil }
+    return quickselect(&z, k - 1)
+}
+
+/// The element that would stand at `index` if `a` were sorted ascending (a is reordered).
+func quickselect(_ a: inout [Double], _ index: Int) -> Double {
+    var lo = 0, hi = a.count - 1
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2
+        // median of three as pivot
+        if a[mid] < a[lo] { a.swapAt(mid, lo) }
+        if a[hi] < a[lo] { a.swapAt(hi, lo) }
+        if a[hi] < a[mid] { a.swapAt(hi, mid) }
+        let pivot = a[mid]
+        var i = lo, j = hi
+        while i <= j {
+            while a[i] < pivot { i += 1 }
+            while a[j] > pivot { j -= 1 }
+            if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+        }
+        if index <= j { hi = j } else if index >= i { lo = i } else { return a[index] }
+    }
+    return a[index]
+}

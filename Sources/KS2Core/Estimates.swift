@@ -1,0 +1,47 @@
+/// One prior attainment group's national figures for one subject: a row of estimates.csv.
+public struct PAGEstimate: Sendable, Hashable {
+    public var pag: Int
+    public var lower: Double
+    /// nil for the open-ended top group.
+    public var upper: Double?
+    /// Pupils in the PAG with a score used for progress in the subject.
+    public var pupils: Int
+    public var estimate: Double?
+    /// Sample SD (n−1) of unadjusted progress in the PAG.
+    public var sd: Double?
+    /// Floor for adjusted progress (`sd` × `cap_z`), nil before 2018 or where the PAG cannot be capped.
+    public var cap: Double?
+    public init(pag: Int, lower: Double, upper: Double?, pupils: Int, estimate: Double?, sd: Double?, cap: Double?) {
+        self.pag = pag; self.lower = lower; self.upper = upper; self.pupils = pupils
+        self.estimate = estimate; self.sd = sd; self.cap = cap
+    }
+}
+
+/// A subject's national figures: a row of national.csv.
+public struct NationalFigures: Sendable, Hashable {
+    public var subject: Subject
+    public var pupils: Int
+    /// σ: SD (n−1) of adjusted pupil progress.
+    public var sd: Double?
+    public var capZ: Double?
+    public var p10: Double?
+    public var p90: Double?
+    public init(subject: Subject, pupils: Int, sd: Double?, capZ: Double?, p10: Double?, p90: Double?) {
+        self.subject = subject; self.pupils = pupils; self.sd = sd; self.capZ = capZ; self.p10 = p10; self.p90 = p90
+    }
+}
+
+/// The national tables of one year: what a national run writes and a county run is given.
+public struct EstimateTable: Sendable, Hashable {
+    public var year: Int
+    /// Indexed by `Subject.rawValue`, then PAG − 1.
+    public var pags: [[PAGEstimate]]
+    /// Indexed by `Subject.rawValue`.
+    public var national: [NationalFigures]
+    public init(year: Int, pags: [[PAGEstimate]], national: [NationalFigures]) {
+        self.year = year; self.pags = pags; self.national = national
+    }
+
+    /// PAG lower bounds (from the first subject's rows), so a supplied run uses the file's groups.
+    public var lowerBounds: [Double] { pags.first?.map(\.lower) ?? [] }
+}

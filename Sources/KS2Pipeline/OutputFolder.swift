@@ -1,0 +1,96 @@
+import Foundation
+import KS2Core
+
+/// A run's output folder, written whole or not at all: files go to a hidden sibling folder that is
+/// renamed into place only when every file is written, so a failed or killed run never leaves
+/// half-written reports where the last good ones were.
+public final class OutputFolder {
+    public let finalPath: String
+    public let workingPath: String
+    private var committed = false
+
+    /// Pupil-level files are readable by the owner and group only.
+    public static let pupilFileMode: mode_t = 0o640
+    public static let summaryFileMode: mode_t = 0o644
+
+    public init(_ path: String) throws {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        finalPath = url.path
+        let parent = url.deletingLastPathComponent().path
+        let name = url.lastPathComponent
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        // Leftovers of killed runs (their pid is gone) are removed.
+        if let entries = try? fm.contentsOfDirectory(atPath: parent) {
+            for e in entries where e.hasPrefix(".\(name).partial-") {
+                if let pid = Int32(e.dropFirst(".\(name).partial-".count)), kill(pid, 0) != 0 {
+                    try? fm.removeItem(atPath: parent + "/" + e)
+                }
+            }
+        }
+        workingPath = parent + "/.\(name).partial-\(getpid())"
+        try? fm.removeItem(atPath: workingPath)
+        try fm.createDirectory(atPath: workingPath, withIntermediateDirectories: true)
+    }
+
+    deinit { if !committed { try? FileManager.default.removeItem(atPath: workingPath) } }
+
+    /// Path of a file inside the working folder (for writers that take a path, e.g. workbooks).
+    public func path(_ name: String) -> String { workingPath + "/" + name }
+
+    /// Writes bytes to `name` (subfolders created) with the given permissions.
+    public func write(_ name: String, _ bytes: [UInt8], mode: mode_t = OutputFolder.summaryFileMode) throws {
+        let full = path(name)
+        let dir = (full as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        fchmod(fd, mode)
+        var offset = 0
+        try bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let w = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if w < 0 { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(errno)))") }
+                offset += w
+            }
+        }
+    }
+
+    public func write(_ name: String, text: String, mode: mode_t = OutputFolder.summaryFileMode) throws {
+        try write(name, Array(text.utf8), mode: mode)
+    }
+
+    /// Renames the finished folder into place, replacing the previous run's outputs.
+    public func commit() throws {
+        let fm = FileManager.default
+        var old: String? = nil
+        if fm.fileExists(atPath: finalPath) {
+            let aside = workingPath + ".previous"
+            try fm.moveItem(atPath: finalPath, toPath: aside)
+            old = aside
+        }
+        do {
+            try fm.moveItem(atPath: workingPath, toPath: finalPath)
+        } catch {
+            if let o = old { try? fm.moveItem(atPath: o, toPath: finalPath) }
+            throw PipelineError.io("cannot move outputs into \(finalPath): \(error.localizedDescription)")
+        }
+        committed = true
+        if let o = old { try? fm.removeItem(atPath: o) }
+    }
+}
+
+/// A fault that stops a run; the CLI prints it and exits with status 1.
+public enum PipelineError: Error, CustomStringConvertible, Sendable {
+    case input(InputError)
+    case io(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .input(let e): return e.description
+        case .io(let m), .invalid(let m): return m
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import KS2Core
+import Yams
+
+/// A declared run (`Pipelines/NAME.yml`): inputs and column mappings per year, methodology,
+/// estimates, published tables, cohorts and the output folder. Paths are relative to the
+/// folder the command runs in (the project folder for the bundled pipelines).
+public struct PipelineFile: Decodable, Sendable {
+    public struct YearInputs: Decodable, Sendable {
+        public var year: Int
+        public var ks2: String
+        public var ks1: String
+        /// A national run's folder or estimates.csv; omitted = this input is the national cohort.
+        public var estimates: String?
+        /// Canonical column → header text in the file, when an export uses its own names.
+        public var ks2_columns: [String: String]?
+        public var ks1_columns: [String: String]?
+    }
+    public var name: String?
+    public var description: String?
+    public var output: String
+    public var methodology: String?
+    public var xlsx: Bool?
+    public var threads: Int?
+    public var years: [YearInputs]?
+    public var published: [String]?
+    public var published_year: Int?
+    public var cohorts: String?
+    public var focus_threshold: Double?
+    /// Targets for a current cohort (issue: targets).
+    public var targets: TargetsInputs?
+    public struct TargetsInputs: Decodable, Sendable {
+        public var cohort: String
+        public var estimates: String
+        public var stretch: Int?
+    }
+}
+
+/// Runs a pipeline file's stages in order: progress per year, published tables, impact, workbooks.
+public struct PipelineRun: Sendable {
+    public var file: PipelineFile
+    public var path: String
+
+    public static func load(_ path: String) throws -> PipelineRun {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw PipelineError.invalid("\(path): cannot read the pipeline file")
+        }
+        do {
+            let file = try YAMLDecoder().decode(PipelineFile.self, from: text)
+            if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil {
+                throw PipelineError.invalid("\(path): declares no inputs: give `years`, `published` or `targets`")
+            }
+            return PipelineRun(file: file, path: path)
+        } catch let e as PipelineError {
+            throw e
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw PipelineError.invalid("\(path): missing `\(key.stringValue)` at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw PipelineError.invalid("\(path): wrong type at `\(ctx.codingPath.map(\.stringValue).joined(separator: "."))`: \(ctx.debugDescription)")
+        } catch {
+            throw PipelineError.invalid("\(path): not a valid pipeline file: \(error)")
+        }
+    }
+
+    public func run(threads: Int? = nil) throws -> String {
+        let settings = RunSettings(outputDirectory: file.output,
+                                   threads: threads ?? file.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                   writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology)
+        var clock = StageClock(progress: settings.showProgress)
+        let out = try OutputFolder(settings.outputDirectory)
+        var results = RunResults()
+        results.focusThreshold = file.focus_threshold ?? 0
+        var manifest = RunManifest(command: "run \(path)")
+        var lines: [String] = []
+        for y in (file.years ?? []).sorted(by: { $0.year < $1.year }) {
+            var job = ProgressJob(ks2: y.ks2, ks1: y.ks1, year: y.year, estimates: y.estimates)
+            job.ks2Columns = y.ks2_columns ?? [:]
+            job.ks1Columns = y.ks1_columns ?? [:]
+            let outcome = try job.compute(settings, clock: &clock)
+            results.progress.append(outcome)
+            if y.estimates == nil { results.nationalYears.insert(y.year) }
+            manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
+            manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
+            lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
+        }
+        if let tables = file.published, !tables.isEmpty {
+            clock.begin("read tables")
+            results.published = try wrapInput { try readPublishedTables(paths: tables, year: file.published_year) }
+            manifest.inputs += tables.enumerated().map { ("table\($0.offset + 1)", $0.element) }
+            lines.append("published tables: \(results.published.filter { $0.level == .school }.count) school rows")
+        }
+        if let c = file.cohorts {
+            results.cohorts = try readCohortFile(c)
+            manifest.inputs.append(("cohorts", c))
+        }
+        var written: [String] = []
+        if !(file.years ?? []).isEmpty || !(file.published ?? []).isEmpty {
+            written = try writeResults(results, to: out, settings: settings, clock: &clock)
+        }
+        if let t = file.targets {
+            let job = TargetsJob(cohort: t.cohort, estimates: t.estimates, stretch: t.stretch ?? 0)
+            written += try job.write(to: out, settings: settings, clock: &clock)
+            manifest.inputs.append(("targets_cohort", t.cohort))
+        }
+        manifest.parameters = ["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
+                               "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]
+        clock.end()
+        try out.write("run.json", try manifest.json(stages: clock.stages))
+        try out.commit()
+        lines.append("wrote \(written.joined(separator: ", "))")
+        lines.append("outputs in \(settings.outputDirectory)/")
+        return lines.joined(separator: "\n")
+    }
+}

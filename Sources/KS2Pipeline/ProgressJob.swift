@@ -1,0 +1,113 @@
+import Foundation
+import KS2Core
+import KS2Ingest
+import KS2Analysis
+import KS2Reports
+
+/// `ks2progress progress`: one year's KS2 results and KS1 prior attainment in, DfE progress for
+/// every pupil, school, LA and group out (national mode without supplied estimates).
+public struct ProgressJob: Sendable {
+    public var ks2: String
+    public var ks1: String
+    public var year: Int
+    /// A folder holding estimates.csv and national.csv, or an estimates.csv file beside national.csv.
+    public var estimates: String?
+    public var cohorts: String?
+    /// Canonical column → header text, from a pipeline file.
+    public var ks2Columns: [String: String] = [:]
+    public var ks1Columns: [String: String] = [:]
+
+    public init(ks2: String, ks1: String, year: Int, estimates: String? = nil, cohorts: String? = nil) {
+        self.ks2 = ks2; self.ks1 = ks1; self.year = year; self.estimates = estimates; self.cohorts = cohorts
+    }
+
+    /// Everything a progress run computes, before it is written (a pipeline can carry it on).
+    public struct Outcome: Sendable {
+        public var cohort: KS2Cohort
+        public var computation: ProgressComputation
+        public var aggregation: Aggregation
+        public var sigma: [Double?]
+        public var rejects: [Reject]
+        public var accounts: [(String, FileAccount)]
+    }
+
+    /// Runs the job and writes its outputs; returns the summary printed to the user.
+    @discardableResult
+    public func run(_ settings: RunSettings) throws -> String {
+        var clock = StageClock(progress: settings.showProgress)
+        let out = try OutputFolder(settings.outputDirectory)
+        let outcome = try compute(settings, clock: &clock)
+        var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
+        if let c = cohorts { results.cohorts = try readCohortFile(c) }
+        let written = try writeResults(results, to: out, settings: settings, clock: &clock)
+        var manifest = RunManifest(command: "progress")
+        manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
+        manifest.parameters = ["year": year, "mode": estimates == nil ? "national" : "supplied",
+                               "estimates": estimates ?? NSNull(), "threads": settings.threads,
+                               "xlsx": settings.writeWorkbooks]
+        manifest.accounts = outcome.accounts
+        var inMeasure: [String: Int] = [:]
+        for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.progress[s.rawValue].reduce(0) { $0 + ($1.isNaN ? 0 : 1) } }
+        manifest.pupilsInMeasure = inMeasure
+        clock.end()
+        try out.write("run.json", try manifest.json(stages: clock.stages))
+        try out.commit()
+        return summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
+    }
+
+    /// Read, clean, join, compute and aggregate.
+    public func compute(_ settings: RunSettings, clock: inout StageClock) throws -> Outcome {
+        let methodology = try loadMethodology(year: year, directory: try ProjectData.methodologyDirectory(settings))
+        var supplied: EstimateTable? = nil
+        if let e = estimates {
+            clock.begin("estimates")
+            supplied = try readEstimateTables(e, year: year)
+        }
+        clock.begin("read")
+        let options2 = IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: settings.writeWorkbooks)
+        let options1 = IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false)
+        let ks2Result = try wrapInput { try readKS2(path: ks2, year: year, options: options2) }
+        let ks1Result = try wrapInput { try readKS1(path: ks1, options: options1) }
+        clock.begin("join")
+        let join = joinKS1(ks2Result.cohort, ks1Result)
+        clock.begin("pupil progress")
+        let computation = computePupilProgress(cohort: ks2Result.cohort, ks1: ks1Result.records,
+                                               ks1Index: join.index, methodology: methodology,
+                                               supplied: supplied, threads: settings.threads)
+        let sigma: [Double?] = computation.estimates.national.map(\.sd)
+        clock.begin("aggregate")
+        let thresholds: (p10: [Double?], p90: [Double?])? = supplied.map { s in
+            (s.national.map(\.p10), s.national.map(\.p90))
+        }
+        var aggregation = aggregate(cohort: ks2Result.cohort, table: computation.table, sigma: sigma,
+                                    thresholds: thresholds, includeNational: supplied == nil,
+                                    laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
+        var comp = computation
+        if supplied == nil {
+            for s in 0..<3 {
+                comp.estimates.national[s].p10 = aggregation.p10[s]
+                comp.estimates.national[s].p90 = aggregation.p90[s]
+            }
+        }
+        aggregation.rows = aggregation.rows  // sorted by level then id already
+        return Outcome(cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,
+                       rejects: ks2Result.rejects + ks1Result.rejects,
+                       accounts: [("ks2", ks2Result.account), ("ks1", join.account)])
+    }
+
+    func summary(_ o: Outcome, _ settings: RunSettings) -> String {
+        let schools = o.aggregation.rows.filter { $0.level == .school }.count
+        var lines = ["progress \(year): \(o.cohort.pupils.count) pupils in \(schools) schools; \(o.rejects.count) rows rejected"]
+        for s in Subject.allCases {
+            let n = o.computation.table.progress[s.rawValue].reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+            lines.append("  \(s.name): \(n) pupils in the measure")
+        }
+        lines.append("outputs in \(settings.outputDirectory)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs an ingest call, turning its input errors into pipeline errors.
+func wrapInput<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as InputError { throw PipelineError.input(e) }
+}

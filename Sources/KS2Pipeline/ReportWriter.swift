@@ -1,0 +1,91 @@
+import Foundation
+import KS2Core
+import KS2Analysis
+import KS2Reports
+
+/// Everything a run may emit, gathered from any mix of computed years and published tables, and
+/// written by one function so that every command's outputs have the same shape.
+struct RunResults {
+    var progress: [ProgressJob.Outcome] = []
+    /// Supplied-mode years do not write estimates (they were given).
+    var nationalYears: Set<Int> = []
+    var published: [SchoolResult] = []
+    var cohorts: [ProjectCohort] = []
+    var focusThreshold: Double = 0
+
+    /// Computed rows first; a published row fills only a (year, level, id) no computed row gives.
+    var allRows: [SchoolResult] {
+        var rows = progress.flatMap(\.aggregation.rows)
+        var seen = Set(rows.map { "\($0.year)|\($0.level.rawValue)|\($0.id)" })
+        for r in published where seen.insert("\(r.year)|\(r.level.rawValue)|\(r.id)").inserted { rows.append(r) }
+        rows.sort { ($0.year, $0.level.rawValue, $0.id) < ($1.year, $1.level.rawValue, $1.id) }
+        return rows
+    }
+}
+
+/// Writes every output of `results` into `out` (still the hidden working folder).
+func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSettings,
+                  clock: inout StageClock) throws -> [String] {
+    var written: [String] = []
+    let rows = results.allRows
+    let progress = results.progress.sorted { $0.cohort.year < $1.cohort.year }
+    if !progress.isEmpty {
+        clock.begin("write pupils")
+        var pupils: [UInt8] = []
+        for (k, o) in progress.enumerated() {
+            let csv = pupilsCSV(cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder,
+                                threads: settings.threads)
+            if k == 0 { pupils = csv } else if let nl = csv.firstIndex(of: 0x0A) { pupils += csv[(nl + 1)...] }
+        }
+        try out.write("pupils.csv", pupils, mode: OutputFolder.pupilFileMode)
+        try out.write("groups.csv", groupsCSV(progress.flatMap(\.aggregation.groups)))
+        try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
+        written += ["pupils.csv", "groups.csv", "rejects.csv"]
+        let national = progress.filter { results.nationalYears.contains($0.cohort.year) }
+        if !national.isEmpty {
+            var est: [UInt8] = [], nat: [UInt8] = []
+            for (k, o) in national.enumerated() {
+                let e = estimatesCSV(o.computation.estimates), n = nationalCSV(o.computation.estimates)
+                if k == 0 { est = e; nat = n } else {
+                    if let nl = e.firstIndex(of: 0x0A) { est += e[(nl + 1)...] }
+                    if let nl = n.firstIndex(of: 0x0A) { nat += n[(nl + 1)...] }
+                }
+            }
+            try out.write("estimates.csv", est)
+            try out.write("national.csv", nat)
+            written += ["estimates.csv", "national.csv"]
+        }
+    }
+    clock.begin("write schools")
+    try out.write("schools.csv", schoolsCSV(rows))
+    written.append("schools.csv")
+
+    var impact = ImpactWorkbookData(schools: rows.filter { $0.level == .school })
+    impact.comparison = rows.filter { $0.level != .school }
+    if !results.cohorts.isEmpty {
+        clock.begin("impact")
+        let (impacts, schools) = projectImpact(cohorts: results.cohorts, results: rows)
+        impact.impacts = impacts
+        impact.cohortSchools = schools
+        try out.write("cohorts.csv", cohortsCSV(impacts))
+        try out.write("cohort_schools.csv", cohortSchoolsCSV(schools))
+        written += ["cohorts.csv", "cohort_schools.csv"]
+    }
+    if settings.writeWorkbooks {
+        clock.begin("workbooks")
+        try writeImpactWorkbook(impact, to: out.path("impact.xlsx"))
+        written.append("impact.xlsx")
+        if let latest = progress.last {
+            var books = schoolWorkbookData(cohort: latest.cohort, table: latest.computation.table,
+                                           aggregation: latest.aggregation, trend: rows)
+            for k in books.indices { books[k].focusThreshold = results.focusThreshold }
+            try FileManager.default.createDirectory(atPath: out.path("schools"), withIntermediateDirectories: true)
+            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads)
+            for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
+                chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
+            }
+            written.append("schools/ (\(books.count) workbooks)")
+        }
+    }
+    return written
+}

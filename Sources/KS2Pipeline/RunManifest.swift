@@ -1,0 +1,54 @@
+import Foundation
+import KS2Core
+
+/// run.json: what was run, on which inputs (size and SHA-256), with which parameters, the row
+/// accounting per file and seconds per stage — so any figure can be traced back to its run.
+public struct RunManifest {
+    public var command: String
+    public var inputs: [(role: String, path: String)] = []
+    public var parameters: [String: Any] = [:]
+    public var accounts: [(role: String, account: FileAccount)] = []
+    public var pupilsInMeasure: [String: Int]? = nil
+    public var extra: [String: Any] = [:]
+
+    public init(command: String) { self.command = command }
+
+    public func json(stages: [(String, Double)]) throws -> [UInt8] {
+        var root: [String: Any] = ["tool": "ks2progress", "version": ks2progressVersion, "command": command]
+        var inputObj: [String: Any] = [:]
+        for (role, path) in inputs { inputObj[role] = try fileInfo(path) }
+        root["inputs"] = inputObj
+        root["parameters"] = parameters
+        var rows: [String: Any] = [:]
+        for (role, a) in accounts {
+            var o: [String: Any] = ["file": a.file, "read": a.read, "accepted": a.accepted, "rejected": a.rejected]
+            var by: [String: Int] = [:]
+            for (r, n) in a.rejectedByReason { by[r.rawValue] = n }
+            o["rejected_by_reason"] = by
+            if let m = a.matched { o["matched"] = m }
+            if let u = a.unmatched { o["unmatched"] = u }
+            rows[role] = o
+        }
+        root["rows"] = rows
+        if let p = pupilsInMeasure { root["pupils_in_measure"] = p }
+        var seconds: [String: Double] = [:]
+        var total = 0.0
+        for (s, t) in stages { seconds[s] = (seconds[s] ?? 0) + t; total += t }
+        seconds["total"] = total
+        root["seconds"] = seconds
+        root["stage_order"] = stages.map(\.0)
+        for (k, v) in extra { root[k] = v }
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+        return Array(data) + [0x0A]
+    }
+
+    /// Byte size and SHA-256 of an input file.
+    func fileInfo(_ path: String) throws -> [String: Any] {
+        let url = URL(fileURLWithPath: path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return ["path": path, "bytes": size, "sha256": try SHA256.hex(ofFile: url.path)]
+    }
+}
+
+/// The tool's version, written in run.json and printed by `--version`.
+public let ks2progressVersion = "0.1.0"

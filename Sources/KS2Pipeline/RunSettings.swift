@@ -1,0 +1,95 @@
+import Foundation
+import KS2Core
+
+/// The one object that owns a run's I/O policy: where outputs go, threads, workbooks, where the
+/// methodology data lives, and how progress is shown. Jobs take it; nothing else decides these.
+public struct RunSettings: Sendable {
+    public var outputDirectory: String
+    public var threads: Int
+    public var writeWorkbooks: Bool
+    /// Folder of per-year methodology files; nil = the project's `Data/methodology`.
+    public var methodologyDirectory: String?
+    /// Show a progress line on stderr (only when stderr is a terminal).
+    public var showProgress: Bool
+
+    public init(outputDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                writeWorkbooks: Bool = true, methodologyDirectory: String? = nil,
+                showProgress: Bool = isatty(2) == 1) {
+        self.outputDirectory = outputDirectory
+        self.threads = max(1, threads)
+        self.writeWorkbooks = writeWorkbooks
+        self.methodologyDirectory = methodologyDirectory
+        self.showProgress = showProgress
+    }
+}
+
+/// Finds the project's `Data/` folder: `$KS2PROGRESS_DATA`, else the nearest `Data/methodology`
+/// above the working directory, else above the executable (a build inside the checkout).
+public enum ProjectData {
+    public static func directory() -> String? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["KS2PROGRESS_DATA"], !env.isEmpty { return env }
+        var starts = [fm.currentDirectoryPath]
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        starts.append(exe.deletingLastPathComponent().path)
+        if let self_ = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            starts.append((self_ as NSString).deletingLastPathComponent)
+        }
+        for s in starts {
+            var url = URL(fileURLWithPath: s)
+            for _ in 0..<8 {
+                let candidate = url.appendingPathComponent("Data")
+                if fm.fileExists(atPath: candidate.appendingPathComponent("methodology").path) { return candidate.path }
+                url.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    public static func methodologyDirectory(_ settings: RunSettings) throws -> String {
+        if let d = settings.methodologyDirectory { return d }
+        guard let d = directory() else {
+            throw PipelineError.invalid("cannot find Data/methodology (run from the project folder or set KS2PROGRESS_DATA)")
+        }
+        return d + "/methodology"
+    }
+
+    /// The DfE LA code list (`LEA`, `LA Name`), code → name; empty when absent.
+    public static func localAuthorityNames() -> [String: String] {
+        guard let d = directory() else { return [:] }
+        let path = d + "/published/la_and_region_codes_meta.csv"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var names: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if f.count >= 2 { names[f[0].trimmingCharacters(in: .whitespaces)] = f[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return names
+    }
+}
+
+/// Seconds per stage, in the order the stages ran (run.json).
+public struct StageClock: Sendable {
+    public private(set) var stages: [(String, Double)] = []
+    private var started = DispatchTime.now()
+    private var current: String? = nil
+    private let progress: Bool
+
+    public init(progress: Bool) { self.progress = progress }
+
+    /// Ends the running stage (if any) and starts `name`.
+    public mutating func begin(_ name: String) {
+        end()
+        current = name
+        started = DispatchTime.now()
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K\(name)…".utf8)) }
+    }
+
+    public mutating func end() {
+        guard let c = current else { return }
+        let s = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        stages.append((c, s))
+        current = nil
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K\(c) done in \(String(format: "%.2f", s)) s\n".utf8)) }
+    }
+}

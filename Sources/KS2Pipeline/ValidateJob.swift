@@ -1,0 +1,61 @@
+import Foundation
+import KS2Core
+import KS2Ingest
+import KS2Reports
+
+/// `ks2progress validate`: read and clean only, so an analyst can fix an export before the real run.
+public struct ValidateJob: Sendable {
+    public var ks2: String
+    public var ks1: String?
+    public var year: Int?
+    public var ks2Columns: [String: String] = [:]
+    public var ks1Columns: [String: String] = [:]
+
+    public init(ks2: String, ks1: String? = nil, year: Int? = nil) {
+        self.ks2 = ks2; self.ks1 = ks1; self.year = year
+    }
+
+    @discardableResult
+    public func run(_ settings: RunSettings) throws -> String {
+        var clock = StageClock(progress: settings.showProgress)
+        let out = try OutputFolder(settings.outputDirectory)
+        clock.begin("read")
+        let r2 = try wrapInput {
+            try readKS2(path: ks2, year: year, options: IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: false))
+        }
+        var rejects = r2.rejects
+        var accounts: [(String, FileAccount)] = [("ks2", r2.account)]
+        if let ks1 {
+            let r1 = try wrapInput {
+                try readKS1(path: ks1, options: IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false))
+            }
+            let join = joinKS1(r2.cohort, r1)
+            rejects += r1.rejects
+            accounts.append(("ks1", join.account))
+        }
+        clock.begin("write")
+        try out.write("rejects.csv", rejectsCSV(rejects), mode: OutputFolder.pupilFileMode)
+        var manifest = RunManifest(command: "validate")
+        manifest.inputs = [("ks2", ks2)] + (ks1.map { [("ks1", $0)] } ?? [])
+        manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "threads": settings.threads]
+        manifest.accounts = accounts
+        clock.end()
+        try out.write("run.json", try manifest.json(stages: clock.stages))
+        try out.commit()
+        return accountSummary(accounts) + "\nrejects.csv and run.json in \(settings.outputDirectory)"
+    }
+}
+
+/// Rows read, accepted and rejected by reason, per file: the summary printed after a run.
+func accountSummary(_ accounts: [(String, FileAccount)]) -> String {
+    var lines: [String] = []
+    for (role, a) in accounts {
+        var line = "\(role) \(a.file): \(a.read) rows read, \(a.accepted) accepted, \(a.rejected) rejected"
+        if let m = a.matched, let u = a.unmatched { line += " (accepted: \(m) matched a KS2 pupil, \(u) did not)" }
+        lines.append(line)
+        for reason in RejectReason.allCases {
+            if let n = a.rejectedByReason[reason], n > 0 { lines.append("  \(reason.rawValue): \(n)") }
+        }
+    }
+    return lines.joined(separator: "\n")
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import KS2Pipeline
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a declared pipeline (YAML).",
+        discussion: "Example: ks2progress run Pipelines/demo.yml")
+
+    @Argument(help: "The pipeline file.")
+    var pipeline: String
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        print(try PipelineRun.load(pipeline).run(threads: threads))
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Read and clean only: rejects.csv, run.json and a summary.",
+        discussion: "Example: ks2progress validate --ks2 ks2.csv --ks1 ks1.csv --year 2019 --out Reports/check")
+
+    @Option(help: "KS2 results file.") var ks2: String
+    @Option(help: "KS1 prior attainment file.") var ks1: String?
+    @Option(help: "The KS2 year (rows of another year are rejected).") var year: Int?
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { try validateYear(year) }
+
+    func run() throws {
+        print(try ValidateJob(ks2: ks2, ks1: ks1, year: year).run(common.settings()))
+    }
+}
+
+struct ProgressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "progress", abstract: "Pupil-level progress for one year.",
+        discussion: """
+        Without --estimates the input is the national cohort: estimates.csv and national.csv are written.
+        Example: ks2progress progress --ks2 ks2.csv --ks1 ks1.csv --year 2019 --out Reports/2019
+        """)
+
+    @Option(help: "KS2 results file.") var ks2: String
+    @Option(help: "KS1 prior attainment file.") var ks1: String
+    @Option(help: "The KS2 year.") var year: Int
+    @Option(help: "A national run's folder (estimates.csv + national.csv) or its estimates.csv.") var estimates: String?
+    @Option(help: "Project cohorts (urn,cohort,baseline_year,outcome_year).") var cohorts: String?
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { try validateYear(year) }
+
+    func run() throws {
+        print(try ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates, cohorts: cohorts)
+            .run(common.settings()))
+    }
+}
+
+struct PublishedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "published", abstract: "DfE school-level tables in: schools.csv, cohorts.csv and workbooks out.",
+        discussion: "Example: ks2progress published Data/published/ks2final-2017-850.csv Data/published/ks2final-2018-850.csv --cohorts Data/published/hampshire-cohort.csv --out Reports/impact")
+
+    @Argument(help: "DfE 'final KS2' school-level files (wide or long format).") var files: [String]
+    @Option(help: "The year of every file (default: told from each file's columns).") var year: Int?
+    @Option(help: "Project cohorts (urn,cohort,baseline_year,outcome_year).") var cohorts: String?
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        try validateYear(year)
+        if files.isEmpty { throw ValidationError("give at least one DfE table") }
+    }
+
+    func run() throws {
+        print(try PublishedJob(files: files, year: year, cohorts: cohorts).run(common.settings()))
+    }
+}
+
+struct TargetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "targets", abstract: "Targets and focus pupils for a current cohort.",
+        discussion: "Example: ks2progress targets --cohort current.csv --estimates Reports/national-2019 --out Reports/targets")
+
+    @Option(help: "Current cohort file (KS1 outcomes, urn, optional predictions).") var cohort: String
+    @Option(help: "A national run's folder or estimates.csv.") var estimates: String
+    @Option(help: "Whole scaled-score points added to reading and maths targets.") var stretch: Int = 0
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        print(try TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch).run(common.settings()))
+    }
+}
+
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth", abstract: "Deterministic synthetic KS2 and KS1 exports (ks2.csv, ks1.csv).",
+        discussion: "Example: ks2progress synth --schools 16800 --year 2019 --seed 1 --out /tmp/national")
+
+    @Option(help: "Number of schools (about 30 pupils each).") var schools: Int
+    @Option(help: "The KS2 year.") var year: Int
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
+    @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "Worker threads.") var threads: Int?
+
+    func validate() throws {
+        try validateYear(year)
+        if schools < 1 { throw ValidationError("--schools must be at least 1") }
+    }
+
+    func run() throws {
+        let las = la.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let settings = RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        print(try SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las).run(settings))
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import KS2Pipeline
+
+/// The command line is a thin frontend: it parses arguments into a job and RunSettings, runs it,
+/// and maps outcomes to exit statuses (0 success, 1 failed run, 2 bad usage).
+@main
+enum EntryPoint {
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try KS2Progress.parseAsRoot()
+        } catch {
+            let code = KS2Progress.exitCode(for: error)
+            let message = KS2Progress.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(2)
+        }
+        do {
+            try command.run()
+        } catch let e as PipelineError {
+            fail(e.description)
+        } catch let e as CleanExit {
+            print(KS2Progress.fullMessage(for: e))
+            exit(0)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+        exit(1)
+    }
+}
+
+struct KS2Progress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ks2progress",
+        abstract: "KS1→KS2 progress (DfE value added) for schools, LAs and project cohorts.",
+        discussion: """
+        Reads KS2 result exports, KS1 prior attainment and DfE published school tables; writes CSV
+        summaries, an impact workbook and one workbook per school. See README.md.
+        """,
+        version: ks2progressVersion,
+        subcommands: [RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
+                      TargetsCommand.self, SynthCommand.self])
+}
+
+/// Options every run shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Output folder (written whole or not at all).")
+    var out: String
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .customLong("no-xlsx"), help: "Skip the XLSX workbooks.")
+    var noXlsx = false
+
+    @Option(name: .long, help: "Folder of per-year methodology files (default: Data/methodology).")
+    var methodology: String?
+
+    func settings() -> RunSettings {
+        RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                    writeWorkbooks: !noXlsx, methodologyDirectory: methodology)
+    }
+
+    func validate() throws {
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// Years the methodology covers (KS2 tests were not taken in 2020 and 2021).
+func validateYear(_ year: Int?) throws {
+    if let y = year, !(2016...2030).contains(y) {
+        throw ValidationError("--year \(y): expected a KS2 year from 2016")
+    }
+}

@@ -116,7 +116,6 @@ public func capZ(sortedOrUnsortedZ z: [Double]) -> Double? {
 }
 
 /// The k-th smallest (1-based) of a buffer, reordering it (Hoare quickselect, median-of-three).
-@usableFromInline
 func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
     let target = k - 1
     var lo = 0, hi = a.count - 1
@@ -247,7 +246,6 @@ public func nearestRankBandThresholds(sortedAscending values: [Double]) -> BandT
 // MARK: - Student t (§9)
 
 /// ln Γ(x) for x > 0.
-@usableFromInline
 func logGamma(_ x: Double) -> Double { lgamma(x) }
 
 /// Continued fraction of the regularized incomplete beta function (modified Lentz).

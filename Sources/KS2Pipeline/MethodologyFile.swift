@@ -109,6 +109,19 @@ private struct MethodologyFileReader {
         return table
     }
 
+    /// An optional group with one value per subject (`read`, `writ`, `mat`) and its source.
+    func perSubjectGroup<Value>(_ node: Node?, _ what: String,
+                                value: (Node, String) throws -> Value) throws
+        -> (values: PerSubject<Value>, source: ValueSource)? {
+        guard let node else { return nil }
+        let m = try mapping(node, what, allowed: Subject.allCases.map(\.name) + Key.source)
+        func one(_ subject: Subject) throws -> Value {
+            try value(try required(m, subject.name, in: what, at: node), "\(what).\(subject.name)")
+        }
+        let values = PerSubject(read: try one(.read), writ: try one(.writ), mat: try one(.mat))
+        return (values, try source(m, what, at: node))
+    }
+
     func read(_ root: Node, expectedYear: Int) throws -> MethodologyYear {
         let top = try mapping(root, "methodology file", allowed: Key.top)
 
@@ -200,45 +213,27 @@ private struct MethodologyFileReader {
         let capSource = try source(cap, "capping", at: capNode)
 
         // sigma (optional)
-        var sigma: PerSubject<Double>? = nil
-        var sigmaSource: ValueSource? = nil
-        if let sNode = top["sigma"] {
-            let s = try mapping(sNode, "sigma", allowed: ["read", "writ", "mat"] + Key.source)
-            var values: [Double] = []
-            for subject in Subject.allCases {
-                let v = try number(try required(s, subject.name, in: "sigma", at: sNode), "sigma.\(subject.name)")
-                guard v > 0 else { throw fail(s[subject.name], "sigma.\(subject.name): expected a positive SD, found \(v)") }
-                values.append(v)
-            }
-            sigma = PerSubject(read: values[0], writ: values[1], mat: values[2])
-            sigmaSource = try source(s, "sigma", at: sNode)
+        let sigma = try perSubjectGroup(top["sigma"], "sigma") { node, what in
+            let v = try number(node, what)
+            guard v > 0 else { throw fail(node, "\(what): expected a positive SD, found \(v)") }
+            return v
         }
 
         // band thresholds (optional)
-        var thresholds: PerSubject<BandThresholds>? = nil
-        var thresholdSource: ValueSource? = nil
-        if let tNode = top["band_thresholds"] {
-            let t = try mapping(tNode, "band_thresholds", allowed: ["read", "writ", "mat"] + Key.source)
-            var values: [BandThresholds] = []
-            for subject in Subject.allCases {
-                let what = "band_thresholds.\(subject.name)"
-                let sNode = try required(t, subject.name, in: "band_thresholds", at: tNode)
-                let m = try mapping(sNode, what, allowed: ["p10", "p90"])
-                let p10 = try number(try required(m, "p10", in: what, at: sNode), "\(what).p10")
-                let p90 = try number(try required(m, "p90", in: what, at: sNode), "\(what).p90")
-                guard p10 < p90 else { throw fail(sNode, "\(what): p10 \(p10) must be below p90 \(p90)") }
-                values.append(BandThresholds(p10: p10, p90: p90))
-            }
-            thresholds = PerSubject(read: values[0], writ: values[1], mat: values[2])
-            thresholdSource = try source(t, "band_thresholds", at: tNode)
+        let thresholds = try perSubjectGroup(top["band_thresholds"], "band_thresholds") { node, what in
+            let m = try mapping(node, what, allowed: ["p10", "p90"])
+            let p10 = try number(try required(m, "p10", in: what, at: node), "\(what).p10")
+            let p90 = try number(try required(m, "p90", in: what, at: node), "\(what).p90")
+            guard p10 < p90 else { throw fail(node, "\(what): p10 \(p10) must be below p90 \(p90)") }
+            return BandThresholds(p10: p10, p90: p90)
         }
 
         return MethodologyYear(
             year: year, framework: framework, pagLowerBounds: bounds, nominalScores: table,
             nominalForNoScaledScore: nominalForN, writingTAPoints: points, cappingApplies: applies,
-            publishedSigma: sigma, publishedBandThresholds: thresholds,
+            publishedSigma: sigma?.values, publishedBandThresholds: thresholds?.values,
             sources: MethodologySources(framework: fwSource, priorAttainmentGroups: pagSource,
                                         nominalScores: nomSource, writingTAPoints: wSource, capping: capSource,
-                                        sigma: sigmaSource, bandThresholds: thresholdSource))
+                                        sigma: sigma?.source, bandThresholds: thresholds?.source))
     }
 }

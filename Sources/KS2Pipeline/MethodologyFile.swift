@@ -1,0 +1,239 @@
+import Foundation
+import KS2Core
+import Yams
+
+/// Reads `DIRECTORY/YEAR.yml`, the methodology values of one KS2 year (methodology.md), so that
+/// every table the guides leave open is data a user can replace, never code.
+///
+/// Errors are `InputError`s naming the file, the line and column of the offending value, and what
+/// was expected.
+public func loadMethodology(year: Int, directory: String) throws -> MethodologyYear {
+    let path = (directory as NSString).appendingPathComponent("\(year).yml")
+    let text: String
+    do {
+        text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+        throw InputError(file: path, line: 1, column: 1,
+                         message: "no methodology file for \(year) (expected \(year).yml in \(directory))")
+    }
+    return try parseMethodology(yaml: text, year: year, file: path)
+}
+
+/// Parses the text of a methodology file for the given KS2 year; `file` names it in errors.
+public func parseMethodology(yaml: String, year: Int, file: String) throws -> MethodologyYear {
+    let reader = MethodologyFileReader(file: file)
+    let root: Node
+    do {
+        guard let node = try Yams.compose(yaml: yaml) else {
+            throw InputError(file: file, line: 1, column: 1, message: "empty methodology file")
+        }
+        root = node
+    } catch let error as InputError {
+        throw error
+    } catch let error as YamlError {
+        throw InputError(file: file, line: 1, column: 1, message: "not valid YAML: \(error)")
+    }
+    return try reader.read(root, expectedYear: year)
+}
+
+/// The keys and their meaning, kept in one place so that messages list what is allowed.
+private enum Key {
+    static let top = ["year", "framework", "prior_attainment_groups", "nominal_scores", "writing_ta_points",
+                      "capping", "sigma", "band_thresholds"]
+    static let source = ["source", "note"]
+}
+
+/// Walks the YAML tree of one methodology file, turning each mismatch into a located `InputError`.
+private struct MethodologyFileReader {
+    let file: String
+
+    func fail(_ node: Node?, _ message: String) -> InputError {
+        InputError(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message)
+    }
+
+    func mapping(_ node: Node, _ what: String, allowed: [String]) throws -> Node.Mapping {
+        guard let m = node.mapping else { throw fail(node, "\(what): expected a mapping") }
+        for (key, _) in m {
+            guard let k = key.string, allowed.contains(k) else {
+                throw fail(key, "\(what): unknown key '\(key.string ?? "?")' (expected one of \(allowed.joined(separator: ", ")))")
+            }
+        }
+        return m
+    }
+
+    func required(_ m: Node.Mapping, _ key: String, in what: String, at node: Node) throws -> Node {
+        guard let v = m[key] else { throw fail(node, "\(what): missing '\(key)'") }
+        return v
+    }
+
+    func number(_ node: Node, _ what: String) throws -> Double {
+        guard let s = node.scalar, s.style == .plain || s.style == .any,
+              let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite
+        else { throw fail(node, "\(what): expected a number, found '\(node.string ?? "?")'") }
+        return v
+    }
+
+    func text(_ node: Node, _ what: String) throws -> String {
+        guard let s = node.scalar else { throw fail(node, "\(what): expected text") }
+        return s.string
+    }
+
+    func code(_ node: Node, _ what: String) throws -> Code {
+        guard let s = node.string, let c = Code(s), c != .none else {
+            throw fail(node, "\(what): '\(node.string ?? "?")' is not a known outcome or TA code")
+        }
+        return c
+    }
+
+    /// `source: published|assumed` and `note:` of a value group.
+    func source(_ m: Node.Mapping, _ what: String, at node: Node, assumedItems: [String] = []) throws -> ValueSource {
+        let s = try required(m, "source", in: what, at: node)
+        guard let raw = s.string, let kind = SourceKind(rawValue: raw) else {
+            throw fail(s, "\(what).source: expected published or assumed, found '\(s.string ?? "?")'")
+        }
+        let note = try required(m, "note", in: what, at: node)
+        return ValueSource(kind: kind, note: try text(note, "\(what).note"), assumedItems: assumedItems)
+    }
+
+    /// A mapping of code → score, each code once.
+    func codeScores(_ node: Node, _ what: String) throws -> CodeScoreTable {
+        guard let m = node.mapping else { throw fail(node, "\(what): expected a mapping of code: score") }
+        var table = CodeScoreTable()
+        for (key, value) in m {
+            let c = try code(key, what)
+            if table[c] != nil { throw fail(key, "\(what): '\(c.name)' given twice") }
+            let v = try number(value, "\(what).\(key.string ?? "")")
+            guard v >= 0 && v <= 120 else { throw fail(value, "\(what).\(c.name): expected a score 0-120, found \(v)") }
+            table[c] = v
+        }
+        return table
+    }
+
+    /// An optional group with one value per subject (`read`, `writ`, `mat`) and its source.
+    func perSubjectGroup<Value>(_ node: Node?, _ what: String,
+                                value: (Node, String) throws -> Value) throws
+        -> (values: PerSubject<Value>, source: ValueSource)? {
+        guard let node else { return nil }
+        let m = try mapping(node, what, allowed: Subject.allCases.map(\.name) + Key.source)
+        func one(_ subject: Subject) throws -> Value {
+            try value(try required(m, subject.name, in: what, at: node), "\(what).\(subject.name)")
+        }
+        let values = PerSubject(read: try one(.read), writ: try one(.writ), mat: try one(.mat))
+        return (values, try source(m, what, at: node))
+    }
+
+    func read(_ root: Node, expectedYear: Int) throws -> MethodologyYear {
+        let top = try mapping(root, "methodology file", allowed: Key.top)
+
+        let yearNode = try required(top, "year", in: "methodology file", at: root)
+        guard let year = yearNode.int else { throw fail(yearNode, "year: expected a whole year, e.g. 2019") }
+        guard year == expectedYear else {
+            throw fail(yearNode, "year: the file says \(year) but is the file for \(expectedYear)")
+        }
+
+        // framework
+        let fwNode = try required(top, "framework", in: "methodology file", at: root)
+        let fw = try mapping(fwNode, "framework", allowed: ["value"] + Key.source)
+        let fwValue = try required(fw, "value", in: "framework", at: fwNode)
+        guard let fwName = fwValue.string, let framework = KS1Framework.allCases.first(where: { $0.name == fwName })
+        else { throw fail(fwValue, "framework.value: expected levels or interim, found '\(fwValue.string ?? "?")'") }
+        let expectedFramework = KS1Framework.forKS2Year(year)
+        guard framework == expectedFramework else {
+            throw fail(fwValue, "framework.value: KS2 \(year) pupils were assessed at KS1 under \(expectedFramework.name), not \(framework.name)")
+        }
+        let fwSource = try source(fw, "framework", at: fwNode)
+
+        // prior attainment groups
+        let pagNode = try required(top, "prior_attainment_groups", in: "methodology file", at: root)
+        let pag = try mapping(pagNode, "prior_attainment_groups", allowed: ["lower_bounds"] + Key.source)
+        let boundsNode = try required(pag, "lower_bounds", in: "prior_attainment_groups", at: pagNode)
+        guard let seq = boundsNode.sequence, !seq.isEmpty else {
+            throw fail(boundsNode, "prior_attainment_groups.lower_bounds: expected a non-empty list of KS1 APS bounds")
+        }
+        var bounds: [Double] = []
+        for n in seq {
+            let b = try number(n, "prior_attainment_groups.lower_bounds")
+            if let last = bounds.last, b <= last {
+                throw fail(n, "prior_attainment_groups.lower_bounds: \(b) is not above the previous bound \(last) (bounds must increase)")
+            }
+            bounds.append(b)
+        }
+        guard bounds[0] == 0 else {
+            throw fail(seq.first, "prior_attainment_groups.lower_bounds: the first bound must be 0, found \(bounds[0])")
+        }
+        let pagSource = try source(pag, "prior_attainment_groups", at: pagNode)
+
+        // nominal scores
+        let nomNode = try required(top, "nominal_scores", in: "methodology file", at: root)
+        let nom = try mapping(nomNode, "nominal_scores", allowed: ["no_scaled_score", "below_test", "assumed"] + Key.source)
+        let nNode = try required(nom, "no_scaled_score", in: "nominal_scores", at: nomNode)
+        let nominalForN: Double?
+        if nNode.string == "excluded" {
+            nominalForN = nil
+        } else {
+            let v = try number(nNode, "nominal_scores.no_scaled_score (a score, or excluded)")
+            guard v >= 0 && v <= 120 else { throw fail(nNode, "nominal_scores.no_scaled_score: expected a score 0-120, found \(v)") }
+            nominalForN = v
+        }
+        let table = try codeScores(try required(nom, "below_test", in: "nominal_scores", at: nomNode),
+                                   "nominal_scores.below_test")
+        var assumedCodes: [String] = []
+        if let a = nom["assumed"] {
+            guard let list = a.sequence else { throw fail(a, "nominal_scores.assumed: expected a list of codes") }
+            for n in list {
+                let c = try code(n, "nominal_scores.assumed")
+                guard table[c] != nil || (c == .N && nominalForN != nil) else {
+                    throw fail(n, "nominal_scores.assumed: '\(c.name)' has no nominal score in below_test")
+                }
+                assumedCodes.append(c.name)
+            }
+        }
+        let nomSource = try source(nom, "nominal_scores", at: nomNode, assumedItems: assumedCodes)
+
+        // writing TA points
+        let wNode = try required(top, "writing_ta_points", in: "methodology file", at: root)
+        let w = try mapping(wNode, "writing_ta_points", allowed: ["points"] + Key.source)
+        let pointsNode = try required(w, "points", in: "writing_ta_points", at: wNode)
+        let points = try codeScores(pointsNode, "writing_ta_points.points")
+        for c in [Code.GDS, .EXS, .WTS] where points[c] == nil {
+            throw fail(pointsNode, "writing_ta_points.points: missing \(c.name) (expected GDS, EXS and WTS)")
+        }
+        for (c, _) in points.entries where c != .GDS && c != .EXS && c != .WTS {
+            throw fail(pointsNode, "writing_ta_points.points: \(c.name) is not GDS, EXS or WTS (below WTS uses nominal_scores)")
+        }
+        let wSource = try source(w, "writing_ta_points", at: wNode)
+
+        // capping
+        let capNode = try required(top, "capping", in: "methodology file", at: root)
+        let cap = try mapping(capNode, "capping", allowed: ["applies"] + Key.source)
+        let appliesNode = try required(cap, "applies", in: "capping", at: capNode)
+        guard let applies = appliesNode.bool else {
+            throw fail(appliesNode, "capping.applies: expected true or false, found '\(appliesNode.string ?? "?")'")
+        }
+        let capSource = try source(cap, "capping", at: capNode)
+
+        // sigma (optional)
+        let sigma = try perSubjectGroup(top["sigma"], "sigma") { node, what in
+            let v = try number(node, what)
+            guard v > 0 else { throw fail(node, "\(what): expected a positive SD, found \(v)") }
+            return v
+        }
+
+        // band thresholds (optional)
+        let thresholds = try perSubjectGroup(top["band_thresholds"], "band_thresholds") { node, what in
+            let m = try mapping(node, what, allowed: ["p10", "p90"])
+            let p10 = try number(try required(m, "p10", in: what, at: node), "\(what).p10")
+            let p90 = try number(try required(m, "p90", in: what, at: node), "\(what).p90")
+            guard p10 < p90 else { throw fail(node, "\(what): p10 \(p10) must be below p90 \(p90)") }
+            return BandThresholds(p10: p10, p90: p90)
+        }
+
+        return MethodologyYear(
+            year: year, framework: framework, pagLowerBounds: bounds, nominalScores: table,
+            nominalForNoScaledScore: nominalForN, writingTAPoints: points, cappingApplies: applies,
+            publishedSigma: sigma?.values, publishedBandThresholds: thresholds?.values,
+            sources: MethodologySources(framework: fwSource, priorAttainmentGroups: pagSource,
+                                        nominalScores: nomSource, writingTAPoints: wSource, capping: capSource,
+                                        sigma: sigma?.source, bandThresholds: thresholds?.source))
+    }
+}

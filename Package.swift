@@ -30,7 +30,7 @@ let package = Package(
         ]),
         .testTarget(name: "KS2CoreTests", dependencies: ["KS2Core"]),
         .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"]),
-        .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core"]),
+        .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "KS2Pipeline"]),
         .testTarget(name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core"]),
         .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core"]),
         .testTarget(name: "KS2PipelineTests", dependencies: ["KS2Pipeline", "KS2Core"]),

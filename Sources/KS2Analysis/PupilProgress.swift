@@ -54,29 +54,22 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
         var sums = PAGSums(pags: pagCount)
         for i in range {
             let p = pupils[i]
-            var priorReason: ExclusionReason? = nil
             let k = ks1Index[i]
-            if k < 0 {
-                priorReason = .noKS1
-            } else {
-                let r = ks1[Int(k)]
-                if let pr = PendingRules.ks1Points(r.read), let pw = PendingRules.ks1Points(r.writ),
-                   let pm = PendingRules.ks1Points(r.mat) {
-                    let a = (pr + pw + 2 * pm) / 4
-                    aps[i] = a
-                    pag[i] = Int16(PendingRules.pag(aps: a, bounds: bounds))
-                } else {
-                    priorReason = .ks1Incomplete
-                }
+            let prior = k < 0 ? PriorAttainment(record: nil)
+                : PriorAttainment(read: ks1[Int(k)].read, writ: ks1[Int(k)].writ, mat: ks1[Int(k)].mat)
+            if let a = prior.aps {
+                aps[i] = a
+                pag[i] = Int16(priorAttainmentGroup(aps: a, bounds: bounds))
             }
-            let r0 = PendingRules.testScore(p.read, methodology)
-            let r1 = PendingRules.writingScore(p.writTA, methodology)
-            let r2 = PendingRules.testScore(p.mat, methodology)
+            let r0 = methodology.testScoreForProgress(p.read)
+            let r1 = methodology.writingScoreForProgress(p.writTA)
+            let r2 = methodology.testScoreForProgress(p.mat)
             for s in 0..<3 {
-                let (value, src, own) = s == 0 ? r0 : (s == 1 ? r1 : r2)
+                let used = s == 0 ? r0 : (s == 1 ? r1 : r2)
+                let value = used.score ?? .nan
                 score[s][i] = value
-                source[s][i] = src
-                let reason: ExclusionReason? = own == .discounted ? .discounted : (priorReason ?? own)
+                source[s][i] = used.source
+                let reason = progressExclusion(score: used, prior: prior)
                 excluded[s][i] = reason
                 if reason == nil {
                     let g = s * pagCount + Int(pag[i]) - 1
@@ -147,7 +140,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
             let c = unadjSums.count[s * pagCount + g]
             if c >= 2 { sdPAG[s][g] = (squares.sum[s * pagCount + g] / Double(c - 1)).squareRoot() }
         } }
-        if methodology.capping {
+        if methodology.cappingApplies {
             for s in 0..<3 {
                 let sd = sdPAG[s]
                 let zs = chunks.map { range -> [Double] in
@@ -159,8 +152,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
                     }
                     return out
                 }
-                var all = zs.flatMap { $0 }
-                capZ[s] = kthSmallestCap(&all)
+                capZ[s] = KS2Core.capZ(sortedOrUnsortedZ: zs.flatMap { $0 })
             }
         }
     } else if let sup = supplied {
@@ -281,33 +273,4 @@ func sampleSD(_ values: SendableBuffer<Double>, threads: Int) -> (count: Int, sd
         return s
     }.reduce(0, +)
     return (count, (sq / Double(count - 1)).squareRoot())
-}
-
-/// `cap_z`: the k-th smallest z with k = round-half-up(N/100), nil when k = 0 (methodology.md §6).
-/// Quickselect, O(N): sorting 650,000 values per subject would cost more than the rest of the step.
-func kthSmallestCap(_ z: inout [Double]) -> Double? {
-    let k = (z.count + 50) / 100
-    guard k > 0 else { return nil }
-    return quickselect(&z, k - 1)
-}
-
-/// The element that would stand at `index` if `a` were sorted ascending (a is reordered).
-func quickselect(_ a: inout [Double], _ index: Int) -> Double {
-    var lo = 0, hi = a.count - 1
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2
-        // median of three as pivot
-        if a[mid] < a[lo] { a.swapAt(mid, lo) }
-        if a[hi] < a[lo] { a.swapAt(hi, lo) }
-        if a[hi] < a[mid] { a.swapAt(hi, mid) }
-        let pivot = a[mid]
-        var i = lo, j = hi
-        while i <= j {
-            while a[i] < pivot { i += 1 }
-            while a[j] > pivot { j -= 1 }
-            if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-        }
-        if index <= j { hi = j } else if index >= i { lo = i } else { return a[index] }
-    }
-    return a[index]
 }

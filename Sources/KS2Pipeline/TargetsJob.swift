@@ -111,13 +111,13 @@ func computeTargets(_ text: DelimitedText, table: EstimateTable, methodology: Me
         }
         var row = TargetRow(urn: fields[urnC].trimmingCharacters(in: .whitespaces), upn: upnText,
                             estimatesYear: table.year)
-        let points = codes.map { ks1Points($0) }
+        let points = codes.map { KS1Points.points($0) }
         if codes.allSatisfy({ $0 == .none }) {
             row.excluded = "no_ks1"
         } else if let r = points[0], let w = points[1], let m = points[2] {
             let aps = (r + w + 2 * m) / 4
             row.ks1APS = aps
-            let pag = priorAttainmentGroup(aps: aps, lowerBounds: bounds)
+            let pag = priorAttainmentGroup(aps: aps, bounds: bounds)
             row.pag = pag
             for s in 0..<3 {
                 guard let e = table.pags[s][pag - 1].estimate else { continue }
@@ -134,7 +134,7 @@ func computeTargets(_ text: DelimitedText, table: EstimateTable, methodology: Me
                 let predicted: Double?
                 if s == 1 {
                     let c = Code(cell) ?? .none
-                    predicted = methodology.writingTA[c] ?? methodology.nominal[c]
+                    predicted = methodology.writingTAPoints[c] ?? methodology.nominalScores[c]
                 } else {
                     predicted = Int(cell).flatMap { (80...120).contains($0) ? Double($0) : nil }
                 }

@@ -89,10 +89,11 @@ func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
             size = Double(r.integer(5, 14))
         } else {
             let u = r.uniform()
-            if u < 0.15 { size = Double(r.integer(5, 15)) }
-            else if u < 0.67 { size = 25 + 3 * r.normal() }
-            else if u < 0.87 { size = 40 + 6 * r.normal() }
-            else if u < 0.98 { size = 57 + 3 * r.normal() }
+            // the national mix (about 39 pupils a school: 16,800 schools ≈ 650,000 pupils)
+            if u < 0.10 { size = Double(r.integer(5, 15)) }
+            else if u < 0.52 { size = 29 + 3 * r.normal() }
+            else if u < 0.80 { size = 45 + 8 * r.normal() }
+            else if u < 0.97 { size = 59 + 3 * r.normal() }
             else { size = Double(r.integer(88, 120)) }
         }
         let ability = special ? -2.6 + 0.3 * r.normal() : 0.35 * r.normal()

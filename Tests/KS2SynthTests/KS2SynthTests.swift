@@ -148,7 +148,7 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     #expect(sizes.count == 200)
     #expect(sizes.values.allSatisfy { (5...120).contains($0) })
     let mean = Double(out.pupils) / 200
-    #expect(mean > 24 && mean < 38)                       // about 30 pupils a school
+    #expect(mean > 32 && mean < 46)                       // about 39 pupils a school (national mix)
     #expect(sizes.values.contains { $0 <= 15 } && sizes.values.contains { $0 >= 50 })
     // special schools: about 1%, with low scores
     let special = rows(out.ks2).filter { $0[5] == "Y" }

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The command-line contract of formats.md: subcommands, help, exit statuses, messages.
+@Suite struct CommandLineTests {
+    @Test(arguments: ["run", "validate", "progress", "published", "targets", "synth"])
+    func everySubcommandHasHelp(_ name: String) throws {
+        let r = try Harness.run([name, "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE"))
+    }
+
+    @Test func versionAndTopLevelHelp() throws {
+        let v = try Harness.run(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let h = try Harness.run(["--help"])
+        for name in ["run", "validate", "progress", "published", "targets", "synth"] { #expect(h.stdout.contains(name)) }
+    }
+
+    @Test func badUsageExitsTwo() throws {
+        #expect(try Harness.run(["progress", "--ks2", "x.csv"]).status == 2)
+        #expect(try Harness.run(["frobnicate"]).status == 2)
+        #expect(try Harness.run(["synth", "--schools", "0", "--year", "2019", "--out", "/tmp/x"]).status == 2)
+    }
+
+    @Test func failedRunExitsOneAndLeavesNothing() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Harness.write("upn,urn\nA123,100001\n", to: dir.appendingPathComponent("ks2.csv"))
+        try Harness.write("upn,ks1_read,ks1_writ,ks1_mat\n", to: dir.appendingPathComponent("ks1.csv"))
+        let out = dir.appendingPathComponent("out")
+        let r = try Harness.run(["progress", "--ks2", "ks2.csv", "--ks1", "ks1.csv", "--year", "2019",
+                                 "--out", out.path, "--no-xlsx"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("ks2.csv:1:"))
+        #expect(r.stderr.contains("writ_ta"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out") }
+        #expect(leftovers.isEmpty)
+    }
+}

@@ -20,17 +20,9 @@ public struct SynthJob: Sendable {
         guard schools > 0 else { throw PipelineError.invalid("--schools must be at least 1") }
         let options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
                                    las: localAuthorities)
-        let output = synthesize(options)
-        try FileManager.default.createDirectory(atPath: settings.outputDirectory, withIntermediateDirectories: true)
-        // Two files, each written to a temporary name and renamed, so a reader never sees half a file.
-        for (name, bytes) in [("ks2.csv", output.ks2), ("ks1.csv", output.ks1)] {
-            let final = settings.outputDirectory + "/" + name
-            let tmp = settings.outputDirectory + "/.\(name).partial-\(getpid())"
-            guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
-                throw PipelineError.io("cannot write \(tmp)")
-            }
-            if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-            try FileManager.default.moveItem(atPath: tmp, toPath: final)
+        let output: SynthOutput
+        do { output = try writeSynth(options, to: settings.outputDirectory) } catch {
+            throw PipelineError.io("cannot write synthetic files to \(settings.outputDirectory): \(error)")
         }
         return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edge ? ", with edge cases" : "")) → \(settings.outputDirectory)/ks2.csv, ks1.csv"
     }

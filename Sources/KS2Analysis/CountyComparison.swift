@@ -1,0 +1,139 @@
+import Foundation
+import KS2Core
+
+/// How far a pupil-pooled LA figure may lie from the published LA figure before it is flagged:
+/// 0.05 for the published LA value's rounding to one decimal plus 0.05 for the school values'
+/// rounding (a pupil-weighted mean of values each within ±0.05 of the truth is itself within ±0.05).
+/// Coverage rounded to whole percents moves n by under one pupil a school, and pupils of suppressed
+/// schools are in the LA figure but not in the pool; on the real Hampshire and Surrey files
+/// 2017–2019 every pooled figure is within 0.05 of the published one.
+public let countyComparisonTolerance = 0.1
+
+/// One LA, subject and year: the published LA row beside the LA figure pooled from its school rows,
+/// with England, so a county can see whether its own figures agree with the DfE's.
+public struct ComparisonRow: Sendable, Hashable {
+    public var year: Int
+    public var la: String
+    public var laName: String
+    public var subject: Subject
+    /// The LA row's figures as given (nil when the tables have no LA row for that year).
+    public var published: SubjectResult?
+    /// Schools pooled: those with a progress figure and a known n.
+    public var pooledSchools: Int
+    /// Schools with a numeric progress but no n (e.g. prior-year columns carry no coverage): left out.
+    public var schoolsWithoutN: Int
+    /// Pupils pooled: Σ n over the pooled schools.
+    public var pooledPupils: Int
+    /// Σ n·progress / Σ n.
+    public var pooledProgress: Double?
+    /// pooled ± 1.96 σ / √N with the year's national σ (nil when σ is unknown).
+    public var pooledLower: Double?
+    public var pooledUpper: Double?
+    /// England's row for that year and subject (the published national progress is blank: 0 by definition).
+    public var england: SubjectResult?
+    /// pooled − published.
+    public var difference: Double?
+    /// True when |pooled − published| exceeds `countyComparisonTolerance`.
+    public var differs: Bool
+
+    public init(year: Int, la: String, laName: String, subject: Subject, published: SubjectResult?,
+                pooledSchools: Int, schoolsWithoutN: Int, pooledPupils: Int, pooledProgress: Double?,
+                pooledLower: Double?, pooledUpper: Double?, england: SubjectResult?, difference: Double?,
+                differs: Bool) {
+        self.year = year; self.la = la; self.laName = laName; self.subject = subject; self.published = published
+        self.pooledSchools = pooledSchools; self.schoolsWithoutN = schoolsWithoutN; self.pooledPupils = pooledPupils
+        self.pooledProgress = pooledProgress; self.pooledLower = pooledLower; self.pooledUpper = pooledUpper
+        self.england = england; self.difference = difference; self.differs = differs
+    }
+}
+
+/// Per LA, subject and year (sorted so): the published LA figure beside the one pooled from the LA's
+/// school rows (mean of school progress weighted by n = eligible × coverage), with England.
+public func countyComparison(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?) -> [ComparisonRow] {
+    struct Key: Hashable { var year: Int; var la: String }
+    var laRows: [Key: SchoolResult] = [:]
+    var schools: [Key: [SchoolResult]] = [:]
+    var national: [Int: SchoolResult] = [:]
+    for r in rows {
+        switch r.level {
+        case .la: if laRows[Key(year: r.year, la: r.id)] == nil { laRows[Key(year: r.year, la: r.id)] = r }
+        case .school where !r.la.isEmpty: schools[Key(year: r.year, la: r.la), default: []].append(r)
+        case .national: if national[r.year] == nil { national[r.year] = r }
+        default: break
+        }
+    }
+    let keys = Set(laRows.keys).union(schools.keys).sorted { ($0.year, $0.la) < ($1.year, $1.la) }
+    var out: [ComparisonRow] = []
+    for key in keys {
+        let members = schools[key] ?? []
+        for subject in Subject.allCases {
+            let pooled = poolProgress(members, subject: subject, sigma: sigma(key.year, subject))
+            let published = laRows[key]?[subject]
+            var difference: Double?
+            if let p = pooled.progress, let q = published?.progress { difference = p - q }
+            out.append(ComparisonRow(
+                year: key.year, la: key.la, laName: laRows[key]?.name ?? "", subject: subject, published: published,
+                pooledSchools: pooled.schools, schoolsWithoutN: pooled.withoutN, pooledPupils: pooled.pupils,
+                pooledProgress: pooled.progress, pooledLower: pooled.lower, pooledUpper: pooled.upper,
+                england: national[key.year]?[subject], difference: difference,
+                differs: difference.map { abs($0) > countyComparisonTolerance + 1e-9 } ?? false))
+        }
+    }
+    return out
+}
+
+/// LA rows pooled from their school rows (level `.la`, source `.computed`, name "<LA> (pooled from
+/// schools)"): progress weighted by n with the year's σ, attainment weighted by its denominators.
+public func pooledLAResults(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?) -> [SchoolResult] {
+    struct Key: Hashable { var year: Int; var la: String }
+    var names: [Key: String] = [:]
+    var schools: [Key: [SchoolResult]] = [:]
+    for r in rows {
+        if r.level == .la { names[Key(year: r.year, la: r.id)] = r.name }
+        if r.level == .school && !r.la.isEmpty { schools[Key(year: r.year, la: r.la), default: []].append(r) }
+    }
+    return schools.keys.sorted { ($0.year, $0.la) < ($1.year, $1.la) }.map { key in
+        let members = schools[key] ?? []
+        let base = names[key] ?? key.la
+        var result = SchoolResult(year: key.year, level: .la, id: key.la, name: "\(base) (pooled from schools)",
+                                  la: key.la, source: .computed)
+        let eligible = members.compactMap(\.eligible)
+        result.eligible = eligible.isEmpty ? nil : eligible.reduce(0, +)
+        for subject in Subject.allCases {
+            let p = poolProgress(members, subject: subject, sigma: sigma(key.year, subject))
+            result[subject] = SubjectResult(n: p.pupils, progress: p.progress, lower: p.lower, upper: p.upper,
+                                            status: p.pupils == 0 ? .none : (p.pupils <= 5 ? .supp : .ok))
+        }
+        for m in AttainmentMeasure.allCases {
+            var weighted = 0.0, total = 0
+            for s in members {
+                guard let v = s[m], let d = s.attainmentDenominators[m.rawValue] ?? s.eligible, d > 0 else { continue }
+                weighted += v * Double(d); total += d
+            }
+            if total > 0 {
+                result[m] = weighted / Double(total)
+                result.attainmentDenominators[m.rawValue] = total
+            }
+        }
+        return result
+    }
+}
+
+/// Pupil-weighted mean of school progress with its 95% interval (σ known).
+private func poolProgress(_ schools: [SchoolResult], subject: Subject, sigma: Double?)
+    -> (schools: Int, withoutN: Int, pupils: Int, progress: Double?, lower: Double?, upper: Double?) {
+    var weighted = 0.0, pupils = 0, count = 0, withoutN = 0
+    for s in schools {
+        let r = s[subject]
+        // Any figure with pupils counts (a computed SUPP/LOWCOV school's pupils are in its LA too);
+        // published tables carry numbers only for status ok.
+        guard r.status != .none, let p = r.progress else { continue }
+        guard let n = r.n, n > 0 else { withoutN += 1; continue }
+        weighted += Double(n) * p; pupils += n; count += 1
+    }
+    guard pupils > 0 else { return (count, withoutN, 0, nil, nil, nil) }
+    let progress = weighted / Double(pupils)
+    guard let sigma else { return (count, withoutN, pupils, progress, nil, nil) }
+    let half = 1.96 * sigma / Double(pupils).squareRoot()
+    return (count, withoutN, pupils, progress, progress - half, progress + half)
+}

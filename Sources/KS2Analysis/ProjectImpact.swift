@@ -1,0 +1,266 @@
+import Foundation
+import KS2Core
+
+// Project impact, methodology.md §9: per cohort and subject, the change in school progress from the
+// baseline to the outcome year with a t-interval, the same for a comparison group (the other schools
+// of the cohort's LAs) and the difference in differences with a Welch interval.
+
+/// Project impact per cohort and subject (`read`, `writ`, `mat`, then `rwm` with attainment only),
+/// and every cohort school with both years' progress or the plain reason it could not be used.
+public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
+    -> (impacts: [CohortImpact], schools: [CohortSchool]) {
+    var byYear: [Int: [String: SchoolResult]] = [:]
+    var yearsOfSchool: [String: Set<Int>] = [:]
+    for r in results where r.level == .school {
+        if byYear[r.year, default: [:]][r.id] == nil { byYear[r.year, default: [:]][r.id] = r }
+        yearsOfSchool[r.id, default: []].insert(r.year)
+    }
+    let inAnyCohort = Set(cohorts.flatMap(\.urns))
+    var impacts: [CohortImpact] = []
+    var listed: [CohortSchool] = []
+
+    for cohort in cohorts {
+        let base = byYear[cohort.baselineYear] ?? [:], out = byYear[cohort.outcomeYear] ?? [:]
+        var urns: [String] = []
+        for u in cohort.urns where !urns.contains(u) { urns.append(u) }
+        // The cohort's LAs: the LA of each cohort school in either year.
+        var las = Set<String>()
+        for u in urns {
+            for row in [base[u], out[u]] { if let la = row?.la, !la.isEmpty { las.insert(la) } }
+        }
+        for u in urns {
+            listed.append(cohortSchool(cohort: cohort, urn: u, baseline: base[u], outcome: out[u],
+                                       inTables: yearsOfSchool[u] != nil))
+        }
+        let comparisonURNs = base.values
+            .filter { las.contains($0.la) && !inAnyCohort.contains($0.id) && out[$0.id] != nil }
+            .map(\.id).sorted()
+
+        for subject in Subject.allCases {
+            var impact = CohortImpact(cohort: cohort.name, subject: subject.name, baselineYear: cohort.baselineYear,
+                                      outcomeYear: cohort.outcomeYear)
+            let pairs = urns.compactMap { u -> (SubjectResult, SubjectResult)? in
+                guard let b = base[u]?[subject], let o = out[u]?[subject],
+                      numericProgress(b) != nil, numericProgress(o) != nil else { return nil }
+                return (b, o)
+            }
+            impact.schools = pairs.count
+            impact.schoolsMissing = urns.count - pairs.count
+            let before = pairs.compactMap { numericProgress($0.0) }, after = pairs.compactMap { numericProgress($0.1) }
+            let changes = zip(after, before).map { $0 - $1 }
+            impact.baselineMean = ImpactStatistics.mean(before)
+            impact.outcomeMean = ImpactStatistics.mean(after)
+            let change = ImpactStatistics.meanInterval(changes)
+            impact.change = change.mean; impact.changeLower = change.lower; impact.changeUpper = change.upper
+            impact.baselinePooled = pupilPooled(pairs.map(\.0))
+            impact.outcomePooled = pupilPooled(pairs.map(\.1))
+            let attainment = pooledAttainment(urns, measure: attainmentMeasure(subject), base: base, out: out)
+            impact.baselinePctExp = attainment.baseline; impact.outcomePctExp = attainment.outcome
+
+            let comparison = comparisonURNs.compactMap { u -> Double? in
+                guard let b = base[u].flatMap({ numericProgress($0[subject]) }),
+                      let o = out[u].flatMap({ numericProgress($0[subject]) }) else { return nil }
+                return o - b
+            }
+            impact.comparisonSchools = comparison.count
+            let comp = ImpactStatistics.meanInterval(comparison)
+            impact.comparisonChange = comp.mean; impact.comparisonLower = comp.lower; impact.comparisonUpper = comp.upper
+            if let c = change.mean, let k = comp.mean {
+                impact.did = c - k
+                if let w = ImpactStatistics.welchInterval(changes, comparison) {
+                    impact.didLower = w.lower; impact.didUpper = w.upper
+                }
+            }
+            impacts.append(impact)
+        }
+        // rwm: attainment only (the schools with RWM expected in both years).
+        var rwm = CohortImpact(cohort: cohort.name, subject: "rwm", baselineYear: cohort.baselineYear,
+                               outcomeYear: cohort.outcomeYear)
+        let attainment = pooledAttainment(urns, measure: .pctRwmExp, base: base, out: out)
+        rwm.schools = attainment.schools
+        rwm.schoolsMissing = urns.count - attainment.schools
+        rwm.baselinePctExp = attainment.baseline; rwm.outcomePctExp = attainment.outcome
+        impacts.append(rwm)
+    }
+    return (impacts, listed)
+}
+
+/// The progress of a row that counts for change (status ok with a number), else nil.
+private func numericProgress(_ r: SubjectResult) -> Double? {
+    r.status == .ok ? r.progress : nil
+}
+
+/// The attainment measure shown beside a subject's progress (percentage at the expected standard).
+private func attainmentMeasure(_ subject: Subject) -> AttainmentMeasure {
+    switch subject {
+    case .read: return .pctReadExp
+    case .writ: return .pctWritExp
+    case .mat: return .pctMatExp
+    }
+}
+
+/// Σ n·progress / Σ n over the given rows; nil when any row's n is unknown (the pool would not be
+/// over the same schools as the means) or there are none.
+private func pupilPooled(_ rows: [SubjectResult]) -> Double? {
+    var weighted = 0.0, pupils = 0
+    for r in rows {
+        guard let n = r.n, n > 0, let p = r.progress else { return nil }
+        weighted += Double(n) * p; pupils += n
+    }
+    return pupils > 0 ? weighted / Double(pupils) : nil
+}
+
+/// A percentage pooled by eligible pupils each year over the schools with it (and its denominator)
+/// in both years.
+private func pooledAttainment(_ urns: [String], measure: AttainmentMeasure, base: [String: SchoolResult],
+                              out: [String: SchoolResult]) -> (schools: Int, baseline: Double?, outcome: Double?) {
+    func pair(_ r: SchoolResult?) -> (Double, Int)? {
+        guard let r, let v = r[measure], let d = r.attainmentDenominators[measure.rawValue] ?? r.eligible, d > 0 else { return nil }
+        return (v, d)
+    }
+    var schools = 0
+    var sums = (0.0, 0, 0.0, 0)
+    for u in urns {
+        guard let b = pair(base[u]), let o = pair(out[u]) else { continue }
+        schools += 1
+        sums.0 += b.0 * Double(b.1); sums.1 += b.1
+        sums.2 += o.0 * Double(o.1); sums.3 += o.1
+    }
+    guard schools > 0 else { return (0, nil, nil) }
+    return (schools, sums.0 / Double(sums.1), sums.2 / Double(sums.3))
+}
+
+/// One cohort school's row for cohort_schools.csv: progress in both years, and why any is missing.
+private func cohortSchool(cohort: ProjectCohort, urn: String, baseline: SchoolResult?, outcome: SchoolResult?,
+                          inTables: Bool) -> CohortSchool {
+    var school = CohortSchool(cohort: cohort.name, urn: urn, name: outcome?.name ?? baseline?.name ?? "",
+                              la: outcome?.la ?? baseline?.la ?? "")
+    var reasons: [String] = []
+    if !inTables {
+        reasons.append("URN \(urn) is in no results file")
+    } else {
+        if baseline == nil { reasons.append("no \(cohort.baselineYear) row in the tables") }
+        if outcome == nil { reasons.append("no \(cohort.outcomeYear) row in the tables") }
+    }
+    let words = ["reading", "writing", "maths"]
+    for subject in Subject.allCases {
+        for (row, year, isBaseline) in [(baseline, cohort.baselineYear, true), (outcome, cohort.outcomeYear, false)] {
+            guard let row else { continue }
+            let r = row[subject]
+            if let p = numericProgress(r) {
+                if isBaseline { school.baseline[subject.rawValue] = p } else { school.outcome[subject.rawValue] = p }
+            } else {
+                reasons.append("\(words[subject.rawValue]) progress \(statusText(r)) in \(year)")
+            }
+        }
+    }
+    for (row, year) in [(baseline, cohort.baselineYear), (outcome, cohort.outcomeYear)] {
+        if let row, row[.pctRwmExp] == nil { reasons.append("no RWM attainment in \(year)") }
+    }
+    school.missingReason = reasons.joined(separator: "; ")
+    return school
+}
+
+/// How a missing figure reads in a reason: `SUPP`, `LOWCOV`, the published code (`NE`), or `blank`.
+private func statusText(_ r: SubjectResult) -> String {
+    switch r.status {
+    case .supp: return "SUPP"
+    case .lowcov: return "LOWCOV"
+    case .coded(let c): return c
+    case .none, .ok: return "blank"
+    }
+}
+
+/// Small statistics for impact intervals (internal: deduplicated with KS2Core's at merge).
+enum ImpactStatistics {
+    /// Arithmetic mean; nil for no values.
+    static func mean(_ xs: [Double]) -> Double? {
+        xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count)
+    }
+
+    /// Sample standard deviation (n − 1); nil for fewer than two values.
+    static func sampleSD(_ xs: [Double]) -> Double? {
+        guard xs.count >= 2, let m = mean(xs) else { return nil }
+        let ss = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+        return (ss / Double(xs.count - 1)).squareRoot()
+    }
+
+    /// Mean with its 95% t-interval mean ± t(0.975, k−1)·sd/√k (no interval when k < 2).
+    static func meanInterval(_ xs: [Double]) -> (mean: Double?, lower: Double?, upper: Double?) {
+        guard let m = mean(xs) else { return (nil, nil, nil) }
+        guard let sd = sampleSD(xs) else { return (m, nil, nil) }
+        let half = studentTQuantile(0.975, df: Double(xs.count - 1)) * sd / Double(xs.count).squareRoot()
+        return (m, m - half, m + half)
+    }
+
+    /// 95% Welch interval of mean(a) − mean(b) with Welch–Satterthwaite degrees of freedom; nil unless
+    /// both groups have at least two values.
+    static func welchInterval(_ a: [Double], _ b: [Double]) -> (lower: Double, upper: Double, df: Double?)? {
+        guard let ma = mean(a), let mb = mean(b), let sa = sampleSD(a), let sb = sampleSD(b) else { return nil }
+        let va = sa * sa / Double(a.count), vb = sb * sb / Double(b.count)
+        let d = ma - mb
+        let se2 = va + vb
+        guard se2 > 0 else { return (d, d, nil) }
+        let df = se2 * se2 / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
+        let half = studentTQuantile(0.975, df: df) * se2.squareRoot()
+        return (d - half, d + half, df)
+    }
+
+    /// Welch–Satterthwaite degrees of freedom of two samples' mean difference.
+    static func welchDF(_ a: [Double], _ b: [Double]) -> Double? {
+        welchInterval(a, b)?.df
+    }
+
+    /// The p-quantile of Student's t with `df` (> 0, not necessarily whole) degrees of freedom.
+    static func studentTQuantile(_ p: Double, df: Double) -> Double {
+        precondition(df > 0 && p > 0 && p < 1, "t quantile needs df > 0 and 0 < p < 1")
+        if p == 0.5 { return 0 }
+        if p < 0.5 { return -studentTQuantile(1 - p, df: df) }
+        var lo = 0.0, hi = 1.0
+        while studentTCDF(hi, df: df) < p { lo = hi; hi *= 2 }
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if studentTCDF(mid, df: df) < p { lo = mid } else { hi = mid }
+            if hi - lo <= 1e-15 * max(1, hi) { break }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// P(T ≤ t) for Student's t with `df` degrees of freedom: 1 − ½·I_{df/(df+t²)}(df/2, ½) for t ≥ 0.
+    static func studentTCDF(_ t: Double, df: Double) -> Double {
+        let tail = 0.5 * regularizedIncompleteBeta(df / 2, 0.5, df / (df + t * t))
+        return t >= 0 ? 1 - tail : tail
+    }
+
+    /// I_x(a, b) by its continued fraction (modified Lentz), using the symmetry for fast convergence.
+    static func regularizedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double) -> Double {
+        if x <= 0 { return 0 }
+        if x >= 1 { return 1 }
+        let front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x))
+        if x < (a + 1) / (a + b + 2) { return front * betaContinuedFraction(a, b, x) / a }
+        return 1 - front * betaContinuedFraction(b, a, 1 - x) / b
+    }
+
+    private static func betaContinuedFraction(_ a: Double, _ b: Double, _ x: Double) -> Double {
+        let tiny = 1e-300
+        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        if abs(d) < tiny { d = tiny }
+        d = 1 / d
+        var h = d
+        for m in 1...500 {
+            let m = Double(m)
+            var aa = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+            d = 1 + aa * d; if abs(d) < tiny { d = tiny }
+            c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+            d = 1 / d; h *= d * c
+            aa = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+            d = 1 + aa * d; if abs(d) < tiny { d = tiny }
+            c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-16 { break }
+        }
+        return h
+    }
+}

@@ -48,9 +48,9 @@ public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
             impact.schoolsMissing = urns.count - pairs.count
             let before = pairs.compactMap { numericProgress($0.0) }, after = pairs.compactMap { numericProgress($0.1) }
             let changes = zip(after, before).map { $0 - $1 }
-            impact.baselineMean = ImpactStatistics.mean(before)
-            impact.outcomeMean = ImpactStatistics.mean(after)
-            let change = ImpactStatistics.meanInterval(changes)
+            impact.baselineMean = arithmeticMean(before)
+            impact.outcomeMean = arithmeticMean(after)
+            let change = meanWithInterval(changes)
             impact.change = change.mean; impact.changeLower = change.lower; impact.changeUpper = change.upper
             impact.baselinePooled = pupilPooled(pairs.map(\.0))
             impact.outcomePooled = pupilPooled(pairs.map(\.1))
@@ -63,11 +63,11 @@ public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
                 return o - b
             }
             impact.comparisonSchools = comparison.count
-            let comp = ImpactStatistics.meanInterval(comparison)
+            let comp = meanWithInterval(comparison)
             impact.comparisonChange = comp.mean; impact.comparisonLower = comp.lower; impact.comparisonUpper = comp.upper
             if let c = change.mean, let k = comp.mean {
                 impact.did = c - k
-                if let w = ImpactStatistics.welchInterval(changes, comparison) {
+                if let w = welchInterval(changes, comparison) {
                     impact.didLower = w.lower; impact.didUpper = w.upper
                 }
             }
@@ -171,96 +171,18 @@ private func statusText(_ r: SubjectResult) -> String {
     }
 }
 
-/// Small statistics for impact intervals (internal: deduplicated with KS2Core's at merge).
-enum ImpactStatistics {
-    /// Arithmetic mean; nil for no values.
-    static func mean(_ xs: [Double]) -> Double? {
-        xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count)
+/// A mean with its 95% t-interval (methodology.md §9), from KS2Core's statistics.
+func meanWithInterval(_ xs: [Double]) -> (mean: Double?, lower: Double?, upper: Double?) {
+    guard let m = arithmeticMean(xs) else { return (nil, nil, nil) }
+    guard let sd = sampleStandardDeviation(xs), let ci = meanTInterval(mean: m, sd: sd, count: xs.count) else {
+        return (m, nil, nil)
     }
+    return (m, ci.lower, ci.upper)
+}
 
-    /// Sample standard deviation (n − 1); nil for fewer than two values.
-    static func sampleSD(_ xs: [Double]) -> Double? {
-        guard xs.count >= 2, let m = mean(xs) else { return nil }
-        let ss = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) }
-        return (ss / Double(xs.count - 1)).squareRoot()
-    }
-
-    /// Mean with its 95% t-interval mean ± t(0.975, k−1)·sd/√k (no interval when k < 2).
-    static func meanInterval(_ xs: [Double]) -> (mean: Double?, lower: Double?, upper: Double?) {
-        guard let m = mean(xs) else { return (nil, nil, nil) }
-        guard let sd = sampleSD(xs) else { return (m, nil, nil) }
-        let half = studentTQuantile(0.975, df: Double(xs.count - 1)) * sd / Double(xs.count).squareRoot()
-        return (m, m - half, m + half)
-    }
-
-    /// 95% Welch interval of mean(a) − mean(b) with Welch–Satterthwaite degrees of freedom; nil unless
-    /// both groups have at least two values.
-    static func welchInterval(_ a: [Double], _ b: [Double]) -> (lower: Double, upper: Double, df: Double?)? {
-        guard let ma = mean(a), let mb = mean(b), let sa = sampleSD(a), let sb = sampleSD(b) else { return nil }
-        let va = sa * sa / Double(a.count), vb = sb * sb / Double(b.count)
-        let d = ma - mb
-        let se2 = va + vb
-        guard se2 > 0 else { return (d, d, nil) }
-        let df = se2 * se2 / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
-        let half = studentTQuantile(0.975, df: df) * se2.squareRoot()
-        return (d - half, d + half, df)
-    }
-
-    /// Welch–Satterthwaite degrees of freedom of two samples' mean difference.
-    static func welchDF(_ a: [Double], _ b: [Double]) -> Double? {
-        welchInterval(a, b)?.df
-    }
-
-    /// The p-quantile of Student's t with `df` (> 0, not necessarily whole) degrees of freedom.
-    static func studentTQuantile(_ p: Double, df: Double) -> Double {
-        precondition(df > 0 && p > 0 && p < 1, "t quantile needs df > 0 and 0 < p < 1")
-        if p == 0.5 { return 0 }
-        if p < 0.5 { return -studentTQuantile(1 - p, df: df) }
-        var lo = 0.0, hi = 1.0
-        while studentTCDF(hi, df: df) < p { lo = hi; hi *= 2 }
-        for _ in 0..<200 {
-            let mid = (lo + hi) / 2
-            if studentTCDF(mid, df: df) < p { lo = mid } else { hi = mid }
-            if hi - lo <= 1e-15 * max(1, hi) { break }
-        }
-        return (lo + hi) / 2
-    }
-
-    /// P(T ≤ t) for Student's t with `df` degrees of freedom: 1 − ½·I_{df/(df+t²)}(df/2, ½) for t ≥ 0.
-    static func studentTCDF(_ t: Double, df: Double) -> Double {
-        let tail = 0.5 * regularizedIncompleteBeta(df / 2, 0.5, df / (df + t * t))
-        return t >= 0 ? 1 - tail : tail
-    }
-
-    /// I_x(a, b) by its continued fraction (modified Lentz), using the symmetry for fast convergence.
-    static func regularizedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double) -> Double {
-        if x <= 0 { return 0 }
-        if x >= 1 { return 1 }
-        let front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x))
-        if x < (a + 1) / (a + b + 2) { return front * betaContinuedFraction(a, b, x) / a }
-        return 1 - front * betaContinuedFraction(b, a, 1 - x) / b
-    }
-
-    private static func betaContinuedFraction(_ a: Double, _ b: Double, _ x: Double) -> Double {
-        let tiny = 1e-300
-        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
-        if abs(d) < tiny { d = tiny }
-        d = 1 / d
-        var h = d
-        for m in 1...500 {
-            let m = Double(m)
-            var aa = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
-            d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-            c = 1 + aa / c; if abs(c) < tiny { c = tiny }
-            d = 1 / d; h *= d * c
-            aa = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
-            d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-            c = 1 + aa / c; if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
-            h *= delta
-            if abs(delta - 1) < 1e-16 { break }
-        }
-        return h
-    }
+/// The 95% Welch interval of mean(a) − mean(b); nil unless both groups have two values or more.
+func welchInterval(_ a: [Double], _ b: [Double]) -> WelchInterval? {
+    guard let ma = arithmeticMean(a), let mb = arithmeticMean(b),
+          let sa = sampleStandardDeviation(a), let sb = sampleStandardDeviation(b) else { return nil }
+    return welchInterval(meanA: ma, sdA: sa, countA: a.count, meanB: mb, sdB: sb, countB: b.count)
 }

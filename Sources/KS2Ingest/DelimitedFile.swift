@@ -1,0 +1,422 @@
+import Dispatch
+import KS2Core
+
+/// A delimited text file opened for scanning: its decoded bytes, detected delimiter and header,
+/// and a chunk-parallel record scanner whose results do not depend on the thread count.
+public final class DelimitedFile: @unchecked Sendable {
+    /// The path as given (used in InputError).
+    public let path: String
+    /// The file's base name (used in rejects).
+    public let name: String
+    let data: FileBytes
+    /// `,`, tab or `;`.
+    public let delimiter: UInt8
+    /// Header cells, trimmed and unquoted, in file order.
+    public let header: [String]
+    /// Physical line of the header (1 unless blank lines precede it).
+    public let headerLine: Int
+    /// 1-based character column where each header cell starts (for error positions).
+    let headerColumns: [Int]
+    /// First byte after the header record, and the physical line it is on.
+    let dataStart: Int
+    let dataStartLine: Int
+
+    /// True when the file was not valid UTF-8 and was read as Windows-1252.
+    public var wasWindows1252: Bool { data.wasWindows1252 }
+    /// Size in bytes of the decoded text (after any BOM).
+    public var byteCount: Int { data.count }
+
+    /// Opens `path`, decodes it, and reads the header; throws on an empty file or an unterminated quote.
+    public convenience init(path: String, threads: Int = 1) throws(InputError) {
+        try self.init(path: path, data: FileBytes.load(path: path, threads: threads), threads: threads, chunkBytes: 1 << 20)
+    }
+
+    /// Opens `path` for a reader with its thread count and chunk size.
+    convenience init(path: String, options: IngestOptions) throws(InputError) {
+        try self.init(path: path, data: FileBytes.load(path: path, threads: options.threads),
+                      threads: options.threads, chunkBytes: options.chunkBytes)
+    }
+
+    /// The data part split for the parallel scan (computed when the file is opened).
+    let chunks: [Chunk]
+
+    init(path: String, data: FileBytes, threads: Int, chunkBytes: Int) throws(InputError) {
+        self.path = path
+        self.name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        self.data = data
+        let base = data.base
+        let n = data.count
+        // the header is the first non-blank line
+        var start = 0
+        var line = 1
+        var headerStart = -1
+        while start < n {
+            var i = start
+            var blank = true
+            while i < n && base[i] != 0x0A {
+                let b = base[i]
+                if !(b == 0x20 || b == 0x09 || b == 0x0D || b == 0x2C || b == 0x3B) { blank = false; break }
+                i += 1
+            }
+            if !blank { headerStart = start; break }
+            while i < n && base[i] != 0x0A { i += 1 }
+            start = i + 1
+            line += 1
+        }
+        if headerStart < 0 {
+            throw InputError(file: path, line: 1, column: 1,
+                             message: "empty file: expected a header line naming the columns, found no text")
+        }
+        // delimiter: most frequent of comma, tab, semicolon outside quotes on the header line
+        var counts = (comma: 0, tab: 0, semi: 0)
+        var inQuote = false
+        var i = headerStart
+        while i < n {
+            let b = base[i]
+            if b == 0x22 { inQuote.toggle() }
+            else if !inQuote {
+                if b == 0x0A { break }
+                if b == 0x2C { counts.comma += 1 } else if b == 0x09 { counts.tab += 1 } else if b == 0x3B { counts.semi += 1 }
+            }
+            i += 1
+        }
+        var delimiter: UInt8 = 0x2C
+        if counts.tab > counts.comma && counts.tab >= counts.semi { delimiter = 0x09 }
+        if counts.semi > counts.comma && counts.semi > counts.tab { delimiter = 0x3B }
+        self.delimiter = delimiter
+        self.headerLine = line
+        var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
+        var header: [String] = []
+        var columns: [Int] = []
+        let after = scanner.scan(from: headerStart, line: line, until: headerStart + 1) { record in
+            for k in 0..<record.count {
+                header.append(record.string(k))
+                columns.append(DelimitedFile.position(of: record.starts[k], in: base).column)
+            }
+        }
+        scanner.release()
+        self.header = header
+        self.headerColumns = columns
+        self.dataStart = after.next
+        self.dataStartLine = after.line
+        // plan the chunks; the quote counts also tell whether some quote never closes
+        let planned = DelimitedFile.plan(base: base, count: n, dataStart: after.next, dataStartLine: after.line,
+                                         threads: threads, chunkBytes: chunkBytes)
+        let headerQuotes = ByteCount.count(base, from: 0, to: after.next).quotes
+        if (headerQuotes + planned.quotes) % 2 == 1 {
+            var j = n - 1
+            while j > 0 && base[j] != 0x22 { j -= 1 }
+            let (line, column) = DelimitedFile.position(of: j, in: base)
+            throw InputError(file: path, line: line, column: column,
+                             message: "unterminated quote: the quoted field opened here has no closing quote (expected \" before the end of the file)")
+        }
+        self.chunks = planned.chunks
+    }
+
+    /// Physical line (1-based) and character column (1-based, UTF-8 scalars) of a byte offset.
+    static func position(of offset: Int, in base: UnsafePointer<UInt8>) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        for i in 0..<offset where base[i] == 0x0A { line += 1; lineStart = i + 1 }
+        var column = 1
+        for i in lineStart..<offset where base[i] & 0xC0 != 0x80 { column += 1 }
+        return (line, column)
+    }
+
+    /// One slice of the data part of the file, planned before the parallel scan.
+    struct Chunk {
+        var start: Int
+        var end: Int
+        /// Physical line of `start`, whether `start` is inside a quoted field, and the number of
+        /// line ends in the chunk (an upper bound of its records).
+        var line: Int
+        var inQuote: Bool
+        var newlines: Int
+    }
+
+    /// Splits [dataStart, count) into chunks, each knowing its first physical line and whether it
+    /// starts inside a quoted field (from per-chunk quote and newline counts, counted in parallel).
+    static func plan(base: UnsafePointer<UInt8>, count n: Int, dataStart: Int, dataStartLine: Int,
+                     threads: Int, chunkBytes: Int) -> (chunks: [Chunk], quotes: Int) {
+        let size = n - dataStart
+        if size <= 0 { return ([], 0) }
+        let chunkCount = max(1, min(size / max(chunkBytes, 1), max(threads, 1) * 64, 1 << 20))
+        let step = size / chunkCount
+        var chunks = (0..<chunkCount).map { k in
+            Chunk(start: dataStart + k * step, end: k == chunkCount - 1 ? n : dataStart + (k + 1) * step,
+                  line: 0, inQuote: false, newlines: 0)
+        }
+        let quotes = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
+        defer { quotes.deallocate() }
+        let workers = min(max(threads, 1), chunkCount)
+        chunks.withUnsafeMutableBufferPointer { plan in
+            parallelFor(workers) { w in
+                var k = w
+                while k < chunkCount {
+                    let c = ByteCount.count(base, from: plan[k].start, to: plan[k].end)
+                    quotes[k] = c.quotes; plan[k].newlines = c.newlines
+                    k += workers
+                }
+            }
+        }
+        var q = 0
+        var line = dataStartLine
+        for k in 0..<chunkCount {
+            chunks[k].line = line
+            chunks[k].inQuote = q % 2 == 1
+            q += quotes[k]; line += chunks[k].newlines
+        }
+        return (chunks, q)
+    }
+
+    /// Scans every non-blank record after the header in parallel chunks; `record` sees each
+    /// record of a chunk in file order with that chunk's state (`makeState` gets an upper bound
+    /// of the chunk's records). Returns the states in chunk (= file) order; the chunking never
+    /// changes which records exist or their lines.
+    func scanRecords<State>(threads: Int, makeState: (Int) -> State, record: (inout State, Record) -> Void) -> [State] {
+        let chunks = self.chunks
+        let states = UnsafeMutableBufferPointer<State>.allocate(capacity: chunks.count)
+        for k in 0..<chunks.count { (states.baseAddress! + k).initialize(to: makeState(chunks[k].newlines + 1)) }
+        defer { states.baseAddress?.deinitialize(count: chunks.count); states.deallocate() }
+        let workers = min(max(threads, 1), chunks.count)
+        let base = data.base, n = data.count, delimiter = delimiter, dataStart = dataStart
+        chunks.withUnsafeBufferPointer { plan in
+            parallelFor(workers) { w in
+                var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
+                var k = w
+                while k < plan.count {
+                    let chunk = plan[k]
+                    var at = chunk.start
+                    var line = chunk.line
+                    if !(at == dataStart || (!chunk.inQuote && base[at - 1] == 0x0A)) {
+                        // move to the first record that starts inside this chunk
+                        var q = chunk.inQuote
+                        while at < n {
+                            let b = base[at]
+                            at += 1
+                            if b == 0x22 { q.toggle() } else if b == 0x0A { line += 1; if !q { break } }
+                        }
+                    }
+                    if at < chunk.end {
+                        _ = scanner.scan(from: at, line: line, until: chunk.end) { rec in record(&states[k], rec) }
+                    }
+                    k += workers
+                }
+                scanner.release()
+            }
+        }
+        return Array(states)
+    }
+}
+
+/// A parsed record: the byte ranges of its fields (raw, before trimming and unquoting).
+public struct Record {
+    let base: UnsafePointer<UInt8>
+    let starts: UnsafeMutablePointer<Int>
+    let ends: UnsafeMutablePointer<Int>
+    /// Number of fields (delimiters outside quotes + 1).
+    public let count: Int
+    /// Physical line where the record starts.
+    public let line: Int
+    /// Byte range of the whole record, line end excluded.
+    let start: Int
+    let end: Int
+    /// True when any quote character occurs in the record.
+    let hasQuote: Bool
+
+    /// The field trimmed of white space, outer quotes removed (then trimmed again); doubled
+    /// quotes inside are left as they are (see `bytes`).
+    @inline(__always)
+    public func value(_ k: Int) -> UnsafeRawBufferPointer {
+        let r = valueRange(k)
+        return UnsafeRawBufferPointer(start: base + r.lo, count: r.hi - r.lo)
+    }
+
+    /// Bounds of `value(k)` and whether outer quotes were removed.
+    @inline(__always)
+    func valueRange(_ k: Int) -> (lo: Int, hi: Int, quoted: Bool) {
+        var lo = starts[k], hi = ends[k]
+        while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
+        while hi > lo && Record.isSpace(base[hi - 1]) { hi -= 1 }
+        if hasQuote && hi - lo >= 2 && base[lo] == 0x22 && base[hi - 1] == 0x22 {
+            lo += 1; hi -= 1
+            while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
+            while hi > lo && Record.isSpace(base[hi - 1]) { hi -= 1 }
+            return (lo, hi, true)
+        }
+        return (lo, hi, false)
+    }
+
+    /// The trimmed, unquoted value with doubled quotes collapsed, as bytes.
+    public func bytes(_ k: Int) -> [UInt8] {
+        let r = valueRange(k)
+        var out: [UInt8] = []
+        out.reserveCapacity(r.hi - r.lo)
+        var i = r.lo
+        while i < r.hi {
+            out.append(base[i])
+            if r.quoted && base[i] == 0x22 && i + 1 < r.hi && base[i + 1] == 0x22 { i += 1 }
+            i += 1
+        }
+        return out
+    }
+
+    /// The trimmed, unquoted value as a String.
+    public func string(_ k: Int) -> String { String(decoding: bytes(k), as: UTF8.self) }
+
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+}
+
+/// The byte loop shared by the header, the chunk workers and the duplicate check: records with
+/// reusable field-offset storage (no allocation per row), special bytes found 8 at a time.
+struct RecordScanner {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let delimiter: UInt8
+    var capacity = 64
+    var starts: UnsafeMutablePointer<Int>
+    var ends: UnsafeMutablePointer<Int>
+
+    init(base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) {
+        self.base = base; self.count = count; self.delimiter = delimiter
+        starts = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+    }
+
+    mutating func release() { starts.deallocate(); ends.deallocate() }
+
+    mutating func grow() {
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+        let e = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+        s.update(from: starts, count: capacity); e.update(from: ends, count: capacity)
+        starts.deallocate(); ends.deallocate()
+        starts = s; ends = e; capacity *= 2
+    }
+
+    /// High bit of each byte of the 8 at `p` that is a quote, the delimiter or LF (bytes past
+    /// the end count as 0, which is none of them). Little-endian: byte k is bits 8k…8k+7.
+    @inline(__always)
+    func specials(at p: Int) -> UInt64 {
+        var w: UInt64 = 0
+        if p + 8 <= count {
+            w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+        } else {
+            for k in 0..<(count - p) { w |= UInt64(base[p + k]) << UInt64(8 * k) }
+        }
+        return ByteCount.zeroBytes(w ^ 0x2222_2222_2222_2222)
+            | ByteCount.zeroBytes(w ^ (0x0101_0101_0101_0101 &* UInt64(delimiter)))
+            | ByteCount.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
+    }
+
+    /// Parses records from `from` (a record start on physical line `line`) while records start
+    /// before `until`, calling `body` for each non-blank one. Returns the offset after the last
+    /// record parsed and the physical line there.
+    mutating func scan(from: Int, line startLine: Int, until: Int, _ body: (Record) -> Void) -> (next: Int, line: Int) {
+        let base = self.base, n = count, delimiter = self.delimiter
+        if from >= n { return (from, startLine) }
+        var line = startLine
+        var recordStart = from, recordLine = line, fields = 0, hasQuote = false
+        starts[0] = from
+        var block = from
+        var mask = specials(at: block)
+        while true {
+            if mask == 0 {
+                block += 8
+                if block >= n { break }
+                mask = specials(at: block)
+                continue
+            }
+            let p = block + (mask.trailingZeroBitCount >> 3)
+            mask &= mask &- 1
+            let b = base[p]
+            if b == delimiter {
+                ends[fields] = p
+                fields += 1
+                if fields == capacity { grow() }
+                starts[fields] = p + 1
+            } else if b == 0x0A {
+                ends[fields] = p
+                fields += 1
+                if fields == capacity { grow() }
+                line += 1
+                emit(recordStart, p, fields, recordLine, hasQuote, body)
+                recordStart = p + 1; recordLine = line; fields = 0; hasQuote = false
+                starts[0] = recordStart
+                if recordStart >= until || recordStart >= n { return (recordStart, line) }
+            } else {
+                // an opening quote: skip to the closing one (a doubled quote reopens at once)
+                hasQuote = true
+                var j = p + 1
+                while j < n && base[j] != 0x22 { if base[j] == 0x0A { line += 1 }; j += 1 }
+                block = j + 1
+                if block >= n { break }
+                mask = specials(at: block)
+            }
+        }
+        // the last record has no line end
+        ends[fields] = n
+        fields += 1
+        if fields == capacity { grow() }
+        emit(recordStart, n, fields, recordLine, hasQuote, body)
+        return (n, line)
+    }
+
+    @inline(__always)
+    private func emit(_ start: Int, _ end: Int, _ fields: Int, _ line: Int, _ hasQuote: Bool, _ body: (Record) -> Void) {
+        let record = Record(base: base, starts: starts, ends: ends, count: fields, line: line,
+                            start: start, end: end, hasQuote: hasQuote)
+        if !hasQuote && RecordScanner.isBlank(record) { return }
+        body(record)
+    }
+
+    /// Only white space and delimiters (records with a quote are never blank).
+    @inline(__always)
+    static func isBlank(_ r: Record) -> Bool {
+        for k in 0..<r.count where r.value(k).count != 0 { return false }
+        return true
+    }
+}
+
+/// Word-at-a-time byte counting for the chunk plan.
+enum ByteCount {
+    /// Number of bytes of `w` equal to `byte`.
+    @inline(__always)
+    static func matches(_ w: UInt64, _ byte: UInt8) -> Int {
+        zeroBytes(w ^ (0x0101_0101_0101_0101 &* UInt64(byte))).nonzeroBitCount
+    }
+
+    /// The high bit of every zero byte of `x`, exactly (no false positives from borrows).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let t = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+        return ~t & 0x8080_8080_8080_8080
+    }
+
+    static func count(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> (quotes: Int, newlines: Int) {
+        var q = 0, nl = 0
+        var i = from
+        while i + 8 <= to {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            q &+= matches(w, 0x22); nl &+= matches(w, 0x0A)
+            i += 8
+        }
+        while i < to { if base[i] == 0x22 { q += 1 } else if base[i] == 0x0A { nl += 1 }; i += 1 }
+        return (q, nl)
+    }
+}
+
+/// Carries a value the caller guarantees is used safely across threads (disjoint writes).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+/// Runs `body(0..<iterations)` on Dispatch's worker threads and returns when all are done; each
+/// iteration must touch only its own slots of any shared buffer.
+func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+    if iterations <= 1 { if iterations == 1 { body(0) }; return }
+    withoutActuallyEscaping(body) { escapable in
+        let box = UncheckedSendable(value: escapable)
+        DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
+    }
+}

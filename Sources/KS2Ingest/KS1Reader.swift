@@ -1,0 +1,148 @@
+import KS2Core
+
+/// What reading one KS1 prior-attainment file gives: accepted records, rejects, accounting.
+public struct KS1ReadResult: Sendable {
+    public var records: [KS1Record]
+    public var rejects: [Reject]
+    public var account: FileAccount
+    public init(records: [KS1Record], rejects: [Reject], account: FileAccount) {
+        self.records = records; self.rejects = rejects; self.account = account
+    }
+}
+
+/// One scan chunk's KS1 results.
+struct KS1Chunk {
+    var records: [KS1Record] = []
+    var starts: [Int] = []
+    var rejects: [PendingReject] = []
+    var read = 0
+    init(expected: Int) { records.reserveCapacity(expected); starts.reserveCapacity(expected) }
+}
+
+/// The KS1 row checks of formats.md: field count, UPN, then every KS1 cell known.
+struct KS1RowReader {
+    let fieldCount: Int
+    let upn: Int
+    let subjects: (Int, Int, Int)
+    let codes = CodeTable.shared
+    static let names = ["ks1_read", "ks1_writ", "ks1_mat"]
+
+    @inline(__always)
+    func process(_ r: Record, _ c: inout KS1Chunk) {
+        c.read += 1
+        if r.count != fieldCount {
+            let text = upn < r.count ? Cells.text(r.value(upn)).uppercased() : ""
+            c.rejects.append(PendingReject(line: r.line, upn: text, reason: .wrongFieldCount,
+                                           detail: "expected \(fieldCount) fields, found \(r.count)"))
+            return
+        }
+        let upnCell = r.value(upn)
+        guard let key = UPN.parse(upnCell) else {
+            let text = Cells.text(upnCell).uppercased()
+            c.rejects.append(PendingReject(line: r.line, upn: text, reason: .invalidUPN, detail: UPNProblem.describe(text)))
+            return
+        }
+        let cells = (r.value(subjects.0), r.value(subjects.1), r.value(subjects.2))
+        let values = (codes.parse(cells.0), codes.parse(cells.1), codes.parse(cells.2))
+        let ok = (KS1RowReader.known(values.0), KS1RowReader.known(values.1), KS1RowReader.known(values.2))
+        if !(ok.0 && ok.1 && ok.2) {
+            let k = !ok.0 ? 0 : (!ok.1 ? 1 : 2)
+            let text = Cells.text(k == 0 ? cells.0 : (k == 1 ? cells.1 : cells.2))
+            c.rejects.append(PendingReject(
+                line: r.line, upn: key.description, reason: .unknownCode,
+                detail: "\(KS1RowReader.names[k]) \"\(text)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"))
+            return
+        }
+        c.records.append(KS1Record(line: Int32(truncatingIfNeeded: r.line), upn: key,
+                                   read: values.0 ?? .none, writ: values.1 ?? .none, mat: values.2 ?? .none))
+        c.starts.append(r.start)
+    }
+
+    @inline(__always)
+    static func known(_ c: Code?) -> Bool {
+        guard let c else { return false }
+        return c == .none || c.isKS1
+    }
+}
+
+/// Reads and checks a KS1 prior-attainment file (formats.md "KS1 prior attainment", "Rejects").
+/// `account.matched`/`unmatched` are filled by `joinKS1`.
+public func readKS1(path: String, options: IngestOptions) throws -> KS1ReadResult {
+    let file = try DelimitedFile(path: path, options: options)
+    return try readKS1(file: file, options: options)
+}
+
+func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputError) -> KS1ReadResult {
+    let index = try Columns.resolve(file, specs: Columns.ks1, mapping: options.columns,
+                                    required: [["upn"], ["ks1_read"], ["ks1_writ"], ["ks1_mat"]])
+    let reader = KS1RowReader(fieldCount: file.header.count, upn: index["upn"] ?? 0,
+                              subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0))
+    let chunks = file.scanRecords(threads: options.threads,
+                                  makeState: { KS1Chunk(expected: $0) }, record: { reader.process($1, &$0) })
+    let read = chunks.reduce(0) { $0 + $1.read }
+    if read == 0 {
+        throw InputError(file: file.path, line: file.headerLine, column: 1,
+                         message: "header only: expected at least one row after the header, found none")
+    }
+    var all: [KS1Record] = []
+    var starts: [Int] = []
+    all.reserveCapacity(chunks.reduce(0) { $0 + $1.records.count })
+    starts.reserveCapacity(all.capacity)
+    for c in chunks { all.append(contentsOf: c.records); starts.append(contentsOf: c.starts) }
+    let keys = all.map(\.upn.key)
+    let duplicates = Duplicates.find(file: file, keys: keys, threads: options.threads, lines: { Int(all[$0].line) }, starts: { starts[$0] })
+    var pending: [PendingReject] = []
+    for c in chunks { pending.append(contentsOf: c.rejects) }
+    var dropped = [Bool](repeating: false, count: all.count)
+    for d in duplicates {
+        dropped[d.index] = true
+        pending.append(PendingReject(line: Int(all[d.index].line), upn: all[d.index].upn.description,
+                                     reason: d.reason, detail: d.detail))
+    }
+    var records: [KS1Record] = []
+    if duplicates.isEmpty { records = all } else {
+        records.reserveCapacity(all.count - duplicates.count)
+        for (i, r) in all.enumerated() where !dropped[i] { records.append(r) }
+    }
+    let rejects = finish(pending, file: file.name)
+    var account = FileAccount(file: file.name, read: read, accepted: records.count, rejected: rejects.count)
+    for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
+    return KS1ReadResult(records: records, rejects: rejects, account: account)
+}
+
+/// KS1 record per KS2 pupil, and the KS1 file's accounting with matched/unmatched filled in.
+public struct KS1Join: Sendable {
+    /// For each pupil of the cohort (same order), the index into `KS1ReadResult.records`, or -1.
+    public var ks1Index: [Int32]
+    /// The KS1 account: read = matched + unmatched + rejected.
+    public var account: FileAccount
+    public init(ks1Index: [Int32], account: FileAccount) { self.ks1Index = ks1Index; self.account = account }
+}
+
+/// Links every accepted KS2 pupil to its KS1 record by UPN (both sides are unique after the
+/// duplicate checks), and counts matched/unmatched KS1 rows (formats.md accounting).
+public func joinKS1(_ cohort: KS2Cohort, _ ks1: KS1ReadResult, threads: Int = 1) -> KS1Join {
+    var table = UPNTable(expected: ks1.records.count)
+    for (i, r) in ks1.records.enumerated() { _ = table.insert(r.upn.key, Int32(i)) }
+    var ks1Index = [Int32](repeating: -1, count: cohort.pupils.count)
+    let n = cohort.pupils.count
+    let workers = max(1, min(threads, n / 65_536 + 1))
+    ks1Index.withUnsafeMutableBufferPointer { out in
+        cohort.pupils.withUnsafeBufferPointer { p in
+            parallelFor(workers) { w in
+                let lo = n * w / workers, hi = n * (w + 1) / workers
+                for i in lo..<hi { out[i] = table.find(p[i].upn.key) }
+            }
+        }
+    }
+    let matched = ks1Index.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    var account = ks1.account
+    account.matched = matched
+    account.unmatched = ks1.records.count - matched
+    return KS1Join(ks1Index: ks1Index, account: account)
+}
+
+/// Every reject of a run's inputs: the KS2 file's first, then the KS1 file's, each by line.
+public func allRejects(_ ks2: KS2ReadResult, _ ks1: KS1ReadResult?) -> [Reject] {
+    ks2.rejects + (ks1?.rejects ?? [])
+}

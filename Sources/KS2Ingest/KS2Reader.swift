@@ -1,0 +1,364 @@
+import KS2Core
+
+/// What reading one KS2 results file gives: the accepted cohort, every rejected row, the accounting.
+public struct KS2ReadResult: Sendable {
+    public var cohort: KS2Cohort
+    public var rejects: [Reject]
+    public var account: FileAccount
+    public init(cohort: KS2Cohort, rejects: [Reject], account: FileAccount) {
+        self.cohort = cohort; self.rejects = rejects; self.account = account
+    }
+}
+
+/// A cell's value range kept for later (school and pupil names), unescaped only when used.
+struct Span {
+    var lo: Int
+    var hi: Int
+    var quoted: Bool
+    static let empty = Span(lo: 0, hi: 0, quoted: false)
+    var isEmpty: Bool { hi <= lo }
+
+    init(lo: Int, hi: Int, quoted: Bool) { self.lo = lo; self.hi = hi; self.quoted = quoted }
+
+    @inline(__always)
+    init(_ r: Record, _ k: Int) {
+        if k < 0 { self = .empty; return }
+        let v = r.valueRange(k)
+        self.init(lo: v.lo, hi: v.hi, quoted: v.quoted)
+    }
+
+    /// The text with doubled quotes collapsed when the cell was quoted.
+    func string(_ base: UnsafePointer<UInt8>) -> String {
+        if isEmpty { return "" }
+        var out: [UInt8] = []
+        out.reserveCapacity(hi - lo)
+        var i = lo
+        while i < hi {
+            out.append(base[i])
+            if quoted && base[i] == 0x22 && i + 1 < hi && base[i + 1] == 0x22 { i += 1 }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Field indices of the KS2 columns in one file (-1 when absent).
+struct KS2Layout {
+    var fieldCount = 0
+    var upn = -1, urn = -1, laestab = -1, la = -1, schoolName = -1, special = -1, year = -1
+    var surname = -1, forename = -1, gender = -1, disadvantaged = -1, eal = -1, sen = -1
+    var score = (-1, -1, -1), code = (-1, -1, -1), ta = (-1, -1), writTA = -1
+
+    init(_ index: [String: Int], fieldCount: Int) {
+        func at(_ name: String) -> Int { index[name] ?? -1 }
+        self.fieldCount = fieldCount
+        upn = at("upn"); urn = at("urn"); laestab = at("laestab"); la = at("la")
+        schoolName = at("school_name"); special = at("special"); year = at("year")
+        surname = at("surname"); forename = at("forename"); gender = at("gender")
+        disadvantaged = at("disadvantaged"); eal = at("eal"); sen = at("sen")
+        score = (at("read_score"), at("mat_score"), at("gps_score"))
+        code = (at("read_code"), at("mat_code"), at("gps_code"))
+        ta = (at("read_ta"), at("mat_ta"))
+        writTA = at("writ_ta")
+    }
+}
+
+/// A KS2 row that passed the row checks (duplicates not yet looked at); school and LA are
+/// chunk-local indices until the merge.
+struct KS2Row {
+    var pupil: KS2Pupil
+    /// Offset of the record (re-read for duplicates and the school name).
+    var start: Int
+    var hasSchoolName: Bool
+    var special: Bool
+}
+
+/// One scan chunk's results.
+struct KS2Chunk {
+    var rows: [KS2Row] = []
+    /// (forename, surname) per row, only when names are kept.
+    var names: [(Span, Span)] = []
+    var rejects: [PendingReject] = []
+    var read = 0
+    var schools = ByteInterner()
+    var las = ByteInterner()
+    var digits: [UInt8] = []
+    init(expected: Int) { rows.reserveCapacity(expected); digits.reserveCapacity(64) }
+}
+
+var emptyCell: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+
+/// The row checks of formats.md for KS2, in order, and the cleaning of an accepted row.
+struct KS2RowReader {
+    let layout: KS2Layout
+    let year: Int
+    let keepNames: Bool
+    let codes = CodeTable.shared
+
+    static let scoreNames = ["read_score", "mat_score", "gps_score"]
+    static let codeNames = ["read_code", "mat_code", "gps_code"]
+    static let outcomeList = "AS, NS, N, B, A, T, U, H, Q, F, P, D, M, L, J, X"
+
+    @inline(__always)
+    func process(_ r: Record, _ c: inout KS2Chunk) {
+        c.read += 1
+        let L = layout
+        if r.count != L.fieldCount {
+            let upnText = L.upn < r.count ? Cells.text(r.value(L.upn)).uppercased() : ""
+            c.rejects.append(PendingReject(line: r.line, upn: upnText, reason: .wrongFieldCount,
+                                           detail: "expected \(L.fieldCount) fields, found \(r.count)"))
+            return
+        }
+        @inline(__always) func cell(_ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : emptyCell }
+        let upnCell = r.value(L.upn)
+        guard let upn = UPN.parse(upnCell) else {
+            let text = Cells.text(upnCell).uppercased()
+            c.rejects.append(PendingReject(line: r.line, upn: text, reason: .invalidUPN, detail: UPNProblem.describe(text)))
+            return
+        }
+        @inline(__always) func reject(_ reason: RejectReason, _ detail: String) {
+            c.rejects.append(PendingReject(line: r.line, upn: upn.description, reason: reason, detail: detail))
+        }
+        // school: the URN, else the LAESTAB digits
+        let urn = cell(L.urn)
+        c.digits.removeAll(keepingCapacity: true)
+        if L.laestab >= 0 {
+            for b in r.value(L.laestab) where b &- 0x30 <= 9 { c.digits.append(b) }
+        }
+        if urn.isEmpty && c.digits.isEmpty {
+            reject(.missingSchool, "urn and laestab blank: expected a school URN or LAESTAB")
+            return
+        }
+        if L.year >= 0 {
+            let y = r.value(L.year)
+            if !y.isEmpty && Cells.unsigned(y) != year {
+                reject(.wrongYear, "year \"\(Cells.text(y))\": expected \(year)")
+                return
+            }
+        }
+        let scores = (Cells.score(cell(L.score.0), codes), Cells.score(cell(L.score.1), codes),
+                      Cells.score(cell(L.score.2), codes))
+        if scores.0 == .bad || scores.1 == .bad || scores.2 == .bad {
+            let k = scores.0 == .bad ? 0 : (scores.1 == .bad ? 1 : 2)
+            reject(.badScore, "\(KS2RowReader.scoreNames[k]) \"\(Cells.text(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120, an outcome code or blank")
+            return
+        }
+        let ranges = (KS2RowReader.outOfRange(scores.0), KS2RowReader.outOfRange(scores.1), KS2RowReader.outOfRange(scores.2))
+        if ranges.0 || ranges.1 || ranges.2 {
+            let k = ranges.0 ? 0 : (ranges.1 ? 1 : 2)
+            reject(.scoreOutOfRange, "\(KS2RowReader.scoreNames[k]) \"\(Cells.text(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120")
+            return
+        }
+        // outcome codes, then teacher assessments
+        let codeCells = (cell(L.code.0), cell(L.code.1), cell(L.code.2))
+        let outcome = (codes.parse(codeCells.0), codes.parse(codeCells.1), codes.parse(codeCells.2))
+        let okOutcome = (KS2RowReader.isOutcome(outcome.0), KS2RowReader.isOutcome(outcome.1), KS2RowReader.isOutcome(outcome.2))
+        if !(okOutcome.0 && okOutcome.1 && okOutcome.2) {
+            let k = !okOutcome.0 ? 0 : (!okOutcome.1 ? 1 : 2)
+            let text = Cells.text(k == 0 ? codeCells.0 : (k == 1 ? codeCells.1 : codeCells.2))
+            reject(.unknownCode, "\(KS2RowReader.codeNames[k]) \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
+            return
+        }
+        let taCells = (cell(L.ta.0), cell(L.writTA), cell(L.ta.1))
+        let tas = (codes.parse(taCells.0), codes.parse(taCells.1), codes.parse(taCells.2))
+        let okTA = (KS2RowReader.isTA(tas.0), KS2RowReader.isTA(tas.1), KS2RowReader.isTA(tas.2))
+        if !(okTA.0 && okTA.1 && okTA.2) {
+            let k = !okTA.0 ? 0 : (!okTA.1 ? 1 : 2)
+            let name = ["read_ta", "writ_ta", "mat_ta"][k]
+            let text = Cells.text(k == 0 ? taCells.0 : (k == 1 ? taCells.1 : taCells.2))
+            reject(.unknownCode, "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, P1i-P8, EM) or an outcome code")
+            return
+        }
+        // accepted (duplicates aside): clean and intern
+        let school = urn.isEmpty ? c.digits.withUnsafeBytes { c.schools.intern($0) } : c.schools.intern(urn)
+        var la: Int32 = -1
+        let laCell = cell(L.la)
+        if !laCell.isEmpty { la = c.las.intern(laCell) }
+        else if c.digits.count >= 3 { la = c.digits.withUnsafeBytes { c.las.intern(UnsafeRawBufferPointer(rebasing: $0[0..<3])) } }
+        let pupil = KS2Pupil(
+            line: Int32(truncatingIfNeeded: r.line), upn: upn, school: school, la: la,
+            gender: Cells.gender(cell(L.gender)), disadvantaged: Cells.yesNo(cell(L.disadvantaged)),
+            eal: Cells.yesNo(cell(L.eal)), sen: Cells.sen(cell(L.sen)),
+            read: KS2RowReader.result(scores.0, outcome.0, tas.0),
+            mat: KS2RowReader.result(scores.1, outcome.1, tas.2),
+            gps: KS2RowReader.result(scores.2, outcome.2, nil),
+            writTA: tas.1 ?? .none)
+        c.rows.append(KS2Row(pupil: pupil, start: r.start, hasSchoolName: L.schoolName >= 0 && !r.value(L.schoolName).isEmpty,
+                             special: L.special >= 0 && Cells.yesNo(r.value(L.special)) == .yes))
+        if keepNames { c.names.append((Span(r, L.forename), Span(r, L.surname))) }
+    }
+
+    @inline(__always)
+    static func outOfRange(_ s: ScoreCell) -> Bool {
+        if case .integer(let v) = s { return v < 80 || v > 120 }
+        return false
+    }
+
+    @inline(__always)
+    static func isOutcome(_ c: Code?) -> Bool {
+        guard let c else { return false }
+        return c == .none || c.isOutcome
+    }
+
+    @inline(__always)
+    static func isTA(_ c: Code?) -> Bool {
+        guard let c else { return false }
+        return c == .none || c.isTeacherAssessment
+    }
+
+    /// Scaled score when an integer 80–120; the code column's code, else one written in the score column.
+    @inline(__always)
+    static func result(_ score: ScoreCell, _ code: Code?, _ ta: Code?) -> TestResult {
+        var scaled: UInt8 = 0
+        var effective = code ?? .none
+        switch score {
+        case .integer(let v): scaled = UInt8(truncatingIfNeeded: v)
+        case .code(let c): if effective == .none { effective = c }
+        default: break
+        }
+        return TestResult(scaled: scaled, code: effective, ta: ta ?? .none)
+    }
+}
+
+/// Why a UPN cell is invalid, in words (formats.md, `invalid_upn`).
+enum UPNProblem {
+    static func describe(_ text: String) -> String {
+        if text.isEmpty { return "UPN blank: expected a check letter and 12 characters" }
+        let chars = Array(text)
+        if chars.count != 13 { return "UPN \"\(text)\": expected 13 characters, found \(chars.count)" }
+        func isCheckAlpha(_ ch: Character) -> Bool {
+            guard let a = ch.asciiValue else { return false }
+            return a >= 0x41 && a <= 0x5A && a != 0x49 && a != 0x4F && a != 0x53
+        }
+        if !isCheckAlpha(chars[0]) {
+            return "UPN \"\(text)\": first character \"\(chars[0])\": expected a check letter (A-Z except I, O, S)"
+        }
+        for k in 1...11 where !(chars[k].asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false) {
+            return "UPN \"\(text)\": character \(k + 1) \"\(chars[k])\": expected a digit"
+        }
+        let last = chars[12]
+        if !(isCheckAlpha(last) || (last.asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)) {
+            return "UPN \"\(text)\": last character \"\(last)\": expected a digit or a letter other than I, O, S"
+        }
+        let expected = UPN.checkLetter(forBody: String(chars[1...])).map { String($0) } ?? "?"
+        return "UPN \"\(text)\": wrong check letter, expected \(expected)"
+    }
+}
+
+/// Reads and cleans a KS2 pupil results file for `year` (formats.md "KS2 pupil results",
+/// "Rejects"; methodology.md §1): accepted pupils in file order, rejects by line, accounting.
+public func readKS2(path: String, year: Int, options: IngestOptions) throws -> KS2ReadResult {
+    let file = try DelimitedFile(path: path, options: options)
+    return try readKS2(file: file, year: year, options: options)
+}
+
+func readKS2(file: DelimitedFile, year: Int, options: IngestOptions) throws(InputError) -> KS2ReadResult {
+    let index = try Columns.resolve(file, specs: Columns.ks2, mapping: options.columns,
+                                    required: [["upn"], ["writ_ta"], ["urn", "laestab"]])
+    let reader = KS2RowReader(layout: KS2Layout(index, fieldCount: file.header.count), year: year,
+                              keepNames: options.keepNames)
+    let chunks = file.scanRecords(threads: options.threads,
+                                  makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
+    let read = chunks.reduce(0) { $0 + $1.read }
+    if read == 0 {
+        throw InputError(file: file.path, line: file.headerLine, column: 1,
+                         message: "header only: expected at least one row after the header, found none")
+    }
+    // duplicates among the rows that passed
+    var offsets: [Int] = [0]
+    for c in chunks { offsets.append(offsets[offsets.count - 1] + c.rows.count) }
+    let total = offsets[offsets.count - 1]
+    var keys = [UInt64](repeating: 0, count: total)
+    var lines = [Int32](repeating: 0, count: total)
+    var starts = [Int](repeating: 0, count: total)
+    for (ci, c) in chunks.enumerated() {
+        var g = offsets[ci]
+        for row in c.rows { keys[g] = row.pupil.upn.key; lines[g] = row.pupil.line; starts[g] = row.start; g += 1 }
+    }
+    let duplicates = Duplicates.find(file: file, keys: keys, threads: options.threads, lines: { Int(lines[$0]) }, starts: { starts[$0] })
+    var dropped = [Bool](repeating: false, count: total)
+    var pending: [PendingReject] = []
+    pending.reserveCapacity(chunks.reduce(0) { $0 + $1.rejects.count } + duplicates.count)
+    for c in chunks { pending.append(contentsOf: c.rejects) }
+    for d in duplicates {
+        dropped[d.index] = true
+        pending.append(PendingReject(line: Int(lines[d.index]), upn: UPN(key: keys[d.index]).description,
+                                     reason: d.reason, detail: d.detail))
+    }
+    // merge: intern schools and LAs globally in file order of accepted rows
+    var cohort = KS2Cohort(year: year)
+    cohort.pupils.reserveCapacity(total - duplicates.count)
+    var schoolIndex: [String: Int32] = [:]
+    var laIndex: [String: Int32] = [:]
+    let base = file.data.base
+    var scanner = RecordScanner(base: base, count: file.data.count, delimiter: file.delimiter)
+    defer { scanner.release() }
+    for (ci, c) in chunks.enumerated() {
+        var schoolMap = [Int32](repeating: -1, count: c.schools.count)
+        var laMap = [Int32](repeating: -1, count: c.las.count)
+        var g = offsets[ci]
+        for (j, row) in c.rows.enumerated() {
+            defer { g += 1 }
+            if dropped[g] { continue }
+            var p = row.pupil
+            var s = schoolMap[Int(p.school)]
+            if s < 0 {
+                let id = c.schools.string(p.school)
+                if let known = schoolIndex[id] { s = known } else {
+                    s = Int32(cohort.schools.count)
+                    schoolIndex[id] = s
+                    cohort.schools.append(SchoolInfo(id: id))
+                }
+                schoolMap[Int(p.school)] = s
+            }
+            p.school = s
+            if p.la >= 0 {
+                var a = laMap[Int(p.la)]
+                if a < 0 {
+                    let code = c.las.string(p.la)
+                    if let known = laIndex[code] { a = known } else {
+                        a = Int32(cohort.localAuthorities.count)
+                        laIndex[code] = a
+                        cohort.localAuthorities.append(code)
+                    }
+                    laMap[Int(p.la)] = a
+                }
+                p.la = a
+            }
+            let si = Int(s)
+            if row.hasSchoolName && cohort.schools[si].name.isEmpty {
+                cohort.schools[si].name = schoolName(file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line),
+                                                     column: reader.layout.schoolName)
+            }
+            if cohort.schools[si].la.isEmpty && p.la >= 0 { cohort.schools[si].la = cohort.localAuthorities[Int(p.la)] }
+            if row.special { cohort.schools[si].special = true }
+            if options.keepNames {
+                p.name = Int32(cohort.names.count)
+                cohort.names.append(PupilName(forename: c.names[j].0.string(base), surname: c.names[j].1.string(base)))
+            }
+            cohort.pupils.append(p)
+        }
+    }
+    let rejects = finish(pending, file: file.name)
+    var account = FileAccount(file: file.name, read: read, accepted: cohort.pupils.count, rejected: rejects.count)
+    for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
+    return KS2ReadResult(cohort: cohort, rejects: rejects, account: account)
+}
+
+/// The school name cell of the record at `start`, re-read from the file.
+func schoolName(file: DelimitedFile, scanner: inout RecordScanner, start: Int, line: Int, column: Int) -> String {
+    var name = ""
+    _ = scanner.scan(from: start, line: line, until: start + 1) { record in
+        if column < record.count { name = record.string(column) }
+    }
+    return name
+}
+
+/// Rejects of one file sorted by line (stable), with the file's base name.
+func finish(_ pending: [PendingReject], file: String) -> [Reject] {
+    let sorted = pending.enumerated().sorted { a, b in
+        a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
+    }
+    return sorted.map { Reject(file: file, line: $0.element.line, upn: $0.element.upn,
+                               reason: $0.element.reason, detail: $0.element.detail) }
+}

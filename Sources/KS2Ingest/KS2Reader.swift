@@ -91,7 +91,8 @@ var emptyCell: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count
 /// The row checks of formats.md for KS2, in order, and the cleaning of an accepted row.
 struct KS2RowReader {
     let layout: KS2Layout
-    let year: Int
+    /// The run's year; nil (validate without --year) skips the wrong_year check.
+    let year: Int?
     let keepNames: Bool
     let codes = CodeTable.shared
 
@@ -129,7 +130,7 @@ struct KS2RowReader {
             reject(.missingSchool, "urn and laestab blank: expected a school URN or LAESTAB")
             return
         }
-        if L.year >= 0 {
+        if L.year >= 0, let year {
             let y = r.value(L.year)
             if !y.isEmpty && Cells.unsigned(y) != year {
                 reject(.wrongYear, "year \"\(Cells.text(y))\": expected \(year)")
@@ -247,12 +248,12 @@ enum UPNProblem {
 
 /// Reads and cleans a KS2 pupil results file for `year` (formats.md "KS2 pupil results",
 /// "Rejects"; methodology.md §1): accepted pupils in file order, rejects by line, accounting.
-public func readKS2(path: String, year: Int, options: IngestOptions) throws -> KS2ReadResult {
+public func readKS2(path: String, year: Int?, options: IngestOptions) throws -> KS2ReadResult {
     let file = try DelimitedFile(path: path, options: options)
     return try readKS2(file: file, year: year, options: options)
 }
 
-func readKS2(file: DelimitedFile, year: Int, options: IngestOptions) throws(InputError) -> KS2ReadResult {
+func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) throws(InputError) -> KS2ReadResult {
     let index = try Columns.resolve(file, specs: Columns.ks2, mapping: options.columns,
                                     required: [["upn"], ["writ_ta"], ["urn", "laestab"]])
     let reader = KS2RowReader(layout: KS2Layout(index, fieldCount: file.header.count), year: year,
@@ -286,7 +287,7 @@ func readKS2(file: DelimitedFile, year: Int, options: IngestOptions) throws(Inpu
                                      reason: d.reason, detail: d.detail))
     }
     // merge: intern schools and LAs globally in file order of accepted rows
-    var cohort = KS2Cohort(year: year)
+    var cohort = KS2Cohort(year: year ?? 0)
     cohort.pupils.reserveCapacity(total - duplicates.count)
     var schoolIndex: [String: Int32] = [:]
     var laIndex: [String: Int32] = [:]

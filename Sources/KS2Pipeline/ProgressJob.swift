@@ -69,10 +69,10 @@ public struct ProgressJob: Sendable {
         let ks2Result = try wrapInput { try readKS2(path: ks2, year: year, options: options2) }
         let ks1Result = try wrapInput { try readKS1(path: ks1, options: options1) }
         clock.begin("join")
-        let join = joinKS1(ks2Result.cohort, ks1Result)
+        let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
         clock.begin("pupil progress")
         let computation = computePupilProgress(cohort: ks2Result.cohort, ks1: ks1Result.records,
-                                               ks1Index: join.index, methodology: methodology,
+                                               ks1Index: join.ks1Index, methodology: methodology,
                                                supplied: supplied, threads: settings.threads)
         let sigma: [Double?] = computation.estimates.national.map(\.sd)
         clock.begin("aggregate")

@@ -29,7 +29,7 @@ public struct ValidateJob: Sendable {
             let r1 = try wrapInput {
                 try readKS1(path: ks1, options: IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false))
             }
-            let join = joinKS1(r2.cohort, r1)
+            let join = joinKS1(r2.cohort, r1, threads: settings.threads)
             rejects += r1.rejects
             accounts.append(("ks1", join.account))
         }

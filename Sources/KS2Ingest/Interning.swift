@@ -132,20 +132,40 @@ enum Duplicates {
     /// rest are duplicate_row; a UPN with any two differing rows loses all of them (duplicate_upn).
     static func find(file: DelimitedFile, keys: [UInt64], threads: Int, lines: (Int) -> Int, starts: (Int) -> Int)
         -> [(index: Int, reason: RejectReason, detail: String)] {
-        // each worker indexes the keys of its own hash partition, in file order
+        // scatter (key, row) into 256 hash buckets in file order, so each bucket's table stays in
+        // cache; workers take buckets in turn
+        let bucketCount = 256
+        var counts = [Int](repeating: 0, count: bucketCount + 1)
+        @inline(__always) func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: UPNTable.hash(key) & 0xFF) }
+        for key in keys { counts[bucket(key) + 1] += 1 }
+        for b in 0..<bucketCount { counts[b + 1] += counts[b] }
+        var fill = counts
+        var rows = [Int32](repeating: 0, count: keys.count)
+        for (i, key) in keys.enumerated() {
+            let b = bucket(key)
+            rows[fill[b]] = Int32(i)
+            fill[b] += 1
+        }
         let parts = keys.count < 100_000 ? 1 : max(1, threads)
         let pairs = UnsafeMutableBufferPointer<[(first: Int32, row: Int32)]>.allocate(capacity: parts)
         pairs.initialize(repeating: [])
         defer { pairs.baseAddress?.deinitialize(count: parts); pairs.deallocate() }
         keys.withUnsafeBufferPointer { k in
-            parallelFor(parts) { w in
-                var table = UPNTable(expected: k.count / parts + 16)
-                var found: [(first: Int32, row: Int32)] = []
-                for i in 0..<k.count where parts == 1 || Int(UPNTable.hash(k[i]) & 0xFFFF) % parts == w {
-                    let first = table.insert(k[i], Int32(i))
-                    if first >= 0 { found.append((first, Int32(i))) }
+            rows.withUnsafeBufferPointer { order in
+                parallelFor(parts) { w in
+                    var found: [(first: Int32, row: Int32)] = []
+                    var b = w
+                    while b < bucketCount {
+                        var table = UPNTable(expected: counts[b + 1] - counts[b])
+                        for j in counts[b]..<counts[b + 1] {
+                            let i = order[j]
+                            let first = table.insert(k[Int(i)], i)
+                            if first >= 0 { found.append((first, i)) }
+                        }
+                        b += parts
+                    }
+                    pairs[w] = found
                 }
-                pairs[w] = found
             }
         }
         var groups: [Int32: [Int32]] = [:]

@@ -1,2 +1,0 @@
-import KS2Core
-import CXLSXWriter

@@ -1,0 +1,159 @@
+import KS2Core
+
+/// The per-subject measure columns of schools.csv and groups.csv, in order (formats.md).
+let subjectMeasureColumns = ["n", "cov", "progress", "lower", "upper", "progress_unadj", "status", "band"]
+
+/// The measure columns shared by schools.csv and groups.csv: subjects, then attainment.
+let resultMeasureHeader: [String] =
+    Subject.allCases.flatMap { s in subjectMeasureColumns.map { "\(s.name)_\($0)" } }
+    + AttainmentMeasure.allCases.map(\.column)
+
+/// schools.csv's header, exactly as formats.md lists it.
+public let schoolsCSVHeader: [String] =
+    ["year", "level", "id", "name", "la", "eligible", "ks1_aps"] + resultMeasureHeader
+
+/// groups.csv's header: the schools.csv identity, the group and its value, then the same measures.
+public let groupsCSVHeader: [String] =
+    ["year", "level", "id", "name", "la", "group", "value", "eligible", "ks1_aps"] + resultMeasureHeader
+
+/// cohorts.csv's header, exactly as formats.md lists it.
+public let cohortsCSVHeader: [String] = [
+    "cohort", "subject", "baseline_year", "outcome_year", "schools", "schools_missing", "baseline_mean",
+    "outcome_mean", "change", "change_lower", "change_upper", "baseline_pooled", "outcome_pooled",
+    "baseline_pct_exp", "outcome_pct_exp", "comparison_schools", "comparison_change", "comparison_lower",
+    "comparison_upper", "did", "did_lower", "did_upper",
+]
+
+/// cohort_schools.csv's header: identity, per subject baseline/outcome progress and change, the reason.
+public let cohortSchoolsCSVHeader: [String] =
+    ["cohort", "urn", "name", "la"]
+    + Subject.allCases.flatMap { ["\($0.name)_baseline", "\($0.name)_outcome", "\($0.name)_change"] }
+    + ["missing_reason"]
+
+/// rejects.csv's header (formats.md).
+public let rejectsCSVHeader: [String] = ["file", "line", "upn", "reason", "detail"]
+
+extension CSVWriter {
+    /// One subject's eight measure fields.
+    mutating func appendSubject(_ s: SubjectResult) {
+        appendInt(s.n)
+        appendDouble(s.coverage)
+        appendDouble(s.progress)
+        appendDouble(s.lower)
+        appendDouble(s.upper)
+        appendDouble(s.progressUnadjusted)
+        appendText(s.status.description)
+        appendInt(s.band)
+    }
+
+    /// eligible, ks1_aps, the three subjects and the 13 attainment measures of a row.
+    mutating func appendMeasures(_ r: SchoolResult) {
+        appendInt(r.eligible)
+        appendDouble(r.ks1APS)
+        for subject in Subject.allCases {
+            appendSubject(subject.rawValue < r.subjects.count ? r.subjects[subject.rawValue] : SubjectResult())
+        }
+        for measure in AttainmentMeasure.allCases {
+            appendDouble(measure.rawValue < r.attainment.count ? r.attainment[measure.rawValue] : nil)
+        }
+    }
+}
+
+/// schools.csv from rows the caller has sorted (year, level, id).
+public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] {
+    var w = CSVWriter(header: schoolsCSVHeader, capacity: 400 * (rows.count + 1))
+    for r in rows {
+        w.appendInt(r.year)
+        w.appendText(r.level.name)
+        w.appendText(r.id)
+        w.appendText(r.name)
+        w.appendText(r.la)
+        w.appendMeasures(r)
+        w.endRow()
+    }
+    return w.bytes
+}
+
+/// groups.csv from rows the caller has sorted.
+public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] {
+    var w = CSVWriter(header: groupsCSVHeader, capacity: 400 * (rows.count + 1))
+    for g in rows {
+        let r = g.result
+        w.appendInt(r.year)
+        w.appendText(r.level.name)
+        w.appendText(r.id)
+        w.appendText(r.name)
+        w.appendText(r.la)
+        w.appendText(g.group)
+        w.appendText(g.value)
+        w.appendMeasures(r)
+        w.endRow()
+    }
+    return w.bytes
+}
+
+/// cohorts.csv (methodology.md §9), one row per cohort and subject, in the caller's order.
+public func cohortsCSV(_ rows: [CohortImpact]) -> [UInt8] {
+    var w = CSVWriter(header: cohortsCSVHeader, capacity: 300 * (rows.count + 1))
+    for c in rows {
+        w.appendText(c.cohort)
+        w.appendText(c.subject)
+        w.appendInt(c.baselineYear)
+        w.appendInt(c.outcomeYear)
+        w.appendInt(c.schools)
+        w.appendInt(c.schoolsMissing)
+        w.appendDouble(c.baselineMean)
+        w.appendDouble(c.outcomeMean)
+        w.appendDouble(c.change)
+        w.appendDouble(c.changeLower)
+        w.appendDouble(c.changeUpper)
+        w.appendDouble(c.baselinePooled)
+        w.appendDouble(c.outcomePooled)
+        w.appendDouble(c.baselinePctExp)
+        w.appendDouble(c.outcomePctExp)
+        w.appendInt(c.comparisonSchools)
+        w.appendDouble(c.comparisonChange)
+        w.appendDouble(c.comparisonLower)
+        w.appendDouble(c.comparisonUpper)
+        w.appendDouble(c.did)
+        w.appendDouble(c.didLower)
+        w.appendDouble(c.didUpper)
+        w.endRow()
+    }
+    return w.bytes
+}
+
+/// cohort_schools.csv: each cohort school with both years' progress and the change, or why it is missing.
+public func cohortSchoolsCSV(_ rows: [CohortSchool]) -> [UInt8] {
+    var w = CSVWriter(header: cohortSchoolsCSVHeader, capacity: 200 * (rows.count + 1))
+    for c in rows {
+        w.appendText(c.cohort)
+        w.appendText(c.urn)
+        w.appendText(c.name)
+        w.appendText(c.la)
+        for i in 0..<Subject.allCases.count {
+            let before = i < c.baseline.count ? c.baseline[i] : nil
+            let after = i < c.outcome.count ? c.outcome[i] : nil
+            w.appendDouble(before)
+            w.appendDouble(after)
+            if let before, let after { w.appendDouble(after - before) } else { w.appendEmpty() }
+        }
+        w.appendText(c.missingReason)
+        w.endRow()
+    }
+    return w.bytes
+}
+
+/// rejects.csv in the caller's order.
+public func rejectsCSV(_ rows: [Reject]) -> [UInt8] {
+    var w = CSVWriter(header: rejectsCSVHeader, capacity: 80 * (rows.count + 1))
+    for r in rows {
+        w.appendText(r.file)
+        w.appendInt(r.line)
+        w.appendText(r.upn)
+        w.appendText(r.reason.rawValue)
+        w.appendText(r.detail)
+        w.endRow()
+    }
+    return w.bytes
+}

@@ -1,0 +1,357 @@
+import CXLSXWriter
+import Dispatch
+import Foundation
+import KS2Core
+
+/// "URN School name.xlsx", safe on every file system: no `/ \ : * ? " < > |` or control characters,
+/// runs of white space collapsed, at most 80 characters.
+public func schoolWorkbookFileName(urn: String, name: String) -> String {
+    func clean(_ text: String) -> String {
+        var out = ""
+        var lastWasSpace = true
+        for scalar in text.unicodeScalars {
+            let bad = "/\\:*?\"<>|".unicodeScalars.contains(scalar)
+                || scalar.properties.generalCategory == .control
+                || scalar.properties.generalCategory == .format
+            let space = bad || scalar.properties.isWhitespace
+            if space {
+                if !lastWasSpace { out.append(" ") }
+                lastWasSpace = true
+            } else {
+                out.unicodeScalars.append(scalar)
+                lastWasSpace = false
+            }
+        }
+        while out.last == " " || out.last == "." { out.removeLast() }
+        return out
+    }
+    let extensionText = ".xlsx"
+    let limit = 80 - extensionText.count
+    var base = clean(urn)
+    let schoolName = clean(name)
+    if !schoolName.isEmpty { base = base.isEmpty ? schoolName : base + " " + schoolName }
+    if base.count > limit {
+        base = String(base.prefix(limit))
+        while base.last == " " || base.last == "." { base.removeLast() }
+    }
+    while base.first == "." { base.removeFirst() }
+    if base.isEmpty { base = "school" }
+    return base + extensionText
+}
+
+/// Writes every school's workbook into `directory` on up to `threads` threads; every workbook is
+/// attempted, and the first error (in input order) is rethrown after all have finished.
+public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: String, threads: Int) throws {
+    if items.isEmpty { return }
+    let state = ParallelState(count: items.count)
+    let workers = max(1, min(threads, items.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let i = state.next() {
+            let item = items[i]
+            let path = directory + "/" + schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
+            do { try writeSchoolWorkbook(item, to: path) } catch { state.fail(i, error) }
+        }
+    }
+    if let error = state.firstError { throw error }
+}
+
+/// The shared work counter and error list of `writeSchoolWorkbooks`, guarded by a lock.
+private final class ParallelState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+    private var errors: [(Int, any Error)] = []
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func fail(_ index: Int, _ error: any Error) {
+        lock.lock(); defer { lock.unlock() }
+        errors.append((index, error))
+    }
+
+    var firstError: (any Error)? {
+        lock.lock(); defer { lock.unlock() }
+        return errors.min(by: { $0.0 < $1.0 })?.1
+    }
+}
+
+/// Pupils in the order a headteacher looks them up: surname, forename, then UPN.
+func sortedPupils(_ pupils: [PupilReportRow]) -> [PupilReportRow] {
+    pupils.sorted { a, b in
+        let sa = a.surname.lowercased(), sb = b.surname.lowercased()
+        if sa != sb { return sa < sb }
+        let fa = a.forename.lowercased(), fb = b.forename.lowercased()
+        if fa != fb { return fa < fb }
+        return a.upn < b.upn
+    }
+}
+
+/// The subjects in which a pupil's progress is below the threshold.
+func focusSubjects(_ p: PupilReportRow, threshold: Double) -> [Subject] {
+    Subject.allCases.filter { s in
+        guard s.rawValue < p.progress.count, let v = p.progress[s.rawValue] else { return false }
+        return v < threshold
+    }
+}
+
+/// One sentence on a school's year: each subject's band (or why there is none) with its figures.
+func schoolSentence(_ r: SchoolResult) -> String {
+    var parts: [String] = []
+    for s in Subject.allCases {
+        let m = r[s]
+        let name = Wording.subject(s.name)
+        guard let p = m.progress else {
+            parts.append("\(name): no progress score (\(Wording.status(m.status).isEmpty ? "missing" : Wording.status(m.status)))")
+            continue
+        }
+        var figures = Wording.signed(p)
+        if let lo = m.lower, let hi = m.upper {
+            figures += ", 95% CI \(Wording.signed(lo)) to \(Wording.signed(hi))"
+        }
+        if m.status == .ok, let band = m.band {
+            parts.append("\(Wording.band(band)) in \(name) (\(figures))")
+        } else if m.status == .ok {
+            parts.append("\(name) \(figures)")
+        } else {
+            parts.append("\(name) \(figures), not published: \(Wording.status(m.status))")
+        }
+    }
+    let who = r.name.isEmpty ? "this school" : r.name
+    return "In \(r.year), pupils at \(who) made progress " + parts.joined(separator: "; ") + "."
+}
+
+/// One headteacher's workbook: the school against its LA and England, its trend, groups, its own
+/// pupils (only those in `data.pupils`) and the focus pupils.
+public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String) throws {
+    let book = try Workbook(path: path)
+    let overview = try book.addWorksheet("Overview")
+    let trend = try book.addWorksheet("Trend")
+    let groups = try book.addWorksheet("Groups")
+    let pupilsSheet = try book.addWorksheet("Pupils")
+    let focus = try book.addWorksheet("Focus pupils")
+    let pupils = sortedPupils(data.pupils)
+    try writeOverview(overview, data, pupilsSheet: pupilsSheet, pupilCount: pupils.count)
+    try writeTrend(trend, data.trend)
+    try writeGroups(groups, data.groups)
+    try writePupils(pupilsSheet, pupils, threshold: data.focusThreshold)
+    try writeFocus(focus, pupils, threshold: data.focusThreshold)
+    try book.close()
+}
+
+/// Pupils sheet columns: UPN, forename, surname, KS1 APS, PAG, then per subject five columns.
+private let pupilSubjectFirstColumn = 5
+private func pupilProgressColumn(_ s: Subject) -> Int { pupilSubjectFirstColumn + 5 * s.rawValue + 2 }
+
+private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, pupilsSheet: Worksheet,
+                           pupilCount: Int) throws {
+    let school = data.school
+    try sheet.columnWidth(0, 0, 44)
+    try sheet.columnWidth(1, 9, 11)
+    try sheet.write(0, 0, "\(school.id) \(school.name)".trimmingCharacters(in: .whitespaces), .title)
+    var subtitle = "KS2 progress \(school.year)"
+    if let la = data.localAuthority { subtitle += " · \(la.name.isEmpty ? "LA" : la.name) (\(la.id))" }
+    if let e = school.eligible { subtitle += " · \(e) eligible pupils" }
+    try sheet.write(1, 0, subtitle, .note)
+    try sheet.rowHeight(3, 62)
+    try sheet.merge(3, 0, 3, 9, schoolSentence(school), .sentence)
+
+    try sheet.rowHeight(5, 30)
+    try sheet.header(5, ["Subject", "Pupils", "Coverage", "Progress", "CI lower", "CI upper", "Band",
+                         "LA progress", "England progress"])
+    for s in Subject.allCases {
+        let r = 6 + s.rawValue
+        let m = school[s]
+        try sheet.write(r, 0, Wording.subjectTitle(s))
+        try sheet.write(r, 1, m.n)
+        try sheet.writePercent(r, 2, m.coverage)
+        try sheet.writeProgress(r, 3, m)
+        try sheet.write(r, 7, data.localAuthority?[s].progress, .dp2)
+        try sheet.write(r, 8, data.national?[s].progress, .dp2)
+    }
+    try sheet.write(9, 0, "Progress 0 = pupils did as well as pupils nationally with the same KS1 results. "
+        + "Bands: 1 well above … 5 well below average.", .note)
+
+    try sheet.rowHeight(11, 30)
+    try sheet.header(11, ["Attainment", "School", "LA", "England"])
+    for m in AttainmentMeasure.allCases {
+        let r = 12 + m.rawValue
+        try sheet.write(r, 0, Wording.measure(m))
+        let values = [school[m], data.localAuthority?[m], data.national?[m]]
+        for (j, v) in values.enumerated() {
+            if Wording.isPercent(m) { try sheet.writePercent(r, 1 + j, v ?? nil) }
+            else { try sheet.write(r, 1 + j, v ?? nil, .dp1) }
+        }
+    }
+    let chartRow = 12 + AttainmentMeasure.allCases.count + 1
+    if pupilCount > 0 {
+        let chart = try sheet.workbook.addChart(LXW_CHART_SCATTER)
+        chart.title("KS1 prior attainment and maths progress")
+        let col = pupilProgressColumn(.mat)
+        let series = try chart.addSeries(name: "Pupils", categories: pupilsSheet.range(1, 3, pupilCount, 3),
+                                         values: pupilsSheet.range(1, col, pupilCount, col))
+        series.marker(LXW_CHART_MARKER_CIRCLE, size: 5, colour: 0x2E75B6)
+        chart.xAxisName("KS1 average point score")
+        chart.yAxisName("Maths progress")
+        chart.xNumberFormat("0")
+        chart.xLabelsLow()
+        chart.legendOff()
+        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.3, yScale: 1.1)
+    }
+    try sheet.printSetup(landscape: false)
+}
+
+private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult]) throws {
+    var titles = ["Year", "Pupils"]
+    for s in Subject.allCases {
+        let t = Wording.subjectTitle(s)
+        titles += ["\(t) progress", "\(t) CI lower", "\(t) CI upper", "\(t) band"]
+    }
+    titles += ["% RWM expected"]
+    try sheet.rowHeight(0, 30)
+    try sheet.header(0, titles)
+    for (i, r) in rows.enumerated() {
+        try sheet.write(i + 1, 0, String(r.year))
+        try sheet.write(i + 1, 1, r.eligible)
+        for s in Subject.allCases { try sheet.writeProgress(i + 1, 2 + 4 * s.rawValue, r[s]) }
+        try sheet.writePercent(i + 1, 14, r[.pctRwmExp])
+    }
+    try sheet.columnWidth(0, 1, 8)
+    for k in 0..<3 {
+        try sheet.columnWidth(2 + 4 * k, 4 + 4 * k, 9)
+        try sheet.columnWidth(5 + 4 * k, 5 + 4 * k, 17)
+    }
+    try sheet.columnWidth(14, 14, 10)
+    sheet.freezePanes(rows: 1)
+    try sheet.printSetup(repeatRows: 0...0)
+    if rows.count >= 2 {
+        let chart = try sheet.workbook.addChart(LXW_CHART_LINE)
+        chart.title("Progress by year")
+        let cats = sheet.range(1, 0, rows.count, 0)
+        let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
+        for s in Subject.allCases {
+            let col = 2 + 4 * s.rawValue
+            let series = try chart.addSeries(name: Wording.subjectTitle(s), categories: cats,
+                                             values: sheet.range(1, col, rows.count, col))
+            series.line(colour: colours[s.rawValue])
+            series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[s.rawValue])
+        }
+        chart.yAxisName("Progress")
+        chart.yNumberFormat("0.0")
+        chart.xLabelsLow()
+        chart.legendBottom()
+        chart.blanksAsGaps()
+        try sheet.insert(chart, row: rows.count + 3, col: 0, xScale: 1.4, yScale: 1.1)
+    }
+}
+
+private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
+    var titles = ["Group", "Value", "Pupils"]
+    for s in Subject.allCases {
+        let t = Wording.subjectTitle(s)
+        titles += ["\(t) pupils", "\(t) progress", "\(t) CI lower", "\(t) CI upper"]
+    }
+    try sheet.rowHeight(0, 30)
+    try sheet.header(0, titles)
+    for (i, g) in rows.enumerated() {
+        let r = i + 1
+        let (group, value) = Wording.group(g.group, g.value)
+        try sheet.write(r, 0, group)
+        try sheet.write(r, 1, value)
+        try sheet.write(r, 2, g.result.eligible)
+        for s in Subject.allCases {
+            let m = g.result[s]
+            let col = 3 + 4 * s.rawValue
+            switch m.status {
+            case .supp, .none:
+                try sheet.write(r, col, "suppressed", CellStyle.plain.greyed)
+                for k in 1...3 { try sheet.blank(r, col + k, CellStyle.plain.greyed) }
+            default:
+                let style = m.status == .ok ? CellStyle.dp2 : CellStyle.dp2.greyed
+                try sheet.write(r, col, m.n)
+                try sheet.write(r, col + 1, m.progress, style)
+                try sheet.write(r, col + 2, m.lower, style)
+                try sheet.write(r, col + 3, m.upper, style)
+            }
+        }
+    }
+    try sheet.columnWidth(0, 0, 30)
+    try sheet.columnWidth(1, 1, 16)
+    try sheet.columnWidth(2, 14, 9)
+    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    try sheet.write(rows.count + 2, 0, "Groups with 5 or fewer pupils in a subject are suppressed.", .note)
+}
+
+private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
+    var titles = ["UPN", "Forename", "Surname", "KS1 APS", "PAG"]
+    for s in Subject.allCases {
+        let t = Wording.subjectTitle(s)
+        titles += ["\(t) score", "\(t) estimate", "\(t) progress", "\(t) capped", "\(t) excluded"]
+    }
+    try sheet.rowHeight(0, 30)
+    try sheet.header(0, titles)
+    let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
+    for (i, p) in pupils.enumerated() {
+        let r = i + 1
+        try sheet.write(r, 0, p.upn)
+        try sheet.write(r, 1, p.forename)
+        try sheet.write(r, 2, p.surname)
+        try sheet.write(r, 3, p.ks1APS, .dp1)
+        try sheet.write(r, 4, p.pag)
+        for s in Subject.allCases {
+            let k = s.rawValue
+            let col = pupilSubjectFirstColumn + 5 * k
+            try sheet.write(r, col, k < p.score.count ? p.score[k] : nil, .integer)
+            try sheet.write(r, col + 1, k < p.estimate.count ? p.estimate[k] : nil, .dp1)
+            let progress = k < p.progress.count ? p.progress[k] : nil
+            try sheet.write(r, col + 2, progress, (progress ?? 0) < threshold ? below : .dp2)
+            let capped = k < p.capped.count ? p.capped[k] : nil
+            try sheet.write(r, col + 3, capped.map { $0 ? "Y" : "N" } ?? "")
+            try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "")
+        }
+    }
+    try sheet.columnWidth(0, 0, 15)
+    try sheet.columnWidth(1, 2, 14)
+    try sheet.columnWidth(3, 4, 7)
+    try sheet.columnWidth(5, 19, 8.5)
+    sheet.freezePanes(rows: 1, cols: 3)
+    try sheet.autofilter(0, 0, max(pupils.count, 1), titles.count - 1)
+    try sheet.printSetup(repeatRows: 0...0)
+}
+
+private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
+    let titles = ["UPN", "Forename", "Surname", "KS1 APS", "Below in", "Reading progress", "Writing progress",
+                  "Maths progress"]
+    try sheet.rowHeight(0, 30)
+    try sheet.header(0, titles)
+    var r = 1
+    let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
+    for p in pupils {
+        let subjects = focusSubjects(p, threshold: threshold)
+        if subjects.isEmpty { continue }
+        try sheet.write(r, 0, p.upn)
+        try sheet.write(r, 1, p.forename)
+        try sheet.write(r, 2, p.surname)
+        try sheet.write(r, 3, p.ks1APS, .dp1)
+        try sheet.write(r, 4, subjects.map { Wording.subject($0.name) }.joined(separator: ", "))
+        for s in Subject.allCases {
+            let v = s.rawValue < p.progress.count ? p.progress[s.rawValue] : nil
+            try sheet.write(r, 5 + s.rawValue, v, subjects.contains(s) ? below : .dp2)
+        }
+        r += 1
+    }
+    try sheet.columnWidth(0, 0, 15)
+    try sheet.columnWidth(1, 2, 14)
+    try sheet.columnWidth(3, 3, 8)
+    try sheet.columnWidth(4, 4, 24)
+    try sheet.columnWidth(5, 7, 10)
+    try finishTable(sheet, rows: r - 1, cols: titles.count)
+    let threshold = Wording.number(threshold)
+    try sheet.write(r + 1, 0, r == 1 ? "No pupil has progress below \(threshold) in any subject."
+        : "Pupils whose progress is below \(threshold) in at least one subject.", .note)
+}

@@ -1,0 +1,295 @@
+import CXLSXWriter
+
+/// A libxlsxwriter failure as a Swift error: what was being done and libxlsxwriter's own text.
+public struct XLSXError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The `lxw_error` number (0 when the failure was not libxlsxwriter's own).
+    public var code: Int
+    public var message: String
+    public var context: String
+    public var description: String { "\(context): \(message)" }
+}
+
+@inline(__always)
+private func check(_ result: lxw_error, _ context: @autoclosure () -> String) throws {
+    if result != LXW_NO_ERROR {
+        throw XLSXError(code: Int(result.rawValue), message: String(cString: lxw_strerror(result)),
+                        context: context())
+    }
+}
+
+/// A colour as 0xRRGGBB.
+typealias RGB = UInt32
+
+/// How a cell looks; each distinct style becomes one libxlsxwriter format, created once per workbook.
+struct CellStyle: Hashable {
+    var bold = false
+    var italic = false
+    var wrap = false
+    var numberFormat: String? = nil
+    var fill: RGB? = nil
+    var fontColor: RGB? = nil
+    var fontSize: Double? = nil
+    var borderBottom = false
+    var alignCentre = false
+    var verticalTop = false
+
+    static let plain = CellStyle()
+    static let header = CellStyle(bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, verticalTop: true)
+    static let title = CellStyle(bold: true, fontSize: 14)
+    static let sentence = CellStyle(wrap: true, verticalTop: true)
+    static let note = CellStyle(italic: true, fontColor: 0x595959)
+    static let dp1 = CellStyle(numberFormat: "0.0")
+    static let dp2 = CellStyle(numberFormat: "0.00")
+    static let signed2 = CellStyle(numberFormat: "+0.00;\u{2212}0.00;0.00")
+    static let percent = CellStyle(numberFormat: "0%")
+    static let integer = CellStyle(numberFormat: "0")
+
+    /// The same style with text wrapping.
+    var wrapped: CellStyle { var s = self; s.wrap = true; return s }
+
+    /// The same style greyed (a suppressed or missing figure).
+    var greyed: CellStyle { var s = self; s.fontColor = 0x808080; s.fill = 0xEDEDED; return s }
+}
+
+/// An open .xlsx being written; owns the `lxw_workbook` and closes it exactly once.
+///
+/// Not Sendable: a workbook is built on one thread (several workbooks may be built in parallel,
+/// each created inside its own task).
+final class Workbook {
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    let path: String
+
+    /// Starts a workbook at `path`; `constantMemory` streams rows to disk (rows must then be
+    /// written in order, and strings are stored inline rather than shared).
+    init(path: String, constantMemory: Bool = false) throws {
+        self.path = path
+        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
+        guard let wb = workbook_new_opt(path, &options) else {
+            throw XLSXError(code: 0, message: "could not create the workbook", context: path)
+        }
+        handle = wb
+    }
+
+    deinit {
+        if let handle { _ = workbook_close(handle) }
+    }
+
+    private var open: UnsafeMutablePointer<lxw_workbook> {
+        get throws {
+            guard let handle else { throw XLSXError(code: 0, message: "workbook already closed", context: path) }
+            return handle
+        }
+    }
+
+    /// Adds a sheet (name ≤ 31 characters, no `[]:*?/\`).
+    func addWorksheet(_ name: String) throws -> Worksheet {
+        let wb = try open
+        try check(workbook_validate_sheet_name(wb, name), "\(path): sheet \"\(name)\"")
+        guard let ws = workbook_add_worksheet(wb, name) else {
+            throw XLSXError(code: 0, message: "could not add sheet", context: "\(path): sheet \"\(name)\"")
+        }
+        return Worksheet(handle: ws, workbook: self, name: name)
+    }
+
+    /// The format for a style, created on first use.
+    func format(_ style: CellStyle) -> UnsafeMutablePointer<lxw_format>? {
+        if style == .plain { return nil }
+        if let f = formats[style] { return f }
+        guard let wb = handle, let f = workbook_add_format(wb) else { return nil }
+        if style.bold { format_set_bold(f) }
+        if style.italic { format_set_italic(f) }
+        if style.wrap { format_set_text_wrap(f) }
+        if let nf = style.numberFormat { format_set_num_format(f, nf) }
+        if let fill = style.fill {
+            format_set_pattern(f, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(f, fill)
+        }
+        if let c = style.fontColor { format_set_font_color(f, c) }
+        if let size = style.fontSize { format_set_font_size(f, size) }
+        if style.borderBottom { format_set_bottom(f, UInt8(LXW_BORDER_THIN.rawValue)) }
+        if style.alignCentre { format_set_align(f, UInt8(LXW_ALIGN_CENTER.rawValue)) }
+        if style.verticalTop { format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue)) }
+        formats[style] = f
+        return f
+    }
+
+    /// Adds a chart, to be given series and then inserted into a sheet.
+    func addChart(_ type: lxw_chart_type) throws -> Chart {
+        let wb = try open
+        guard let c = workbook_add_chart(wb, UInt8(type.rawValue)) else {
+            throw XLSXError(code: 0, message: "could not add chart", context: path)
+        }
+        return Chart(handle: c)
+    }
+
+    /// Writes the file; every failure (e.g. a missing directory) is thrown.
+    func close() throws {
+        guard let wb = handle else { return }
+        handle = nil
+        try check(workbook_close(wb), "writing \(path)")
+    }
+}
+
+/// One sheet of a `Workbook`; keeps its workbook alive.
+struct Worksheet {
+    let handle: UnsafeMutablePointer<lxw_worksheet>
+    let workbook: Workbook
+    let name: String
+
+    /// A text cell (always a string, never a formula, whatever it starts with).
+    func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle = .plain) throws {
+        if text.isEmpty { return try blank(row, col, style) }
+        try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style)),
+                  "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
+    }
+
+    /// A number cell, blank (keeping the style) when absent or not finite.
+    func write(_ row: Int, _ col: Int, _ number: Double?, _ style: CellStyle = .plain) throws {
+        guard let number, number.isFinite else { return try blank(row, col, style) }
+        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(style)),
+                  "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
+    }
+
+    /// An integer cell, blank when absent.
+    func write(_ row: Int, _ col: Int, _ number: Int?, _ style: CellStyle = .plain) throws {
+        try write(row, col, number.map(Double.init), style)
+    }
+
+    /// A blank cell (written only when styled: an unstyled blank is no cell at all).
+    func blank(_ row: Int, _ col: Int, _ style: CellStyle = .plain) throws {
+        guard style != .plain else { return }
+        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), workbook.format(style)),
+                  "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
+    }
+
+    /// A header row of bold, wrapped, filled cells.
+    func header(_ row: Int, _ titles: [String], from col: Int = 0) throws {
+        for (i, t) in titles.enumerated() { try write(row, col + i, t, .header) }
+    }
+
+    func columnWidth(_ first: Int, _ last: Int, _ width: Double) throws {
+        try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, nil),
+                  "\(workbook.path): \(name) column width")
+    }
+
+    func rowHeight(_ row: Int, _ height: Double) throws {
+        try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), "\(workbook.path): \(name) row height")
+    }
+
+    func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String,
+               _ style: CellStyle) throws {
+        try check(worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
+                                        lxw_col_t(lastCol), text, workbook.format(style)),
+                  "\(workbook.path): \(name) merge")
+    }
+
+    func freezePanes(rows: Int, cols: Int = 0) {
+        worksheet_freeze_panes(handle, lxw_row_t(rows), lxw_col_t(cols))
+    }
+
+    func autofilter(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int) throws {
+        try check(worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
+                                       lxw_col_t(lastCol)), "\(workbook.path): \(name) autofilter")
+    }
+
+    /// Landscape, one page wide, the given header rows repeated on every printed page.
+    func printSetup(repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true) throws {
+        if landscape { worksheet_set_landscape(handle) }
+        worksheet_set_paper(handle, 9) // A4
+        worksheet_fit_to_pages(handle, 1, 0)
+        if let r = repeatRows {
+            try check(worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)),
+                      "\(workbook.path): \(name) repeat rows")
+        }
+    }
+
+    func insert(_ chart: Chart, row: Int, col: Int, xScale: Double = 1, yScale: Double = 1) throws {
+        var options = lxw_chart_options()
+        options.x_scale = xScale
+        options.y_scale = yScale
+        try check(worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(col), chart.handle, &options),
+                  "\(workbook.path): \(name) chart")
+    }
+
+    /// `'Sheet name'!$A$2:$A$9` for chart series (0-based rows and columns, inclusive).
+    func range(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int) -> String {
+        "='\(name.replacingOccurrences(of: "'", with: "''"))'!"
+            + "$\(columnLetters(firstCol))$\(firstRow + 1):$\(columnLetters(lastCol))$\(lastRow + 1)"
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA`, … for a 0-based column.
+func columnLetters(_ col: Int) -> String {
+    var n = col + 1
+    var letters: [Character] = []
+    while n > 0 {
+        let r = (n - 1) % 26
+        letters.append(Character(Unicode.Scalar(UInt8(65 + r))))
+        n = (n - 1) / 26
+    }
+    return String(letters.reversed())
+}
+
+/// A chart being built (owned by its workbook).
+struct Chart {
+    let handle: UnsafeMutablePointer<lxw_chart>
+
+    /// Adds a series from two ranges (categories or x values, and values).
+    @discardableResult
+    func addSeries(name: String, categories: String?, values: String) throws -> ChartSeries {
+        guard let s = chart_add_series(handle, categories, values) else {
+            throw XLSXError(code: 0, message: "could not add series", context: "chart series \(name)")
+        }
+        chart_series_set_name(s, name)
+        return ChartSeries(handle: s)
+    }
+
+    func title(_ text: String) { chart_title_set_name(handle, text) }
+    func xAxisName(_ text: String) { chart_axis_set_name(handle.pointee.x_axis, text) }
+    func yAxisName(_ text: String) { chart_axis_set_name(handle.pointee.y_axis, text) }
+    func yNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.y_axis, format) }
+    func xNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.x_axis, format) }
+    /// Puts the category labels at the bottom of the plot even when values are negative.
+    func xLabelsLow() { chart_axis_set_label_position(handle.pointee.x_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
+    func legendBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
+    func legendOff() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
+    func blanksAsGaps() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) }
+    func deleteLegendEntries(_ indices: [Int16]) {
+        var list = indices + [-1]
+        _ = chart_legend_delete_series(handle, &list)
+    }
+    /// Vertical lines from the lowest to the highest series value at each category (the whiskers).
+    func highLowLines(colour: RGB, width: Float = 1.5) {
+        var line = lxw_chart_line(color: colour, none: 0, width: width, dash_type: 0, transparency: 0)
+        chart_set_high_low_lines(handle, &line)
+    }
+}
+
+/// One series of a chart.
+struct ChartSeries {
+    let handle: UnsafeMutablePointer<lxw_chart_series>
+
+    func noLine() {
+        var line = lxw_chart_line(color: 0, none: 1, width: 0, dash_type: 0, transparency: 0)
+        chart_series_set_line(handle, &line)
+    }
+    func line(colour: RGB, width: Float = 2) {
+        var line = lxw_chart_line(color: colour, none: 0, width: width, dash_type: 0, transparency: 0)
+        chart_series_set_line(handle, &line)
+    }
+    func fill(colour: RGB) {
+        var fill = lxw_chart_fill(color: colour, none: 0, transparency: 0)
+        chart_series_set_fill(handle, &fill)
+    }
+    func marker(_ type: lxw_chart_marker_type, size: UInt8 = 6, colour: RGB? = nil) {
+        chart_series_set_marker_type(handle, UInt8(type.rawValue))
+        if type != LXW_CHART_MARKER_NONE { chart_series_set_marker_size(handle, size) }
+        if let colour {
+            var fill = lxw_chart_fill(color: colour, none: 0, transparency: 0)
+            chart_series_set_marker_fill(handle, &fill)
+            var line = lxw_chart_line(color: colour, none: 0, width: 0.75, dash_type: 0, transparency: 0)
+            chart_series_set_marker_line(handle, &line)
+        }
+    }
+}

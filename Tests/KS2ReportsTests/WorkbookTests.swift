@@ -1,0 +1,244 @@
+import Foundation
+import KS2Core
+import Testing
+@testable import KS2Reports
+
+/// A member of a zip file as text, via /usr/bin/unzip.
+func unzipText(_ file: String, _ member: String) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+    p.arguments = ["-p", file, member]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// The names of the members of a zip file.
+func zipMembers(_ file: String) throws -> [String] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+    p.arguments = ["-Z1", file]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+}
+
+func occurrences(of needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+
+func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2xlsx-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+func school(_ id: String, _ name: String, year: Int = 2019, read: Double? = 1.25, mat: Double? = -0.37,
+            band: Int? = 3, status: ResultStatus = .ok) -> SchoolResult {
+    var r = SchoolResult(year: year, level: .school, id: id, name: name, la: "201", eligible: 30, ks1APS: 16.2)
+    r[.read] = SubjectResult(n: 29, coverage: 96.7, progress: read, lower: read.map { $0 - 2 }, upper: read.map { $0 + 2 },
+                             status: status, band: band)
+    r[.writ] = SubjectResult(n: 4, coverage: 100, progress: 2.0, lower: -3, upper: 7, status: .supp)
+    r[.mat] = SubjectResult(n: 29, coverage: 96.7, progress: mat, lower: mat.map { $0 - 2 }, upper: mat.map { $0 + 2 },
+                            status: .ok, band: 1)
+    r[.pctRwmExp] = 64.5
+    r[.readAvg] = 104.25
+    return r
+}
+
+func impactData() -> ImpactWorkbookData {
+    let c1 = CohortImpact(cohort: "C1", subject: "mat", baselineYear: 2017, outcomeYear: 2019, schools: 8,
+                          schoolsMissing: 1, baselineMean: -0.97, outcomeMean: -0.37, change: 0.6,
+                          changeLower: 0.21, changeUpper: 0.99, comparisonSchools: 40, comparisonChange: 0.1,
+                          comparisonLower: -0.2, comparisonUpper: 0.4, did: 0.5, didLower: 0.05, didUpper: 0.95)
+    let c2 = CohortImpact(cohort: "C1", subject: "read", baselineYear: 2017, outcomeYear: 2019, schools: 8,
+                          baselineMean: 0.4, outcomeMean: -0.1, change: -0.5, changeLower: -1.2, changeUpper: 0.2)
+    let c3 = CohortImpact(cohort: "C1", subject: "writ", baselineYear: 2017, outcomeYear: 2019, schools: 0,
+                          schoolsMissing: 9)
+    let c4 = CohortImpact(cohort: "C1", subject: "rwm", baselineYear: 2017, outcomeYear: 2019, schools: 7,
+                          baselinePctExp: 55.0, outcomePctExp: 61.25)
+    let schools = [school("100001", "=HYPERLINK(\"http://x\")", year: 2019), school("100002", "Oak Primary", year: 2019),
+                   school("100001", "=HYPERLINK(\"http://x\")", year: 2017, band: 5)]
+    var la = SchoolResult(year: 2019, level: .la, id: "201", name: "City of London", la: "201")
+    la[.mat] = SubjectResult(n: 900, progress: 0.12, lower: -0.2, upper: 0.44, status: .ok, band: 3)
+    let cs = [CohortSchool(cohort: "C1", urn: "100001", name: "=HYPERLINK(\"http://x\")", la: "201",
+                           baseline: [0.4, nil, -1.0], outcome: [0.1, nil, -0.5]),
+              CohortSchool(cohort: "C1", urn: "100003", name: "Gone School", la: "201", missingReason: "no 2019 row")]
+    return ImpactWorkbookData(impacts: [c1, c2, c3, c4], cohortSchools: cs, comparison: [la], schools: schools)
+}
+
+func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, mat: Double?) -> PupilReportRow {
+    PupilReportRow(upn: upn, forename: forename, surname: surname, ks1APS: 15.5, pag: 14,
+                   score: [103, nil, 99], source: ["scaled", "ta", "scaled"], estimate: [101.5, 100.2, 102.25],
+                   progress: [read, nil, mat], capped: [false, nil, true], excluded: ["", "HNM", ""])
+}
+
+@Suite struct WorkbookTests {
+    @Test func impactSentencesSayWhatHappened() {
+        let d = impactData()
+        #expect(impactSentence(d.impacts[0]) == "Cohort C1, maths: progress rose from \u{2212}0.97 to \u{2212}0.37 "
+            + "(+0.60, 95% CI +0.21 to +0.99), 2017 to 2019, 8 schools; comparison schools +0.10; difference +0.50 "
+            + "(95% CI +0.05 to +0.95), a significant gain over comparison schools.")
+        #expect(impactSentence(d.impacts[1]) == "Cohort C1, reading: progress fell from 0.40 to \u{2212}0.10 "
+            + "(\u{2212}0.50, 95% CI \u{2212}1.20 to +0.20), 2017 to 2019, 8 schools; not enough comparison "
+            + "schools with both years.")
+        #expect(impactSentence(d.impacts[2]) == "Cohort C1, writing: not enough schools with both years "
+            + "(2017 to 2019) (9 missing).")
+        #expect(impactSentence(d.impacts[3]) == "Cohort C1, reading, writing and maths combined: pupils reaching "
+            + "the expected standard rose from 55.0% to 61.3% (+6.3 percentage points), 2017 to 2019, over 7 "
+            + "schools with attainment in both years.")
+    }
+
+    @Test func impactWorkbookHasSheetsTablesAndCharts() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/impact.xlsx"
+        try writeImpactWorkbook(impactData(), to: path)
+        let workbook = try unzipText(path, "xl/workbook.xml")
+        for name in ["Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "Chart data"] {
+            #expect(workbook.contains("name=\"\(name)\""), "sheet \(name)")
+        }
+        let strings = try unzipText(path, "xl/sharedStrings.xml")
+        #expect(strings.contains("Cohort C1, maths: progress rose from \u{2212}0.97 to \u{2212}0.37 (+0.60, 95% CI +0.21 to +0.99)"))
+        #expect(strings.contains("Difference in differences"))
+        #expect(strings.contains("5 well below average"))
+        #expect(strings.contains("=HYPERLINK(\"http://x\")"))
+        let members = try zipMembers(path)
+        #expect(members.contains("xl/charts/chart1.xml"))
+        #expect(members.contains("xl/charts/chart2.xml"))
+        let whisker = try unzipText(path, "xl/charts/chart2.xml")
+        #expect(whisker.contains("<c:hiLowLines>"))
+        #expect(occurrences(of: "<c:ser>", in: whisker) == 3)
+        let cohorts = try unzipText(path, "xl/worksheets/sheet2.xml")
+        #expect(cohorts.contains("<v>-0.97</v>"))
+        #expect(cohorts.contains("<v>0.6125</v>")) // 61.25% stored as a fraction, shown as 0%
+        #expect(cohorts.contains("<autoFilter ref=\"A1:V5\""))
+        #expect(cohorts.contains("state=\"frozen\""))
+        for sheet in 1...6 {
+            let xml = try unzipText(path, "xl/worksheets/sheet\(sheet).xml")
+            #expect(!xml.contains("<f>"), "sheet\(sheet) holds a formula")
+        }
+        let allSchools = try unzipText(path, "xl/worksheets/sheet5.xml")
+        #expect(allSchools.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\"/>"))
+        #expect(allSchools.contains("<pageSetUpPr fitToPage=\"1\"/>"))
+        #expect(workbook.contains("_xlnm.Print_Titles"))
+    }
+
+    @Test func impactWorkbookStreamsInConstantMemory() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/impact.xlsx"
+        try writeImpactWorkbook(impactData(), to: path, constantMemoryAbove: 0)
+        let allSchools = try unzipText(path, "xl/worksheets/sheet5.xml")
+        #expect(allSchools.contains("t=\"inlineStr\""))
+        #expect(allSchools.contains("=HYPERLINK(&quot;http://x&quot;)") || allSchools.contains("=HYPERLINK(\"http://x\")"))
+        #expect(!allSchools.contains("<f>"))
+        #expect(allSchools.contains("<v>-0.37</v>"))
+        let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
+        #expect(summary.contains("progress rose from \u{2212}0.97"))
+    }
+
+    func schoolData() -> SchoolWorkbookData {
+        let own = school("100002", "Oak Primary")
+        var la = SchoolResult(year: 2019, level: .la, id: "201", name: "City of London", la: "201")
+        la[.mat] = SubjectResult(progress: 0.12, status: .ok, band: 3)
+        la[.pctRwmExp] = 60
+        var nat = SchoolResult(year: 2019, level: .national, id: "E92000001", name: "England")
+        nat[.mat] = SubjectResult(progress: 0.03, status: .ok)
+        let trend = [school("100002", "Oak Primary", year: 2018, read: -0.5, mat: 0.25), own]
+        var supp = GroupResult(group: "gender", value: "F", result: own)
+        supp.result[.read] = SubjectResult(n: 3, progress: 4.25, status: .supp)
+        let groups = [supp, GroupResult(group: "disadvantaged", value: "Y", result: own)]
+        let pupils = [pupil("A201200110001", "Zoe", "Adams", read: 1.5, mat: -2.75),
+                      pupil("B201200110002", "Amy", "Young", read: 0.5, mat: 1.0),
+                      pupil("C201200110003", "Ben", "adams", read: -1.25, mat: -0.5)]
+        return SchoolWorkbookData(school: own, localAuthority: la, national: nat, trend: trend, groups: groups,
+                                  pupils: pupils, focusThreshold: 0)
+    }
+
+    @Test func schoolWorkbookShowsItsSchoolAndOnlyItsPupils() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/school.xlsx"
+        try writeSchoolWorkbook(schoolData(), to: path)
+        let workbook = try unzipText(path, "xl/workbook.xml")
+        for name in ["Overview", "Trend", "Groups", "Pupils", "Focus pupils"] {
+            #expect(workbook.contains("name=\"\(name)\""), "sheet \(name)")
+        }
+        let strings = try unzipText(path, "xl/sharedStrings.xml")
+        // Exactly the three pupils passed in, in surname-then-forename order (adams Ben, Adams Zoe, Young Amy).
+        let upns = strings.matches(of: /[A-Z]\d{12}/).map { String($0.output) }
+        #expect(upns == ["C201200110003", "A201200110001", "B201200110002"])
+        #expect(strings.contains("In 2019, pupils at Oak Primary made progress average in reading"))
+        #expect(strings.contains("suppressed"))
+        #expect(strings.contains("reading, maths")) // Ben: below 0 in reading and maths
+        let members = try zipMembers(path)
+        #expect(members.contains("xl/charts/chart1.xml")) // scatter on the overview
+        #expect(members.contains("xl/charts/chart2.xml")) // trend line chart (2 years)
+        let scatter = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(scatter.contains("<c:scatterChart>"))
+        #expect(scatter.contains("Pupils!$D$2:$D$4") || scatter.contains("'Pupils'!$D$2:$D$4"))
+        let pupilsSheet = try unzipText(path, "xl/worksheets/sheet4.xml")
+        #expect(pupilsSheet.contains("<v>-2.75</v>"))
+        #expect(pupilsSheet.contains("<v>101.5</v>"))
+        let focus = try unzipText(path, "xl/worksheets/sheet5.xml")
+        #expect(occurrences(of: "<row r=", in: focus) == 1 + 2 + 1) // header, Ben and Zoe, the note
+        let groups = try unzipText(path, "xl/worksheets/sheet3.xml")
+        #expect(!groups.contains("<v>4.25</v>")) // a suppressed group shows no figure
+    }
+
+    @Test func oneYearTrendHasNoChart() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var data = schoolData()
+        data.trend = [data.school]
+        data.pupils = []
+        try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
+        let members = try zipMembers(dir + "/s.xlsx")
+        #expect(!members.contains { $0.hasPrefix("xl/charts/") })
+    }
+
+    @Test func libxlsxwriterErrorsBecomeSwiftErrors() throws {
+        #expect {
+            try writeSchoolWorkbook(schoolData(), to: "/nonexistent-ks2-dir/x.xlsx")
+        } throws: { error in
+            guard let e = error as? XLSXError else { return false }
+            return e.code != 0 && e.message.contains("Error creating output xlsx file")
+                && e.description.contains("/nonexistent-ks2-dir/x.xlsx")
+        }
+    }
+
+    @Test func fileNamesAreSafe() {
+        #expect(schoolWorkbookFileName(urn: "100002", name: "Oak Primary") == "100002 Oak Primary.xlsx")
+        #expect(schoolWorkbookFileName(urn: "100003", name: "St. Mary's C/E: \"Infant\"  <Junior>|*?\\ \t School\u{7}")
+            == "100003 St. Mary's C E Infant Junior School.xlsx")
+        let long = schoolWorkbookFileName(urn: "100004", name: String(repeating: "Long name ", count: 20))
+        #expect(long.count <= 80)
+        #expect(long.hasPrefix("100004 Long name Long name"))
+        #expect(long == "100004 Long name Long name Long name Long name Long name Long name Long nam.xlsx")
+        #expect(schoolWorkbookFileName(urn: "100005", name: "") == "100005.xlsx")
+    }
+
+    @Test func manyWorkbooksInParallel() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var items: [SchoolWorkbookData] = []
+        for i in 0..<5 {
+            var d = schoolData()
+            d.school.id = "10000\(i)"
+            d.school.name = "School \(i)"
+            items.append(d)
+        }
+        try writeSchoolWorkbooks(items, directory: dir, threads: 2)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(files == (0..<5).map { "10000\($0) School \($0).xlsx" })
+        #expect(throws: XLSXError.self) {
+            try writeSchoolWorkbooks(items, directory: dir + "/missing", threads: 2)
+        }
+    }
+}

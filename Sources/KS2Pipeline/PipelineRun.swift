@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import KS2Ingest
 import Yams
 
 /// A declared run (`Pipelines/NAME.yml`): inputs and column mappings per year, methodology,

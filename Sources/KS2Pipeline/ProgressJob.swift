@@ -79,7 +79,7 @@ public struct ProgressJob: Sendable {
         let thresholds: (p10: [Double?], p90: [Double?])? = supplied.map { s in
             (s.national.map(\.p10), s.national.map(\.p90))
         }
-        var aggregation = aggregate(cohort: ks2Result.cohort, table: computation.table, sigma: sigma,
+        let aggregation = aggregate(cohort: ks2Result.cohort, table: computation.table, sigma: sigma,
                                     thresholds: thresholds, includeNational: supplied == nil,
                                     laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
         var comp = computation
@@ -89,7 +89,6 @@ public struct ProgressJob: Sendable {
                 comp.estimates.national[s].p90 = aggregation.p90[s]
             }
         }
-        aggregation.rows = aggregation.rows  // sorted by level then id already
         return Outcome(cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,
                        rejects: ks2Result.rejects + ks1Result.rejects,
                        accounts: [("ks2", ks2Result.account), ("ks1", join.account)])

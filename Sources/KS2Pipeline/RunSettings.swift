@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import KS2Ingest
 
 /// The one object that owns a run's I/O policy: where outputs go, threads, workbooks, where the
 /// methodology data lives, and how progress is shown. Jobs take it; nothing else decides these.
@@ -56,13 +57,12 @@ public enum ProjectData {
 
     /// The DfE LA code list (`LEA`, `LA Name`), code → name; empty when absent.
     public static func localAuthorityNames() -> [String: String] {
-        guard let d = directory() else { return [:] }
-        let path = d + "/published/la_and_region_codes_meta.csv"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        guard let d = directory(),
+              let t = try? DelimitedText.readText(path: d + "/published/la_and_region_codes_meta.csv"),
+              let code = t.column("LEA"), let name = t.column("LA Name") else { return [:] }
         var names: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            if f.count >= 2 { names[f[0].trimmingCharacters(in: .whitespaces)] = f[1].trimmingCharacters(in: .whitespaces) }
+        for row in t.rows where row.count > max(code, name) {
+            names[row[code].trimmingCharacters(in: .whitespaces)] = row[name].trimmingCharacters(in: .whitespaces)
         }
         return names
     }

@@ -24,11 +24,18 @@ enum EntryPoint {
             try command.run()
         } catch let e as PipelineError {
             fail(e.description)
-        } catch let e as CleanExit {
-            print(KS2Progress.fullMessage(for: e))
-            exit(0)
         } catch {
-            fail("\(error)")
+            // help and version requests surface here too; usage errors exit 2, anything else 1
+            switch KS2Progress.exitCode(for: error) {
+            case .success:
+                print(KS2Progress.fullMessage(for: error))
+                exit(0)
+            case .validationFailure:
+                FileHandle.standardError.write(Data((KS2Progress.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            default:
+                fail("\(error)")
+            }
         }
     }
 

@@ -12,7 +12,7 @@ func tempDir() -> String {
 /// Writes `bytes` to `name` in a new temporary directory and returns the path.
 func write(_ name: String, bytes: [UInt8]) -> String {
     let path = tempDir() + "/" + name
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
 }
 

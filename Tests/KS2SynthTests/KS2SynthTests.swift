@@ -243,7 +243,7 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
 
 @Test func edgeModeRejectsAreExactlyTheExpectedOnes() {
     for year in [2018, 2022] {
-        let out = synthesize(SynthOptions(schools: 200, year: year, seed: 17, edge: true, threads: 2))
+        let out = synthesize(SynthOptions(schools: 150, year: year, seed: 17, edge: true, threads: 2))
         #expect(out.pupils > 2500 && out.pupils < 7500)   // so m = round(pupils · 0.0002) = 1 of each kind
         let found = referenceRejects(out.ks2, file: "ks2.csv", ks2: true, year: year)
             + referenceRejects(out.ks1, file: "ks1.csv", ks2: false, year: year)

@@ -44,8 +44,9 @@ struct URNPermutation {
     }
 }
 
-/// Chooses the first `count` schools of the seed's sequence (only those in `las` when given),
-/// ordered by LA and establishment number.
+/// Chooses the first `count` schools of the seed's sequence, ordered by LA and establishment number;
+/// with `las`, only those of the national `count` that lie in these LAs (so a county file is exactly
+/// the county's part of the national file of the same seed and count).
 func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
     guard count > 0 else { return [] }
     // LA sizes: lognormal weights, fixed by the seed
@@ -63,15 +64,18 @@ func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
     }
     var nextEstab = [Int](repeating: 2000, count: laCodes.count)
     var chosen: [(index: Int, la: Int, estab: Int)] = []
-    var index = 0
-    while chosen.count < count && index < 900_000 {
+    var index = 0, picked = 0
+    while picked < count && index < 900_000 {
         var r = RandomStream(seed, streamLA, UInt64(index))
         let u = r.uniform() * total
         var lo = 0, hi = cumulative.count - 1
         while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] > u { hi = mid } else { lo = mid + 1 } }
         let estab = nextEstab[lo]
         nextEstab[lo] += 1
-        if allowed[lo] && estab <= 9999 { chosen.append((index, lo, estab)) }
+        if estab <= 9999 {
+            picked += 1
+            if allowed[lo] { chosen.append((index, lo, estab)) }
+        }
         index += 1
     }
     chosen.sort { ($0.la, $0.estab) < ($1.la, $1.estab) }

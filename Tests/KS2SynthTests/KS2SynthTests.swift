@@ -220,7 +220,7 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     var perLA: [String: Set<String>] = [:]
     for r in natRows { perLA[r[3], default: []].insert(r[1]) }
     let (la, urns) = perLA.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!
-    let county = synthesize(SynthOptions(schools: urns.count, year: 2019, seed: 21, las: [la]))
+    let county = synthesize(SynthOptions(schools: 300, year: 2019, seed: 21, las: [la]))
     let countyRows = rows(county.ks2)
     #expect(county.schools == urns.count)
     #expect(countyRows.allSatisfy { $0[3] == la })

@@ -16,29 +16,6 @@ struct MeasureSums {
     var avgSum = SIMD4<Double>()
     var avgN = SIMD4<Int>()
 
-    @inline(__always)
-    mutating func add(_ i: Int, _ t: PupilProgressTable, _ p: KS2Pupil) {
-        eligible += 1
-        let a = t.ks1APS[i]
-        if !a.isNaN { apsSum += a; apsN += 1 }
-        for s in 0..<3 {
-            let x = t.progress[s][i]
-            if !x.isNaN {
-                n[s] += 1
-                sumAdj[s] += x
-                sumUnadj[s] += t.progressUnadjusted[s][i]
-            }
-            if t.excluded[s][i] != .discounted { den[s] += 1 }
-        }
-        for f in 0..<AttainmentFlag.allCases.count {
-            let v = t.attainment[f][i]
-            if v >= 0 { attDen[f] += 1; attNum[f] += Int32(v) }
-        }
-        if p.read.scaled != 0 && p.read.code != .J { avgSum[0] += Double(p.read.scaled); avgN[0] += 1 }
-        if p.mat.scaled != 0 && p.mat.code != .J { avgSum[1] += Double(p.mat.scaled); avgN[1] += 1 }
-        if p.gps.scaled != 0 && p.gps.code != .J { avgSum[2] += Double(p.gps.scaled); avgN[2] += 1 }
-    }
-
     static func += (a: inout MeasureSums, b: MeasureSums) {
         a.eligible += b.eligible; a.apsSum += b.apsSum; a.apsN += b.apsN
         a.n &+= b.n; a.den &+= b.den; a.sumAdj += b.sumAdj; a.sumUnadj += b.sumUnadj
@@ -93,6 +70,56 @@ struct MeasureSums {
     }
 }
 
+/// The columns the aggregation reads, held as separate arrays so the hot loop indexes flat
+/// storage (indexing `table.progress[s][i]` retains the inner array on every read).
+struct PupilContributions: Sendable {
+    let aps: [Double]
+    let adj0: [Double], adj1: [Double], adj2: [Double]
+    let unadj0: [Double], unadj1: [Double], unadj2: [Double]
+    let flags: [[Int8]]
+    let f0: [Int8], f1: [Int8], f2: [Int8], f3: [Int8], f4: [Int8], f5: [Int8], f6: [Int8], f7: [Int8], f8: [Int8], f9: [Int8]
+    let pupils: [KS2Pupil]
+
+    init(_ t: PupilProgressTable, _ pupils: [KS2Pupil]) {
+        aps = t.ks1APS
+        adj0 = t.progress[0]; adj1 = t.progress[1]; adj2 = t.progress[2]
+        unadj0 = t.progressUnadjusted[0]; unadj1 = t.progressUnadjusted[1]; unadj2 = t.progressUnadjusted[2]
+        flags = t.attainment
+        f0 = t.attainment[0]; f1 = t.attainment[1]; f2 = t.attainment[2]; f3 = t.attainment[3]; f4 = t.attainment[4]
+        f5 = t.attainment[5]; f6 = t.attainment[6]; f7 = t.attainment[7]; f8 = t.attainment[8]; f9 = t.attainment[9]
+        self.pupils = pupils
+    }
+
+    /// One pupil's contribution to every sum (counts of 0 or 1), built once and added to the pupil's
+    /// school, LA and national rows and each of its groups.
+    @inline(__always)
+    func contribution(_ i: Int) -> MeasureSums {
+        var m = MeasureSums()
+        m.eligible = 1
+        let a = aps[i]
+        if !a.isNaN { m.apsSum = a; m.apsN = 1 }
+        let adj = SIMD4<Double>(adj0[i], adj1[i], adj2[i], 0)
+        let un = SIMD4<Double>(unadj0[i], unadj1[i], unadj2[i], 0)
+        let has = adj .== adj  // not NaN
+        m.n = SIMD4<Int>(has[0] ? 1 : 0, has[1] ? 1 : 0, has[2] ? 1 : 0, 0)
+        m.sumAdj = SIMD4<Double>(repeating: 0).replacing(with: adj, where: has)
+        m.sumUnadj = SIMD4<Double>(repeating: 0).replacing(with: un, where: has)
+        let fl = SIMD16<Int32>(Int32(f0[i]), Int32(f1[i]), Int32(f2[i]), Int32(f3[i]), Int32(f4[i]), Int32(f5[i]),
+                               Int32(f6[i]), Int32(f7[i]), Int32(f8[i]), Int32(f9[i]), -1, -1, -1, -1, -1, -1)
+        let known = fl .>= 0
+        m.attDen = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: known)
+        m.attNum = SIMD16<Int32>(repeating: 0).replacing(with: fl, where: known)
+        // denominators of the progress measures: not discounted (the subject's expected flag is known)
+        m.den = SIMD4<Int>(Int(m.attDen[AttainmentFlag.readExp.rawValue]), Int(m.attDen[AttainmentFlag.writExp.rawValue]),
+                           Int(m.attDen[AttainmentFlag.matExp.rawValue]), 0)
+        let p = pupils[i]
+        if p.read.scaled != 0 && f0[i] >= 0 { m.avgSum[0] = Double(p.read.scaled); m.avgN[0] = 1 }
+        if p.mat.scaled != 0 && f4[i] >= 0 { m.avgSum[1] = Double(p.mat.scaled); m.avgN[1] = 1 }
+        if p.gps.scaled != 0 && f8[i] >= 0 { m.avgSum[2] = Double(p.gps.scaled); m.avgN[2] = 1 }
+        return m
+    }
+}
+
 /// The pupil groups of groups.csv, in output order, with their values in output order.
 public enum PupilGroup: Int, CaseIterable, Sendable {
     case gender, disadvantaged, eal, sen, ks1Band
@@ -126,10 +153,12 @@ struct GroupedSums {
     var all = MeasureSums()
     var slots = [MeasureSums](repeating: MeasureSums(), count: 12)
 
-    mutating func add(_ i: Int, _ t: PupilProgressTable, _ p: KS2Pupil) {
-        all.add(i, t, p)
-        let s = groupSlots(p, aps: t.ks1APS[i])
-        for k in 0..<5 where s[k] >= 0 { slots[Int(s[k])].add(i, t, p) }
+    @inline(__always)
+    mutating func add(_ i: Int, _ c: PupilContributions) {
+        let m = c.contribution(i)
+        all += m
+        let s = groupSlots(c.pupils[i], aps: c.aps[i])
+        for k in 0..<5 where s[k] >= 0 { slots[Int(s[k])] += m }
     }
 
     static func += (a: inout GroupedSums, b: GroupedSums) {
@@ -194,48 +223,51 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     }
     order = sortedOrder.array
 
-    // School rows, in parallel.
-    let schoolRows = SendableBuffer<(SchoolResult, [GroupResult])?>(repeating: nil, count: schoolOrder.count)
+    // One pass over the pupils, in parallel over schools: each school's sums, split by the pupils'
+    // own LA (nearly always one), so LA and national rows are sums of school partials in a fixed order.
+    let contributions = PupilContributions(table, pupils)
     let ordered = order
+    let partials = SendableBuffer<[(la: Int32, sums: GroupedSums)]>(repeating: [], count: schoolOrder.count)
+    let schoolRows = SendableBuffer<(SchoolResult, [GroupResult])?>(repeating: nil, count: schoolOrder.count)
     parallelFor(schoolOrder.count, threads: threads) { r in
         let info = cohort.schools[schoolOrder[r]]
-        var sums = GroupedSums()
+        var parts: [(la: Int32, sums: GroupedSums)] = []
         for k in bounds[r]..<bounds[r + 1] {
             let i = Int(ordered[k])
-            sums.add(i, table, pupils[i])
+            let la = pupils[i].la
+            if let j = parts.firstIndex(where: { $0.la == la }) { parts[j].sums.add(i, contributions) }
+            else { var g = GroupedSums(); g.add(i, contributions); parts.append((la, g)) }
         }
-        schoolRows[r] = sums.results(year: year, level: .school, id: info.id, name: info.name, la: info.la,
-                                     sigma: sigma)
+        var total = GroupedSums()
+        for p in parts { total += p.sums }
+        partials[r] = parts
+        schoolRows[r] = total.results(year: year, level: .school, id: info.id, name: info.name, la: info.la,
+                                      sigma: sigma)
     }
-
-    // LA rows: pupils bucketed by their own LA, in pupils.csv order.
+    var laSums = [GroupedSums](repeating: GroupedSums(), count: cohort.localAuthorities.count)
+    var laSeen = [Bool](repeating: false, count: cohort.localAuthorities.count)
+    var nationalSums = GroupedSums()
+    for r in 0..<schoolOrder.count {
+        for p in partials[r] {
+            nationalSums += p.sums
+            if p.la >= 0 { laSums[Int(p.la)] += p.sums; laSeen[Int(p.la)] = true }
+        }
+    }
     let laOrder = cohort.localAuthorities.indices.sorted { cohort.localAuthorities[$0] < cohort.localAuthorities[$1] }
-    var laPupils = [[Int32]](repeating: [], count: cohort.localAuthorities.count)
-    for i in order where pupils[Int(i)].la >= 0 { laPupils[Int(pupils[Int(i)].la)].append(i) }
-    let laMembers = laPupils
+        .filter { laSeen[$0] }
+    let laTotals = laSums
     let laRows = SendableBuffer<(SchoolResult, [GroupResult])?>(repeating: nil, count: laOrder.count)
     parallelFor(laOrder.count, threads: threads) { r in
-        let l = laOrder[r]
-        var sums = GroupedSums()
-        for i in laMembers[l] { sums.add(Int(i), table, pupils[Int(i)]) }
-        let code = cohort.localAuthorities[l]
-        laRows[r] = sums.results(year: year, level: .la, id: code, name: laNames[code] ?? "", la: code, sigma: sigma)
+        let code = cohort.localAuthorities[laOrder[r]]
+        laRows[r] = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
+                                                  la: code, sigma: sigma)
     }
 
     var school = schoolRows.array.map { $0! }
     var las = laRows.array.map { $0! }
-    var nationalRow: (SchoolResult, [GroupResult])? = nil
-    if includeNational {
-        let chunks = ParallelChunks(count: ordered.count, chunkSize: 32_768, threads: threads)
-        var total = GroupedSums()
-        for part in chunks.map({ range -> GroupedSums in
-            var s = GroupedSums()
-            for k in range { let i = Int(ordered[k]); s.add(i, table, pupils[i]) }
-            return s
-        }) { total += part }
-        nationalRow = total.results(year: year, level: .national, id: "E92000001", name: "England", la: "",
-                                    sigma: sigma)
-    }
+    let nationalRow: (SchoolResult, [GroupResult])? = includeNational
+        ? nationalSums.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
+        : nil
 
     // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
     var p10: [Double?] = [nil, nil, nil], p90: [Double?] = [nil, nil, nil]

@@ -74,6 +74,13 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The 13-character text.
     public var description: String {
         var bytes = [UInt8](repeating: 0, count: 13)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the 13 characters into `bytes[0..<13]` (output writers avoid a String per pupil).
+    @inlinable
+    public func write(into bytes: inout [UInt8]) {
         let last = UInt8(key % 64) + 0x30
         var rest = key / 64
         var digits = rest % 100_000_000_000
@@ -84,7 +91,6 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
             digits /= 10
         }
         bytes[12] = last
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (a: UPN, b: UPN) -> Bool { a.key < b.key }

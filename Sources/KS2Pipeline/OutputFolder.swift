@@ -57,6 +57,36 @@ public final class OutputFolder {
         }
     }
 
+    /// Writes a large file made of parts: parts are formatted in parallel batches and written in
+    /// order, so the file never sits whole in memory and its bytes never depend on the thread count.
+    public func write(_ name: String, parts: [@Sendable () -> [UInt8]], threads: Int,
+                      mode: mode_t = OutputFolder.summaryFileMode) throws {
+        let full = path(name)
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        fchmod(fd, mode)
+        let batch = max(1, threads) * 4
+        var start = 0
+        while start < parts.count {
+            let end = min(parts.count, start + batch)
+            let slots = SendableBuffer<[UInt8]>(repeating: [], count: end - start)
+            let first = start
+            parallelFor(end - start, threads: threads) { k in slots[k] = parts[first + k]() }
+            for k in 0..<(end - start) {
+                try slots[k].withUnsafeBytes { raw in
+                    var offset = 0
+                    while offset < raw.count {
+                        let w = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                        if w < 0 { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(errno)))") }
+                        offset += w
+                    }
+                }
+            }
+            start = end
+        }
+    }
+
     public func write(_ name: String, text: String, mode: mode_t = OutputFolder.summaryFileMode) throws {
         try write(name, Array(text.utf8), mode: mode)
     }

@@ -31,14 +31,15 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     let progress = results.progress.sorted { $0.cohort.year < $1.cohort.year }
     if !progress.isEmpty {
         clock.begin("write pupils")
-        var pupils: [UInt8] = []
-        for (k, o) in progress.enumerated() {
-            let csv = pupilsCSV(cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder,
-                                threads: settings.threads)
-            if k == 0 { pupils = csv } else if let nl = csv.firstIndex(of: 0x0A) { pupils += csv[(nl + 1)...] }
+        var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
+        for o in progress {
+            let format = PupilRowFormatter(cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder)
+            let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
+            for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
         }
-        try out.write("pupils.csv", pupils, mode: OutputFolder.pupilFileMode)
-        try out.write("groups.csv", groupsCSV(progress.flatMap(\.aggregation.groups)))
+        try out.write("pupils.csv", parts: parts, threads: settings.threads, mode: OutputFolder.pupilFileMode)
+        try out.write("groups.csv", parts: csvParts(progress.flatMap(\.aggregation.groups), groupsCSV),
+                      threads: settings.threads)
         try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
         written += ["pupils.csv", "groups.csv", "rejects.csv"]
         let national = progress.filter { results.nationalYears.contains($0.cohort.year) }
@@ -57,7 +58,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         }
     }
     clock.begin("write schools")
-    try out.write("schools.csv", schoolsCSV(rows))
+    try out.write("schools.csv", parts: csvParts(rows, schoolsCSV), threads: settings.threads)
     written.append("schools.csv")
 
     var impact = ImpactWorkbookData(schools: rows.filter { $0.level == .school })
@@ -88,4 +89,25 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         }
     }
     return written
+}
+
+/// Splits a table's rows into parts formatted by `format` (which writes a header): the first part
+/// keeps the header, the others drop it.
+func csvParts<Row: Sendable>(_ rows: [Row], _ format: @escaping @Sendable ([Row]) -> [UInt8],
+                             rowsPerPart: Int = 4_096) -> [@Sendable () -> [UInt8]] {
+    if rows.isEmpty { return [{ format([]) }] }
+    var parts: [@Sendable () -> [UInt8]] = []
+    var start = 0
+    while start < rows.count {
+        let slice = Array(rows[start..<min(rows.count, start + rowsPerPart)])
+        let first = start == 0
+        parts.append {
+            let bytes = format(slice)
+            if first { return bytes }
+            guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
+            return Array(bytes[(nl + 1)...])
+        }
+        start += rowsPerPart
+    }
+    return parts
 }

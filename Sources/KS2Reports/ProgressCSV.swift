@@ -11,47 +11,93 @@ public let pupilsCSVHeader: [String] = {
     return h
 }()
 
-/// pupils.csv: one row per accepted pupil in `order` (by school id, then UPN). Rows are formatted
-/// in parallel chunks and joined in order, so the bytes never depend on the thread count.
+/// pupils.csv: one row per accepted pupil in `order` (by school id, then UPN), header included.
 public func pupilsCSV(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32], threads: Int) -> [UInt8] {
-    let pupils = cohort.pupils
-    let schoolIDs = cohort.schools.map { Array($0.id.utf8) }
-    let laCodes = cohort.localAuthorities.map { Array($0.utf8) }
-    let year = cohort.year
-    let flagColumns: [AttainmentFlag] = [.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh, .rwmExp, .rwmHigh]
-    let chunks = ParallelChunks(count: order.count, chunkSize: 8_192, threads: threads)
-    let parts = chunks.map { range -> [UInt8] in
-        var w = CSVWriter(capacity: range.count * 230)
+    let format = PupilRowFormatter(cohort: cohort, table: t, order: order)
+    let parts = ParallelChunks(count: order.count, chunkSize: PupilRowFormatter.chunkSize, threads: threads)
+        .map { format.rows($0) }
+    var out = CSVWriter(header: pupilsCSVHeader).bytes
+    for p in parts { out += p }
+    return out
+}
+
+/// Formats pupils.csv rows for a range of positions in the pupil order, so that a writer can
+/// format chunks in parallel and stream them to disk in order.
+public struct PupilRowFormatter: Sendable {
+    public static let chunkSize = 8_192
+    let pupils: [KS2Pupil]
+    let schoolIDs: [[UInt8]]
+    let laCodes: [[UInt8]]
+    let year: Int
+    let order: [Int32]
+    let aps: [Double]
+    let pag: [Int16]
+    let score: [[Double]], source: [[ScoreSource]], estimate: [[Double]], unadj: [[Double]], adj: [[Double]]
+    let capped: [[Bool]], excluded: [[ExclusionReason?]]
+    let flags: [[Int8]]
+
+    public init(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32]) {
+        pupils = cohort.pupils
+        schoolIDs = cohort.schools.map { Array($0.id.utf8) }
+        laCodes = cohort.localAuthorities.map { Array($0.utf8) }
+        year = cohort.year
+        self.order = order
+        aps = t.ks1APS; pag = t.pag; score = t.score; source = t.source; estimate = t.estimate
+        unadj = t.progressUnadjusted; adj = t.progress; capped = t.capped; excluded = t.excluded
+        let columns: [AttainmentFlag] = [.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh, .rwmExp, .rwmHigh]
+        flags = columns.map { t.attainment[$0.rawValue] }
+    }
+
+    public var count: Int { order.count }
+
+    private static let yes: [UInt8] = Array("Y".utf8), no: [UInt8] = Array("N".utf8)
+    private static let bands: [[UInt8]] = ["L", "M", "H"].map { Array($0.utf8) }
+    private static let sources: [[UInt8]] = ScoreSource.allCases.map { Array($0.name.utf8) }
+    private static let codeNames: [[UInt8]] = Code.allCases.map { Array($0.name.utf8) }
+
+    /// The rows at positions `range` of the pupil order (no header).
+    public func rows(_ range: Range<Int>) -> [UInt8] {
+        var w = CSVWriter(capacity: range.count * 280)
+        var upn = [UInt8](repeating: 0, count: 13)
         for k in range {
             let i = Int(order[k])
             let p = pupils[i]
             w.appendInt(year)
             schoolIDs[Int(p.school)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
             if p.la >= 0 { laCodes[Int(p.la)].withUnsafeBufferPointer { w.appendText(utf8: $0) } } else { w.appendEmpty() }
-            w.appendText(p.upn.description)
-            let aps = t.ks1APS[i]
-            if aps.isNaN {
+            p.upn.write(into: &upn)
+            upn.withUnsafeBufferPointer { w.appendText(utf8: $0) }
+            let a = aps[i]
+            if a.isNaN {
                 w.appendEmpty(); w.appendEmpty()
             } else {
-                w.appendDouble(aps)
-                w.appendText(aps < 12 ? "L" : aps < 18 ? "M" : "H")
+                w.appendDouble(a)
+                Self.bands[a < 12 ? 0 : a < 18 ? 1 : 2].withUnsafeBufferPointer { w.appendText(utf8: $0) }
             }
-            if t.pag[i] > 0 { w.appendInt(Int(t.pag[i])) } else { w.appendEmpty() }
+            if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
             for s in 0..<3 {
-                let score = t.score[s][i]
-                if score.isNaN { w.appendEmpty() } else if score == score.rounded() { w.appendInt(Int(score)) } else { w.appendDouble(score) }
-                w.appendText(t.source[s][i].name)
-                let e = t.estimate[s][i]
+                let sc = score[s][i]
+                if sc.isNaN { w.appendEmpty() } else if sc == sc.rounded() { w.appendInt(Int(sc)) } else { w.appendDouble(sc) }
+                Self.sources[Int(source[s][i].rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                let e = estimate[s][i]
                 if e.isNaN { w.appendEmpty() } else { w.appendDouble(e) }
-                let u = t.progressUnadjusted[s][i]
-                let a = t.progress[s][i]
+                let u = unadj[s][i], v = adj[s][i]
                 if u.isNaN { w.appendEmpty() } else { w.appendDouble(u) }
-                if a.isNaN { w.appendEmpty(); w.appendEmpty() } else { w.appendDouble(a); w.appendText(t.capped[s][i] ? "Y" : "N") }
-                if let r = t.excluded[s][i] { w.appendText(r.name) } else { w.appendEmpty() }
+                if v.isNaN {
+                    w.appendEmpty(); w.appendEmpty()
+                } else {
+                    w.appendDouble(v)
+                    (capped[s][i] ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                }
+                switch excluded[s][i] {
+                case nil: w.appendEmpty()
+                case .code(let c)?: Self.codeNames[Int(c.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                case let r?: w.appendText(r.name)
+                }
             }
-            for f in flagColumns {
-                let v = t.attainment[f.rawValue][i]
-                if v < 0 { w.appendEmpty() } else { w.appendText(v == 1 ? "Y" : "N") }
+            for f in flags {
+                let v = f[i]
+                if v < 0 { w.appendEmpty() } else { (v == 1 ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) } }
             }
             w.appendText(p.gender.name)
             w.appendText(p.disadvantaged.name)
@@ -61,10 +107,6 @@ public func pupilsCSV(cohort: KS2Cohort, table t: PupilProgressTable, order: [In
         }
         return w.bytes
     }
-    var out = CSVWriter(header: pupilsCSVHeader).bytes
-    out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count })
-    for p in parts { out += p }
-    return out
 }
 
 /// estimates.csv: `year,subject,pag,lower,upper,pupils,estimate,sd,cap`, every PAG of every subject.

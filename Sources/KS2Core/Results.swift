@@ -278,3 +278,20 @@ public struct TargetRow: Sendable, Hashable {
         self.predicted = predicted; self.predictedProgress = predictedProgress; self.focus = focus
     }
 }
+
+/// The reading or maths target of formats.md (targets.csv): the estimate rounded up to a whole
+/// scaled score, plus the stretch, capped at 120 — the score that means at least average progress.
+@inlinable
+public func testTarget(estimate: Double, stretch: Int) -> Int {
+    min(120, Int(estimate.rounded(.up)) + stretch)
+}
+
+/// The writing target of formats.md: the lowest of `WTS`, `EXS`, `GDS` whose writing points
+/// (91, 103, 113 in `points`) reach the estimate, `GDS` when none does — writing has no scores
+/// between the teacher-assessment outcomes, so the target is the outcome that means average progress.
+public func writingTarget(estimate: Double, points: CodeScoreTable) -> Code {
+    for outcome in [Code.WTS, .EXS, .GDS] {
+        if let p = points[outcome], p >= estimate { return outcome }
+    }
+    return .GDS
+}

@@ -100,11 +100,16 @@ public struct PipelineRun: Sendable {
         }
         if let t = file.targets {
             let job = TargetsJob(cohort: t.cohort, estimates: t.estimates, stretch: t.stretch ?? 0)
-            written += try job.write(to: out, settings: settings, clock: &clock)
-            manifest.inputs.append(("targets_cohort", t.cohort))
+            let computed = try job.compute(settings, clock: &clock)
+            // one rejects.csv per run: the progress inputs' rejects, then the cohort file's
+            let progressRejects = results.progress.flatMap(\.rejects)
+            written = written.filter { $0 != "rejects.csv" }
+            written += try job.write(computed, to: out, settings: settings, clock: &clock, otherRejects: progressRejects)
+            job.record(computed, in: &manifest)
+            lines += job.summary(computed)
         }
-        manifest.parameters = ["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
-                               "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]
+        manifest.parameters.merge(["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
+                               "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]) { a, _ in a }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()

@@ -81,12 +81,18 @@ struct PublishedCommand: ParsableCommand {
 struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "targets", abstract: "Targets and focus pupils for a current cohort.",
-        discussion: "Example: ks2progress targets --cohort current.csv --estimates Reports/national-2019 --out Reports/targets")
+        discussion: "Example: ks2progress targets --cohort current.csv --estimates Data/sample/national-2023 --out Reports/targets")
 
     @Option(help: "Current cohort file (KS1 outcomes, urn, optional predictions).") var cohort: String
     @Option(help: "A national run's folder or estimates.csv.") var estimates: String
     @Option(help: "Whole scaled-score points added to reading and maths targets.") var stretch: Int = 0
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if !(0...TargetsJob.maximumStretch).contains(stretch) {
+            throw ValidationError("--stretch must be from 0 to \(TargetsJob.maximumStretch)")
+        }
+    }
 
     func run() throws {
         print(try TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch).run(common.settings()))
@@ -103,6 +109,7 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
     @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
+    @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
     @Option(help: "Output folder.") var out: String
     @Option(help: "Worker threads.") var threads: Int?
 
@@ -114,6 +121,8 @@ struct SynthCommand: ParsableCommand {
     func run() throws {
         let las = la.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let settings = RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        print(try SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las).run(settings))
+        var job = SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las)
+        job.currentCohort = currentCohort
+        print(try job.run(settings))
     }
 }

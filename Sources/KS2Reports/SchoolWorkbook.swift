@@ -30,10 +30,9 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
     var base = clean(urn)
     let schoolName = clean(name)
     if !schoolName.isEmpty { base = base.isEmpty ? schoolName : base + " " + schoolName }
-    if base.count > limit {
-        base = String(base.prefix(limit))
-        while base.last == " " || base.last == "." { base.removeLast() }
-    }
+    if base.count > limit { base = String(base.prefix(limit)) }
+    while base.utf8.count > 200 { base.removeLast() } // file systems count bytes (255 at most)
+    while base.last == " " || base.last == "." { base.removeLast() }
     while base.first == "." { base.removeFirst() }
     if base.isEmpty { base = "school" }
     return base + extensionText

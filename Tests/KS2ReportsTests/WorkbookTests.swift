@@ -139,6 +139,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(allSchools.contains("=HYPERLINK(&quot;http://x&quot;)") || allSchools.contains("=HYPERLINK(\"http://x\")"))
         #expect(!allSchools.contains("<f>"))
         #expect(allSchools.contains("<v>-0.37</v>"))
+        #expect(allSchools.contains("<col min=\"3\" max=\"3\" width=\"34.7109375\" customWidth=\"1\"/>"))
+        #expect(allSchools.contains("state=\"frozen\""))
         let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
         #expect(summary.contains("progress rose from \u{2212}0.97"))
     }
@@ -236,6 +238,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(long.hasPrefix("100004 Long name Long name"))
         #expect(long == "100004 Long name Long name Long name Long name Long name Long name Long nam.xlsx")
         #expect(schoolWorkbookFileName(urn: "100005", name: "") == "100005.xlsx")
+        let wide = schoolWorkbookFileName(urn: "100006", name: String(repeating: "\u{1F3EB}", count: 90))
+        #expect(wide.utf8.count <= 205 && wide.hasPrefix("100006 \u{1F3EB}") && wide.hasSuffix("\u{1F3EB}.xlsx"))
     }
 
     @Test func manyWorkbooksInParallel() throws {

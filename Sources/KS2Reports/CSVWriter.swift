@@ -182,20 +182,25 @@ public struct CSVWriter: Sendable {
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         if fd < 0 { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        // open() honours the umask; set the mode explicitly so pupil files are never wider.
-        if fchmod(fd, mode) != 0 { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
+        func fail() -> ReportWriteError {
+            let error = ReportWriteError(path: path, message: String(cString: strerror(errno)))
+            close(fd)
+            return error
+        }
+        // open() honours the umask; set the mode explicitly so pupil files are exactly as asked.
+        if fchmod(fd, mode) != 0 { throw fail() }
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ReportWriteError(path: path, message: String(cString: strerror(errno)))
+                    throw fail()
                 }
                 offset += n
             }
         }
+        if close(fd) != 0 { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
     }
 }
 

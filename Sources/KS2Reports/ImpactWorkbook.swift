@@ -102,6 +102,8 @@ private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: 
 
     // Chart 1: cohort progress by year (baseline vs outcome mean per cohort and subject).
     try chartData.write(0, 0, "Cohort progress by year", .title)
+    try chartData.printSetup(landscape: false)
+    try chartData.rowHeight(1, 30)
     try chartData.header(1, ["Cohort and subject", "Baseline year mean", "Outcome year mean"])
     try chartData.columnWidth(0, 0, 34)
     try chartData.columnWidth(1, 6, 14)
@@ -134,6 +136,7 @@ private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: 
     dataRow += 2
     let whiskerTitle = dataRow
     try chartData.write(whiskerTitle, 0, "School maths progress with 95% confidence interval", .title)
+    try chartData.rowHeight(whiskerTitle + 1, 30)
     try chartData.header(whiskerTitle + 1, ["School", "CI lower", "Progress", "CI upper"])
     dataRow = whiskerTitle + 2
     let first = dataRow
@@ -175,7 +178,7 @@ func whiskerChart(_ book: Workbook, title: String, data: Worksheet, first: Int, 
     let chart = try book.addChart(LXW_CHART_LINE)
     chart.title(title)
     let cats = data.range(first, labelCol, last, labelCol)
-    let lower = try chart.addSeries(name: "CI lower", categories: cats, values: data.range(first, lowerCol, last, lowerCol))
+    let lower = try chart.addSeries(name: "95% interval", categories: cats, values: data.range(first, lowerCol, last, lowerCol))
     lower.noLine()
     lower.marker(LXW_CHART_MARKER_SHORT_DASH, size: 7, colour: 0x7F7F7F)
     let mid = try chart.addSeries(name: "Progress", categories: cats, values: data.range(first, lowerCol + 1, last, lowerCol + 1))
@@ -185,6 +188,7 @@ func whiskerChart(_ book: Workbook, title: String, data: Worksheet, first: Int, 
     upper.noLine()
     upper.marker(LXW_CHART_MARKER_SHORT_DASH, size: 7, colour: 0x7F7F7F)
     chart.highLowLines(colour: 0x7F7F7F)
+    chart.deleteLegendEntries([2]) // the upper bound shares the interval's legend entry
     chart.yAxisName("Progress")
     chart.yNumberFormat("0.0")
     chart.xLabelsLow()
@@ -298,7 +302,7 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
     try sheet.columnWidth(c, c + 2, 7); c += 3
     for _ in 0..<3 {
         try sheet.columnWidth(c, c + 2, 8)
-        try sheet.columnWidth(c + 3, c + 3, 17)
+        try sheet.columnWidth(c + 3, c + 3, 20)
         c += 4
     }
     try sheet.columnWidth(c, c + 1, 10)

@@ -30,10 +30,9 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
     var base = clean(urn)
     let schoolName = clean(name)
     if !schoolName.isEmpty { base = base.isEmpty ? schoolName : base + " " + schoolName }
-    if base.count > limit {
-        base = String(base.prefix(limit))
-        while base.last == " " || base.last == "." { base.removeLast() }
-    }
+    if base.count > limit { base = String(base.prefix(limit)) }
+    while base.utf8.count > 200 { base.removeLast() } // file systems count bytes (255 at most)
+    while base.last == " " || base.last == "." { base.removeLast() }
     while base.first == "." { base.removeFirst() }
     if base.isEmpty { base = "school" }
     return base + extensionText
@@ -100,30 +99,33 @@ func focusSubjects(_ p: PupilReportRow, threshold: Double) -> [Subject] {
     }
 }
 
-/// One sentence on a school's year: each subject's band (or why there is none) with its figures.
+/// One sentence on a school's year: each subject's band (or why there is none) with its figures, e.g.
+/// "In 2019, progress at Oak Primary was below average in reading (−0.80, 95% CI −2.80 to +1.20), …".
 func schoolSentence(_ r: SchoolResult) -> String {
     var parts: [String] = []
     for s in Subject.allCases {
         let m = r[s]
         let name = Wording.subject(s.name)
+        let reason = Wording.status(m.status).isEmpty ? "missing" : Wording.status(m.status)
         guard let p = m.progress else {
-            parts.append("\(name): no progress score (\(Wording.status(m.status).isEmpty ? "missing" : Wording.status(m.status)))")
+            parts.append("no score in \(name) (\(reason))")
             continue
         }
         var figures = Wording.signed(p)
         if let lo = m.lower, let hi = m.upper {
             figures += ", 95% CI \(Wording.signed(lo)) to \(Wording.signed(hi))"
         }
-        if m.status == .ok, let band = m.band {
+        if m.status != .ok {
+            parts.append("not published in \(name) (\(reason))")
+        } else if let band = m.band {
             parts.append("\(Wording.band(band)) in \(name) (\(figures))")
-        } else if m.status == .ok {
-            parts.append("\(name) \(figures)")
         } else {
-            parts.append("\(name) \(figures), not published: \(Wording.status(m.status))")
+            parts.append("\(figures) in \(name)")
         }
     }
     let who = r.name.isEmpty ? "this school" : r.name
-    return "In \(r.year), pupils at \(who) made progress " + parts.joined(separator: "; ") + "."
+    let list = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + (parts.last ?? "") : parts.joined()
+    return "In \(r.year), progress at \(who) was " + list + "."
 }
 
 /// One headteacher's workbook: the school against its LA and England, its trend, groups, its own
@@ -152,7 +154,9 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, pupil
                            pupilCount: Int) throws {
     let school = data.school
     try sheet.columnWidth(0, 0, 44)
-    try sheet.columnWidth(1, 9, 11)
+    try sheet.columnWidth(1, 5, 11)
+    try sheet.columnWidth(6, 6, 20)
+    try sheet.columnWidth(7, 9, 11)
     try sheet.write(0, 0, "\(school.id) \(school.name)".trimmingCharacters(in: .whitespaces), .title)
     var subtitle = "KS2 progress \(school.year)"
     if let la = data.localAuthority { subtitle += " · \(la.name.isEmpty ? "LA" : la.name) (\(la.id))" }
@@ -224,7 +228,7 @@ private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult]) throws {
     try sheet.columnWidth(0, 1, 8)
     for k in 0..<3 {
         try sheet.columnWidth(2 + 4 * k, 4 + 4 * k, 9)
-        try sheet.columnWidth(5 + 4 * k, 5 + 4 * k, 17)
+        try sheet.columnWidth(5 + 4 * k, 5 + 4 * k, 20)
     }
     try sheet.columnWidth(14, 14, 10)
     sheet.freezePanes(rows: 1)

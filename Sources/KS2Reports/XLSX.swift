@@ -1,4 +1,5 @@
 import CXLSXWriter
+import Foundation
 
 /// A libxlsxwriter failure as a Swift error: what was being done and libxlsxwriter's own text.
 public struct XLSXError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -71,8 +72,13 @@ final class Workbook {
         handle = wb
     }
 
+    /// A workbook dropped without `close()` was abandoned by an error: free it and leave no
+    /// half-built file behind.
     deinit {
-        if let handle { _ = workbook_close(handle) }
+        if let handle {
+            _ = workbook_close(handle)
+            unlink(path)
+        }
     }
 
     private var open: UnsafeMutablePointer<lxw_workbook> {
@@ -245,7 +251,14 @@ struct Chart {
         return ChartSeries(handle: s)
     }
 
-    func title(_ text: String) { chart_title_set_name(handle, text) }
+    /// The chart title, in 12-point bold (the default 14 crowds a small chart).
+    func title(_ text: String) {
+        chart_title_set_name(handle, text)
+        var font = lxw_chart_font()
+        font.size = 12
+        font.bold = 1
+        chart_title_set_name_font(handle, &font)
+    }
     func xAxisName(_ text: String) { chart_axis_set_name(handle.pointee.x_axis, text) }
     func yAxisName(_ text: String) { chart_axis_set_name(handle.pointee.y_axis, text) }
     func yNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.y_axis, format) }

@@ -33,7 +33,7 @@ import KS2Reports
         for i in 0..<200_000 { candidates.append(Double(i) / 100); candidates.append(Double(i) / 7) }
         for e in -330...310 { candidates.append(Double("1e\(e)") ?? 0); candidates.append(Double("5e\(e)") ?? 0) }
         candidates += [Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, Double.leastNormalMagnitude,
-                       Double.ulpOfOne, 1 - Double.ulpOfOne / 2, 9007199254740993, 0.1, 0.2, 0.3]
+                       Double.ulpOfOne, 1 - Double.ulpOfOne / 2, 9007199254740994, 0.1, 0.2, 0.3]
         var mismatches = 0
         for v in candidates where v.isFinite {
             var w = CSVWriter()

@@ -139,6 +139,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(allSchools.contains("=HYPERLINK(&quot;http://x&quot;)") || allSchools.contains("=HYPERLINK(\"http://x\")"))
         #expect(!allSchools.contains("<f>"))
         #expect(allSchools.contains("<v>-0.37</v>"))
+        #expect(allSchools.contains("<col min=\"3\" max=\"3\" width=\"34.7109375\" customWidth=\"1\"/>"))
+        #expect(allSchools.contains("state=\"frozen\""))
         let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
         #expect(summary.contains("progress rose from \u{2212}0.97"))
     }
@@ -174,7 +176,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         // Exactly the three pupils passed in, in surname-then-forename order (adams Ben, Adams Zoe, Young Amy).
         let upns = strings.matches(of: /[A-Z]\d{12}/).map { String($0.output) }
         #expect(upns == ["C201200110003", "A201200110001", "B201200110002"])
-        #expect(strings.contains("In 2019, pupils at Oak Primary made progress average in reading"))
+        #expect(strings.contains("In 2019, progress at Oak Primary was average in reading (+1.25, 95% CI \u{2212}0.75 to "
+            + "+3.25), not published in writing (suppressed) and well above average in maths (\u{2212}0.37, 95% CI "
+            + "\u{2212}2.37 to +1.63)."))
         #expect(strings.contains("suppressed"))
         #expect(strings.contains("reading, maths")) // Ben: below 0 in reading and maths
         let members = try zipMembers(path)
@@ -213,6 +217,18 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         }
     }
 
+    @Test func abandonedWorkbookLeavesNoFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let book = try Workbook(path: dir + "/abandoned.xlsx")
+            let sheet = try book.addWorksheet("Sheet")
+            try sheet.write(0, 0, "text")
+            #expect(throws: XLSXError.self) { try book.addWorksheet("bad[name]") }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/abandoned.xlsx"))
+    }
+
     @Test func fileNamesAreSafe() {
         #expect(schoolWorkbookFileName(urn: "100002", name: "Oak Primary") == "100002 Oak Primary.xlsx")
         #expect(schoolWorkbookFileName(urn: "100003", name: "St. Mary's C/E: \"Infant\"  <Junior>|*?\\ \t School\u{7}")
@@ -222,6 +238,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(long.hasPrefix("100004 Long name Long name"))
         #expect(long == "100004 Long name Long name Long name Long name Long name Long name Long nam.xlsx")
         #expect(schoolWorkbookFileName(urn: "100005", name: "") == "100005.xlsx")
+        let wide = schoolWorkbookFileName(urn: "100006", name: String(repeating: "\u{1F3EB}", count: 90))
+        #expect(wide.utf8.count <= 205 && wide.hasPrefix("100006 \u{1F3EB}") && wide.hasSuffix("\u{1F3EB}.xlsx"))
     }
 
     @Test func manyWorkbooksInParallel() throws {
@@ -240,5 +258,65 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(throws: XLSXError.self) {
             try writeSchoolWorkbooks(items, directory: dir + "/missing", threads: 2)
         }
+    }
+}
+
+/// Writes realistic sample workbooks into $KS2_SAMPLE_DIR for looking at (e.g. via LibreOffice); off by default.
+@Suite struct SampleWorkbooks {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["KS2_SAMPLE_DIR"] != nil))
+    func writeSamples() throws {
+        let dir = ProcessInfo.processInfo.environment["KS2_SAMPLE_DIR"] ?? "/tmp"
+        var rng = SystemRandomNumberGenerator()
+        func r(_ a: Double, _ b: Double) -> Double { Double.random(in: a...b, using: &rng) }
+        var schools: [SchoolResult] = []
+        var cohortSchools: [CohortSchool] = []
+        let names = ["Oak Primary", "St Mary's C of E Primary School", "Hill Top Junior", "Riverside Academy",
+                     "Greenfield Infant and Junior", "Meadow Lane", "The Grange Primary", "Abbey Road Primary",
+                     "Bishop's Park", "Castle View", "Elm Tree", "Fairfield", "Holy Trinity RC", "Kingsway", "Larkrise"]
+        for (i, name) in names.enumerated() {
+            for year in [2017, 2018, 2019] {
+                var s = school("10\(1000 + i)", name, year: year, read: r(-4, 4), mat: r(-5, 5),
+                               band: Int.random(in: 1...5, using: &rng), status: i == 3 ? .lowcov : .ok)
+                s[.writ] = SubjectResult(n: 28, coverage: 100, progress: r(-3, 3), lower: -1, upper: 1,
+                                         status: i == 5 ? .supp : .ok, band: i == 5 ? nil : 2)
+                s[.pctRwmHigh] = r(0, 20)
+                schools.append(s)
+            }
+            if i < 8 {
+                cohortSchools.append(CohortSchool(cohort: i < 5 ? "C1" : "C2", urn: "10\(1000 + i)", name: name, la: "201",
+                                                  baseline: [r(-3, 3), r(-3, 3), r(-3, 3)],
+                                                  outcome: i == 6 ? [nil, nil, nil] : [r(-3, 3), r(-3, 3), r(-3, 3)],
+                                                  missingReason: i == 6 ? "no 2019 row" : ""))
+            }
+        }
+        var impacts = impactData().impacts
+        impacts.append(CohortImpact(cohort: "C2", subject: "mat", baselineYear: 2018, outcomeYear: 2019, schools: 2,
+                                    baselineMean: 0.5, outcomeMean: 0.2, change: -0.3, changeLower: -2.1, changeUpper: 1.5,
+                                    comparisonSchools: 30, comparisonChange: 0.05, did: -0.35, didLower: -1.9, didUpper: 1.2))
+        var comparison: [SchoolResult] = []
+        for year in [2017, 2018, 2019] {
+            var la = SchoolResult(year: year, level: .la, id: "201", name: "City of London", la: "201", eligible: 2400)
+            var en = SchoolResult(year: year, level: .national, id: "E92000001", name: "England", eligible: 600000)
+            for s in Subject.allCases {
+                la[s] = SubjectResult(n: 2300, progress: r(-1, 1), lower: -0.3, upper: 0.3, status: .ok, band: 3)
+                en[s] = SubjectResult(n: 580000, progress: 0.03, lower: 0.01, upper: 0.05, status: .ok)
+            }
+            comparison += [la, en]
+        }
+        try writeImpactWorkbook(ImpactWorkbookData(impacts: impacts, cohortSchools: cohortSchools,
+                                                   comparison: comparison, schools: schools), to: dir + "/impact.xlsx")
+        var data = WorkbookTests().schoolData()
+        data.trend = schools.filter { $0.id == "101000" }
+        data.school = data.trend.last ?? data.school
+        let first = ["Amy", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack", "Kai", "Lily"]
+        let last = ["Adams", "Brown", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal", "Jones"]
+        data.pupils = (0..<28).map { i in
+            var p = pupil("A2012001\(10000 + i)", first[i % first.count], last[(i * 7) % last.count],
+                          read: r(-8, 8), mat: r(-9, 7))
+            p.ks1APS = r(6, 21)
+            p.progress[1] = r(-6, 6)
+            return p
+        }
+        try writeSchoolWorkbook(data, to: dir + "/" + schoolWorkbookFileName(urn: data.school.id, name: data.school.name))
     }
 }

@@ -36,11 +36,13 @@ public struct ProgressJob: Sendable {
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
         let out = try OutputFolder(settings.outputDirectory)
+        let hashes = InputHashes([ks2, ks1] + (cohorts.map { [$0] } ?? []))
         let outcome = try compute(settings, clock: &clock)
         var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "progress")
+        manifest.hashes = hashes
         manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
         manifest.parameters = ["year": year, "mode": estimates == nil ? "national" : "supplied",
                                "estimates": estimates ?? NSNull(), "threads": settings.threads,

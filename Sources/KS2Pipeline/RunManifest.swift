@@ -10,6 +10,8 @@ public struct RunManifest {
     public var accounts: [(role: String, account: FileAccount)] = []
     public var pupilsInMeasure: [String: Int]? = nil
     public var extra: [String: Any] = [:]
+    /// Hashes started when the inputs were first known (see `InputHashes`).
+    public var hashes: InputHashes? = nil
 
     public init(command: String) { self.command = command }
 
@@ -44,11 +46,37 @@ public struct RunManifest {
 
     /// Byte size and SHA-256 of an input file.
     func fileInfo(_ path: String) throws -> [String: Any] {
-        let url = URL(fileURLWithPath: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return ["path": path, "bytes": size, "sha256": try SHA256.hex(ofFile: url.path)]
+        let digest = try hashes?.digest(path) ?? SHA256.hex(ofFile: path)
+        return ["path": path, "bytes": size, "sha256": digest]
     }
 }
 
 /// The tool's version, written in run.json and printed by `--version`.
 public let ks2progressVersion = "0.1.0"
+
+/// SHA-256 of input files computed on a background thread while the run reads and computes, so
+/// that run.json's provenance costs no wall time on a national file.
+public final class InputHashes: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var digests: [String: Result<String, Error>] = [:]
+
+    public init(_ paths: [String]) {
+        for path in Set(paths) {
+            group.enter()
+            DispatchQueue.global(qos: .utility).async {
+                let r = Result { try SHA256.hex(ofFile: path) }
+                self.lock.lock(); self.digests[path] = r; self.lock.unlock()
+                self.group.leave()
+            }
+        }
+    }
+
+    /// The digest of `path`, waiting for the background work; nil when it was not asked for.
+    func digest(_ path: String) throws -> String? {
+        group.wait()
+        lock.lock(); defer { lock.unlock() }
+        return try digests[path]?.get()
+    }
+}

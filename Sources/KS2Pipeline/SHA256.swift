@@ -54,6 +54,7 @@ enum SHA256 {
 
     private static func compress(_ h: inout [UInt32], _ p: UnsafeRawBufferPointer, blocks: Int) {
         var w = [UInt32](repeating: 0, count: 64)
+        let p = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         var a0 = h[0], b0 = h[1], c0 = h[2], d0 = h[3], e0 = h[4], f0 = h[5], g0 = h[6], h0 = h[7]
         k.withUnsafeBufferPointer { k in

@@ -21,7 +21,7 @@ import Testing
                                  "--year", "2023", "--out", estimates.path, "--no-xlsx"])
         #expect(p.status == 0, "\(p.stderr)")
         let cohortDir = dir.appendingPathComponent("cc")
-        let s = try Harness.run(["synth", "--current-cohort", "--schools", "3", "--la", "850", "--year", "2026",
+        let s = try Harness.run(["synth", "--current-cohort", "--schools", "200", "--la", "850", "--year", "2026",
                                  "--seed", "5", "--out", cohortDir.path])
         #expect(s.status == 0, "\(s.stderr)")
         let cohortFile = cohortDir.appendingPathComponent("current-cohort.csv")

@@ -70,23 +70,21 @@ struct MeasureSums {
     }
 }
 
-/// The columns the aggregation reads, held as separate arrays so the hot loop indexes flat
-/// storage (indexing `table.progress[s][i]` retains the inner array on every read).
+/// The flat columns the aggregation reads, in one place for the hot loop.
 struct PupilContributions: Sendable {
+    let n: Int
     let aps: [Double]
-    let adj0: [Double], adj1: [Double], adj2: [Double]
-    let unadj0: [Double], unadj1: [Double], unadj2: [Double]
-    let flags: [[Int8]]
-    let f0: [Int8], f1: [Int8], f2: [Int8], f3: [Int8], f4: [Int8], f5: [Int8], f6: [Int8], f7: [Int8], f8: [Int8], f9: [Int8]
+    let adj: [Double]
+    let unadj: [Double]
+    let flags: [Int8]
     let pupils: [KS2Pupil]
 
     init(_ t: PupilProgressTable, _ pupils: [KS2Pupil]) {
+        n = t.count
         aps = t.ks1APS
-        adj0 = t.progress[0]; adj1 = t.progress[1]; adj2 = t.progress[2]
-        unadj0 = t.progressUnadjusted[0]; unadj1 = t.progressUnadjusted[1]; unadj2 = t.progressUnadjusted[2]
+        adj = t.progress
+        unadj = t.progressUnadjusted
         flags = t.attainment
-        f0 = t.attainment[0]; f1 = t.attainment[1]; f2 = t.attainment[2]; f3 = t.attainment[3]; f4 = t.attainment[4]
-        f5 = t.attainment[5]; f6 = t.attainment[6]; f7 = t.attainment[7]; f8 = t.attainment[8]; f9 = t.attainment[9]
         self.pupils = pupils
     }
 
@@ -98,14 +96,16 @@ struct PupilContributions: Sendable {
         m.eligible = 1
         let a = aps[i]
         if !a.isNaN { m.apsSum = a; m.apsN = 1 }
-        let adj = SIMD4<Double>(adj0[i], adj1[i], adj2[i], 0)
-        let un = SIMD4<Double>(unadj0[i], unadj1[i], unadj2[i], 0)
+        let adj = SIMD4<Double>(self.adj[i], self.adj[n + i], self.adj[2 * n + i], 0)
+        let un = SIMD4<Double>(unadj[i], unadj[n + i], unadj[2 * n + i], 0)
         let has = adj .== adj  // not NaN
         m.n = SIMD4<Int>(has[0] ? 1 : 0, has[1] ? 1 : 0, has[2] ? 1 : 0, 0)
         m.sumAdj = SIMD4<Double>(repeating: 0).replacing(with: adj, where: has)
         m.sumUnadj = SIMD4<Double>(repeating: 0).replacing(with: un, where: has)
-        let fl = SIMD16<Int32>(Int32(f0[i]), Int32(f1[i]), Int32(f2[i]), Int32(f3[i]), Int32(f4[i]), Int32(f5[i]),
-                               Int32(f6[i]), Int32(f7[i]), Int32(f8[i]), Int32(f9[i]), -1, -1, -1, -1, -1, -1)
+        let fl = SIMD16<Int32>(Int32(flags[i]), Int32(flags[n + i]), Int32(flags[2 * n + i]), Int32(flags[3 * n + i]),
+                               Int32(flags[4 * n + i]), Int32(flags[5 * n + i]), Int32(flags[6 * n + i]),
+                               Int32(flags[7 * n + i]), Int32(flags[8 * n + i]), Int32(flags[9 * n + i]),
+                               -1, -1, -1, -1, -1, -1)
         let known = fl .>= 0
         m.attDen = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: known)
         m.attNum = SIMD16<Int32>(repeating: 0).replacing(with: fl, where: known)
@@ -113,9 +113,9 @@ struct PupilContributions: Sendable {
         m.den = SIMD4<Int>(Int(m.attDen[AttainmentFlag.readExp.rawValue]), Int(m.attDen[AttainmentFlag.writExp.rawValue]),
                            Int(m.attDen[AttainmentFlag.matExp.rawValue]), 0)
         let p = pupils[i]
-        if p.read.scaled != 0 && f0[i] >= 0 { m.avgSum[0] = Double(p.read.scaled); m.avgN[0] = 1 }
-        if p.mat.scaled != 0 && f4[i] >= 0 { m.avgSum[1] = Double(p.mat.scaled); m.avgN[1] = 1 }
-        if p.gps.scaled != 0 && f8[i] >= 0 { m.avgSum[2] = Double(p.gps.scaled); m.avgN[2] = 1 }
+        if p.read.scaled != 0 && fl[AttainmentFlag.readExp.rawValue] >= 0 { m.avgSum[0] = Double(p.read.scaled); m.avgN[0] = 1 }
+        if p.mat.scaled != 0 && fl[AttainmentFlag.matExp.rawValue] >= 0 { m.avgSum[1] = Double(p.mat.scaled); m.avgN[1] = 1 }
+        if p.gps.scaled != 0 && fl[AttainmentFlag.gpsExp.rawValue] >= 0 { m.avgSum[2] = Double(p.gps.scaled); m.avgN[2] = 1 }
         return m
     }
 }

@@ -43,10 +43,11 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     // Columns written by workers at disjoint indices.
     let aps = SendableBuffer<Double>(repeating: .nan, count: n)
     let pag = SendableBuffer<Int16>(repeating: 0, count: n)
-    let score = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
-    let source = (0..<3).map { _ in SendableBuffer<ScoreSource>(repeating: .none, count: n) }
-    let excluded = (0..<3).map { _ in SendableBuffer<ExclusionReason?>(repeating: nil, count: n) }
-    let flags = (0..<AttainmentFlag.allCases.count).map { _ in SendableBuffer<Int8>(repeating: -1, count: n) }
+    // Subject-major flat columns (PupilProgressTable's layout): subject s, pupil i at s * n + i.
+    let score = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
+    let source = SendableBuffer<ScoreSource>(repeating: .none, count: 3 * n)
+    let excluded = SendableBuffer<ExclusionReason?>(repeating: nil, count: 3 * n)
+    let flags = SendableBuffer<Int8>(repeating: -1, count: AttainmentFlag.allCases.count * n)
 
     // Phase 1: prior attainment, scores, exclusions, attainment; per-PAG score sums.
     let pupils = cohort.pupils
@@ -67,17 +68,17 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
             for s in 0..<3 {
                 let used = s == 0 ? r0 : (s == 1 ? r1 : r2)
                 let value = used.score ?? .nan
-                score[s][i] = value
-                source[s][i] = used.source
+                score[s * n + i] = value
+                source[s * n + i] = used.source
                 let reason = progressExclusion(score: used, prior: prior)
-                excluded[s][i] = reason
+                excluded[s * n + i] = reason
                 if reason == nil {
                     let g = s * pagCount + Int(pag[i]) - 1
                     sums.count[g] += 1
                     sums.sum[g] += value
                 }
             }
-            setAttainmentFlags(p, i, flags)
+            setAttainmentFlags(p, i, n, flags)
         }
         return sums
     }, pags: pagCount)
@@ -95,8 +96,8 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     }
 
     // Phase 3: estimates and unadjusted progress per pupil; per-PAG sums of unadjusted progress.
-    let est = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
-    let unadj = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
+    let est = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
+    let unadj = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
     let estimateTable = estimate
     let unadjSums = PAGSums.reduce(chunks.map { range -> PAGSums in
         var sums = PAGSums(pags: pagCount)
@@ -104,10 +105,10 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
             let g = Int(pag[i]) - 1
             for s in 0..<3 {
                 let e = estimateTable[s][g]
-                est[s][i] = e
-                if excluded[s][i] == nil && !e.isNaN {
-                    let u = score[s][i] - e
-                    unadj[s][i] = u
+                est[s * n + i] = e
+                if excluded[s * n + i] == nil && !e.isNaN {
+                    let u = score[s * n + i] - e
+                    unadj[s * n + i] = u
                     sums.count[s * pagCount + g] += 1
                     sums.sum[s * pagCount + g] += u
                 }
@@ -130,7 +131,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
             for i in range where pag[i] > 0 {
                 let g = Int(pag[i]) - 1
                 for s in 0..<3 {
-                    let u = unadj[s][i]
+                    let u = unadj[s * n + i]
                     if !u.isNaN { let d = u - means[s][g]; sums.sum[s * pagCount + g] += d * d }
                 }
             }
@@ -146,7 +147,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
                 let zs = chunks.map { range -> [Double] in
                     var out: [Double] = []
                     for i in range where pag[i] > 0 {
-                        let u = unadj[s][i]
+                        let u = unadj[s * n + i]
                         let d = sd[Int(pag[i]) - 1]
                         if !u.isNaN && d > 0 { out.append(u / d) }
                     }
@@ -163,24 +164,24 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     }
 
     // Phase 5: capping and adjusted progress.
-    let adj = (0..<3).map { _ in SendableBuffer<Double>(repeating: .nan, count: n) }
-    let capped = (0..<3).map { _ in SendableBuffer<Bool>(repeating: false, count: n) }
+    let adj = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
+    let capped = SendableBuffer<Bool>(repeating: false, count: 3 * n)
     let sdTable = sdPAG, caps = capZ
     let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
     chunks.forEach { c in
         for i in chunks.range(c) {
             for s in 0..<3 {
-                let u = unadj[s][i]
+                let u = unadj[s * n + i]
                 if u.isNaN { continue }
                 var a = u
                 let g = Int(pag[i]) - 1
                 let d = sdTable[s][g]
                 if let cz = caps[s], d > 0, !d.isNaN {
-                    if u / d < cz { a = d * cz; capped[s][i] = true }
+                    if u / d < cz { a = d * cz; capped[s * n + i] = true }
                 } else if let sc = supCaps, let floor = sc[s][g], u < floor {
-                    a = floor; capped[s][i] = true
+                    a = floor; capped[s * n + i] = true
                 }
-                adj[s][i] = a
+                adj[s * n + i] = a
             }
         }
     }
@@ -189,14 +190,14 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     table.count = n
     table.ks1APS = aps.array
     table.pag = pag.array
-    table.score = score.map(\.array)
-    table.source = source.map(\.array)
-    table.estimate = est.map(\.array)
-    table.progressUnadjusted = unadj.map(\.array)
-    table.progress = adj.map(\.array)
-    table.capped = capped.map(\.array)
-    table.excluded = excluded.map(\.array)
-    table.attainment = flags.map(\.array)
+    table.score = score.array
+    table.source = source.array
+    table.estimate = est.array
+    table.progressUnadjusted = unadj.array
+    table.progress = adj.array
+    table.capped = capped.array
+    table.excluded = excluded.array
+    table.attainment = flags.array
 
     let estimates: EstimateTable
     if let sup = supplied {
@@ -217,7 +218,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
                                         sd: sdValue, cap: cap))
             }
             pagsOut.append(rows)
-            let sigma = sampleSD(adj[s], threads: threads)
+            let sigma = sampleSD(adj, subject: s, count: n, threads: threads)
             nationalOut.append(NationalFigures(subject: Subject(rawValue: s)!, pupils: sigma.count,
                                                sd: sigma.sd, capZ: capZ[s], p10: nil, p90: nil))
         }
@@ -228,40 +229,41 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
 
 /// Attainment flags of one pupil (methodology.md §8): 1 yes, 0 no, -1 discounted (`J`).
 @inline(__always)
-private func setAttainmentFlags(_ p: KS2Pupil, _ i: Int, _ flags: [SendableBuffer<Int8>]) {
+private func setAttainmentFlags(_ p: KS2Pupil, _ i: Int, _ n: Int, _ flags: SendableBuffer<Int8>) {
     let readDisc = p.read.code == .J, matDisc = p.mat.code == .J, gpsDisc = p.gps.code == .J
     let writDisc = p.writTA == .J
     @inline(__always) func f(_ b: Bool) -> Int8 { b ? 1 : 0 }
     if !readDisc {
-        flags[AttainmentFlag.readExp.rawValue][i] = f(p.read.scaled >= 100)
-        flags[AttainmentFlag.readHigh.rawValue][i] = f(p.read.scaled >= 110)
+        flags[AttainmentFlag.readExp.rawValue * n + i] = f(p.read.scaled >= 100)
+        flags[AttainmentFlag.readHigh.rawValue * n + i] = f(p.read.scaled >= 110)
     }
     if !matDisc {
-        flags[AttainmentFlag.matExp.rawValue][i] = f(p.mat.scaled >= 100)
-        flags[AttainmentFlag.matHigh.rawValue][i] = f(p.mat.scaled >= 110)
+        flags[AttainmentFlag.matExp.rawValue * n + i] = f(p.mat.scaled >= 100)
+        flags[AttainmentFlag.matHigh.rawValue * n + i] = f(p.mat.scaled >= 110)
     }
     if !gpsDisc {
-        flags[AttainmentFlag.gpsExp.rawValue][i] = f(p.gps.scaled >= 100)
-        flags[AttainmentFlag.gpsHigh.rawValue][i] = f(p.gps.scaled >= 110)
+        flags[AttainmentFlag.gpsExp.rawValue * n + i] = f(p.gps.scaled >= 100)
+        flags[AttainmentFlag.gpsHigh.rawValue * n + i] = f(p.gps.scaled >= 110)
     }
     if !writDisc {
-        flags[AttainmentFlag.writExp.rawValue][i] = f(p.writTA == .EXS || p.writTA == .GDS)
-        flags[AttainmentFlag.writHigh.rawValue][i] = f(p.writTA == .GDS)
+        flags[AttainmentFlag.writExp.rawValue * n + i] = f(p.writTA == .EXS || p.writTA == .GDS)
+        flags[AttainmentFlag.writHigh.rawValue * n + i] = f(p.writTA == .GDS)
     }
     if !readDisc && !writDisc && !matDisc {
         let exp = p.read.scaled >= 100 && p.mat.scaled >= 100 && (p.writTA == .EXS || p.writTA == .GDS)
         let high = p.read.scaled >= 110 && p.mat.scaled >= 110 && p.writTA == .GDS
-        flags[AttainmentFlag.rwmExp.rawValue][i] = f(exp)
-        flags[AttainmentFlag.rwmHigh.rawValue][i] = f(high)
+        flags[AttainmentFlag.rwmExp.rawValue * n + i] = f(exp)
+        flags[AttainmentFlag.rwmHigh.rawValue * n + i] = f(high)
     }
 }
 
 /// Sample SD (n−1) of the non-NaN values, two-pass over fixed chunks (thread-count independent).
-func sampleSD(_ values: SendableBuffer<Double>, threads: Int) -> (count: Int, sd: Double?) {
-    let chunks = ParallelChunks(count: values.count, threads: threads)
+func sampleSD(_ all: SendableBuffer<Double>, subject: Int, count n: Int, threads: Int) -> (count: Int, sd: Double?) {
+    let base = subject * n
+    let chunks = ParallelChunks(count: n, threads: threads)
     let parts = chunks.map { range -> (Int, Double) in
         var c = 0, s = 0.0
-        for i in range where !values[i].isNaN { c += 1; s += values[i] }
+        for i in range where !all[base + i].isNaN { c += 1; s += all[base + i] }
         return (c, s)
     }
     let count = parts.reduce(0) { $0 + $1.0 }
@@ -269,7 +271,7 @@ func sampleSD(_ values: SendableBuffer<Double>, threads: Int) -> (count: Int, sd
     let mean = parts.reduce(0.0) { $0 + $1.1 } / Double(count)
     let sq = chunks.map { range -> Double in
         var s = 0.0
-        for i in range where !values[i].isNaN { let d = values[i] - mean; s += d * d }
+        for i in range where !all[base + i].isNaN { let d = all[base + i] - mean; s += d * d }
         return s
     }.reduce(0, +)
     return (count, (sq / Double(count - 1)).squareRoot())

@@ -6,33 +6,45 @@ public struct PupilProgressTable: Sendable {
     public var ks1APS: [Double]
     /// Prior attainment group (1-based); 0 without prior attainment.
     public var pag: [Int16]
-    /// Per subject (indexed by `Subject.rawValue`): the score used for progress, NaN when none.
-    public var score: [[Double]]
-    public var source: [[ScoreSource]]
+    /// Per-subject columns are flat and subject-major: subject `s`, pupil `i` is at `at(s, i)`
+    /// (one array per column keeps the hot loops free of nested-array retains).
+    /// The score used for progress, NaN when none.
+    public var score: [Double]
+    public var source: [ScoreSource]
     /// The PAG's estimate for every pupil with a PAG (excluded or not); NaN otherwise.
-    public var estimate: [[Double]]
+    public var estimate: [Double]
     /// NaN when the pupil is not in the subject's measure.
-    public var progressUnadjusted: [[Double]]
-    public var progress: [[Double]]
-    public var capped: [[Bool]]
+    public var progressUnadjusted: [Double]
+    public var progress: [Double]
+    public var capped: [Bool]
     /// nil when in the measure.
-    public var excluded: [[ExclusionReason?]]
-    /// Attainment flags per pupil, indexed by `AttainmentFlag.rawValue`: 1 yes, 0 no, -1 discounted.
-    public var attainment: [[Int8]]
+    public var excluded: [ExclusionReason?]
+    /// Attainment flags, flag-major (`at(flag.rawValue, i)`): 1 yes, 0 no, -1 discounted.
+    public var attainment: [Int8]
 
     public init(count: Int) {
         self.count = count
         ks1APS = Array(repeating: .nan, count: count)
         pag = Array(repeating: 0, count: count)
-        let nanColumn = [Double](repeating: .nan, count: count)
-        score = Array(repeating: nanColumn, count: 3)
-        source = Array(repeating: Array(repeating: .none, count: count), count: 3)
-        estimate = Array(repeating: nanColumn, count: 3)
-        progressUnadjusted = Array(repeating: nanColumn, count: 3)
-        progress = Array(repeating: nanColumn, count: 3)
-        capped = Array(repeating: Array(repeating: false, count: count), count: 3)
-        excluded = Array(repeating: Array(repeating: nil, count: count), count: 3)
-        attainment = Array(repeating: Array(repeating: -1, count: count), count: AttainmentFlag.allCases.count)
+        score = Array(repeating: .nan, count: 3 * count)
+        source = Array(repeating: .none, count: 3 * count)
+        estimate = score
+        progressUnadjusted = score
+        progress = score
+        capped = Array(repeating: false, count: 3 * count)
+        excluded = Array(repeating: nil, count: 3 * count)
+        attainment = Array(repeating: -1, count: AttainmentFlag.allCases.count * count)
+    }
+
+    /// Index of subject (or flag) `column`, pupil `i` in the flat columns.
+    @inlinable
+    public func at(_ column: Int, _ i: Int) -> Int { column * count + i }
+
+    /// Pupils in a subject's progress measure.
+    public func pupilsInMeasure(_ s: Subject) -> Int {
+        var n = 0
+        for i in 0..<count where !progress[at(s.rawValue, i)].isNaN { n += 1 }
+        return n
     }
 }
 

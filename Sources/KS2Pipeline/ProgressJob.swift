@@ -49,7 +49,7 @@ public struct ProgressJob: Sendable {
                                "xlsx": settings.writeWorkbooks]
         manifest.accounts = outcome.accounts
         var inMeasure: [String: Int] = [:]
-        for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.progress[s.rawValue].reduce(0) { $0 + ($1.isNaN ? 0 : 1) } }
+        for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         manifest.pupilsInMeasure = inMeasure
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
@@ -100,7 +100,7 @@ public struct ProgressJob: Sendable {
         let schools = o.aggregation.rows.filter { $0.level == .school }.count
         var lines = ["progress \(year): \(o.cohort.pupils.count) pupils in \(schools) schools; \(o.rejects.count) rows rejected"]
         for s in Subject.allCases {
-            let n = o.computation.table.progress[s.rawValue].reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+            let n = o.computation.table.pupilsInMeasure(s)
             lines.append("  \(s.name): \(n) pupils in the measure")
         }
         lines.append("outputs in \(settings.outputDirectory)")

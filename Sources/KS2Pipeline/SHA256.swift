@@ -15,25 +15,27 @@ enum SHA256 {
     ]
 
     static func hex(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw PipelineError.io("cannot read \(path)")
-        }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw PipelineError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw PipelineError.io("cannot read \(path)") }
+        let size = Int(st.st_size)
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var total: UInt64 = 0
         var tail: [UInt8] = []
-        while true {
-            let data = handle.readData(ofLength: 1 << 22)
-            if data.isEmpty { break }
-            total += UInt64(data.count)
-            let bytes = tail + [UInt8](data)
-            let whole = bytes.count / 64 * 64
-            bytes.withUnsafeBytes { compress(&h, $0, blocks: whole / 64) }
-            tail = Array(bytes[whole...])
+        if size > 0 {
+            guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+                throw PipelineError.io("cannot map \(path)")
+            }
+            defer { munmap(map, size) }
+            madvise(map, size, MADV_SEQUENTIAL)
+            let whole = size / 64
+            compress(&h, UnsafeRawBufferPointer(start: map, count: whole * 64), blocks: whole)
+            tail = Array(UnsafeRawBufferPointer(start: map + whole * 64, count: size - whole * 64))
         }
         var last = tail + [0x80]
         while last.count % 64 != 56 { last.append(0) }
-        let bits = total &* 8
+        let bits = UInt64(size) &* 8
         for i in (0..<8).reversed() { last.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
         last.withUnsafeBytes { compress(&h, $0, blocks: last.count / 64) }
         return h.map { word in
@@ -53,21 +55,20 @@ enum SHA256 {
     }
 
     private static func compress(_ h: inout [UInt32], _ p: UnsafeRawBufferPointer, blocks: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
-        let p = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard blocks > 0, let base = p.baseAddress else { return }
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         var a0 = h[0], b0 = h[1], c0 = h[2], d0 = h[3], e0 = h[4], f0 = h[5], g0 = h[6], h0 = h[7]
-        k.withUnsafeBufferPointer { k in
-            w.withUnsafeMutableBufferPointer { w in
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            k.withUnsafeBufferPointer { k in
                 for blk in 0..<blocks {
-                    let base = blk * 64
+                    let block = base + blk * 64
                     for t in 0..<16 {
-                        let o = base + t * 4
-                        w[t] = UInt32(p[o]) << 24 | UInt32(p[o + 1]) << 16 | UInt32(p[o + 2]) << 8 | UInt32(p[o + 3])
+                        w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
                     }
                     for t in 16..<64 {
-                        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                        let x = w[t - 15], y = w[t - 2]
+                        let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+                        let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
                         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
                     }
                     var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, hh = h0
@@ -77,8 +78,7 @@ enum SHA256 {
                         let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
                         let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
                         let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ s0 &+ maj
                     }
                     a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
                     e0 = e0 &+ e; f0 = f0 &+ f; g0 = g0 &+ g; h0 = h0 &+ hh

@@ -31,12 +31,12 @@ func schoolWorkbookData(cohort: KS2Cohort, table t: PupilProgressTable, aggregat
                                  gender: p.gender.name, disadvantaged: p.disadvantaged.name, eal: p.eal.name,
                                  sen: p.sen.name)
         for s in 0..<3 {
-            row.score[s] = opt(t.score[s][i])
-            row.source[s] = t.source[s][i].name
-            row.estimate[s] = opt(t.estimate[s][i])
-            row.progress[s] = opt(t.progress[s][i])
-            row.capped[s] = t.progress[s][i].isNaN ? nil : t.capped[s][i]
-            row.excluded[s] = t.excluded[s][i]?.name ?? ""
+            row.score[s] = opt(t.score[t.at(s, i)])
+            row.source[s] = t.source[t.at(s, i)].name
+            row.estimate[s] = opt(t.estimate[t.at(s, i)])
+            row.progress[s] = opt(t.progress[t.at(s, i)])
+            row.capped[s] = t.progress[t.at(s, i)].isNaN ? nil : t.capped[t.at(s, i)]
+            row.excluded[s] = t.excluded[t.at(s, i)]?.name ?? ""
         }
         pupilsBySchool[p.school, default: []].append(row)
     }

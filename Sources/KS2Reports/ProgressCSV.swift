@@ -32,9 +32,13 @@ public struct PupilRowFormatter: Sendable {
     let order: [Int32]
     let aps: [Double]
     let pag: [Int16]
-    let score: [[Double]], source: [[ScoreSource]], estimate: [[Double]], unadj: [[Double]], adj: [[Double]]
-    let capped: [[Bool]], excluded: [[ExclusionReason?]]
-    let flags: [[Int8]]
+    let n: Int
+    let score: [Double], source: [ScoreSource], estimate: [Double], unadj: [Double], adj: [Double]
+    let capped: [Bool], excluded: [ExclusionReason?]
+    let flags: [Int8]
+    /// The attainment flags of pupils.csv, in column order.
+    static let flagColumns: [Int] = [AttainmentFlag.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh,
+                                     .rwmExp, .rwmHigh].map(\.rawValue)
 
     public init(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32]) {
         pupils = cohort.pupils
@@ -42,10 +46,10 @@ public struct PupilRowFormatter: Sendable {
         laCodes = cohort.localAuthorities.map { Array($0.utf8) }
         year = cohort.year
         self.order = order
+        n = t.count
         aps = t.ks1APS; pag = t.pag; score = t.score; source = t.source; estimate = t.estimate
         unadj = t.progressUnadjusted; adj = t.progress; capped = t.capped; excluded = t.excluded
-        let columns: [AttainmentFlag] = [.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh, .rwmExp, .rwmHigh]
-        flags = columns.map { t.attainment[$0.rawValue] }
+        flags = t.attainment
     }
 
     public var count: Int { order.count }
@@ -54,6 +58,10 @@ public struct PupilRowFormatter: Sendable {
     private static let bands: [[UInt8]] = ["L", "M", "H"].map { Array($0.utf8) }
     private static let sources: [[UInt8]] = ScoreSource.allCases.map { Array($0.name.utf8) }
     private static let codeNames: [[UInt8]] = Code.allCases.map { Array($0.name.utf8) }
+    private static let reasons: [[UInt8]] = [ExclusionReason.discounted, .noKS1, .ks1Incomplete, .blank].map { Array($0.name.utf8) }
+    private static let genders: [[UInt8]] = [Gender.unknown, .male, .female].map { Array($0.name.utf8) }
+    private static let yesNo: [[UInt8]] = [YesNo.unknown, .yes, .no].map { Array($0.name.utf8) }
+    private static let sen: [[UInt8]] = [SENProvision.unknown, .none, .support, .ehcPlan].map { Array($0.name.utf8) }
 
     /// The rows at positions `range` of the pupil order (no header).
     public func rows(_ range: Range<Int>) -> [UInt8] {
@@ -76,33 +84,36 @@ public struct PupilRowFormatter: Sendable {
             }
             if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
             for s in 0..<3 {
-                let sc = score[s][i]
+                let sc = score[s * n + i]
                 if sc.isNaN { w.appendEmpty() } else if sc == sc.rounded() { w.appendInt(Int(sc)) } else { w.appendDouble(sc) }
-                Self.sources[Int(source[s][i].rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                let e = estimate[s][i]
+                Self.sources[Int(source[s * n + i].rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                let e = estimate[s * n + i]
                 if e.isNaN { w.appendEmpty() } else { w.appendDouble(e) }
-                let u = unadj[s][i], v = adj[s][i]
+                let u = unadj[s * n + i], v = adj[s * n + i]
                 if u.isNaN { w.appendEmpty() } else { w.appendDouble(u) }
                 if v.isNaN {
                     w.appendEmpty(); w.appendEmpty()
                 } else {
                     w.appendDouble(v)
-                    (capped[s][i] ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                    (capped[s * n + i] ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) }
                 }
-                switch excluded[s][i] {
+                switch excluded[s * n + i] {
                 case nil: w.appendEmpty()
                 case .code(let c)?: Self.codeNames[Int(c.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                case let r?: w.appendText(r.name)
+                case .discounted?: Self.reasons[0].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                case .noKS1?: Self.reasons[1].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                case .ks1Incomplete?: Self.reasons[2].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                case .blank?: Self.reasons[3].withUnsafeBufferPointer { w.appendText(utf8: $0) }
                 }
             }
-            for f in flags {
-                let v = f[i]
+            for f in Self.flagColumns {
+                let v = flags[f * n + i]
                 if v < 0 { w.appendEmpty() } else { (v == 1 ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) } }
             }
-            w.appendText(p.gender.name)
-            w.appendText(p.disadvantaged.name)
-            w.appendText(p.eal.name)
-            w.appendText(p.sen.name)
+            Self.genders[Int(p.gender.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+            Self.yesNo[Int(p.disadvantaged.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+            Self.yesNo[Int(p.eal.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+            Self.sen[Int(p.sen.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
             w.endRow()
         }
         return w.bytes

@@ -42,19 +42,27 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
 /// attempted, and the first error (in input order) is rethrown after all have finished.
 public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: String, threads: Int) throws {
     if items.isEmpty { return }
-    let state = ParallelState(count: items.count)
-    let workers = max(1, min(threads, items.count))
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    try writeWorkbooksInParallel(items.count, threads: threads) { i in
+        let item = items[i]
+        try writeSchoolWorkbook(item, to: directory + "/" + schoolWorkbookFileName(urn: item.school.id, name: item.school.name))
+    }
+}
+
+/// Writes `count` workbooks on at most `threads` workers taking the next index from a shared
+/// counter (workbooks differ in size, so a fixed split would leave a worker idle); every item is
+/// attempted and the error of the earliest failing item is rethrown.
+func writeWorkbooksInParallel(_ count: Int, threads: Int, _ write: @Sendable (Int) throws -> Void) throws {
+    if count == 0 { return }
+    let state = ParallelState(count: count)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in
         while let i = state.next() {
-            let item = items[i]
-            let path = directory + "/" + schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
-            do { try writeSchoolWorkbook(item, to: path) } catch { state.fail(i, error) }
+            do { try write(i) } catch { state.fail(i, error) }
         }
     }
     if let error = state.firstError { throw error }
 }
 
-/// The shared work counter and error list of `writeSchoolWorkbooks`, guarded by a lock.
+/// The shared work counter and error list of `writeWorkbooksInParallel`, guarded by a lock.
 private final class ParallelState: @unchecked Sendable {
     private let lock = NSLock()
     private var nextIndex = 0

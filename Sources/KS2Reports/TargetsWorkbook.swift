@@ -163,41 +163,8 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
 /// Writes every school's targets workbook (`URN School name.xlsx`) into `directory` on up to
 /// `threads` threads; all are attempted and the first error (in input order) is rethrown.
 public func writeTargetsWorkbooks(_ items: [TargetWorkbookData], directory: String, threads: Int) throws {
-    if items.isEmpty { return }
-    let state = TargetsWorkQueue(count: items.count)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, items.count))) { _ in
-        while let i = state.next() {
-            let item = items[i]
-            let path = directory + "/" + schoolWorkbookFileName(urn: item.urn, name: item.schoolName)
-            do { try writeTargetsWorkbook(item, to: path) } catch { state.fail(i, error) }
-        }
-    }
-    if let error = state.firstError { throw error }
-}
-
-/// The work counter and errors of `writeTargetsWorkbooks`, guarded by a lock (a private copy of
-/// the school workbooks' one, which is private to SchoolWorkbook.swift).
-private final class TargetsWorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-    private var errors: [(Int, any Error)] = []
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func fail(_ index: Int, _ error: any Error) {
-        lock.lock(); defer { lock.unlock() }
-        errors.append((index, error))
-    }
-
-    var firstError: (any Error)? {
-        lock.lock(); defer { lock.unlock() }
-        return errors.min(by: { $0.0 < $1.0 })?.1
+    try writeWorkbooksInParallel(items.count, threads: threads) { i in
+        let item = items[i]
+        try writeTargetsWorkbook(item, to: directory + "/" + schoolWorkbookFileName(urn: item.urn, name: item.schoolName))
     }
 }

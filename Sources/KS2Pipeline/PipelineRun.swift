@@ -113,6 +113,7 @@ public struct PipelineRun: Sendable {
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
+        lines += results.warnings
         lines.append("wrote \(written.joined(separator: ", "))")
         lines.append("outputs in \(settings.outputDirectory)/")
         return lines.joined(separator: "\n")

@@ -54,7 +54,8 @@ public struct ProgressJob: Sendable {
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
-        return summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
+        let warnings = results.warnings.map { $0 + "\n" }.joined()
+        return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
     }
 
     /// Read, clean, join, compute and aggregate.

@@ -32,7 +32,8 @@ public struct PublishedJob: Sendable {
         try out.commit()
         let years = Set(results.published.map(\.year)).sorted().map(String.init).joined(separator: ", ")
         let schools = Set(results.published.filter { $0.level == .school }.map(\.id)).count
-        return "published tables: \(schools) schools, years \(years)\nwrote \(written.joined(separator: ", ")) in \(settings.outputDirectory)"
+        let warnings = results.warnings.map { $0 + "\n" }.joined()
+        return warnings + "published tables: \(schools) schools, years \(years)\nwrote \(written.joined(separator: ", ")) in \(settings.outputDirectory)"
     }
 }
 

@@ -13,6 +13,24 @@ struct RunResults {
     var cohorts: [ProjectCohort] = []
     var focusThreshold: Double = 0
 
+    /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
+    var warnings: [String] {
+        let rows = allRows
+        let years = Set(rows.map(\.year))
+        let schools = Set(rows.filter { $0.level == .school }.map(\.id))
+        var out: [String] = []
+        for c in cohorts {
+            for y in [c.baselineYear, c.outcomeYear] where !years.contains(y) {
+                out.append("warning: cohort \(c.name) asks for \(y), which no input holds (inputs hold \(years.sorted().map(String.init).joined(separator: ", ")))")
+            }
+            let missing = c.urns.filter { !schools.contains($0) }
+            if !missing.isEmpty {
+                out.append("warning: cohort \(c.name): URN \(missing.joined(separator: ", ")) in no input; listed in cohort_schools.csv")
+            }
+        }
+        return out
+    }
+
     /// Computed rows first; a published row fills only a (year, level, id) no computed row gives.
     var allRows: [SchoolResult] {
         var rows = progress.flatMap(\.aggregation.rows)

@@ -40,3 +40,29 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 }
+
+/// `published` on the real DfE files: bad input gets a clear message and exit 1, or a listed warning.
+@Suite struct PublishedCommandTests {
+    @Test func notADfETableExitsOne() throws {
+        let r = try Harness.run(["published", "Data/published/ks2_meta-2019.csv", "--out", "/tmp/ks2e2e-never"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("ks2_meta-2019.csv:1:1") && r.stderr.contains("RECTYPE"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/ks2e2e-never"))
+    }
+
+    @Test func cohortYearsAndURNsNoFileHoldsAreListedWarnings() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cohorts = dir.appendingPathComponent("cohorts.csv")
+        try Harness.write("urn,cohort,baseline_year,outcome_year\n115854,P,2017,2021\n999999,P,2017,2021\n", to: cohorts)
+        let out = dir.appendingPathComponent("out")
+        let r = try Harness.run(["published", "Data/published/ks2final-2017-850.csv", "--cohorts", cohorts.path,
+                                 "--out", out.path, "--no-xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("warning: cohort P asks for 2021, which no input holds"))
+        #expect(r.stdout.contains("warning: cohort P: URN 999999 in no input"))
+        let schools = try Harness.read(out.appendingPathComponent("cohort_schools.csv"))
+        #expect(schools.contains("999999") && schools.contains("URN 999999 is in no results file"))
+        #expect(schools.contains("no 2021 row in the tables"))
+    }
+}

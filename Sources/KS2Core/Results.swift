@@ -295,3 +295,41 @@ public func writingTarget(estimate: Double, points: CodeScoreTable) -> Code {
     }
     return .GDS
 }
+
+/// One LA, subject and year: the published LA row beside the LA figure pooled from its school rows,
+/// with England, so a county can see whether its own figures agree with the DfE's.
+public struct ComparisonRow: Sendable, Hashable {
+    public var year: Int
+    public var la: String
+    public var laName: String
+    public var subject: Subject
+    /// The LA row's figures as given (nil when the tables have no LA row for that year).
+    public var published: SubjectResult?
+    /// Schools pooled: those with a progress figure and a known n.
+    public var pooledSchools: Int
+    /// Schools with a numeric progress but no n (e.g. prior-year columns carry no coverage): left out.
+    public var schoolsWithoutN: Int
+    /// Pupils pooled: Σ n over the pooled schools.
+    public var pooledPupils: Int
+    /// Σ n·progress / Σ n.
+    public var pooledProgress: Double?
+    /// pooled ± 1.96 σ / √N with the year's national σ (nil when σ is unknown).
+    public var pooledLower: Double?
+    public var pooledUpper: Double?
+    /// England's row for that year and subject (the published national progress is blank: 0 by definition).
+    public var england: SubjectResult?
+    /// pooled − published.
+    public var difference: Double?
+    /// True when |pooled − published| exceeds `countyComparisonTolerance`.
+    public var differs: Bool
+
+    public init(year: Int, la: String, laName: String, subject: Subject, published: SubjectResult?,
+                pooledSchools: Int, schoolsWithoutN: Int, pooledPupils: Int, pooledProgress: Double?,
+                pooledLower: Double?, pooledUpper: Double?, england: SubjectResult?, difference: Double?,
+                differs: Bool) {
+        self.year = year; self.la = la; self.laName = laName; self.subject = subject; self.published = published
+        self.pooledSchools = pooledSchools; self.schoolsWithoutN = schoolsWithoutN; self.pooledPupils = pooledPupils
+        self.pooledProgress = pooledProgress; self.pooledLower = pooledLower; self.pooledUpper = pooledUpper
+        self.england = england; self.difference = difference; self.differs = differs
+    }
+}

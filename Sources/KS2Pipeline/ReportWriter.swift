@@ -13,6 +13,20 @@ struct RunResults {
     var cohorts: [ProjectCohort] = []
     var focusThreshold: Double = 0
 
+    /// σ per year and subject: a computed year's national σ, else the year's methodology file's
+    /// published σ (methodology.md §7); absent when neither is known.
+    func sigmaByYear(_ settings: RunSettings) throws -> [Int: [Double?]] {
+        var sigma: [Int: [Double?]] = [:]
+        for o in progress { sigma[o.cohort.year] = o.sigma }
+        let directory = try ProjectData.methodologyDirectory(settings)
+        for y in Set(published.map(\.year)) where sigma[y] == nil {
+            if let m = try? loadMethodology(year: y, directory: directory), let s = m.publishedSigma {
+                sigma[y] = Subject.allCases.map { s[$0] }
+            }
+        }
+        return sigma
+    }
+
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
     var warnings: [String] {
         let rows = allRows
@@ -81,6 +95,23 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
 
     var impact = ImpactWorkbookData(schools: rows.filter { $0.level == .school })
     impact.comparison = rows.filter { $0.level != .school }
+    if !results.published.isEmpty {
+        // County comparison: the published LA rows beside LA figures pooled from their schools.
+        clock.begin("county comparison")
+        let sigma = try results.sigmaByYear(settings)
+        let comparison = countyComparison(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
+        try out.write("comparison.csv", comparisonCSV(comparison))
+        written.append("comparison.csv")
+        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s.rawValue] }).map { r -> SchoolResult in
+            var r = r
+            r.name = (r.name.isEmpty ? r.id : r.name) + " (pooled from its schools)"
+            return r
+        }
+        impact.comparison = (impact.comparison + pooled).sorted {
+            ($0.year, $0.level.rawValue, $0.id, $0.source == .published ? 0 : 1)
+                < ($1.year, $1.level.rawValue, $1.id, $1.source == .published ? 0 : 1)
+        }
+    }
     if !results.cohorts.isEmpty {
         clock.begin("impact")
         let (impacts, schools) = projectImpact(cohorts: results.cohorts, results: rows)

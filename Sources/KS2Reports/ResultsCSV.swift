@@ -157,3 +157,26 @@ public func rejectsCSV(_ rows: [Reject]) -> [UInt8] {
     }
     return w.bytes
 }
+
+/// comparison.csv's header: per LA, subject and year, the published LA figure beside the figure
+/// pooled from its schools, England, and whether they differ by more than rounding.
+public let comparisonCSVHeader: [String] = [
+    "year", "la", "la_name", "subject", "published_progress", "published_lower", "published_upper",
+    "published_status", "pooled_schools", "schools_without_n", "pooled_pupils", "pooled_progress", "pooled_lower",
+    "pooled_upper", "england_progress", "difference", "differs",
+]
+
+/// comparison.csv (county comparison): rows in the order given.
+public func comparisonCSV(_ rows: [ComparisonRow]) -> [UInt8] {
+    var w = CSVWriter(header: comparisonCSVHeader)
+    for r in rows {
+        w.appendInt(r.year); w.appendText(r.la); w.appendText(r.laName); w.appendText(r.subject.name)
+        w.appendDouble(r.published?.progress); w.appendDouble(r.published?.lower); w.appendDouble(r.published?.upper)
+        w.appendText(r.published.map { $0.status.description } ?? "")
+        w.appendInt(r.pooledSchools); w.appendInt(r.schoolsWithoutN); w.appendInt(r.pooledPupils)
+        w.appendDouble(r.pooledProgress); w.appendDouble(r.pooledLower); w.appendDouble(r.pooledUpper)
+        w.appendDouble(r.england?.progress); w.appendDouble(r.difference); w.appendYesNo(r.differs)
+        w.endRow()
+    }
+    return w.bytes
+}

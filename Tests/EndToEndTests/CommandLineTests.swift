@@ -65,4 +65,22 @@ import Testing
         #expect(schools.contains("999999") && schools.contains("URN 999999 is in no results file"))
         #expect(schools.contains("no 2021 row in the tables"))
     }
+
+    @Test func countyComparisonPoolsSchoolsWithinRoundingOfThePublishedLARows() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        let files = ["2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936"].map { "Data/published/ks2final-\($0).csv" }
+        let r = try Harness.run(["published"] + files + ["--out", out.path, "--no-xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try Harness.csv(out.appendingPathComponent("comparison.csv"))
+        #expect(rows[0].joined(separator: ",") == "year,la,la_name,subject,published_progress,published_lower,published_upper,published_status,pooled_schools,schools_without_n,pooled_pupils,pooled_progress,pooled_lower,pooled_upper,england_progress,difference,differs")
+        // 2 LAs × 3 subjects × 3 years own figures pooled (prior-year 2016 columns carry no coverage)
+        let pooled = rows.dropFirst().filter { !$0[11].isEmpty }
+        #expect(pooled.count == 18)
+        for row in pooled {
+            #expect(abs(Double(row[15])!) <= 0.1, "\(row)")
+            #expect(row[16] == "N")
+        }
+    }
 }

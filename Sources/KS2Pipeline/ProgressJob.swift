@@ -36,7 +36,7 @@ public struct ProgressJob: Sendable {
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
         let out = try OutputFolder(settings.outputDirectory)
-        let hashes = InputHashes([ks2, ks1] + (cohorts.map { [$0] } ?? []))
+        let hashes = InputHashes([ks2, ks1] + (cohorts.map { [$0] } ?? []), threads: settings.threads)
         let outcome = try compute(settings, clock: &clock)
         var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
         if let c = cohorts { results.cohorts = try readCohortFile(c) }

@@ -62,7 +62,12 @@ public final class InputHashes: @unchecked Sendable {
     private let lock = NSLock()
     private var digests: [String: Result<String, Error>] = [:]
 
-    public init(_ paths: [String]) {
+    /// With `threads` 1 the hashes are computed here and now: one thread means one core.
+    public init(_ paths: [String], threads: Int) {
+        if threads <= 1 {
+            for path in Set(paths) { digests[path] = Result { try SHA256.hex(ofFile: path) } }
+            return
+        }
         for path in Set(paths) {
             group.enter()
             DispatchQueue.global(qos: .utility).async {

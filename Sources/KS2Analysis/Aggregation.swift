@@ -43,29 +43,22 @@ struct MeasureSums {
             m.status = n[s] == 0 ? .none : n[s] <= 5 ? .supp : 2 * n[s] < den[s] ? .lowcov : .ok
             r.subjects[s] = m
         }
-        func pct(_ f: AttainmentFlag) -> Double? {
-            attDen[f.rawValue] > 0 ? Double(attNum[f.rawValue] * 100) / Double(attDen[f.rawValue]) : nil
-        }
-        func avg(_ k: Int) -> Double? { avgN[k] > 0 ? avgSum[k] / Double(avgN[k]) : nil }
-        let values: [(AttainmentMeasure, Double?, Int32)] = [
-            (.pctReadExp, pct(.readExp), attDen[AttainmentFlag.readExp.rawValue]),
-            (.pctReadHigh, pct(.readHigh), attDen[AttainmentFlag.readHigh.rawValue]),
-            (.readAvg, avg(0), Int32(avgN[0])),
-            (.pctWritExp, pct(.writExp), attDen[AttainmentFlag.writExp.rawValue]),
-            (.pctWritHigh, pct(.writHigh), attDen[AttainmentFlag.writHigh.rawValue]),
-            (.pctMatExp, pct(.matExp), attDen[AttainmentFlag.matExp.rawValue]),
-            (.pctMatHigh, pct(.matHigh), attDen[AttainmentFlag.matHigh.rawValue]),
-            (.matAvg, avg(1), Int32(avgN[1])),
-            (.pctGpsExp, pct(.gpsExp), attDen[AttainmentFlag.gpsExp.rawValue]),
-            (.pctGpsHigh, pct(.gpsHigh), attDen[AttainmentFlag.gpsHigh.rawValue]),
-            (.gpsAvg, avg(2), Int32(avgN[2])),
-            (.pctRwmExp, pct(.rwmExp), attDen[AttainmentFlag.rwmExp.rawValue]),
-            (.pctRwmHigh, pct(.rwmHigh), attDen[AttainmentFlag.rwmHigh.rawValue]),
-        ]
-        for (m, v, d) in values {
-            r.attainment[m.rawValue] = v
+        // attainment in schools.csv order, each with its denominator (no temporary arrays: this runs
+        // 13 times a school)
+        @inline(__always) func set(_ m: AttainmentMeasure, _ f: AttainmentFlag) {
+            let d = attDen[f.rawValue]
+            r.attainment[m.rawValue] = d > 0 ? Double(attNum[f.rawValue] * 100) / Double(d) : nil
             r.attainmentDenominators[m.rawValue] = Int(d)
         }
+        @inline(__always) func average(_ m: AttainmentMeasure, _ k: Int) {
+            r.attainment[m.rawValue] = avgN[k] > 0 ? avgSum[k] / Double(avgN[k]) : nil
+            r.attainmentDenominators[m.rawValue] = avgN[k]
+        }
+        set(.pctReadExp, .readExp); set(.pctReadHigh, .readHigh); average(.readAvg, 0)
+        set(.pctWritExp, .writExp); set(.pctWritHigh, .writHigh)
+        set(.pctMatExp, .matExp); set(.pctMatHigh, .matHigh); average(.matAvg, 1)
+        set(.pctGpsExp, .gpsExp); set(.pctGpsHigh, .gpsHigh); average(.gpsAvg, 2)
+        set(.pctRwmExp, .rwmExp); set(.pctRwmHigh, .rwmHigh)
         return r
     }
 }
@@ -179,6 +172,13 @@ struct GroupedSums {
     }
 }
 
+/// A school's sums over its pupils of one LA (a struct, not a tuple: arrays of tuples look up their
+/// type metadata at run time, under a lock that the parallel school loop would contend for).
+struct LAPartial {
+    var la: Int32
+    var sums: GroupedSums
+}
+
 /// School, LA and national rows with their group breakdowns, and the pupil output order.
 public struct Aggregation: Sendable {
     /// schools.csv rows, sorted by level (school, la, national), then id.
@@ -227,16 +227,16 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     // own LA (nearly always one), so LA and national rows are sums of school partials in a fixed order.
     let contributions = PupilContributions(table, pupils)
     let ordered = order
-    let partials = SendableBuffer<[(la: Int32, sums: GroupedSums)]>(repeating: [], count: schoolOrder.count)
+    let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolOrder.count)
     let schoolRows = SendableBuffer<(SchoolResult, [GroupResult])?>(repeating: nil, count: schoolOrder.count)
     parallelFor(schoolOrder.count, threads: threads) { r in
         let info = cohort.schools[schoolOrder[r]]
-        var parts: [(la: Int32, sums: GroupedSums)] = []
+        var parts: [LAPartial] = []
         for k in bounds[r]..<bounds[r + 1] {
             let i = Int(ordered[k])
             let la = pupils[i].la
             if let j = parts.firstIndex(where: { $0.la == la }) { parts[j].sums.add(i, contributions) }
-            else { var g = GroupedSums(); g.add(i, contributions); parts.append((la, g)) }
+            else { var g = GroupedSums(); g.add(i, contributions); parts.append(LAPartial(la: la, sums: g)) }
         }
         var total = GroupedSums()
         for p in parts { total += p.sums }

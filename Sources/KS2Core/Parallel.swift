@@ -48,8 +48,12 @@ public struct ParallelChunks: Sendable {
 }
 
 /// Runs `body(i)` for i in 0..<iterations on at most `threads` workers (items are independent).
+/// Workers take contiguous runs of items (about 16 runs a worker), so neighbouring items, and the
+/// neighbouring slots they write, stay on one core.
 public func parallelFor(_ iterations: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-    ParallelChunks(count: iterations, chunkSize: 1, threads: threads).forEach(body)
+    let run = max(1, iterations / (max(1, threads) * 16))
+    let chunks = ParallelChunks(count: iterations, chunkSize: run, threads: threads)
+    chunks.forEach { c in for i in chunks.range(c) { body(i) } }
 }
 
 /// A heap buffer that parallel workers write at disjoint indices; the caller guarantees no two

@@ -67,34 +67,35 @@ public final class OutputFolder {
         defer { close(fd) }
         fchmod(fd, mode)
         let batch = max(1, threads) * 4
+        // Formatting runs in parallel batches; one writer thread writes the previous batch meanwhile
+        // (the kernel serialises writes to one file, so more writers would only spin on its lock).
+        let writer = DispatchQueue(label: "ks2progress.write")
+        let inFlight = DispatchSemaphore(value: 2)
+        let failure = WriteFailure()
         var start = 0
-        var offset = 0
-        while start < parts.count {
+        while start < parts.count && !failure.failed {
             let end = min(parts.count, start + batch)
             let slots = SendableBuffer<[UInt8]>(repeating: [], count: end - start)
             let first = start
             parallelFor(end - start, threads: threads) { k in slots[k] = parts[first + k]() }
-            // each part goes to its own offset, written in parallel (the kernel's page-cache copy is
-            // a good share of writing a national file)
-            var offsets: [Int] = []
-            for k in 0..<(end - start) { offsets.append(offset); offset += slots[k].count }
-            let failures = SendableBuffer<Int32>(repeating: 0, count: end - start)
-            let positions = offsets
-            parallelFor(end - start, threads: threads) { k in
-                slots[k].withUnsafeBytes { raw in
-                    var done = 0
-                    while done < raw.count {
-                        let w = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(positions[k] + done))
-                        if w < 0 { failures[k] = errno; return }
-                        done += w
+            inFlight.wait()
+            writer.async {
+                defer { inFlight.signal() }
+                for k in 0..<slots.count where !failure.failed {
+                    slots[k].withUnsafeBytes { raw in
+                        var done = 0
+                        while done < raw.count {
+                            let w = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                            if w < 0 { failure.record(errno); return }
+                            done += w
+                        }
                     }
                 }
             }
-            if let e = failures.array.first(where: { $0 != 0 }) {
-                throw PipelineError.io("cannot write \(full): \(String(cString: strerror(e)))")
-            }
             start = end
         }
+        writer.sync {}
+        if let e = failure.code { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(e)))") }
     }
 
     public func write(_ name: String, text: String, mode: mode_t = OutputFolder.summaryFileMode) throws {
@@ -133,4 +134,13 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
         case .io(let m), .invalid(let m): return m
         }
     }
+}
+
+/// The first write error of a background writer (guarded by a lock).
+private final class WriteFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Int32? = nil
+    var failed: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
+    var code: Int32? { lock.lock(); defer { lock.unlock() }; return error }
+    func record(_ e: Int32) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }

@@ -117,6 +117,10 @@ public func readCohorts(_ text: DelimitedText) throws -> [ProjectCohort] {
                          message: "missing required column \(name): expected urn,cohort,baseline_year,outcome_year")
     }
     guard let urnCol, let cohortCol, let baseCol, let outCol else { return [] }
+    if text.rows.isEmpty {
+        throw InputError(file: text.file, line: 1, column: 1,
+                         message: "header only: expected at least one cohort school after the header, found none")
+    }
     var cohorts: [ProjectCohort] = []
     var index: [String: Int] = [:]
     for (r, row) in text.rows.enumerated() {

@@ -101,6 +101,7 @@ public struct ProgressJob: Sendable {
             let n = o.computation.table.progress[s.rawValue].reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
             lines.append("  \(s.name): \(n) pupils in the measure")
         }
+        for (_, account) in o.accounts { if let w = ks1MatchWarning(account) { lines.append(w) } }
         lines.append("outputs in \(settings.outputDirectory)")
         return lines.joined(separator: "\n")
     }

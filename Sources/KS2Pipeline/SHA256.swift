@@ -26,7 +26,7 @@ enum SHA256 {
             let data = handle.readData(ofLength: 1 << 22)
             if data.isEmpty { break }
             total += UInt64(data.count)
-            var bytes = tail + [UInt8](data)
+            let bytes = tail + [UInt8](data)
             let whole = bytes.count / 64 * 64
             bytes.withUnsafeBytes { compress(&h, $0, blocks: whole / 64) }
             tail = Array(bytes[whole...])

@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KS2CoreTests", dependencies: ["KS2Core"]),
-        .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"]),
+        .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "KS2Pipeline"]),
         .testTarget(name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core"]),
         .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core"]),

@@ -38,14 +38,14 @@ bench: release
 	bash scripts/bench.sh
 
 ## libFuzzer over the CSV reader and row cleaners (Fuzz/), seeded with the malformed-input corpus.
-## New inputs go to Fuzz/corpus, crashes to Fuzz/findings (both ignored by git).
+## New inputs go to Fuzz/corpus, crashes to Fuzz/findings (both ignored by git). Whole-module
+## optimization drops the coverage instrumentation libFuzzer needs, so it is turned off.
 FUZZ_SECONDS ?= 300
 FUZZ_BIN     := Fuzz/.build/release/ks2fuzz
 fuzz: deps
-	# (whole-module optimization drops the coverage instrumentation libFuzzer needs, so it is off)
 	cd Fuzz && $(SWIFT) build -c release -j $(JOBS) --sanitize=fuzzer --sanitize=address -Xswiftc -no-whole-module-optimization
 	mkdir -p Fuzz/corpus Fuzz/findings
-	$(FUZZ_BIN) Fuzz/corpus Tests/EndToEndTests/Corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	$(FUZZ_BIN) Fuzz/corpus Tests/EndToEndTests/Corpus -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=Fuzz/findings/
 
 clean:

@@ -138,3 +138,12 @@ put("ks1_lowercase_upn.csv", text(K1H, [[r[0].lower()] + r[1:] for r in K1]))
 put("cohorts_empty.csv", b"")
 put("cohorts_header_only.csv", "urn,cohort,baseline_year,outcome_year\n")
 put("cohorts_bad_year.csv", "urn,cohort,baseline_year,outcome_year\n335661,Pilot,2017,twenty19\n")
+
+# --- DfE published tables (cut from Data/published/ks2final-2019-850.csv: header + 4 rows) ---
+import re
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+lines = open(os.path.join(ROOT, "Data/published/ks2final-2019-850.csv"), "rb").read().split(b"\n")
+put("published_changed_column.csv", (b"\n".join(lines[:5]) + b"\n").replace(b",READPROG,", b",READ_PROGRESS,", 1))
+hdr = lines[0].rstrip(b"\r").split(b",")
+keep = [i for i, h in enumerate(hdr) if not re.search(rb"_\d\d$", h) and not re.search(rb"_\d\d_", h)]
+put("published_no_year.csv", b"\r\n".join(b",".join(l.rstrip(b"\r").split(b",")[i] for i in keep) for l in lines[:5]) + b"\r\n")

@@ -353,6 +353,14 @@ private struct PublishedCollector {
         ownYears.insert(fileYear)
         let find: (String) -> Int? = { index[$0.uppercased()] }
         let main = WideSlice.main(find)
+        // a progress column renamed or dropped while the other subjects' are there would silently
+        // blank that subject for every school
+        let present = main.progress.map { $0 != nil }
+        if present.contains(true) && present.contains(false) {
+            let missing = zip(WideSlice.subjectPrefixes, present).filter { !$0.1 }.map { "\($0.0)PROG" }
+            throw InputError(file: text.file, line: 1, column: 1,
+                             message: "missing column \(missing.joined(separator: ", ")): the header has the other subjects' progress columns; expected READPROG, WRITPROG and MATPROG (or none of them)")
+        }
         let priors: [(year: Int, slice: WideSlice, columns: [Int])] = priorYearSuffixes(text.header).sorted().map { y in
             let slice = WideSlice.prior(String(format2(y % 100)), find)
             return (y, slice, slice.all)

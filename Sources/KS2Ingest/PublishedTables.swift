@@ -353,13 +353,14 @@ private struct PublishedCollector {
         ownYears.insert(fileYear)
         let find: (String) -> Int? = { index[$0.uppercased()] }
         let main = WideSlice.main(find)
-        // a progress column renamed or dropped while the other subjects' are there would silently
-        // blank that subject for every school
-        let present = main.progress.map { $0 != nil }
-        if present.contains(true) && present.contains(false) {
-            let missing = zip(WideSlice.subjectPrefixes, present).filter { !$0.1 }.map { "\($0.0)PROG" }
-            throw InputError(file: text.file, line: 1, column: 1,
-                             message: "missing column \(missing.joined(separator: ", ")): the header has the other subjects' progress columns; expected READPROG, WRITPROG and MATPROG (or none of them)")
+        // a subject whose confidence interval or coverage columns are there but whose progress
+        // column is not (renamed or dropped) would silently blank that subject for every school
+        for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
+            let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
+            if let first = siblings.first {
+                throw InputError(file: text.file, line: 1, column: 1,
+                                 message: "missing column \(p)PROG: the header has \(text.header[first]) but no \(p)PROG; expected the subject's progress column beside its interval and coverage columns")
+            }
         }
         let priors: [(year: Int, slice: WideSlice, columns: [Int])] = priorYearSuffixes(text.header).sorted().map { y in
             let slice = WideSlice.prior(String(format2(y % 100)), find)

@@ -55,6 +55,11 @@ enum FuzzChecks {
             return
         }
         precondition(text.rows.count == text.lines.count)
+        if let reference = NaiveReader.read(bytes) {
+            precondition(reference.header == text.header, "header differs from the naive reader: \(reference.header) vs \(text.header)")
+            precondition(reference.lines == text.lines, "row lines differ from the naive reader: \(reference.lines) vs \(text.lines)")
+            precondition(reference.rows == text.rows, "rows differ from the naive reader")
+        }
         var previous = whole.headerLine
         for line in text.lines {
             precondition(line > previous && line <= lineCount, "row line \(line) after \(previous) of \(lineCount)")
@@ -139,5 +144,73 @@ enum FuzzChecks {
         } catch {
             preconditionFailure("KS1: chunked read failed where the whole read succeeded: \(error)")
         }
+    }
+}
+
+/// A byte-at-a-time reading of formats.md's rules, to check the word-at-a-time scanner against:
+/// only for plain inputs (valid UTF-8 without BOM or NUL, LF line ends present).
+enum NaiveReader {
+    static func read(_ bytes: [UInt8]) -> (header: [String], rows: [[String]], lines: [Int])? {
+        guard !bytes.isEmpty, bytes.contains(0x0A), !bytes.contains(0),
+              !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF),
+              String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        // records: (start line, fields as raw byte slices, whether a quote occurs)
+        var records: [(line: Int, fields: [[UInt8]], quoted: Bool)] = []
+        var fields: [[UInt8]] = [], field: [UInt8] = [], inQuote = false, quoted = false
+        var line = 1, recordLine = 1
+        // the delimiter comes from the first non-blank line: find it after splitting on commas,
+        // tabs and semicolons alike, then split again with the one chosen
+        func split(_ delimiter: UInt8?) -> [(line: Int, fields: [[UInt8]], quoted: Bool)] {
+            records = []; fields = []; field = []; inQuote = false; quoted = false; line = 1; recordLine = 1
+            for b in bytes {
+                if b == 0x22 { inQuote.toggle(); quoted = true; field.append(b); if b == 0x0A { line += 1 }; continue }
+                if inQuote { field.append(b); if b == 0x0A { line += 1 }; continue }
+                if let d = delimiter, b == d { fields.append(field); field = []; continue }
+                if b == 0x0A {
+                    fields.append(field); records.append((recordLine, fields, quoted))
+                    fields = []; field = []; quoted = false; line += 1; recordLine = line
+                    continue
+                }
+                field.append(b)
+            }
+            fields.append(field); records.append((recordLine, fields, quoted))
+            return records
+        }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        func value(_ raw: [UInt8], _ quoted: Bool) -> String {
+            var v = ArraySlice(raw)
+            func trim() { while let f = v.first, isSpace(f) { v.removeFirst() }; while let l = v.last, isSpace(l) { v.removeLast() } }
+            trim()
+            if v.count >= 3 && v[v.startIndex] == 0xEF && v[v.startIndex + 1] == 0xBB && v[v.startIndex + 2] == 0xBF { v.removeFirst(3); trim() }
+            var isQuoted = false
+            if quoted && v.count >= 2 && v.first == 0x22 && v.last == 0x22 { v.removeFirst(); v.removeLast(); trim(); isQuoted = true }
+            var out: [UInt8] = []
+            var i = v.startIndex
+            while i < v.endIndex {
+                out.append(v[i])
+                if isQuoted && v[i] == 0x22 && i + 1 < v.endIndex && v[i + 1] == 0x22 { i += 1 }
+                i += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        func blank(_ r: (line: Int, fields: [[UInt8]], quoted: Bool)) -> Bool {
+            !r.quoted && r.fields.allSatisfy { f in f.allSatisfy { isSpace($0) || $0 == 0x2C || $0 == 0x3B } }
+        }
+        let lines = split(nil)   // one field per record: the physical records and their lines
+        guard let headerRecord = lines.first(where: { !blank($0) }) else { return nil }
+        var counts = [0, 0, 0], q = false
+        for b in headerRecord.fields[0] {
+            if b == 0x22 { q.toggle() } else if !q {
+                if b == 0x2C { counts[0] += 1 } else if b == 0x09 { counts[1] += 1 } else if b == 0x3B { counts[2] += 1 }
+            }
+        }
+        var delimiter: UInt8 = 0x2C
+        if counts[1] > counts[0] && counts[1] >= counts[2] { delimiter = 0x09 }
+        if counts[2] > counts[0] && counts[2] > counts[1] { delimiter = 0x3B }
+        let all = split(delimiter)
+        guard let h = all.firstIndex(where: { !blank($0) }) else { return nil }
+        let header = all[h].fields.map { value($0, all[h].quoted) }
+        let data = all[(h + 1)...].filter { r in !(!r.quoted && r.fields.allSatisfy { f in value(f, false).isEmpty }) }
+        return (header, data.map { r in r.fields.map { value($0, r.quoted) } }, data.map(\.line))
     }
 }

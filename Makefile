@@ -6,7 +6,7 @@ SYSTEM_DEPS = libxlsxwriter-dev zlib1g-dev pkg-config
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/ks2progress
 
-.PHONY: all deps build release run test bench clean
+.PHONY: all deps build release run test bench fuzz clean
 
 all: release
 
@@ -36,6 +36,17 @@ test: deps
 ## National-size benchmarks side by side with the polars reference (not part of `make test`).
 bench: release
 	bash scripts/bench.sh
+
+## libFuzzer over the CSV reader and row cleaners (Fuzz/), seeded with the malformed-input corpus.
+## New inputs go to Fuzz/corpus, crashes to Fuzz/findings (both ignored by git). Whole-module
+## optimization drops the coverage instrumentation libFuzzer needs, so it is turned off.
+FUZZ_SECONDS ?= 300
+FUZZ_BIN     := Fuzz/.build/release/ks2fuzz
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -j $(JOBS) --sanitize=fuzzer --sanitize=address -Xswiftc -no-whole-module-optimization
+	mkdir -p Fuzz/corpus Fuzz/findings
+	$(FUZZ_BIN) Fuzz/corpus Tests/EndToEndTests/Corpus -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=Fuzz/findings/
 
 clean:
 	rm -rf .build

@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ks2progress", targets: ["ks2progress"]),
+        // Libraries for the fuzz package in Fuzz/ (it depends on this package by path).
+        .library(name: "KS2Core", targets: ["KS2Core"]),
+        .library(name: "KS2Ingest", targets: ["KS2Ingest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,12 +33,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KS2CoreTests", dependencies: ["KS2Core"]),
-        .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"]),
+        .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "KS2Pipeline"]),
         .testTarget(name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core"]),
         .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core"]),
         .testTarget(name: "KS2PipelineTests", dependencies: ["KS2Pipeline", "KS2Core"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ks2progress"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ks2progress"], exclude: ["Corpus"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,7 @@ public struct IngestOptions: Sendable {
     /// Keep forename/surname in `KS2Cohort.names`.
     public var keepNames: Bool
     /// Target bytes per scan chunk; small values exercise chunk cuts in tests.
-    var chunkBytes: Int = 1 << 20
+    public var chunkBytes: Int = 1 << 20
 
     public init(columns: [String: String] = [:], threads: Int = 1, keepNames: Bool = false) {
         self.columns = columns; self.threads = max(1, threads); self.keepNames = keepNames
@@ -129,8 +129,13 @@ enum Columns {
         for group in required where !group.contains(where: { index[$0] != nil }) {
             let what = group.count == 1 ? "\"\(group[0])\""
                 : "one of " + group.map { "\"\($0)\"" }.joined(separator: " or ")
+            var hint = ""
+            if file.header.count == 1, let other = [("|", "a vertical bar"), (":", "a colon"), ("^", "a caret")]
+                .first(where: { file.header[0].contains($0.0) }) {
+                hint = "; the header holds no comma, tab or semicolon but is split by \(other.1) (\"\(other.0)\"): save the file delimited by commas"
+            }
             throw InputError(file: file.path, line: file.headerLine, column: 1,
-                             message: "missing required column \(what); header found: \(found)")
+                             message: "missing required column \(what); header found: \(found)\(hint)")
         }
         return index
     }

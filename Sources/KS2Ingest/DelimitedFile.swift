@@ -37,6 +37,12 @@ public final class DelimitedFile: @unchecked Sendable {
                       threads: options.threads, chunkBytes: options.chunkBytes)
     }
 
+    /// Reads `bytes` held in memory as if they were the contents of `path` (fuzzing and tests):
+    /// the same decoding, header, delimiter and quote checks as a file on disk.
+    public convenience init(bytes: [UInt8], path: String, threads: Int = 1, chunkBytes: Int = 1 << 20) throws(InputError) {
+        try self.init(path: path, data: FileBytes.from(bytes), threads: threads, chunkBytes: chunkBytes)
+    }
+
     /// The data part split for the parallel scan (computed when the file is opened).
     let chunks: [Chunk]
 
@@ -67,6 +73,16 @@ public final class DelimitedFile: @unchecked Sendable {
             throw InputError(file: path, line: 1, column: 1,
                              message: "empty file: expected a header line naming the columns, found no text")
         }
+        // a NUL byte on the header line: binary data or UTF-16 text, not a delimited export
+        var h = headerStart
+        while h < n && base[h] != 0x0A {
+            if base[h] == 0 {
+                let (line, column) = DelimitedFile.position(of: h, in: base)
+                throw InputError(file: path, line: line, column: column,
+                                 message: "binary data: the header line holds a NUL byte; expected a delimited text file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved again as \"CSV UTF-8\")")
+            }
+            h += 1
+        }
         // delimiter: most frequent of comma, tab, semicolon outside quotes on the header line
         var counts = (comma: 0, tab: 0, semi: 0)
         var inQuote = false
@@ -94,7 +110,9 @@ public final class DelimitedFile: @unchecked Sendable {
                 columns.append(DelimitedFile.position(of: record.starts[k], in: base).column)
             }
         }
+        let headerStray = scanner.strayQuote
         scanner.release()
+        if headerStray >= 0 { throw DelimitedFile.strayQuoteError(path: path, offset: headerStray, base: base) }
         self.header = header
         self.headerColumns = columns
         self.dataStart = after.next
@@ -104,13 +122,30 @@ public final class DelimitedFile: @unchecked Sendable {
                                          threads: threads, chunkBytes: chunkBytes)
         let headerQuotes = ByteCount.count(base, from: 0, to: after.next).quotes
         if (headerQuotes + planned.quotes) % 2 == 1 {
-            var j = n - 1
-            while j > 0 && base[j] != 0x22 { j -= 1 }
+            // find the quote that never closes (or a stray quote that opened it) by a plain scan
+            var check = RecordScanner(base: base, count: n, delimiter: delimiter)
+            _ = check.scan(from: after.next, line: after.line, until: n) { _ in }
+            let stray = check.strayQuote, unclosed = check.unclosedQuote
+            check.release()
+            if stray >= 0 { throw DelimitedFile.strayQuoteError(path: path, offset: stray, base: base) }
+            var j = unclosed
+            if j < 0 {
+                j = n - 1
+                while j > 0 && base[j] != 0x22 { j -= 1 }
+            }
             let (line, column) = DelimitedFile.position(of: j, in: base)
             throw InputError(file: path, line: line, column: column,
                              message: "unterminated quote: the quoted field opened here has no closing quote (expected \" before the end of the file)")
         }
         self.chunks = planned.chunks
+    }
+
+    /// The file fault for a quote inside an unquoted field whose quoted part runs over a delimiter
+    /// or a line end: read as RFC 4180 it would silently merge cells or whole rows.
+    static func strayQuoteError(path: String, offset: Int, base: UnsafePointer<UInt8>) -> InputError {
+        let (line, column) = position(of: offset, in: base)
+        return InputError(file: path, line: line, column: column,
+                          message: "stray quote: a quote inside an unquoted field opens a quoted part that runs over a delimiter or line end, which would merge cells or rows; expected quotes only around a whole field, with any quote inside it doubled (\"\")")
     }
 
     /// Physical line (1-based) and character column (1-based, UTF-8 scalars) of a byte offset.
@@ -173,13 +208,17 @@ public final class DelimitedFile: @unchecked Sendable {
     /// record of a chunk in file order with that chunk's state (`makeState` gets an upper bound
     /// of the chunk's records). Returns the states in chunk (= file) order; the chunking never
     /// changes which records exist or their lines.
-    func scanRecords<State>(threads: Int, makeState: (Int) -> State, record: (inout State, Record) -> Void) -> [State] {
+    /// Throws the stray-quote fault (the first in the file) when a record holds one.
+    func scanRecords<State>(threads: Int, makeState: (Int) -> State, record: (inout State, Record) -> Void) throws(InputError) -> [State] {
         let chunks = self.chunks
         let states = UnsafeMutableBufferPointer<State>.allocate(capacity: chunks.count)
         for k in 0..<chunks.count { (states.baseAddress! + k).initialize(to: makeState(chunks[k].newlines + 1)) }
         defer { states.baseAddress?.deinitialize(count: chunks.count); states.deallocate() }
         let workers = min(max(threads, 1), chunks.count)
         let base = data.base, n = data.count, delimiter = delimiter, dataStart = dataStart
+        let strays = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(workers, 1))
+        strays.initialize(repeating: -1)
+        defer { strays.deallocate() }
         chunks.withUnsafeBufferPointer { plan in
             parallelFor(workers) { w in
                 var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
@@ -202,8 +241,12 @@ public final class DelimitedFile: @unchecked Sendable {
                     }
                     k += workers
                 }
+                strays[w] = scanner.strayQuote
                 scanner.release()
             }
+        }
+        if let first = strays.filter({ $0 >= 0 }).min() {
+            throw DelimitedFile.strayQuoteError(path: path, offset: first, base: base)
         }
         return Array(states)
     }
@@ -238,6 +281,11 @@ public struct Record {
         var lo = starts[k], hi = ends[k]
         while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
         while hi > lo && Record.isSpace(base[hi - 1]) { hi -= 1 }
+        // a byte-order mark left inside the text (files joined together) is not part of the value
+        if hi - lo >= 3 && base[lo] == 0xEF && base[lo + 1] == 0xBB && base[lo + 2] == 0xBF {
+            lo += 3
+            while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
+        }
         if hasQuote && hi - lo >= 2 && base[lo] == 0x22 && base[hi - 1] == 0x22 {
             lo += 1; hi -= 1
             while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
@@ -277,6 +325,11 @@ struct RecordScanner {
     var capacity = 64
     var starts: UnsafeMutablePointer<Int>
     var ends: UnsafeMutablePointer<Int>
+    /// Offset of the first quote that opened inside an unquoted field (not after white space at
+    /// the field's start, not doubling a closing quote) and ran over a delimiter or line end; -1: none.
+    var strayQuote = -1
+    /// Offset of the first quote whose field ran to the end of the file unclosed; -1: none.
+    var unclosedQuote = -1
 
     init(base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) {
         self.base = base; self.count = count; self.delimiter = delimiter
@@ -319,6 +372,7 @@ struct RecordScanner {
         var recordStart = from, recordLine = line, fields = 0, hasQuote = false
         starts[0] = from
         var block = from
+        var lastClose = -2
         var mask = specials(at: block)
         while true {
             if mask == 0 {
@@ -347,8 +401,22 @@ struct RecordScanner {
             } else {
                 // an opening quote: skip to the closing one (a doubled quote reopens at once)
                 hasQuote = true
+                var opensField = p == lastClose + 1   // a doubled quote reopens at once
+                if !opensField {
+                    var k = starts[fields]
+                    while k < p && (base[k] == 0x20 || base[k] == 0x09) { k += 1 }
+                    opensField = k == p
+                }
                 var j = p + 1
-                while j < n && base[j] != 0x22 { if base[j] == 0x0A { line += 1 }; j += 1 }
+                var crosses = false
+                while j < n && base[j] != 0x22 {
+                    let c = base[j]
+                    if c == 0x0A { line += 1; crosses = true } else if c == delimiter { crosses = true }
+                    j += 1
+                }
+                if !opensField && (crosses || j >= n) && strayQuote < 0 { strayQuote = p }
+                if j >= n && unclosedQuote < 0 { unclosedQuote = p }
+                lastClose = j
                 block = j + 1
                 if block >= n { break }
                 mask = specials(at: block)

@@ -21,12 +21,13 @@ public struct DelimitedText: Sendable, Equatable {
     /// gives no rows (the caller decides whether that is a fault).
     public static func readText(path: String) throws(InputError) -> DelimitedText {
         let file = try DelimitedFile(path: path)
-        return read(file)
+        return try read(file)
     }
 
-    static func read(_ file: DelimitedFile) -> DelimitedText {
+    /// Reads every row of an opened file as strings.
+    public static func read(_ file: DelimitedFile) throws(InputError) -> DelimitedText {
         struct Rows { var rows: [[String]] = []; var lines: [Int] = [] }
-        let chunks = file.scanRecords(threads: 1, makeState: { _ in Rows() }) { state, record in
+        let chunks = try file.scanRecords(threads: 1, makeState: { _ in Rows() }) { state, record in
             state.rows.append((0..<record.count).map { record.string($0) })
             state.lines.append(record.line)
         }

@@ -90,7 +90,19 @@ final class FileBytes: @unchecked Sendable {
     private convenience init(decoding storage: Storage, raw: UnsafeRawBufferPointer, threads: Int) {
         var start = 0
         if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
-        let body = UnsafeRawBufferPointer(rebasing: raw[start...])
+        var body = UnsafeRawBufferPointer(rebasing: raw[start...])
+        var storage = storage
+        // classic Mac line ends (CR only, no LF anywhere): read each CR as a line end
+        if body.firstIndex(of: 0x0A) == nil && body.firstIndex(of: 0x0D) != nil {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(body.count, 1), alignment: 16)
+            for (i, b) in body.enumerated() { copy[i] = b == 0x0D ? 0x0A : b }
+            switch storage {
+            case .mapped(let p, let size): munmap(p, size)
+            case .allocated(let b): b.deallocate()
+            }
+            storage = .allocated(copy)
+            body = UnsafeRawBufferPointer(rebasing: copy[0..<body.count])
+        }
         if UTF8Check.isValid(body, threads: threads) {
             self.init(storage: storage, bytes: body, windows1252: false)
         } else {

@@ -72,12 +72,13 @@ public func readKS1(path: String, options: IngestOptions) throws -> KS1ReadResul
     return try readKS1(file: file, options: options)
 }
 
-func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputError) -> KS1ReadResult {
+/// Reads and checks an opened KS1 file (the in-memory path used by the fuzz target).
+public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputError) -> KS1ReadResult {
     let index = try Columns.resolve(file, specs: Columns.ks1, mapping: options.columns,
                                     required: [["upn"], ["ks1_read"], ["ks1_writ"], ["ks1_mat"]])
     let reader = KS1RowReader(fieldCount: file.header.count, upn: index["upn"] ?? 0,
                               subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0))
-    let chunks = file.scanRecords(threads: options.threads,
+    let chunks = try file.scanRecords(threads: options.threads,
                                   makeState: { KS1Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
     if read == 0 {

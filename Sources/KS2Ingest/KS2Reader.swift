@@ -253,12 +253,13 @@ public func readKS2(path: String, year: Int?, options: IngestOptions) throws -> 
     return try readKS2(file: file, year: year, options: options)
 }
 
-func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) throws(InputError) -> KS2ReadResult {
+/// Reads and cleans an opened KS2 file (the in-memory path used by the fuzz target).
+public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) throws(InputError) -> KS2ReadResult {
     let index = try Columns.resolve(file, specs: Columns.ks2, mapping: options.columns,
                                     required: [["upn"], ["writ_ta"], ["urn", "laestab"]])
     let reader = KS2RowReader(layout: KS2Layout(index, fieldCount: file.header.count), year: year,
                               keepNames: options.keepNames)
-    let chunks = file.scanRecords(threads: options.threads,
+    let chunks = try file.scanRecords(threads: options.threads,
                                   makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
     if read == 0 {

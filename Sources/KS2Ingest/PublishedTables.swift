@@ -117,6 +117,10 @@ public func readCohorts(_ text: DelimitedText) throws -> [ProjectCohort] {
                          message: "missing required column \(name): expected urn,cohort,baseline_year,outcome_year")
     }
     guard let urnCol, let cohortCol, let baseCol, let outCol else { return [] }
+    if text.rows.isEmpty {
+        throw InputError(file: text.file, line: 1, column: 1,
+                         message: "header only: expected at least one cohort school after the header, found none")
+    }
     var cohorts: [ProjectCohort] = []
     var index: [String: Int] = [:]
     for (r, row) in text.rows.enumerated() {
@@ -349,6 +353,15 @@ private struct PublishedCollector {
         ownYears.insert(fileYear)
         let find: (String) -> Int? = { index[$0.uppercased()] }
         let main = WideSlice.main(find)
+        // a subject whose confidence interval or coverage columns are there but whose progress
+        // column is not (renamed or dropped) would silently blank that subject for every school
+        for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
+            let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
+            if let first = siblings.first {
+                throw InputError(file: text.file, line: 1, column: 1,
+                                 message: "missing column \(p)PROG: the header has \(text.header[first]) but no \(p)PROG; expected the subject's progress column beside its interval and coverage columns")
+            }
+        }
         let priors: [(year: Int, slice: WideSlice, columns: [Int])] = priorYearSuffixes(text.header).sorted().map { y in
             let slice = WideSlice.prior(String(format2(y % 100)), find)
             return (y, slice, slice.all)

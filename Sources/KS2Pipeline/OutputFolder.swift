@@ -23,7 +23,9 @@ public final class OutputFolder {
         // Leftovers of killed runs (their pid is gone) are removed.
         if let entries = try? fm.contentsOfDirectory(atPath: parent) {
             for e in entries where e.hasPrefix(".\(name).partial-") {
-                if let pid = Int32(e.dropFirst(".\(name).partial-".count)), kill(pid, 0) != 0 {
+                // `.NAME.partial-PID` or `.NAME.partial-PID.previous`
+                let digits = e.dropFirst(".\(name).partial-".count).prefix { $0.isNumber }
+                if let pid = Int32(digits), kill(pid, 0) != 0 {
                     try? fm.removeItem(atPath: parent + "/" + e)
                 }
             }
@@ -105,6 +107,13 @@ public final class OutputFolder {
     /// Renames the finished folder into place, replacing the previous run's outputs.
     public func commit() throws {
         let fm = FileManager.default
+        // Linux: swap the two folders in one step, so the final path always holds a whole run
+        if fm.fileExists(atPath: finalPath), let exchange = OutputFolder.renameExchange,
+           exchange(AT_FDCWD, workingPath, AT_FDCWD, finalPath, OutputFolder.renameExchangeFlag) == 0 {
+            committed = true
+            try? fm.removeItem(atPath: workingPath)   // now the previous outputs
+            return
+        }
         var old: String? = nil
         if fm.fileExists(atPath: finalPath) {
             let aside = workingPath + ".previous"
@@ -120,6 +129,21 @@ public final class OutputFolder {
         committed = true
         if let o = old { try? fm.removeItem(atPath: o) }
     }
+}
+
+extension OutputFolder {
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    /// glibc's renameat2 (not exported by the Glibc module), looked up at run time; nil elsewhere.
+    static let renameExchange: RenameAt2? = {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: RenameAt2.self)
+        #else
+        return nil
+        #endif
+    }()
+    /// RENAME_EXCHANGE: atomically exchange the two paths.
+    static let renameExchangeFlag: UInt32 = 2
 }
 
 /// A fault that stops a run; the CLI prints it and exits with status 1.

@@ -104,6 +104,7 @@ public struct ProgressJob: Sendable {
             let n = o.computation.table.pupilsInMeasure(s)
             lines.append("  \(s.name): \(n) pupils in the measure")
         }
+        for (_, account) in o.accounts { if let w = ks1MatchWarning(account) { lines.append(w) } }
         lines.append("outputs in \(settings.outputDirectory)")
         return lines.joined(separator: "\n")
     }

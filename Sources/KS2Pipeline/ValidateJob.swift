@@ -56,6 +56,14 @@ func accountSummary(_ accounts: [(String, FileAccount)]) -> String {
         for reason in RejectReason.allCases {
             if let n = a.rejectedByReason[reason], n > 0 { lines.append("  \(reason.rawValue): \(n)") }
         }
+        if let w = ks1MatchWarning(a) { lines.append(w) }
     }
     return lines.joined(separator: "\n")
+}
+
+/// A warning when a KS1 file shares no pupil with the KS2 file: most likely the KS1 file of
+/// another cohort, which would otherwise only show as every pupil lacking KS1.
+func ks1MatchWarning(_ a: FileAccount) -> String? {
+    guard let matched = a.matched, matched == 0, a.accepted > 0 else { return nil }
+    return "warning: \(a.file): none of its \(a.accepted) accepted rows matches a KS2 pupil's UPN; expected the KS1 results of the same pupils (is it another cohort's file?)"
 }

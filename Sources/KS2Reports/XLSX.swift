@@ -70,7 +70,15 @@ final class Workbook {
             throw XLSXError(code: 0, message: "could not create the workbook", context: path)
         }
         handle = wb
+        // a fixed creation date, so the same inputs give byte-identical workbooks
+        var properties = lxw_doc_properties()
+        properties.created = Workbook.fixedCreationTime
+        _ = workbook_set_properties(wb, &properties)
     }
+
+    /// 2000-01-01T00:00:00Z, written as the created/modified date of every workbook (libxlsxwriter
+    /// otherwise writes the current time into docProps/core.xml).
+    static let fixedCreationTime: time_t = 946_684_800
 
     /// A workbook dropped without `close()` was abandoned by an error: free it and leave no
     /// half-built file behind.

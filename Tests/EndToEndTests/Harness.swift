@@ -19,11 +19,14 @@ enum Harness {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// True when the run was killed for passing its time limit.
+        var timedOut = false
     }
 
-    /// Runs the binary with `arguments` in `directory` (default: the repository root).
+    /// Runs the binary with `arguments` in `directory` (default: the repository root); a run
+    /// longer than `timeout` seconds is killed (SIGKILL) and reported as timed out.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 600) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
@@ -32,6 +35,12 @@ enum Harness {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var timedOut = false
+        let pid = p.processIdentifier
+        DispatchQueue.global().async {
+            if finished.wait(timeout: .now() + timeout) == .timedOut { timedOut = true; kill(pid, SIGKILL) }
+        }
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
@@ -40,8 +49,9 @@ enum Harness {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
+        finished.signal()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut)
     }
 
     /// A fresh temporary folder, removed by the caller's `defer`.

@@ -52,67 +52,73 @@ public final class DelimitedFile: @unchecked Sendable {
         self.data = data
         let base = data.base
         let n = data.count
-        // the header is the first non-blank line
+        // the header is the first non-blank record: the first line that is not only white space
+        // and delimiters, unless its cells are still all blank once read (a lone byte-order mark)
         var start = 0
         var line = 1
-        var headerStart = -1
-        while start < n {
-            var i = start
-            var blank = true
-            while i < n && base[i] != 0x0A {
-                let b = base[i]
-                if !(b == 0x20 || b == 0x09 || b == 0x0D || b == 0x2C || b == 0x3B) { blank = false; break }
-                i += 1
-            }
-            if !blank { headerStart = start; break }
-            while i < n && base[i] != 0x0A { i += 1 }
-            start = i + 1
-            line += 1
-        }
-        if headerStart < 0 {
-            throw InputError(file: path, line: 1, column: 1,
-                             message: "empty file: expected a header line naming the columns, found no text")
-        }
-        // a NUL byte on the header line: binary data or UTF-16 text, not a delimited export
-        var h = headerStart
-        while h < n && base[h] != 0x0A {
-            if base[h] == 0 {
-                let (line, column) = DelimitedFile.position(of: h, in: base)
-                throw InputError(file: path, line: line, column: column,
-                                 message: "binary data: the header line holds a NUL byte; expected a delimited text file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved again as \"CSV UTF-8\")")
-            }
-            h += 1
-        }
-        // delimiter: most frequent of comma, tab, semicolon outside quotes on the header line
-        var counts = (comma: 0, tab: 0, semi: 0)
-        var inQuote = false
-        var i = headerStart
-        while i < n {
-            let b = base[i]
-            if b == 0x22 { inQuote.toggle() }
-            else if !inQuote {
-                if b == 0x0A { break }
-                if b == 0x2C { counts.comma += 1 } else if b == 0x09 { counts.tab += 1 } else if b == 0x3B { counts.semi += 1 }
-            }
-            i += 1
-        }
-        var delimiter: UInt8 = 0x2C
-        if counts.tab > counts.comma && counts.tab >= counts.semi { delimiter = 0x09 }
-        if counts.semi > counts.comma && counts.semi > counts.tab { delimiter = 0x3B }
-        self.delimiter = delimiter
-        self.headerLine = line
-        var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
         var header: [String] = []
         var columns: [Int] = []
-        let after = scanner.scan(from: headerStart, line: line, until: headerStart + 1) { record in
-            for k in 0..<record.count {
-                header.append(record.string(k))
-                columns.append(DelimitedFile.position(of: record.starts[k], in: base).column)
+        var delimiter: UInt8 = 0x2C
+        var after = (next: 0, line: 1)
+        repeat {
+            var headerStart = -1
+            while start < n {
+                var i = start
+                var blank = true
+                while i < n && base[i] != 0x0A {
+                    let b = base[i]
+                    if !(b == 0x20 || b == 0x09 || b == 0x0D || b == 0x2C || b == 0x3B) { blank = false; break }
+                    i += 1
+                }
+                if !blank { headerStart = start; break }
+                while i < n && base[i] != 0x0A { i += 1 }
+                start = i + 1
+                line += 1
             }
-        }
-        let headerStray = scanner.strayQuote
-        scanner.release()
-        if headerStray >= 0 { throw DelimitedFile.strayQuoteError(path: path, offset: headerStray, base: base) }
+            if headerStart < 0 {
+                throw InputError(file: path, line: 1, column: 1,
+                                 message: "empty file: expected a header line naming the columns, found no text")
+            }
+            // a NUL byte on the header line: binary data or UTF-16 text, not a delimited export
+            var h = headerStart
+            while h < n && base[h] != 0x0A {
+                if base[h] == 0 {
+                    let (line, column) = DelimitedFile.position(of: h, in: base)
+                    throw InputError(file: path, line: line, column: column,
+                                     message: "binary data: the header line holds a NUL byte; expected a delimited text file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved again as \"CSV UTF-8\")")
+                }
+                h += 1
+            }
+            // delimiter: most frequent of comma, tab, semicolon outside quotes on the header line
+            var counts = (comma: 0, tab: 0, semi: 0)
+            var inQuote = false
+            var i = headerStart
+            while i < n {
+                let b = base[i]
+                if b == 0x22 { inQuote.toggle() }
+                else if !inQuote {
+                    if b == 0x0A { break }
+                    if b == 0x2C { counts.comma += 1 } else if b == 0x09 { counts.tab += 1 } else if b == 0x3B { counts.semi += 1 }
+                }
+                i += 1
+            }
+            delimiter = 0x2C
+            if counts.tab > counts.comma && counts.tab >= counts.semi { delimiter = 0x09 }
+            if counts.semi > counts.comma && counts.semi > counts.tab { delimiter = 0x3B }
+            var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
+            after = scanner.scan(from: headerStart, line: line, until: headerStart + 1) { record in
+                for k in 0..<record.count {
+                    header.append(record.string(k))
+                    columns.append(DelimitedFile.position(of: record.starts[k], in: base).column)
+                }
+            }
+            let headerStray = scanner.strayQuote
+            scanner.release()
+            if headerStray >= 0 { throw DelimitedFile.strayQuoteError(path: path, offset: headerStray, base: base) }
+            if header.isEmpty { start = after.next; line = after.line }
+        } while header.isEmpty
+        self.delimiter = delimiter
+        self.headerLine = line
         self.header = header
         self.headerColumns = columns
         self.dataStart = after.next

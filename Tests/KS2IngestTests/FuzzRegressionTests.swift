@@ -108,3 +108,18 @@ import Testing
         #expect(text.rows.first?.first == "Y860200012683")
     }
 }
+
+/// The fuzzer's second finding: a line holding only a byte-order mark before the header was
+/// taken as a header with no columns (its one cell is blank once the mark is dropped), while
+/// the same line among the rows is blank. The header is now the first record that is not blank.
+@Test func aLineOfOnlyAByteOrderMarkIsNotTheHeader() throws {
+    let path = FuzzRegressionTests.folders[0].appendingPathComponent("bom_line_before_header.csv").path
+    let text = try DelimitedText.readText(path: path)
+    #expect(text.header == ["/\u{11}\r\r\r \r\r."])
+    #expect(text.rows.isEmpty && text.lines.isEmpty)
+    let file = try DelimitedFile(bytes: Array("\u{FEFF}\nupn,urn,writ_ta\nY860200012683,335661,EXS\n".utf8), path: "x.csv")
+    #expect(file.header == ["upn", "urn", "writ_ta"] && file.headerLine == 2)
+    let result = try readKS2(file: file, year: 2019, options: IngestOptions())
+    #expect(result.account.read == 1 && result.account.accepted == 1)
+    #expect(result.cohort.pupils.first?.line == 3)
+}

@@ -196,19 +196,28 @@ enum NaiveReader {
         func blank(_ r: (line: Int, fields: [[UInt8]], quoted: Bool)) -> Bool {
             !r.quoted && r.fields.allSatisfy { f in f.allSatisfy { isSpace($0) || $0 == 0x2C || $0 == 0x3B } }
         }
-        let lines = split(nil)   // one field per record: the physical records and their lines
-        guard let headerRecord = lines.first(where: { !blank($0) }) else { return nil }
-        var counts = [0, 0, 0], q = false
-        for b in headerRecord.fields[0] {
-            if b == 0x22 { q.toggle() } else if !q {
-                if b == 0x2C { counts[0] += 1 } else if b == 0x09 { counts[1] += 1 } else if b == 0x3B { counts[2] += 1 }
+        // the header: the first line that is not only white space and delimiters, unless its
+        // cells (split by the delimiter it shows) are all blank; records with a quote never are
+        func detect(_ raw: [UInt8]) -> UInt8 {
+            var counts = [0, 0, 0], q = false
+            for b in raw {
+                if b == 0x22 { q.toggle() } else if !q {
+                    if b == 0x2C { counts[0] += 1 } else if b == 0x09 { counts[1] += 1 } else if b == 0x3B { counts[2] += 1 }
+                }
             }
+            if counts[1] > counts[0] && counts[1] >= counts[2] { return 0x09 }
+            if counts[2] > counts[0] && counts[2] > counts[1] { return 0x3B }
+            return 0x2C
         }
-        var delimiter: UInt8 = 0x2C
-        if counts[1] > counts[0] && counts[1] >= counts[2] { delimiter = 0x09 }
-        if counts[2] > counts[0] && counts[2] > counts[1] { delimiter = 0x3B }
-        let all = split(delimiter)
-        guard let h = all.firstIndex(where: { !blank($0) }) else { return nil }
+        var found: (line: Int, delimiter: UInt8)? = nil
+        for r in split(nil) where !blank(r) {
+            let d = detect(r.fields[0])
+            let cells = r.fields[0].split(separator: d, omittingEmptySubsequences: false).map(Array.init)
+            if r.quoted || cells.contains(where: { !value($0, false).isEmpty }) { found = (r.line, d); break }
+        }
+        guard let found else { return nil }
+        let all = split(found.delimiter)
+        guard let h = all.firstIndex(where: { $0.line == found.line }) else { return nil }
         let header = all[h].fields.map { value($0, all[h].quoted) }
         let data = all[(h + 1)...].filter { r in !(!r.quoted && r.fields.allSatisfy { f in value(f, false).isEmpty }) }
         return (header, data.map { r in r.fields.map { value($0, r.quoted) } }, data.map(\.line))

@@ -228,7 +228,8 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     let contributions = PupilContributions(table, pupils)
     let ordered = order
     let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolOrder.count)
-    let schoolRows = SendableBuffer<(SchoolResult, [GroupResult])?>(repeating: nil, count: schoolOrder.count)
+    let schoolRows = SendableBuffer<SchoolResult?>(repeating: nil, count: schoolOrder.count)
+    let schoolGroups = SendableBuffer<[GroupResult]>(repeating: [], count: schoolOrder.count)
     parallelFor(schoolOrder.count, threads: threads) { r in
         let info = cohort.schools[schoolOrder[r]]
         var parts: [LAPartial] = []
@@ -241,8 +242,10 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
         var total = GroupedSums()
         for p in parts { total += p.sums }
         partials[r] = parts
-        schoolRows[r] = total.results(year: year, level: .school, id: info.id, name: info.name, la: info.la,
-                                      sigma: sigma)
+        let (row, groups) = total.results(year: year, level: .school, id: info.id, name: info.name, la: info.la,
+                                          sigma: sigma)
+        schoolRows[r] = row
+        schoolGroups[r] = groups
     }
     var laSums = [GroupedSums](repeating: GroupedSums(), count: cohort.localAuthorities.count)
     var laSeen = [Bool](repeating: false, count: cohort.localAuthorities.count)
@@ -256,15 +259,18 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     let laOrder = cohort.localAuthorities.indices.sorted { cohort.localAuthorities[$0] < cohort.localAuthorities[$1] }
         .filter { laSeen[$0] }
     let laTotals = laSums
-    let laRows = SendableBuffer<(SchoolResult, [GroupResult])?>(repeating: nil, count: laOrder.count)
+    let laRows = SendableBuffer<SchoolResult?>(repeating: nil, count: laOrder.count)
+    let laGroups = SendableBuffer<[GroupResult]>(repeating: [], count: laOrder.count)
     parallelFor(laOrder.count, threads: threads) { r in
         let code = cohort.localAuthorities[laOrder[r]]
-        laRows[r] = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
-                                                  la: code, sigma: sigma)
+        let (row, groups) = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
+                                                         la: code, sigma: sigma)
+        laRows[r] = row
+        laGroups[r] = groups
     }
 
-    var school = schoolRows.array.map { $0! }
-    var las = laRows.array.map { $0! }
+    var school = schoolRows.takeAll().map { $0! }
+    var las = laRows.takeAll().map { $0! }
     let nationalRow: (SchoolResult, [GroupResult])? = includeNational
         ? nationalSums.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
         : nil
@@ -276,9 +282,9 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
             p10[s] = t.p10[s]; p90[s] = t.p90[s]
         } else {
             var ok: [Double] = []
-            for (k, row) in school.enumerated() where row.0.subjects[s].status == .ok
+            for (k, row) in school.enumerated() where row.subjects[s].status == .ok
                 && !cohort.schools[schoolOrder[k]].special {
-                if let p = row.0.subjects[s].progress { ok.append(p) }
+                if let p = row.subjects[s].progress { ok.append(p) }
             }
             ok.sort()
             let m = ok.count
@@ -295,12 +301,22 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
             r.subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
         }
     }
-    for k in school.indices { setBands(&school[k].0) }
-    for k in las.indices { setBands(&las[k].0) }
+    for k in school.indices { setBands(&school[k]) }
+    for k in las.indices { setBands(&las[k]) }
 
-    var rows = school.map(\.0) + las.map(\.0)
-    var groups = school.flatMap(\.1) + las.flatMap(\.1)
-    if let nat = nationalRow { rows.append(nat.0); groups += nat.1 }
+    var rows = school
+    rows.append(contentsOf: las)
+    // groups.csv rows: each school's and LA's groups moved into one array, in parallel
+    let perEntity = schoolGroups.takeAll() + laGroups.takeAll() + [nationalRow?.1 ?? []]
+    var offsets = [0]
+    for g in perEntity { offsets.append(offsets[offsets.count - 1] + g.count) }
+    let flat = SendableBuffer<GroupResult?>(repeating: nil, count: offsets[offsets.count - 1])
+    let firstSlot = offsets
+    parallelFor(perEntity.count, threads: threads) { e in
+        for (k, g) in perEntity[e].enumerated() { flat[firstSlot[e] + k] = g }
+    }
+    let groups = flat.takeAll().map { $0! }
+    if let nat = nationalRow { rows.append(nat.0) }
     return Aggregation(rows: rows, groups: groups, pupilOrder: order, p10: p10, p90: p90)
 }
 

@@ -60,6 +60,7 @@ public func parallelFor(_ iterations: Int, threads: Int, _ body: @Sendable (Int)
 /// workers touch the same index, which is what makes the unchecked Sendable sound.
 public final class SendableBuffer<Element>: @unchecked Sendable {
     public let pointer: UnsafeMutableBufferPointer<Element>
+    private var moved = false
 
     public init(repeating value: Element, count: Int) {
         pointer = .allocate(capacity: count)
@@ -67,8 +68,20 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
     }
 
     deinit {
-        pointer.deinitialize()
+        if !moved { pointer.deinitialize() }
         pointer.deallocate()
+    }
+
+    /// Moves every element out into an array (no copies, no reference counting): the buffer's
+    /// last use.
+    public func takeAll() -> [Element] {
+        precondition(!moved, "SendableBuffer.takeAll called twice")
+        moved = true
+        let n = pointer.count
+        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if n > 0 { buffer.baseAddress!.moveInitialize(from: pointer.baseAddress!, count: n) }
+            initialized = n
+        }
     }
 
     public var count: Int { pointer.count }

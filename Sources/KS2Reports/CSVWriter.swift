@@ -58,6 +58,20 @@ public struct CSVWriter: Sendable {
         copy.withUnsafeBufferPointer { appendTextBytes($0) }
     }
 
+    /// A field already formatted by this writer (e.g. a cached number): written as it is.
+    @inline(__always)
+    mutating func appendFormatted(_ field: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: field)
+    }
+
+    /// The text `appendDouble` writes for `value`, for callers that cache repeated numbers.
+    static func formatted(_ value: Double) -> [UInt8] {
+        var w = CSVWriter(capacity: 32)
+        w.appendDouble(value)
+        return w.bytes
+    }
+
     /// A text field given as UTF-8 bytes (for callers holding raw input bytes).
     public mutating func appendText(utf8 field: UnsafeBufferPointer<UInt8>) {
         separate()

@@ -40,6 +40,15 @@ public struct PupilRowFormatter: Sendable {
     static let flagColumns: [Int] = [AttainmentFlag.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh,
                                      .rwmExp, .rwmHigh].map(\.rawValue)
 
+    /// Most numbers of pupils.csv repeat: KS1 APS takes quarter-point values, and progress is an
+    /// integer score minus one of 72 estimates. Their text is formatted once here, and a cached
+    /// text is used only when its value has exactly the pupil's bits (else the number is formatted).
+    let apsText: [(Double, [UInt8])]
+    let estimateText: [(Double, [UInt8])]
+    /// (subject · PAGs + PAG − 1) · 121 + score → text of score − estimate.
+    let progressText: [(Double, [UInt8])]
+    let pagCount: Int
+
     public init(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32]) {
         pupils = cohort.pupils
         schoolIDs = cohort.schools.map { Array($0.id.utf8) }
@@ -50,6 +59,37 @@ public struct PupilRowFormatter: Sendable {
         aps = t.ks1APS; pag = t.pag; score = t.score; source = t.source; estimate = t.estimate
         unadj = t.progressUnadjusted; adj = t.progress; capped = t.capped; excluded = t.excluded
         flags = t.attainment
+        apsText = (0...120).map { k in (Double(k) / 4, CSVWriter.formatted(Double(k) / 4)) }
+        // the PAG estimates as the table holds them (the first pupil of each subject and PAG)
+        var pags = 0
+        for p in t.pag where Int(p) > pags { pags = Int(p) }
+        pagCount = pags
+        var estimates = [Double](repeating: .nan, count: 3 * pags)
+        for i in 0..<t.count where t.pag[i] > 0 {
+            for s in 0..<3 where estimates[s * pags + Int(t.pag[i]) - 1].isNaN {
+                estimates[s * pags + Int(t.pag[i]) - 1] = t.estimate[t.at(s, i)]
+            }
+        }
+        estimateText = estimates.map { ($0, $0.isNaN ? [] : CSVWriter.formatted($0)) }
+        var progress: [(Double, [UInt8])] = []
+        progress.reserveCapacity(estimates.count * 121)
+        for e in estimates {
+            for score in 0...120 {
+                let v = Double(score) - e
+                progress.append((v, v.isNaN ? [] : CSVWriter.formatted(v)))
+            }
+        }
+        progressText = progress
+    }
+
+    /// Appends `value`, from `cache[index]` when that entry holds exactly the same bits.
+    @inline(__always)
+    private func appendNumber(_ w: inout CSVWriter, _ value: Double, _ cache: [(Double, [UInt8])], _ index: Int) {
+        if index >= 0 && index < cache.count && cache[index].0.bitPattern == value.bitPattern {
+            w.appendFormatted(cache[index].1)
+        } else {
+            w.appendDouble(value)
+        }
     }
 
     public var count: Int { order.count }
@@ -79,7 +119,7 @@ public struct PupilRowFormatter: Sendable {
             if a.isNaN {
                 w.appendEmpty(); w.appendEmpty()
             } else {
-                w.appendDouble(a)
+                appendNumber(&w, a, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
                 Self.bands[a < 12 ? 0 : a < 18 ? 1 : 2].withUnsafeBufferPointer { w.appendText(utf8: $0) }
             }
             if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
@@ -87,14 +127,16 @@ public struct PupilRowFormatter: Sendable {
                 let sc = score[s * n + i]
                 if sc.isNaN { w.appendEmpty() } else if sc == sc.rounded() { w.appendInt(Int(sc)) } else { w.appendDouble(sc) }
                 Self.sources[Int(source[s * n + i].rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                let g = s * pagCount + Int(pag[i]) - 1
                 let e = estimate[s * n + i]
-                if e.isNaN { w.appendEmpty() } else { w.appendDouble(e) }
+                if e.isNaN { w.appendEmpty() } else { appendNumber(&w, e, estimateText, pag[i] > 0 ? g : -1) }
                 let u = unadj[s * n + i], v = adj[s * n + i]
-                if u.isNaN { w.appendEmpty() } else { w.appendDouble(u) }
+                let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
+                if u.isNaN { w.appendEmpty() } else { appendNumber(&w, u, progressText, cached) }
                 if v.isNaN {
                     w.appendEmpty(); w.appendEmpty()
                 } else {
-                    w.appendDouble(v)
+                    appendNumber(&w, v, progressText, cached)
                     (capped[s * n + i] ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) }
                 }
                 switch excluded[s * n + i] {

@@ -142,19 +142,20 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
             if c >= 2 { sdPAG[s][g] = (squares.sum[s * pagCount + g] / Double(c - 1)).squareRoot() }
         } }
         if methodology.cappingApplies {
-            for s in 0..<3 {
-                let sd = sdPAG[s]
-                let zs = chunks.map { range -> [Double] in
-                    var out: [Double] = []
-                    for i in range where pag[i] > 0 {
-                        let u = unadj[s * n + i]
-                        let d = sd[Int(pag[i]) - 1]
-                        if !u.isNaN && d > 0 { out.append(u / d) }
-                    }
-                    return out
+            // the three subjects' selections are independent: one worker each
+            let sds = sdPAG
+            let found = SendableBuffer<Double?>(repeating: nil, count: 3)
+            parallelFor(3, threads: threads) { s in
+                var z: [Double] = []
+                z.reserveCapacity(n)
+                for i in 0..<n where pag[i] > 0 {
+                    let u = unadj[s * n + i]
+                    let d = sds[s][Int(pag[i]) - 1]
+                    if !u.isNaN && d > 0 { z.append(u / d) }
                 }
-                capZ[s] = KS2Core.capZ(sortedOrUnsortedZ: zs.flatMap { $0 })
+                found[s] = KS2Core.capZ(sortedOrUnsortedZ: z)
             }
+            capZ = found.array
         }
     } else if let sup = supplied {
         for s in 0..<3 {

@@ -3,6 +3,8 @@
 SWIFT      ?= swift
 JOBS       ?= 2
 SYSTEM_DEPS = libxlsxwriter-dev zlib1g-dev pkg-config
+# the tests read workbooks back with unzip
+TEST_DEPS   = unzip
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/ks2progress
 
@@ -12,7 +14,7 @@ all: release
 
 ## Install the Debian packages the build links against, only when missing.
 deps:
-	@missing=""; for p in $(SYSTEM_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(SYSTEM_DEPS) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_DEPS)); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

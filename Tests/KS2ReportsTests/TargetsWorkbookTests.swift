@@ -3,20 +3,6 @@ import KS2Core
 import Testing
 @testable import KS2Reports
 
-/// A member of an .xlsx (zip) as text, via /usr/bin/unzip.
-private func member(_ file: String, _ name: String) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-    p.arguments = ["-p", file, name]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-}
-
 /// All matches of a regular expression's first capture group.
 private func captures(_ pattern: String, in text: String) throws -> [String] {
     let re = try NSRegularExpression(pattern: pattern)
@@ -68,8 +54,8 @@ private func row(_ upn: String, read: (Double?, String, String, Double?, String)
         #expect(files == ["123456 Oak Primary.xlsx", "654321.xlsx"])
         let path = dir + "/123456 Oak Primary.xlsx"
 
-        #expect(try captures("<sheet name=\"([^\"]+)\"", in: try member(path, "xl/workbook.xml")) == targetsWorkbookSheets)
-        let strings = try captures("<t[^>]*>([^<]*)</t>", in: try member(path, "xl/sharedStrings.xml"))
+        #expect(try captures("<sheet name=\"([^\"]+)\"", in: try unzipText(path, "xl/workbook.xml")) == targetsWorkbookSheets)
+        let strings = try captures("<t[^>]*>([^<]*)</t>", in: try unzipText(path, "xl/sharedStrings.xml"))
         // only this school's pupils
         #expect(strings.contains("A000000000002"))
         #expect(!strings.contains("A000000000099"))
@@ -77,13 +63,13 @@ private func row(_ upn: String, read: (Double?, String, String, Double?, String)
         #expect(strings.contains { $0.contains("plus a stretch of 2") })
 
         // Reading sheet: rows 5… in the order of targetsOrder
-        let reading = try member(path, "xl/worksheets/sheet2.xml")
+        let reading = try unzipText(path, "xl/worksheets/sheet2.xml")
         let upnCells = try captures("<c r=\"A(?:[5-9]|1[0-9])\"(?: s=\"\\d+\")? t=\"s\"><v>(\\d+)</v>", in: reading)
         #expect(upnCells.compactMap { Int($0) }.map { strings[$0] }
                 == ["A000000000002", "A000000000005", "A000000000001", "A000000000003", "A000000000004"])
 
         // the focus pupil's row (row 5) is filled with the focus colour, the on-track pupil's (row 7) is not
-        let styles = try member(path, "xl/styles.xml")
+        let styles = try unzipText(path, "xl/styles.xml")
         let fills = try captures("(<fill>.*?</fill>)", in: try captures("<fills[^>]*>(.*)</fills>", in: styles)[0])
         let xfFills = try captures("<xf [^>]*fillId=\"(\\d+)\"", in: try captures("<cellXfs[^>]*>(.*)</cellXfs>", in: styles)[0])
         func fill(ofCell ref: String) throws -> String {
@@ -99,7 +85,7 @@ private func row(_ upn: String, read: (Double?, String, String, Double?, String)
         #expect(try captures("<c r=\"K(?:[5-9]|1[0-9])\"[^>]*><v>(\\d+)</v>", in: reading) == Array(repeating: "2023", count: 5))
 
         // Summary: reading 5 pupils, 4 with an estimate, 3 predicted, 1 on track, 2 focus
-        let summary = try member(path, "xl/worksheets/sheet1.xml")
+        let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
         let readingRow = try #require(try captures("<row r=\"7\"[^>]*>(.*?)</row>", in: summary).first)
         let values = try captures("<v>([^<]*)</v>", in: readingRow).dropFirst()
         #expect(Array(values.prefix(5)) == ["5", "4", "3", "1", "2"])

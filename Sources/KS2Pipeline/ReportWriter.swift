@@ -70,7 +70,9 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
             for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
         }
         try out.write("pupils.csv", parts: parts, threads: settings.threads, mode: OutputFolder.pupilFileMode)
-        try out.write("groups.csv", parts: csvParts(progress.flatMap(\.aggregation.groups), groupsCSV),
+        // one year (the usual case) shares its rows; several years are joined
+        let groups = progress.count == 1 ? progress[0].aggregation.groups : progress.flatMap(\.aggregation.groups)
+        try out.write("groups.csv", parts: csvParts(groups, groupsCSV),
                       threads: settings.threads)
         try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
         written += ["pupils.csv", "groups.csv", "rejects.csv"]
@@ -142,16 +144,16 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
 
 /// Splits a table's rows into parts formatted by `format` (which writes a header): the first part
 /// keeps the header, the others drop it.
-func csvParts<Row: Sendable>(_ rows: [Row], _ format: @escaping @Sendable ([Row]) -> [UInt8],
+func csvParts<Row: Sendable>(_ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
                              rowsPerPart: Int = 4_096) -> [@Sendable () -> [UInt8]] {
     if rows.isEmpty { return [{ format([]) }] }
     var parts: [@Sendable () -> [UInt8]] = []
     var start = 0
     while start < rows.count {
-        let slice = Array(rows[start..<min(rows.count, start + rowsPerPart)])
+        let range = start..<min(rows.count, start + rowsPerPart)
         let first = start == 0
         parts.append {
-            let bytes = format(slice)
+            let bytes = format(rows[range])
             if first { return bytes }
             guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
             return Array(bytes[(nl + 1)...])

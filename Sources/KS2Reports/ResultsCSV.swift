@@ -60,7 +60,10 @@ extension CSVWriter {
 }
 
 /// schools.csv from rows the caller has sorted (year, level, id).
-public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] {
+public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] { schoolsCSV(rows[...]) }
+
+/// schools.csv from a slice of rows (parallel writers format parts without copying rows).
+public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
     var w = CSVWriter(header: schoolsCSVHeader, capacity: 400 * (rows.count + 1))
     for r in rows {
         w.appendInt(r.year)
@@ -75,7 +78,10 @@ public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] {
 }
 
 /// groups.csv from rows the caller has sorted.
-public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] {
+public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] { groupsCSV(rows[...]) }
+
+/// groups.csv from a slice of rows (parallel writers format parts without copying rows).
+public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
     var w = CSVWriter(header: groupsCSVHeader, capacity: 400 * (rows.count + 1))
     for g in rows {
         let r = g.result

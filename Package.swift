@@ -29,7 +29,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ks2progress", dependencies: [
-            "KS2Pipeline", "KS2Core",
+            "KS2Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KS2CoreTests", dependencies: ["KS2Core"]),

@@ -14,7 +14,8 @@ public func loadMethodology(year: Int, directory: String) throws -> MethodologyY
         text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
         throw InputError(file: path, line: 1, column: 1,
-                         message: "no methodology file for \(year) (expected \(year).yml in \(directory))")
+                         message: "no methodology file for \(year) (expected \(year).yml in \(directory))"
+                             + ((2020...2021).contains(year) ? "; KS2 tests were not taken in 2020 or 2021" : ""))
     }
     return try parseMethodology(yaml: text, year: year, file: path)
 }

@@ -55,6 +55,7 @@ public struct ProgressJob: Sendable {
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
         let warnings = results.warnings.map { $0 + "\n" }.joined()
+        ProcessTeardown.keepUntilExit(outcome)
         return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
     }
 
@@ -113,4 +114,12 @@ public struct ProgressJob: Sendable {
 /// Runs an ingest call, turning its input errors into pipeline errors.
 func wrapInput<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as InputError { throw PipelineError.input(e) }
+}
+
+/// A national run's results are hundreds of thousands of small objects; freeing them one by one
+/// when the command returns takes longer than the process's exit, which returns the memory at
+/// once. The command line keeps them here and exits straight after printing its summary.
+public enum ProcessTeardown {
+    nonisolated(unsafe) private static var kept: [Any] = []
+    static func keepUntilExit(_ value: Any) { kept.append(value) }
 }

@@ -22,6 +22,7 @@ enum EntryPoint {
         }
         do {
             try command.run()
+            exit(0)  // results kept by the jobs are returned to the system with the process
         } catch let e as PipelineError {
             fail(e.description)
         } catch {

@@ -4,7 +4,9 @@ import KS2Core
 /// A run's output folder, written whole or not at all: files go to a hidden sibling folder that is
 /// renamed into place only when every file is written, so a failed or killed run never leaves
 /// half-written reports where the last good ones were.
-public final class OutputFolder {
+/// Sendable because its only mutable state (`committed`) changes in `commit()`, after every
+/// writer has finished; concurrent writes go to different files.
+public final class OutputFolder: @unchecked Sendable {
     public let finalPath: String
     public let workingPath: String
     private var committed = false

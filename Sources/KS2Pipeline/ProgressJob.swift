@@ -70,8 +70,10 @@ public struct ProgressJob: Sendable {
         clock.begin("read")
         let options2 = IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: settings.writeWorkbooks)
         let options1 = IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false)
-        let ks2Result = try wrapInput { try readKS2(path: ks2, year: year, options: options2) }
-        let ks1Result = try wrapInput { try readKS1(path: ks1, options: options1) }
+        // the two files are read side by side: each reader's serial merge then overlaps the other's scan
+        let (ks2Result, ks1Result) = try bothOf(parallel: settings.threads > 1,
+                                                { try wrapInput { try readKS2(path: ks2, year: year, options: options2) } },
+                                                { try wrapInput { try readKS1(path: ks1, options: options1) } })
         clock.begin("join")
         let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
         clock.begin("pupil progress")
@@ -122,4 +124,17 @@ func wrapInput<T>(_ body: () throws -> T) throws -> T {
 public enum ProcessTeardown {
     nonisolated(unsafe) private static var kept: [Any] = []
     static func keepUntilExit(_ value: Any) { kept.append(value) }
+}
+
+/// Runs two independent pieces of work, side by side when `parallel`; the first error (in argument
+/// order) is rethrown.
+func bothOf<A: Sendable, B: Sendable>(parallel: Bool, _ a: @Sendable () throws -> A,
+                                      _ b: @Sendable () throws -> B) throws -> (A, B) {
+    guard parallel else { return (try a(), try b()) }
+    let first = SendableBuffer<Result<A, Error>?>(repeating: nil, count: 1)
+    let second = SendableBuffer<Result<B, Error>?>(repeating: nil, count: 1)
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+        if k == 0 { first[0] = Result { try a() } } else { second[0] = Result { try b() } }
+    }
+    return (try first[0]!.get(), try second[0]!.get())
 }

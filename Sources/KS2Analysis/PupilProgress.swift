@@ -98,13 +98,14 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     // Phase 3: estimates and unadjusted progress per pupil; per-PAG sums of unadjusted progress.
     let est = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
     let unadj = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
-    let estimateTable = estimate
+    // flat (subject · PAGs + PAG) copies of the small tables the per-pupil loops read
+    let estimateTable = estimate.flatMap { $0 }
     let unadjSums = PAGSums.reduce(chunks.map { range -> PAGSums in
         var sums = PAGSums(pags: pagCount)
         for i in range where pag[i] > 0 {
             let g = Int(pag[i]) - 1
             for s in 0..<3 {
-                let e = estimateTable[s][g]
+                let e = estimateTable[s * pagCount + g]
                 est[s * n + i] = e
                 if excluded[s * n + i] == nil && !e.isNaN {
                     let u = score[s * n + i] - e
@@ -125,14 +126,14 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
         for s in 0..<3 { for g in 0..<pagCount where unadjSums.count[s * pagCount + g] > 0 {
             meanPAG[s][g] = unadjSums.sum[s * pagCount + g] / Double(unadjSums.count[s * pagCount + g])
         } }
-        let means = meanPAG
+        let means = meanPAG.flatMap { $0 }
         let squares = PAGSums.reduce(chunks.map { range -> PAGSums in
             var sums = PAGSums(pags: pagCount)
             for i in range where pag[i] > 0 {
                 let g = Int(pag[i]) - 1
                 for s in 0..<3 {
                     let u = unadj[s * n + i]
-                    if !u.isNaN { let d = u - means[s][g]; sums.sum[s * pagCount + g] += d * d }
+                    if !u.isNaN { let d = u - means[s * pagCount + g]; sums.sum[s * pagCount + g] += d * d }
                 }
             }
             return sums
@@ -143,14 +144,14 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
         } }
         if methodology.cappingApplies {
             // the three subjects' selections are independent: one worker each
-            let sds = sdPAG
+            let sds = sdPAG.flatMap { $0 }
             let found = SendableBuffer<Double?>(repeating: nil, count: 3)
             parallelFor(3, threads: threads) { s in
                 var z: [Double] = []
                 z.reserveCapacity(n)
                 for i in 0..<n where pag[i] > 0 {
                     let u = unadj[s * n + i]
-                    let d = sds[s][Int(pag[i]) - 1]
+                    let d = sds[s * pagCount + Int(pag[i]) - 1]
                     if !u.isNaN && d > 0 { z.append(u / d) }
                 }
                 found[s] = KS2Core.capZ(sortedOrUnsortedZ: z)
@@ -167,7 +168,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     // Phase 5: capping and adjusted progress.
     let adj = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
     let capped = SendableBuffer<Bool>(repeating: false, count: 3 * n)
-    let sdTable = sdPAG, caps = capZ
+    let sdTable = sdPAG.flatMap { $0 }, caps = capZ
     let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
     chunks.forEach { c in
         for i in chunks.range(c) {
@@ -176,7 +177,7 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
                 if u.isNaN { continue }
                 var a = u
                 let g = Int(pag[i]) - 1
-                let d = sdTable[s][g]
+                let d = sdTable[s * pagCount + g]
                 if let cz = caps[s], d > 0, !d.isNaN {
                     if u / d < cz { a = d * cz; capped[s * n + i] = true }
                 } else if let sc = supCaps, let floor = sc[s][g], u < floor {

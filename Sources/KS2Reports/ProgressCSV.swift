@@ -11,16 +11,6 @@ public let pupilsCSVHeader: [String] = {
     return h
 }()
 
-/// pupils.csv: one row per accepted pupil in `order` (by school id, then UPN), header included.
-public func pupilsCSV(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32], threads: Int) -> [UInt8] {
-    let format = PupilRowFormatter(cohort: cohort, table: t, order: order)
-    let parts = ParallelChunks(count: order.count, chunkSize: PupilRowFormatter.chunkSize, threads: threads)
-        .map { format.rows($0) }
-    var out = CSVWriter(header: pupilsCSVHeader).bytes
-    for p in parts { out += p }
-    return out
-}
-
 /// Formats pupils.csv rows for a range of positions in the pupil order, so that a writer can
 /// format chunks in parallel and stream them to disk in order.
 public struct PupilRowFormatter: Sendable {

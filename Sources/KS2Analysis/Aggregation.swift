@@ -66,10 +66,10 @@ struct MeasureSums {
 /// The flat columns the aggregation reads, in one place for the hot loop.
 struct PupilContributions: Sendable {
     let n: Int
-    let aps: [Double]
-    let adj: [Double]
-    let unadj: [Double]
-    let flags: [Int8]
+    let aps: Column<Double>
+    let adj: Column<Double>
+    let unadj: Column<Double>
+    let flags: Column<Int8>
     let pupils: [KS2Pupil]
 
     init(_ t: PupilProgressTable, _ pupils: [KS2Pupil]) {
@@ -127,6 +127,9 @@ public enum PupilGroup: Int, CaseIterable, Sendable {
     }
     /// (group, value) slots, flattened: 12 in all.
     static let slots: [(PupilGroup, String)] = PupilGroup.allCases.flatMap { g in g.values.map { (g, $0) } }
+    /// The same slots as two string arrays (the parallel loop reads no tuple arrays).
+    static let slotGroups: [String] = slots.map { $0.0.name }
+    static let slotValues: [String] = slots.map { $0.1 }
 }
 
 /// The slot indices (into `PupilGroup.slots`) a pupil belongs to; -1 where the value is unknown.
@@ -170,6 +173,28 @@ struct GroupedSums {
         }
         return (row, groups)
     }
+
+    /// The group rows initialised straight into `out` (the final array's memory), in slot order;
+    /// returns how many. Building 200,000 rows elsewhere and copying them over was a serial tail.
+    func initializeGroups(_ out: UnsafeMutablePointer<GroupResult>, year: Int, level: ResultLevel, id: String,
+                          name: String, la: String, sigma: [Double?]) -> Int {
+        var written = 0
+        for k in 0..<12 where slots[k].eligible > 0 {
+            (out + written).initialize(to: GroupResult(group: PupilGroup.slotGroups[k], value: PupilGroup.slotValues[k],
+                                                       result: slots[k].result(year: year, level: level, id: id,
+                                                                               name: name, la: la, sigma: sigma)))
+            written += 1
+        }
+        return written
+    }
+}
+
+/// The group slots a set of pupils fills (bit k: slot k), which is which group rows it will have.
+@inline(__always)
+func slotMask(_ s: SIMD8<Int8>) -> UInt16 {
+    var m: UInt16 = 0
+    for k in 0..<5 where s[k] >= 0 { m |= 1 << UInt16(s[k]) }
+    return m
 }
 
 /// A school's sums over its pupils of one LA (a struct, not a tuple: arrays of tuples look up their
@@ -227,10 +252,27 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     // own LA (nearly always one), so LA and national rows are sums of school partials in a fixed order.
     let contributions = PupilContributions(table, pupils)
     let ordered = order
-    let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolOrder.count)
-    let schoolRows = SendableBuffer<SchoolResult?>(repeating: nil, count: schoolOrder.count)
-    let schoolGroups = SendableBuffer<[GroupResult]>(repeating: [], count: schoolOrder.count)
-    parallelFor(schoolOrder.count, threads: threads) { r in
+    let schoolCount = schoolOrder.count
+    // Which group rows each school will have, so its rows can be built straight into place.
+    let masks = SendableBuffer<UInt16>(repeating: 0, count: schoolCount)
+    parallelFor(schoolCount, threads: threads) { r in
+        var m: UInt16 = 0
+        for k in bounds[r]..<bounds[r + 1] {
+            let i = Int(ordered[k])
+            m |= slotMask(groupSlots(pupils[i], aps: contributions.aps[i]))
+        }
+        masks[r] = m
+    }
+    var groupStart = [Int](repeating: 0, count: schoolCount + 1)
+    for r in 0..<schoolCount { groupStart[r + 1] = groupStart[r] + masks[r].nonzeroBitCount }
+    let schoolGroupCount = groupStart[schoolCount]
+    let firstGroup = groupStart
+
+    let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
+    let schoolRows = SendableBuffer<SchoolResult?>(repeating: nil, count: schoolCount)
+    // school group rows, initialised in place by the workers; LA and England rows follow
+    let schoolGroups = SendablePointer<GroupResult>.allocate(capacity: schoolGroupCount)
+    parallelFor(schoolCount, threads: threads) { r in
         let info = cohort.schools[schoolOrder[r]]
         var parts: [LAPartial] = []
         for k in bounds[r]..<bounds[r + 1] {
@@ -242,10 +284,11 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
         var total = GroupedSums()
         for p in parts { total += p.sums }
         partials[r] = parts
-        let (row, groups) = total.results(year: year, level: .school, id: info.id, name: info.name, la: info.la,
-                                          sigma: sigma)
-        schoolRows[r] = row
-        schoolGroups[r] = groups
+        schoolRows[r] = total.all.result(year: year, level: .school, id: info.id, name: info.name, la: info.la,
+                                         sigma: sigma)
+        let written = total.initializeGroups(schoolGroups.base + firstGroup[r], year: year, level: .school,
+                                             id: info.id, name: info.name, la: info.la, sigma: sigma)
+        precondition(written == firstGroup[r + 1] - firstGroup[r], "group rows of a school miscounted")
     }
     var laSums = [GroupedSums](repeating: GroupedSums(), count: cohort.localAuthorities.count)
     var laSeen = [Bool](repeating: false, count: cohort.localAuthorities.count)
@@ -306,16 +349,14 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
 
     var rows = school
     rows.append(contentsOf: las)
-    // groups.csv rows: each school's and LA's groups moved into one array, in parallel
-    let perEntity = schoolGroups.takeAll() + laGroups.takeAll() + [nationalRow?.1 ?? []]
-    var offsets = [0]
-    for g in perEntity { offsets.append(offsets[offsets.count - 1] + g.count) }
-    let flat = SendableBuffer<GroupResult?>(repeating: nil, count: offsets[offsets.count - 1])
-    let firstSlot = offsets
-    parallelFor(perEntity.count, threads: threads) { e in
-        for (k, g) in perEntity[e].enumerated() { flat[firstSlot[e] + k] = g }
+    // groups.csv rows: the schools' (moved, not copied), then the LAs' and England's
+    let areaGroups = laGroups.takeAll().flatMap { $0 } + (nationalRow?.1 ?? [])
+    let groups = [GroupResult](unsafeUninitializedCapacity: schoolGroupCount + areaGroups.count) { buffer, count in
+        if schoolGroupCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolGroups.base, count: schoolGroupCount) }
+        for (k, g) in areaGroups.enumerated() { (buffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
+        count = schoolGroupCount + areaGroups.count
     }
-    let groups = flat.takeAll().map { $0! }
+    schoolGroups.deallocate()
     if let nat = nationalRow { rows.append(nat.0) }
     return Aggregation(rows: rows, groups: groups, pupilOrder: order, p10: p10, p90: p90)
 }

@@ -41,13 +41,13 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     let chunks = ParallelChunks(count: n, threads: threads)
 
     // Columns written by workers at disjoint indices.
-    let aps = SendableBuffer<Double>(repeating: .nan, count: n)
-    let pag = SendableBuffer<Int16>(repeating: 0, count: n)
+    let aps = SendableBuffer<Double>(repeating: .nan, count: n, threads: threads)
+    let pag = SendableBuffer<Int16>(repeating: 0, count: n, threads: threads)
     // Subject-major flat columns (PupilProgressTable's layout): subject s, pupil i at s * n + i.
-    let score = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
-    let source = SendableBuffer<ScoreSource>(repeating: .none, count: 3 * n)
-    let excluded = SendableBuffer<ExclusionReason?>(repeating: nil, count: 3 * n)
-    let flags = SendableBuffer<Int8>(repeating: -1, count: AttainmentFlag.allCases.count * n)
+    let score = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
+    let source = SendableBuffer<ScoreSource>(repeating: .none, count: 3 * n, threads: threads)
+    let excluded = SendableBuffer<ExclusionReason?>(repeating: nil, count: 3 * n, threads: threads)
+    let flags = SendableBuffer<Int8>(repeating: -1, count: AttainmentFlag.allCases.count * n, threads: threads)
 
     // Phase 1: prior attainment, scores, exclusions, attainment; per-PAG score sums.
     let pupils = cohort.pupils
@@ -96,8 +96,8 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     }
 
     // Phase 3: estimates and unadjusted progress per pupil; per-PAG sums of unadjusted progress.
-    let est = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
-    let unadj = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
+    let est = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
+    let unadj = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
     // flat (subject · PAGs + PAG) copies of the small tables the per-pupil loops read
     let estimateTable = estimate.flatMap { $0 }
     let unadjSums = PAGSums.reduce(chunks.map { range -> PAGSums in
@@ -166,8 +166,8 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
     }
 
     // Phase 5: capping and adjusted progress.
-    let adj = SendableBuffer<Double>(repeating: .nan, count: 3 * n)
-    let capped = SendableBuffer<Bool>(repeating: false, count: 3 * n)
+    let adj = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
+    let capped = SendableBuffer<Bool>(repeating: false, count: 3 * n, threads: threads)
     let sdTable = sdPAG.flatMap { $0 }, caps = capZ
     let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
     chunks.forEach { c in
@@ -190,16 +190,16 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
 
     var table = PupilProgressTable(count: 0)
     table.count = n
-    table.ks1APS = aps.array
-    table.pag = pag.array
-    table.score = score.array
-    table.source = source.array
-    table.estimate = est.array
-    table.progressUnadjusted = unadj.array
-    table.progress = adj.array
-    table.capped = capped.array
-    table.excluded = excluded.array
-    table.attainment = flags.array
+    table.ks1APS = Column(aps)
+    table.pag = Column(pag)
+    table.score = Column(score)
+    table.source = Column(source)
+    table.estimate = Column(est)
+    table.progressUnadjusted = Column(unadj)
+    table.progress = Column(adj)
+    table.capped = Column(capped)
+    table.excluded = Column(excluded)
+    table.attainment = Column(flags)
 
     let estimates: EstimateTable
     if let sup = supplied {

@@ -1,4 +1,23 @@
 import Dispatch
+import Synchronization
+
+/// Hands out chunk indices 0, 1, 2, … to whichever worker asks next. Workers claim work instead of
+/// owning a fixed share, so a worker that starts late (its thread busy with another stage, a
+/// writer or the input hashes) never leaves a serial tail; outputs stay identical because every
+/// chunk writes only its own slots.
+public final class WorkClaims: Sendable {
+    private let next = Atomic<Int>(0)
+    public let count: Int
+
+    public init(count: Int) { self.count = count }
+
+    /// The next unclaimed index, or nil when all are taken.
+    @inline(__always)
+    public func claim() -> Int? {
+        let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return k < count ? k : nil
+    }
+}
 
 /// Fixed-size chunks run on at most `threads` workers: chunk boundaries never depend on the
 /// thread count, so per-chunk partial results reduced in chunk order give identical outputs
@@ -21,7 +40,7 @@ public struct ParallelChunks: Sendable {
         return lo..<min(count, lo + chunkSize)
     }
 
-    /// Runs `body(chunk)` for every chunk; workers take chunks in a fixed stride.
+    /// Runs `body(chunk)` for every chunk; workers claim chunks as they become free.
     public func forEach(_ body: @Sendable (Int) -> Void) {
         let chunks = chunkCount
         if chunks == 0 { return }
@@ -30,12 +49,9 @@ public struct ParallelChunks: Sendable {
             for c in 0..<chunks { body(c) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var c = w
-            while c < chunks {
-                body(c)
-                c += workers
-            }
+        let claims = WorkClaims(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let c = claims.claim() { body(c) }
         }
     }
 
@@ -48,7 +64,7 @@ public struct ParallelChunks: Sendable {
 }
 
 /// Runs `body(i)` for i in 0..<iterations on at most `threads` workers (items are independent).
-/// Workers take contiguous runs of items (about 16 runs a worker), so neighbouring items, and the
+/// Workers claim contiguous runs of items (about 16 runs a worker), so neighbouring items, and the
 /// neighbouring slots they write, stay on one core.
 public func parallelFor(_ iterations: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
     let run = max(1, iterations / (max(1, threads) * 16))
@@ -65,6 +81,18 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
     public init(repeating value: Element, count: Int) {
         pointer = .allocate(capacity: count)
         pointer.initialize(repeating: value)
+    }
+
+    /// A large buffer filled by up to `threads` workers (its first touch, page faults included, is
+    /// then parallel too).
+    public init(repeating value: Element, count: Int, threads: Int) where Element: Sendable {
+        pointer = .allocate(capacity: count)
+        let chunks = ParallelChunks(count: count, chunkSize: 1 << 16, threads: threads)
+        let base = SendablePointer(base: pointer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+        chunks.forEach { c in
+            let r = chunks.range(c)
+            (base.base + r.lowerBound).initialize(repeating: value, count: r.count)
+        }
     }
 
     deinit {
@@ -93,4 +121,46 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
 
     /// A copy as an array (after the parallel work is done).
     public var array: [Element] { Array(pointer) }
+}
+
+/// Raw memory that parallel workers initialise at disjoint indices and that the caller then moves
+/// out of (it owns no elements, so it never deinitialises any); unchecked Sendable for that reason.
+public struct SendablePointer<Element>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Element>
+
+    public static func allocate(capacity: Int) -> SendablePointer {
+        SendablePointer(base: .allocate(capacity: max(1, capacity)))
+    }
+
+    /// Frees the memory (its elements must have been moved out or never initialised).
+    public func deallocate() { base.deallocate() }
+}
+
+/// A fixed-length column of a per-pupil table: filled once through a `SendableBuffer` by parallel
+/// workers, then read-only. Taking over the buffer (rather than copying it into an array) keeps a
+/// national run's 100 MB of columns from being copied on one thread.
+public struct Column<Element>: RandomAccessCollection {
+    private let storage: SendableBuffer<Element>
+
+    /// Takes over `buffer`, which must not be written afterwards.
+    public init(_ buffer: SendableBuffer<Element>) { storage = buffer }
+
+    public init(repeating value: Element, count: Int) {
+        storage = SendableBuffer(repeating: value, count: count)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.count }
+
+    @inline(__always)
+    public subscript(i: Int) -> Element { storage.pointer[i] }
+
+    /// The elements in place, for hot loops.
+    public var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(storage.pointer) }
+}
+
+extension Column: Sendable where Element: Sendable {}
+
+extension Column: Equatable where Element: Equatable {
+    public static func == (a: Column, b: Column) -> Bool { a.elementsEqual(b) }
 }

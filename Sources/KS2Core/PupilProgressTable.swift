@@ -3,37 +3,37 @@
 public struct PupilProgressTable: Sendable {
     public var count: Int
     /// KS1 average point score; NaN without prior attainment.
-    public var ks1APS: [Double]
+    public var ks1APS: Column<Double>
     /// Prior attainment group (1-based); 0 without prior attainment.
-    public var pag: [Int16]
+    public var pag: Column<Int16>
     /// Per-subject columns are flat and subject-major: subject `s`, pupil `i` is at `at(s, i)`
     /// (one array per column keeps the hot loops free of nested-array retains).
     /// The score used for progress, NaN when none.
-    public var score: [Double]
-    public var source: [ScoreSource]
+    public var score: Column<Double>
+    public var source: Column<ScoreSource>
     /// The PAG's estimate for every pupil with a PAG (excluded or not); NaN otherwise.
-    public var estimate: [Double]
+    public var estimate: Column<Double>
     /// NaN when the pupil is not in the subject's measure.
-    public var progressUnadjusted: [Double]
-    public var progress: [Double]
-    public var capped: [Bool]
+    public var progressUnadjusted: Column<Double>
+    public var progress: Column<Double>
+    public var capped: Column<Bool>
     /// nil when in the measure.
-    public var excluded: [ExclusionReason?]
+    public var excluded: Column<ExclusionReason?>
     /// Attainment flags, flag-major (`at(flag.rawValue, i)`): 1 yes, 0 no, -1 discounted.
-    public var attainment: [Int8]
+    public var attainment: Column<Int8>
 
     public init(count: Int) {
         self.count = count
-        ks1APS = Array(repeating: .nan, count: count)
-        pag = Array(repeating: 0, count: count)
-        score = Array(repeating: .nan, count: 3 * count)
-        source = Array(repeating: .none, count: 3 * count)
+        ks1APS = Column(repeating: .nan, count: count)
+        pag = Column(repeating: 0, count: count)
+        score = Column(repeating: .nan, count: 3 * count)
+        source = Column(repeating: .none, count: 3 * count)
         estimate = score
         progressUnadjusted = score
         progress = score
-        capped = Array(repeating: false, count: 3 * count)
-        excluded = Array(repeating: nil, count: 3 * count)
-        attainment = Array(repeating: -1, count: AttainmentFlag.allCases.count * count)
+        capped = Column(repeating: false, count: 3 * count)
+        excluded = Column(repeating: nil, count: 3 * count)
+        attainment = Column(repeating: -1, count: AttainmentFlag.allCases.count * count)
     }
 
     /// Index of subject (or flag) `column`, pupil `i` in the flat columns.

@@ -190,13 +190,12 @@ public final class DelimitedFile: @unchecked Sendable {
         let quotes = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
         defer { quotes.deallocate() }
         let workers = min(max(threads, 1), chunkCount)
+        let claims = WorkClaims(count: chunkCount)
         chunks.withUnsafeMutableBufferPointer { plan in
-            parallelFor(workers) { w in
-                var k = w
-                while k < chunkCount {
+            parallelFor(workers) { _ in
+                while let k = claims.claim() {
                     let c = ByteCount.count(base, from: plan[k].start, to: plan[k].end)
                     quotes[k] = c.quotes; plan[k].newlines = c.newlines
-                    k += workers
                 }
             }
         }
@@ -225,11 +224,11 @@ public final class DelimitedFile: @unchecked Sendable {
         let strays = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(workers, 1))
         strays.initialize(repeating: -1)
         defer { strays.deallocate() }
+        let claims = WorkClaims(count: chunks.count)
         chunks.withUnsafeBufferPointer { plan in
             parallelFor(workers) { w in
                 var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
-                var k = w
-                while k < plan.count {
+                while let k = claims.claim() {
                     let chunk = plan[k]
                     var at = chunk.start
                     var line = chunk.line
@@ -245,7 +244,6 @@ public final class DelimitedFile: @unchecked Sendable {
                     if at < chunk.end {
                         _ = scanner.scan(from: at, line: line, until: chunk.end) { rec in record(&states[k], rec) }
                     }
-                    k += workers
                 }
                 strays[w] = scanner.strayQuote
                 scanner.release()

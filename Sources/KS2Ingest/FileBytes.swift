@@ -125,10 +125,10 @@ final class FileBytes: @unchecked Sendable {
 
 /// UTF-8 validation with an ASCII fast path (8 bytes at a time).
 enum UTF8Check {
-    /// Validates in up to `threads` segments cut at character starts.
+    /// Validates in segments cut at character starts, claimed by up to `threads` workers.
     static func isValid(_ bytes: UnsafeRawBufferPointer, threads: Int) -> Bool {
         let n = bytes.count
-        let parts = n < (1 << 20) ? 1 : max(1, threads)
+        let parts = n < (1 << 20) || threads <= 1 ? 1 : min(threads * 8, n >> 16)
         if parts == 1 { return isValid(bytes) }
         var cuts = [0]
         for k in 1..<parts {
@@ -139,8 +139,11 @@ enum UTF8Check {
         cuts.append(n)
         let valid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
         defer { valid.deallocate() }
-        parallelFor(parts) { k in
-            valid[k] = isValid(UnsafeRawBufferPointer(rebasing: bytes[cuts[k]..<cuts[k + 1]]))
+        let claims = WorkClaims(count: parts)
+        parallelFor(min(threads, parts)) { _ in
+            while let k = claims.claim() {
+                valid[k] = isValid(UnsafeRawBufferPointer(rebasing: bytes[cuts[k]..<cuts[k + 1]]))
+            }
         }
         return valid.allSatisfy { $0 }
     }

@@ -150,19 +150,19 @@ enum Duplicates {
         let pairs = UnsafeMutableBufferPointer<[(first: Int32, row: Int32)]>.allocate(capacity: parts)
         pairs.initialize(repeating: [])
         defer { pairs.baseAddress?.deinitialize(count: parts); pairs.deallocate() }
+        // a UPN's rows all fall in one bucket, in file order, whichever worker claims it
+        let claims = WorkClaims(count: bucketCount)
         keys.withUnsafeBufferPointer { k in
             rows.withUnsafeBufferPointer { order in
                 parallelFor(parts) { w in
                     var found: [(first: Int32, row: Int32)] = []
-                    var b = w
-                    while b < bucketCount {
+                    while let b = claims.claim() {
                         var table = UPNTable(expected: counts[b + 1] - counts[b])
                         for j in counts[b]..<counts[b + 1] {
                             let i = order[j]
                             let first = table.insert(k[Int(i)], i)
                             if first >= 0 { found.append((first, i)) }
                         }
-                        b += parts
                     }
                     pairs[w] = found
                 }

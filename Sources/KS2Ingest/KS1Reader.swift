@@ -127,12 +127,15 @@ public func joinKS1(_ cohort: KS2Cohort, _ ks1: KS1ReadResult, threads: Int = 1)
     for (i, r) in ks1.records.enumerated() { _ = table.insert(r.upn.key, Int32(i)) }
     var ks1Index = [Int32](repeating: -1, count: cohort.pupils.count)
     let n = cohort.pupils.count
-    let workers = max(1, min(threads, n / 65_536 + 1))
+    let step = 16_384
+    let claims = WorkClaims(count: (n + step - 1) / step)
+    let workers = max(1, min(threads, claims.count))
     ks1Index.withUnsafeMutableBufferPointer { out in
         cohort.pupils.withUnsafeBufferPointer { p in
-            parallelFor(workers) { w in
-                let lo = n * w / workers, hi = n * (w + 1) / workers
-                for i in lo..<hi { out[i] = table.find(p[i].upn.key) }
+            parallelFor(workers) { _ in
+                while let c = claims.claim() {
+                    for i in c * step..<min(n, (c + 1) * step) { out[i] = table.find(p[i].upn.key) }
+                }
             }
         }
     }

@@ -273,9 +273,17 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     var keys = [UInt64](repeating: 0, count: total)
     var lines = [Int32](repeating: 0, count: total)
     var starts = [Int](repeating: 0, count: total)
-    for (ci, c) in chunks.enumerated() {
-        var g = offsets[ci]
-        for row in c.rows { keys[g] = row.pupil.upn.key; lines[g] = row.pupil.line; starts[g] = row.start; g += 1 }
+    keys.withUnsafeMutableBufferPointer { keys in
+        lines.withUnsafeMutableBufferPointer { lines in
+            starts.withUnsafeMutableBufferPointer { starts in
+                forEachChunk(chunks.count, threads: options.threads) { ci in
+                    var g = offsets[ci]
+                    for row in chunks[ci].rows {
+                        keys[g] = row.pupil.upn.key; lines[g] = row.pupil.line; starts[g] = row.start; g += 1
+                    }
+                }
+            }
+        }
     }
     let duplicates = Duplicates.find(file: file, keys: keys, threads: options.threads, lines: { Int(lines[$0]) }, starts: { starts[$0] })
     var dropped = [Bool](repeating: false, count: total)
@@ -287,64 +295,138 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
         pending.append(PendingReject(line: Int(lines[d.index]), upn: UPN(key: keys[d.index]).description,
                                      reason: d.reason, detail: d.detail))
     }
-    // merge: intern schools and LAs globally in file order of accepted rows
-    var cohort = KS2Cohort(year: year ?? 0)
-    cohort.pupils.reserveCapacity(total - duplicates.count)
-    var schoolIndex: [String: Int32] = [:]
-    var laIndex: [String: Int32] = [:]
-    let base = file.data.base
-    var scanner = RecordScanner(base: base, count: file.data.count, delimiter: file.delimiter)
-    defer { scanner.release() }
-    for (ci, c) in chunks.enumerated() {
-        var schoolMap = [Int32](repeating: -1, count: c.schools.count)
-        var laMap = [Int32](repeating: -1, count: c.las.count)
-        var g = offsets[ci]
-        for (j, row) in c.rows.enumerated() {
-            defer { g += 1 }
-            if dropped[g] { continue }
-            var p = row.pupil
-            var s = schoolMap[Int(p.school)]
-            if s < 0 {
-                let id = c.schools.string(p.school)
-                if let known = schoolIndex[id] { s = known } else {
-                    s = Int32(cohort.schools.count)
-                    schoolIndex[id] = s
-                    cohort.schools.append(SchoolInfo(id: id))
-                }
-                schoolMap[Int(p.school)] = s
-            }
-            p.school = s
-            if p.la >= 0 {
-                var a = laMap[Int(p.la)]
-                if a < 0 {
-                    let code = c.las.string(p.la)
-                    if let known = laIndex[code] { a = known } else {
-                        a = Int32(cohort.localAuthorities.count)
-                        laIndex[code] = a
-                        cohort.localAuthorities.append(code)
-                    }
-                    laMap[Int(p.la)] = a
-                }
-                p.la = a
-            }
-            let si = Int(s)
-            if row.hasSchoolName && cohort.schools[si].name.isEmpty {
-                cohort.schools[si].name = schoolName(file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line),
-                                                     column: reader.layout.schoolName)
-            }
-            if cohort.schools[si].la.isEmpty && p.la >= 0 { cohort.schools[si].la = cohort.localAuthorities[Int(p.la)] }
-            if row.special { cohort.schools[si].special = true }
-            if options.keepNames {
-                p.name = Int32(cohort.names.count)
-                cohort.names.append(PupilName(forename: c.names[j].0.string(base), surname: c.names[j].1.string(base)))
-            }
-            cohort.pupils.append(p)
+    let merged = mergeChunks(chunks, offsets: offsets, dropped: dropped, file: file, year: year ?? 0,
+                             schoolNameColumn: reader.layout.schoolName, options: options)
+    let rejects = finish(pending, file: file.name)
+    var account = FileAccount(file: file.name, read: read, accepted: merged.pupils.count, rejected: rejects.count)
+    for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
+    return KS2ReadResult(cohort: merged, rejects: rejects, account: account)
+}
+
+/// What one chunk's kept rows (duplicates dropped) say about its chunk-local schools and LAs:
+/// first kept row of each (for file-order interning), the first kept row naming the school, the
+/// LA of its first kept row that has one, and whether any kept row marks it special.
+private struct ChunkSchools {
+    var kept = 0
+    var schoolFirst: [Int32]
+    var nameRow: [Int32]
+    var schoolLA: [Int32]
+    var special: [Bool]
+    var laFirst: [Int32]
+
+    init(_ c: KS2Chunk, dropped: UnsafeBufferPointer<Bool>, offset: Int) {
+        schoolFirst = Array(repeating: -1, count: c.schools.count)
+        nameRow = schoolFirst
+        schoolLA = schoolFirst
+        special = Array(repeating: false, count: c.schools.count)
+        laFirst = Array(repeating: -1, count: c.las.count)
+        for (j, row) in c.rows.enumerated() where !dropped[offset + j] {
+            kept += 1
+            let s = Int(row.pupil.school), la = row.pupil.la
+            if schoolFirst[s] < 0 { schoolFirst[s] = Int32(j) }
+            if nameRow[s] < 0 && row.hasSchoolName { nameRow[s] = Int32(j) }
+            if schoolLA[s] < 0 && la >= 0 { schoolLA[s] = la }
+            if row.special { special[s] = true }
+            if la >= 0 && laFirst[Int(la)] < 0 { laFirst[Int(la)] = Int32(j) }
         }
     }
-    let rejects = finish(pending, file: file.name)
-    var account = FileAccount(file: file.name, read: read, accepted: cohort.pupils.count, rejected: rejects.count)
-    for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
-    return KS2ReadResult(cohort: cohort, rejects: rejects, account: account)
+}
+
+/// The accepted rows of every chunk as one cohort: schools and LAs interned globally in file order
+/// of the kept rows (a short serial pass over each chunk's few schools), then the pupils copied
+/// into place chunk by chunk in parallel.
+private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, year: Int,
+                         schoolNameColumn: Int, options: IngestOptions) -> KS2Cohort {
+    let summaries = dropped.withUnsafeBufferPointer { dropped in
+        let out = UnsafeMutableBufferPointer<ChunkSchools?>.allocate(capacity: chunks.count)
+        out.initialize(repeating: nil)
+        defer { out.deinitialize(); out.deallocate() }
+        forEachChunk(chunks.count, threads: options.threads) { ci in
+            out[ci] = ChunkSchools(chunks[ci], dropped: dropped, offset: offsets[ci])
+        }
+        return out.map { $0! }
+    }
+    var cohort = KS2Cohort(year: year)
+    var schoolIndex: [String: Int32] = [:]
+    var laIndex: [String: Int32] = [:]
+    var schoolMaps: [[Int32]] = []
+    var laMaps: [[Int32]] = []
+    var keptStart = [0]
+    var scanner = RecordScanner(base: file.data.base, count: file.data.count, delimiter: file.delimiter)
+    defer { scanner.release() }
+    for (ci, c) in chunks.enumerated() {
+        let sum = summaries[ci]
+        keptStart.append(keptStart[ci] + sum.kept)
+        var laMap = [Int32](repeating: -1, count: c.las.count)
+        for a in sum.laFirst.indices.filter({ sum.laFirst[$0] >= 0 }).sorted(by: { sum.laFirst[$0] < sum.laFirst[$1] }) {
+            let code = c.las.string(Int32(a))
+            if let known = laIndex[code] { laMap[a] = known } else {
+                laMap[a] = Int32(cohort.localAuthorities.count)
+                laIndex[code] = laMap[a]
+                cohort.localAuthorities.append(code)
+            }
+        }
+        var schoolMap = [Int32](repeating: -1, count: c.schools.count)
+        for s in sum.schoolFirst.indices.filter({ sum.schoolFirst[$0] >= 0 }).sorted(by: { sum.schoolFirst[$0] < sum.schoolFirst[$1] }) {
+            let id = c.schools.string(Int32(s))
+            let g: Int
+            if let known = schoolIndex[id] { g = Int(known) } else {
+                g = cohort.schools.count
+                schoolIndex[id] = Int32(g)
+                cohort.schools.append(SchoolInfo(id: id))
+            }
+            schoolMap[s] = Int32(g)
+            if cohort.schools[g].name.isEmpty && sum.nameRow[s] >= 0 {
+                let row = c.rows[Int(sum.nameRow[s])]
+                cohort.schools[g].name = schoolName(file: file, scanner: &scanner, start: row.start,
+                                                    line: Int(row.pupil.line), column: schoolNameColumn)
+            }
+            if cohort.schools[g].la.isEmpty && sum.schoolLA[s] >= 0 {
+                cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(sum.schoolLA[s])])]
+            }
+            if sum.special[s] { cohort.schools[g].special = true }
+        }
+        schoolMaps.append(schoolMap)
+        laMaps.append(laMap)
+    }
+    let kept = keptStart[chunks.count]
+    let base = file.data.base
+    let keepNames = options.keepNames
+    var names: [PupilName] = []
+    cohort.pupils = [KS2Pupil](unsafeUninitializedCapacity: kept) { pupils, count in
+        names = [PupilName](unsafeUninitializedCapacity: keepNames ? kept : 0) { nameSlots, nameCount in
+            dropped.withUnsafeBufferPointer { dropped in
+                forEachChunk(chunks.count, threads: options.threads) { ci in
+                    let c = chunks[ci], schoolMap = schoolMaps[ci], laMap = laMaps[ci]
+                    var at = keptStart[ci]
+                    for (j, row) in c.rows.enumerated() where !dropped[offsets[ci] + j] {
+                        var p = row.pupil
+                        p.school = schoolMap[Int(p.school)]
+                        if p.la >= 0 { p.la = laMap[Int(p.la)] }
+                        if keepNames {
+                            p.name = Int32(at)
+                            (nameSlots.baseAddress! + at).initialize(to: PupilName(forename: c.names[j].0.string(base),
+                                                                                   surname: c.names[j].1.string(base)))
+                        }
+                        (pupils.baseAddress! + at).initialize(to: p)
+                        at += 1
+                    }
+                }
+            }
+            nameCount = keepNames ? kept : 0
+        }
+        count = kept
+    }
+    cohort.names = names
+    return cohort
+}
+
+/// Runs `body(chunk)` for every chunk index on up to `threads` workers claiming chunks in turn.
+func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    let claims = WorkClaims(count: count)
+    parallelFor(min(max(threads, 1), count)) { _ in
+        while let c = claims.claim() { body(c) }
+    }
 }
 
 /// The school name cell of the record at `start`, re-read from the file.

@@ -127,14 +127,19 @@ public enum ProcessTeardown {
 }
 
 /// Runs two independent pieces of work, side by side when `parallel`; the first error (in argument
-/// order) is rethrown.
-func bothOf<A: Sendable, B: Sendable>(parallel: Bool, _ a: @Sendable () throws -> A,
-                                      _ b: @Sendable () throws -> B) throws -> (A, B) {
+/// order) is rethrown. `b` runs as a plain asynchronous block, not as an iteration of
+/// `concurrentPerform`: Dispatch runs a `concurrentPerform` nested in another one on a share of the
+/// threads (one of two here), which would make both sides' own parallel loops serial.
+func bothOf<A: Sendable, B: Sendable>(parallel: Bool, _ a: () throws -> A,
+                                      _ b: @escaping @Sendable () throws -> B) throws -> (A, B) {
     guard parallel else { return (try a(), try b()) }
-    let first = SendableBuffer<Result<A, Error>?>(repeating: nil, count: 1)
     let second = SendableBuffer<Result<B, Error>?>(repeating: nil, count: 1)
-    DispatchQueue.concurrentPerform(iterations: 2) { k in
-        if k == 0 { first[0] = Result { try a() } } else { second[0] = Result { try b() } }
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        second[0] = Result { try b() }
+        done.signal()
     }
-    return (try first[0]!.get(), try second[0]!.get())
+    let first = Result { try a() }
+    done.wait()
+    return (try first.get(), try second[0]!.get())
 }

@@ -20,12 +20,12 @@ public struct PupilRowFormatter: Sendable {
     let laCodes: [[UInt8]]
     let year: Int
     let order: [Int32]
-    let aps: [Double]
-    let pag: [Int16]
+    let aps: Column<Double>
+    let pag: Column<Int16>
     let n: Int
-    let score: [Double], source: [ScoreSource], estimate: [Double], unadj: [Double], adj: [Double]
-    let capped: [Bool], excluded: [ExclusionReason?]
-    let flags: [Int8]
+    let score: Column<Double>, source: Column<ScoreSource>, estimate: Column<Double>, unadj: Column<Double>, adj: Column<Double>
+    let capped: Column<Bool>, excluded: Column<ExclusionReason?>
+    let flags: Column<Int8>
     /// The attainment flags of pupils.csv, in column order.
     static let flagColumns: [Int] = [AttainmentFlag.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh,
                                      .rwmExp, .rwmHigh].map(\.rawValue)

@@ -269,8 +269,9 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     let firstGroup = groupStart
 
     let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
-    let schoolRows = SendableBuffer<SchoolResult?>(repeating: nil, count: schoolCount)
-    // school group rows, initialised in place by the workers; LA and England rows follow
+    // school rows and their group rows, initialised in place by the workers, then moved (not copied)
+    // into the outputs; LA and England rows follow them
+    let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: schoolCount)
     let schoolGroups = SendablePointer<GroupResult>.allocate(capacity: schoolGroupCount)
     parallelFor(schoolCount, threads: threads) { r in
         let info = cohort.schools[schoolOrder[r]]
@@ -284,8 +285,8 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
         var total = GroupedSums()
         for p in parts { total += p.sums }
         partials[r] = parts
-        schoolRows[r] = total.all.result(year: year, level: .school, id: info.id, name: info.name, la: info.la,
-                                         sigma: sigma)
+        (schoolRows.base + r).initialize(to: total.all.result(year: year, level: .school, id: info.id,
+                                                              name: info.name, la: info.la, sigma: sigma))
         let written = total.initializeGroups(schoolGroups.base + firstGroup[r], year: year, level: .school,
                                              id: info.id, name: info.name, la: info.la, sigma: sigma)
         precondition(written == firstGroup[r + 1] - firstGroup[r], "group rows of a school miscounted")
@@ -312,11 +313,16 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
         laGroups[r] = groups
     }
 
-    var school = schoolRows.takeAll().map { $0! }
-    var las = laRows.takeAll().map { $0! }
     let nationalRow: (SchoolResult, [GroupResult])? = includeNational
         ? nationalSums.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
         : nil
+    let areaRows = laRows.takeAll().map { $0! } + (nationalRow.map { [$0.0] } ?? [])
+    var rows = [SchoolResult](unsafeUninitializedCapacity: schoolCount + areaRows.count) { buffer, count in
+        if schoolCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolRows.base, count: schoolCount) }
+        for (k, r) in areaRows.enumerated() { (buffer.baseAddress! + schoolCount + k).initialize(to: r) }
+        count = schoolCount + areaRows.count
+    }
+    schoolRows.deallocate()
 
     // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
     var p10: [Double?] = [nil, nil, nil], p90: [Double?] = [nil, nil, nil]
@@ -325,9 +331,8 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
             p10[s] = t.p10[s]; p90[s] = t.p90[s]
         } else {
             var ok: [Double] = []
-            for (k, row) in school.enumerated() where row.subjects[s].status == .ok
-                && !cohort.schools[schoolOrder[k]].special {
-                if let p = row.subjects[s].progress { ok.append(p) }
+            for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
+                if let p = rows[k].subjects[s].progress { ok.append(p) }
             }
             ok.sort()
             let m = ok.count
@@ -337,18 +342,15 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
             }
         }
     }
-    func setBands(_ r: inout SchoolResult) {
+    // schools and LAs (not England) get bands
+    for k in 0..<schoolCount + laOrder.count {
         for s in 0..<3 {
-            let m = r.subjects[s]
+            let m = rows[k].subjects[s]
             guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
-            r.subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
+            rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
         }
     }
-    for k in school.indices { setBands(&school[k]) }
-    for k in las.indices { setBands(&las[k]) }
 
-    var rows = school
-    rows.append(contentsOf: las)
     // groups.csv rows: the schools' (moved, not copied), then the LAs' and England's
     let areaGroups = laGroups.takeAll().flatMap { $0 } + (nationalRow?.1 ?? [])
     let groups = [GroupResult](unsafeUninitializedCapacity: schoolGroupCount + areaGroups.count) { buffer, count in
@@ -357,7 +359,6 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
         count = schoolGroupCount + areaGroups.count
     }
     schoolGroups.deallocate()
-    if let nat = nationalRow { rows.append(nat.0) }
     return Aggregation(rows: rows, groups: groups, pupilOrder: order, p10: p10, p90: p90)
 }
 

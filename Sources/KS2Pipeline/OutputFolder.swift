@@ -71,11 +71,32 @@ public final class OutputFolder: @unchecked Sendable {
         defer { close(fd) }
         fchmod(fd, mode)
         let batch = max(1, threads) * 4
+        let failure = WriteFailure()
+        @Sendable func writeAll(_ slots: SendableBuffer<[UInt8]>) {
+            for k in 0..<slots.count where !failure.failed {
+                slots[k].withUnsafeBytes { raw in
+                    var done = 0
+                    while done < raw.count {
+                        let w = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                        if w < 0 { failure.record(errno); return }
+                        done += w
+                    }
+                }
+            }
+        }
+        if threads <= 1 {
+            // one thread means one: format a part, write it, go on
+            for part in parts where !failure.failed {
+                let slot = SendableBuffer<[UInt8]>(repeating: part(), count: 1)
+                writeAll(slot)
+            }
+            if let e = failure.code { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(e)))") }
+            return
+        }
         // Formatting runs in parallel batches; one writer thread writes the previous batch meanwhile
         // (the kernel serialises writes to one file, so more writers would only spin on its lock).
         let writer = DispatchQueue(label: "ks2progress.write")
         let inFlight = DispatchSemaphore(value: 2)
-        let failure = WriteFailure()
         var start = 0
         while start < parts.count && !failure.failed {
             let end = min(parts.count, start + batch)
@@ -85,16 +106,7 @@ public final class OutputFolder: @unchecked Sendable {
             inFlight.wait()
             writer.async {
                 defer { inFlight.signal() }
-                for k in 0..<slots.count where !failure.failed {
-                    slots[k].withUnsafeBytes { raw in
-                        var done = 0
-                        while done < raw.count {
-                            let w = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                            if w < 0 { failure.record(errno); return }
-                            done += w
-                        }
-                    }
-                }
+                writeAll(slots)
             }
             start = end
         }

@@ -101,7 +101,7 @@ public struct ProgressJob: Sendable {
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {
-        let schools = o.aggregation.rows.filter { $0.level == .school }.count
+        let schools = o.aggregation.rows.reduce(0) { $0 + ($1.level == .school ? 1 : 0) }
         var lines = ["progress \(year): \(o.cohort.pupils.count) pupils in \(schools) schools; \(o.rejects.count) rows rejected"]
         for s in Subject.allCases {
             let n = o.computation.table.pupilsInMeasure(s)

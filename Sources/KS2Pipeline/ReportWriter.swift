@@ -29,6 +29,7 @@ struct RunResults {
 
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
     var warnings: [String] {
+        if cohorts.isEmpty { return [] }
         let rows = allRows
         let years = Set(rows.map(\.year))
         let schools = Set(rows.filter { $0.level == .school }.map(\.id))
@@ -46,11 +47,17 @@ struct RunResults {
     }
 
     /// Computed rows first; a published row fills only a (year, level, id) no computed row gives.
+    /// (One computed year alone is already in order: it is shared, not copied or sorted again.)
     var allRows: [SchoolResult] {
-        var rows = progress.flatMap(\.aggregation.rows)
-        var seen = Set(rows.map { "\($0.year)|\($0.level.rawValue)|\($0.id)" })
-        for r in published where seen.insert("\(r.year)|\(r.level.rawValue)|\(r.id)").inserted { rows.append(r) }
-        rows.sort { ($0.year, $0.level.rawValue, $0.id) < ($1.year, $1.level.rawValue, $1.id) }
+        var rows = progress.count == 1 ? progress[0].aggregation.rows : progress.flatMap(\.aggregation.rows)
+        if !published.isEmpty {
+            var seen = Set(rows.map { "\($0.year)|\($0.level.rawValue)|\($0.id)" })
+            for r in published where seen.insert("\(r.year)|\(r.level.rawValue)|\(r.id)").inserted { rows.append(r) }
+        }
+        func before(_ a: SchoolResult, _ b: SchoolResult) -> Bool {
+            (a.year, a.level.rawValue, a.id) < (b.year, b.level.rawValue, b.id)
+        }
+        if rows.indices.dropFirst().contains(where: { before(rows[$0], rows[$0 - 1]) }) { rows.sort(by: before) }
         return rows
     }
 }
@@ -96,8 +103,12 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     try out.write("schools.csv", parts: csvParts(rows, schoolsCSV), threads: settings.threads)
     written.append("schools.csv")
 
-    var impact = ImpactWorkbookData(schools: rows.filter { $0.level == .school })
-    impact.comparison = rows.filter { $0.level != .school }
+    // the impact workbook's tables (copies of every row: only built when the workbook is written)
+    var impact = ImpactWorkbookData(schools: [])
+    if settings.writeWorkbooks {
+        impact.schools = rows.filter { $0.level == .school }
+        impact.comparison = rows.filter { $0.level != .school }
+    }
     if !results.published.isEmpty {
         // County comparison: the published LA rows beside LA figures pooled from their schools.
         clock.begin("county comparison")

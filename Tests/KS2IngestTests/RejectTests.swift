@@ -301,6 +301,38 @@ import Testing
     }
 }
 
+/// Schools and LAs come from the rows that are kept: a school's place, name and LA are those of its
+/// first kept rows, whichever chunk they fall in (worked by hand; every row its own chunk and one chunk).
+@Suite struct MergeTests {
+    static let rows = [
+        // line 2: UPN a at school 100002, later contradicted (line 6): both rows go, name and LA with them
+        ks2Row(U.a, urn: "100002", laestab: "", la: "937", school: "Dropped Name"),
+        ks2Row(U.b, urn: "100001", laestab: "", la: "936", school: ""),
+        ks2Row(U.c, urn: "100002", laestab: "", la: "", school: ""),
+        ks2Row(U.d, urn: "100002", laestab: "9381234", la: "", school: "Kept Name"),
+        ks2Row(U.a, urn: "100002", laestab: "", la: "937", school: "Dropped Name", read: "99"),
+        // line 7: an exact copy of line 3 (duplicate_row): the first stays
+        ks2Row(U.b, urn: "100001", laestab: "", la: "936", school: ""),
+    ]
+
+    @Test(arguments: [(1, 1 << 20), (4, 1)])
+    func firstKeptRowsDecide(threads: Int, chunkBytes: Int) throws {
+        var options = IngestOptions(threads: threads)
+        options.chunkBytes = chunkBytes
+        let r = try readKS2(path: ks2File(MergeTests.rows), year: 2019, options: options)
+        #expect(summary(r.rejects) == ["ks2.csv:2:\(U.a):duplicate_upn", "ks2.csv:6:\(U.a):duplicate_upn",
+                                       "ks2.csv:7:\(U.b):duplicate_row"])
+        // 100001 first (line 3): 100002's first kept row is line 4
+        #expect(r.cohort.schools == [SchoolInfo(id: "100001", name: "", la: "936"),
+                                     SchoolInfo(id: "100002", name: "Kept Name", la: "938")])
+        // 937 appears only on dropped rows; 938 comes from line 5's LAESTAB
+        #expect(r.cohort.localAuthorities == ["936", "938"])
+        #expect(r.cohort.pupils.map(\.line) == [3, 4, 5])
+        #expect(r.cohort.pupils.map(\.school) == [0, 1, 1])
+        #expect(r.cohort.pupils.map(\.la) == [0, -1, 1])
+    }
+}
+
 @Suite struct ManifestCheck {
     /// Set KS2_INGEST_CHECK_DIR to a gen_national.py output (with manifest.csv) to compare rejects.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["KS2_INGEST_CHECK_DIR"] != nil))

@@ -268,97 +268,99 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     let schoolGroupCount = groupStart[schoolCount]
     let firstGroup = groupStart
 
-    let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
-    // school rows and their group rows, initialised in place by the workers, then moved (not copied)
-    // into the outputs; LA and England rows follow them
-    let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: schoolCount)
-    let schoolGroups = SendablePointer<GroupResult>.allocate(capacity: schoolGroupCount)
-    parallelFor(schoolCount, threads: threads) { r in
-        let info = cohort.schools[schoolOrder[r]]
-        var parts: [LAPartial] = []
-        for k in bounds[r]..<bounds[r + 1] {
-            let i = Int(ordered[k])
-            let la = pupils[i].la
-            if let j = parts.firstIndex(where: { $0.la == la }) { parts[j].sums.add(i, contributions) }
-            else { var g = GroupedSums(); g.add(i, contributions); parts.append(LAPartial(la: la, sums: g)) }
-        }
-        var total = GroupedSums()
-        for p in parts { total += p.sums }
-        partials[r] = parts
-        (schoolRows.base + r).initialize(to: total.all.result(year: year, level: .school, id: info.id,
-                                                              name: info.name, la: info.la, sigma: sigma))
-        let written = total.initializeGroups(schoolGroups.base + firstGroup[r], year: year, level: .school,
-                                             id: info.id, name: info.name, la: info.la, sigma: sigma)
-        precondition(written == firstGroup[r + 1] - firstGroup[r], "group rows of a school miscounted")
-    }
-    var laSums = [GroupedSums](repeating: GroupedSums(), count: cohort.localAuthorities.count)
-    var laSeen = [Bool](repeating: false, count: cohort.localAuthorities.count)
-    var nationalSums = GroupedSums()
-    for r in 0..<schoolOrder.count {
-        for p in partials[r] {
-            nationalSums += p.sums
-            if p.la >= 0 { laSums[Int(p.la)] += p.sums; laSeen[Int(p.la)] = true }
-        }
-    }
-    let laOrder = cohort.localAuthorities.indices.sorted { cohort.localAuthorities[$0] < cohort.localAuthorities[$1] }
-        .filter { laSeen[$0] }
-    let laTotals = laSums
-    let laRows = SendableBuffer<SchoolResult?>(repeating: nil, count: laOrder.count)
-    let laGroups = SendableBuffer<[GroupResult]>(repeating: [], count: laOrder.count)
-    parallelFor(laOrder.count, threads: threads) { r in
-        let code = cohort.localAuthorities[laOrder[r]]
-        let (row, groups) = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
-                                                         la: code, sigma: sigma)
-        laRows[r] = row
-        laGroups[r] = groups
-    }
-
-    let nationalRow: (SchoolResult, [GroupResult])? = includeNational
-        ? nationalSums.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
-        : nil
-    let areaRows = laRows.takeAll().map { $0! } + (nationalRow.map { [$0.0] } ?? [])
-    var rows = [SchoolResult](unsafeUninitializedCapacity: schoolCount + areaRows.count) { buffer, count in
-        if schoolCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolRows.base, count: schoolCount) }
-        for (k, r) in areaRows.enumerated() { (buffer.baseAddress! + schoolCount + k).initialize(to: r) }
-        count = schoolCount + areaRows.count
-    }
-    schoolRows.deallocate()
-
-    // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
+    // The final groups array is allocated first and filled in place: the schools' group rows by the
+    // workers, then the LAs' and England's (at most 12 each).
+    var rows: [SchoolResult] = []
     var p10: [Double?] = [nil, nil, nil], p90: [Double?] = [nil, nil, nil]
-    for s in 0..<3 {
-        if let t = thresholds {
-            p10[s] = t.p10[s]; p90[s] = t.p90[s]
-        } else {
-            var ok: [Double] = []
-            for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
-                if let p = rows[k].subjects[s].progress { ok.append(p) }
+    let groupCapacity = schoolGroupCount + 12 * (cohort.localAuthorities.count + 1)
+    let groups = [GroupResult](unsafeUninitializedCapacity: groupCapacity) { groupBuffer, groupCount in
+        let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
+        // school rows, initialised by the workers and then moved (not copied) in front of the LA and
+        // England rows; their group rows go straight into the final array
+        let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: schoolCount)
+        let schoolGroups = SendablePointer(base: groupBuffer.baseAddress!)
+        parallelFor(schoolCount, threads: threads) { r in
+            let info = cohort.schools[schoolOrder[r]]
+            var parts: [LAPartial] = []
+            for k in bounds[r]..<bounds[r + 1] {
+                let i = Int(ordered[k])
+                let la = pupils[i].la
+                if let j = parts.firstIndex(where: { $0.la == la }) { parts[j].sums.add(i, contributions) }
+                else { var g = GroupedSums(); g.add(i, contributions); parts.append(LAPartial(la: la, sums: g)) }
             }
-            ok.sort()
-            let m = ok.count
-            if m > 0 {
-                p10[s] = ok[(m + 9) / 10 - 1]
-                p90[s] = ok[(9 * m + 9) / 10 - 1]
+            var total = GroupedSums()
+            for p in parts { total += p.sums }
+            partials[r] = parts
+            (schoolRows.base + r).initialize(to: total.all.result(year: year, level: .school, id: info.id,
+                                                                  name: info.name, la: info.la, sigma: sigma))
+            let written = total.initializeGroups(schoolGroups.base + firstGroup[r], year: year, level: .school,
+                                                 id: info.id, name: info.name, la: info.la, sigma: sigma)
+            precondition(written == firstGroup[r + 1] - firstGroup[r], "group rows of a school miscounted")
+        }
+        var laSums = [GroupedSums](repeating: GroupedSums(), count: cohort.localAuthorities.count)
+        var laSeen = [Bool](repeating: false, count: cohort.localAuthorities.count)
+        var nationalSums = GroupedSums()
+        for r in 0..<schoolOrder.count {
+            for p in partials[r] {
+                nationalSums += p.sums
+                if p.la >= 0 { laSums[Int(p.la)] += p.sums; laSeen[Int(p.la)] = true }
             }
         }
-    }
-    // schools and LAs (not England) get bands
-    for k in 0..<schoolCount + laOrder.count {
-        for s in 0..<3 {
-            let m = rows[k].subjects[s]
-            guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
-            rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
+        let laOrder = cohort.localAuthorities.indices.sorted { cohort.localAuthorities[$0] < cohort.localAuthorities[$1] }
+            .filter { laSeen[$0] }
+        let laTotals = laSums
+        let laRows = SendableBuffer<SchoolResult?>(repeating: nil, count: laOrder.count)
+        let laGroups = SendableBuffer<[GroupResult]>(repeating: [], count: laOrder.count)
+        parallelFor(laOrder.count, threads: threads) { r in
+            let code = cohort.localAuthorities[laOrder[r]]
+            let (row, groups) = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
+                                                             la: code, sigma: sigma)
+            laRows[r] = row
+            laGroups[r] = groups
         }
-    }
 
-    // groups.csv rows: the schools' (moved, not copied), then the LAs' and England's
-    let areaGroups = laGroups.takeAll().flatMap { $0 } + (nationalRow?.1 ?? [])
-    let groups = [GroupResult](unsafeUninitializedCapacity: schoolGroupCount + areaGroups.count) { buffer, count in
-        if schoolGroupCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolGroups.base, count: schoolGroupCount) }
-        for (k, g) in areaGroups.enumerated() { (buffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
-        count = schoolGroupCount + areaGroups.count
+        let nationalRow: (SchoolResult, [GroupResult])? = includeNational
+            ? nationalSums.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
+            : nil
+        let areaRows = laRows.takeAll().map { $0! } + (nationalRow.map { [$0.0] } ?? [])
+        rows = [SchoolResult](unsafeUninitializedCapacity: schoolCount + areaRows.count) { buffer, count in
+            if schoolCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolRows.base, count: schoolCount) }
+            for (k, r) in areaRows.enumerated() { (buffer.baseAddress! + schoolCount + k).initialize(to: r) }
+            count = schoolCount + areaRows.count
+        }
+        schoolRows.deallocate()
+
+        // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
+        for s in 0..<3 {
+            if let t = thresholds {
+                p10[s] = t.p10[s]; p90[s] = t.p90[s]
+            } else {
+                var ok: [Double] = []
+                for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
+                    if let p = rows[k].subjects[s].progress { ok.append(p) }
+                }
+                ok.sort()
+                let m = ok.count
+                if m > 0 {
+                    p10[s] = ok[(m + 9) / 10 - 1]
+                    p90[s] = ok[(9 * m + 9) / 10 - 1]
+                }
+            }
+        }
+        // schools and LAs (not England) get bands
+        for k in 0..<schoolCount + laOrder.count {
+            for s in 0..<3 {
+                let m = rows[k].subjects[s]
+                guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
+                rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
+            }
+        }
+
+        // groups.csv rows: the schools' (already in place), then the LAs' and England's
+        let areaGroups = laGroups.takeAll().flatMap { $0 } + (nationalRow?.1 ?? [])
+        for (k, g) in areaGroups.enumerated() { (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
+        groupCount = schoolGroupCount + areaGroups.count
     }
-    schoolGroups.deallocate()
     return Aggregation(rows: rows, groups: groups, pupilOrder: order, p10: p10, p90: p90)
 }
 

@@ -128,6 +128,8 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
 public struct SendablePointer<Element>: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Element>
 
+    public init(base: UnsafeMutablePointer<Element>) { self.base = base }
+
     public static func allocate(capacity: Int) -> SendablePointer {
         SendablePointer(base: .allocate(capacity: max(1, capacity)))
     }

@@ -25,7 +25,9 @@ public enum ResultSource: String, Sendable, Hashable { case computed, published 
 /// The level of a results row (schools.csv `level`), in output order.
 public enum ResultLevel: Int, Sendable, Hashable, Comparable, CaseIterable {
     case school = 0, la = 1, national = 2
-    public var name: String { ["school", "la", "national"][rawValue] }
+    public var name: String {
+        switch self { case .school: "school"; case .la: "la"; case .national: "national" }
+    }
     public static func < (a: ResultLevel, b: ResultLevel) -> Bool { a.rawValue < b.rawValue }
 }
 

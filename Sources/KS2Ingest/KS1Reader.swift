@@ -2,11 +2,18 @@ import KS2Core
 
 /// What reading one KS1 prior-attainment file gives: accepted records, rejects, accounting.
 public struct KS1ReadResult: Sendable {
-    public var records: [KS1Record]
+    public private(set) var records: [KS1Record]
     public var rejects: [Reject]
     public var account: FileAccount
+    /// UPN → index into `records`, built by the reader (on its thread, while the KS2 file may still
+    /// be read) so that the join only looks pupils up.
+    let upnIndex: UPNTable
+
     public init(records: [KS1Record], rejects: [Reject], account: FileAccount) {
         self.records = records; self.rejects = rejects; self.account = account
+        var index = UPNTable(expected: records.count)
+        for (i, r) in records.enumerated() { _ = index.insert(r.upn.key, Int32(i)) }
+        upnIndex = index
     }
 }
 
@@ -123,8 +130,7 @@ public struct KS1Join: Sendable {
 /// Links every accepted KS2 pupil to its KS1 record by UPN (both sides are unique after the
 /// duplicate checks), and counts matched/unmatched KS1 rows (formats.md accounting).
 public func joinKS1(_ cohort: KS2Cohort, _ ks1: KS1ReadResult, threads: Int = 1) -> KS1Join {
-    var table = UPNTable(expected: ks1.records.count)
-    for (i, r) in ks1.records.enumerated() { _ = table.insert(r.upn.key, Int32(i)) }
+    let table = ks1.upnIndex
     var ks1Index = [Int32](repeating: -1, count: cohort.pupils.count)
     let n = cohort.pupils.count
     let step = 16_384

@@ -65,13 +65,14 @@ public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] { schoolsCSV(rows[...]
 /// schools.csv from a slice of rows (parallel writers format parts without copying rows).
 public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
     var w = CSVWriter(header: schoolsCSVHeader, capacity: 400 * (rows.count + 1))
-    for r in rows {
-        w.appendInt(r.year)
-        w.appendText(r.level.name)
-        w.appendText(r.id)
-        w.appendText(r.name)
-        w.appendText(r.la)
-        w.appendMeasures(r)
+    // rows are read in place (a `for r in rows` copy retains every string and array of the row)
+    for i in rows.indices {
+        w.appendInt(rows[i].year)
+        w.appendText(rows[i].level.name)
+        w.appendText(rows[i].id)
+        w.appendText(rows[i].name)
+        w.appendText(rows[i].la)
+        w.appendMeasures(rows[i])
         w.endRow()
     }
     return w.bytes
@@ -83,16 +84,15 @@ public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] { groupsCSV(rows[...]) }
 /// groups.csv from a slice of rows (parallel writers format parts without copying rows).
 public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
     var w = CSVWriter(header: groupsCSVHeader, capacity: 400 * (rows.count + 1))
-    for g in rows {
-        let r = g.result
-        w.appendInt(r.year)
-        w.appendText(r.level.name)
-        w.appendText(r.id)
-        w.appendText(r.name)
-        w.appendText(r.la)
-        w.appendText(g.group)
-        w.appendText(g.value)
-        w.appendMeasures(r)
+    for i in rows.indices {
+        w.appendInt(rows[i].result.year)
+        w.appendText(rows[i].result.level.name)
+        w.appendText(rows[i].result.id)
+        w.appendText(rows[i].result.name)
+        w.appendText(rows[i].result.la)
+        w.appendText(rows[i].group)
+        w.appendText(rows[i].value)
+        w.appendMeasures(rows[i].result)
         w.endRow()
     }
     return w.bytes

@@ -34,11 +34,17 @@ bash "$shared/bench/run-bench.sh" --runs "$runs" -- \
   "$bin" progress --ks2 {ks2} --ks1 {ks1} --year 2019 --out {out} --no-xlsx
 nat=$(dataset 650000)
 
-echo "== 2. threads (national, median of $runs)"
-for t in 1 2; do
-  for i in $(seq "$runs"); do rm -rf "$tmp/o"; wall "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o" --no-xlsx --threads "$t"; done \
-    | median | sed "s/^/threads $t: /; s/$/ s/"
+echo "== 2. threads (national, $runs pairs, 1 and 2 threads taking turns so drift hits both)"
+: > "$tmp/t1"; : > "$tmp/t2"
+for i in $(seq "$runs"); do
+  for t in 1 2; do
+    rm -rf "$tmp/o"; wall "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o" --no-xlsx --threads "$t" >> "$tmp/t$t"
+  done
 done
+t1=$(median < "$tmp/t1"); t2=$(median < "$tmp/t2")
+echo "threads 1: $t1 s  [runs: $(tr '\n' ' ' < "$tmp/t1")]"
+echo "threads 2: $t2 s  [runs: $(tr '\n' ' ' < "$tmp/t2")]"
+python3 -c "print(f'speed-up 1 -> 2 threads: {$t1 / $t2:.2f}x (medians)')"
 
 echo "== 3. cost growth (median of 3)"
 for p in 65000 650000 2600000; do

@@ -304,17 +304,19 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
 }
 
 /// What one chunk's kept rows (duplicates dropped) say about its chunk-local schools and LAs:
-/// first kept row of each (for file-order interning), the first kept row naming the school, the
-/// LA of its first kept row that has one, and whether any kept row marks it special.
+/// first kept row of each (for file-order interning), the name in the first kept row naming the
+/// school (re-read here, in parallel), the LA of its first kept row that has one, and whether any
+/// kept row marks it special.
 private struct ChunkSchools {
     var kept = 0
     var schoolFirst: [Int32]
     var nameRow: [Int32]
+    var names: [String]
     var schoolLA: [Int32]
     var special: [Bool]
     var laFirst: [Int32]
 
-    init(_ c: KS2Chunk, dropped: UnsafeBufferPointer<Bool>, offset: Int) {
+    init(_ c: KS2Chunk, dropped: UnsafeBufferPointer<Bool>, offset: Int, file: DelimitedFile, nameColumn: Int) {
         schoolFirst = Array(repeating: -1, count: c.schools.count)
         nameRow = schoolFirst
         schoolLA = schoolFirst
@@ -329,6 +331,13 @@ private struct ChunkSchools {
             if row.special { special[s] = true }
             if la >= 0 && laFirst[Int(la)] < 0 { laFirst[Int(la)] = Int32(j) }
         }
+        names = Array(repeating: "", count: c.schools.count)
+        var scanner = RecordScanner(base: file.data.base, count: file.data.count, delimiter: file.delimiter)
+        defer { scanner.release() }
+        for s in nameRow.indices where nameRow[s] >= 0 {
+            let row = c.rows[Int(nameRow[s])]
+            names[s] = schoolName(file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line), column: nameColumn)
+        }
     }
 }
 
@@ -342,7 +351,7 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
         out.initialize(repeating: nil)
         defer { out.deinitialize(); out.deallocate() }
         forEachChunk(chunks.count, threads: options.threads) { ci in
-            out[ci] = ChunkSchools(chunks[ci], dropped: dropped, offset: offsets[ci])
+            out[ci] = ChunkSchools(chunks[ci], dropped: dropped, offset: offsets[ci], file: file, nameColumn: schoolNameColumn)
         }
         return out.map { $0! }
     }
@@ -352,8 +361,6 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
     var schoolMaps: [[Int32]] = []
     var laMaps: [[Int32]] = []
     var keptStart = [0]
-    var scanner = RecordScanner(base: file.data.base, count: file.data.count, delimiter: file.delimiter)
-    defer { scanner.release() }
     for (ci, c) in chunks.enumerated() {
         let sum = summaries[ci]
         keptStart.append(keptStart[ci] + sum.kept)
@@ -376,11 +383,7 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
                 cohort.schools.append(SchoolInfo(id: id))
             }
             schoolMap[s] = Int32(g)
-            if cohort.schools[g].name.isEmpty && sum.nameRow[s] >= 0 {
-                let row = c.rows[Int(sum.nameRow[s])]
-                cohort.schools[g].name = schoolName(file: file, scanner: &scanner, start: row.start,
-                                                    line: Int(row.pupil.line), column: schoolNameColumn)
-            }
+            if cohort.schools[g].name.isEmpty && sum.nameRow[s] >= 0 { cohort.schools[g].name = sum.names[s] }
             if cohort.schools[g].la.isEmpty && sum.schoolLA[s] >= 0 {
                 cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(sum.schoolLA[s])])]
             }

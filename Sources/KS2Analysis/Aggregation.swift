@@ -197,6 +197,12 @@ func slotMask(_ s: SIMD8<Int8>) -> UInt16 {
     return m
 }
 
+/// Partial `part` of school `school` (a struct, not a tuple: see `LAPartial`).
+struct PartialRef {
+    var school: Int32
+    var part: Int32
+}
+
 /// A school's sums over its pupils of one LA (a struct, not a tuple: arrays of tuples look up their
 /// type metadata at run time, under a lock that the parallel school loop would contend for).
 struct LAPartial {
@@ -297,18 +303,30 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
                                                  id: info.id, name: info.name, la: info.la, sigma: sigma)
             precondition(written == firstGroup[r + 1] - firstGroup[r], "group rows of a school miscounted")
         }
-        var laSums = [GroupedSums](repeating: GroupedSums(), count: cohort.localAuthorities.count)
-        var laSeen = [Bool](repeating: false, count: cohort.localAuthorities.count)
-        var nationalSums = GroupedSums()
-        for r in 0..<schoolOrder.count {
-            for p in partials[r] {
-                nationalSums += p.sums
-                if p.la >= 0 { laSums[Int(p.la)] += p.sums; laSeen[Int(p.la)] = true }
+        // LA and national sums of the school partials, each in school order, the national one and
+        // the LAs' on the workers side by side
+        let laCount = cohort.localAuthorities.count
+        var members = [[PartialRef]](repeating: [], count: laCount)
+        for r in 0..<schoolCount {
+            for (j, p) in partials[r].enumerated() where p.la >= 0 {
+                members[Int(p.la)].append(PartialRef(school: Int32(r), part: Int32(j)))
             }
         }
+        let laMembers = members
+        let sums = SendableBuffer<GroupedSums?>(repeating: nil, count: laCount + 1)
+        parallelFor(laCount + 1, threads: threads) { k in
+            var total = GroupedSums()
+            if k == 0 {
+                for r in 0..<schoolCount { for p in partials[r] { total += p.sums } }
+            } else {
+                for m in laMembers[k - 1] { total += partials[Int(m.school)][Int(m.part)].sums }
+            }
+            sums[k] = total
+        }
+        let nationalSums = sums[0]!
         let laOrder = cohort.localAuthorities.indices.sorted { cohort.localAuthorities[$0] < cohort.localAuthorities[$1] }
-            .filter { laSeen[$0] }
-        let laTotals = laSums
+            .filter { !laMembers[$0].isEmpty }
+        let laTotals = (0..<laCount).map { sums[$0 + 1]! }
         let laRows = SendableBuffer<SchoolResult?>(repeating: nil, count: laOrder.count)
         let laGroups = SendableBuffer<[GroupResult]>(repeating: [], count: laOrder.count)
         parallelFor(laOrder.count, threads: threads) { r in

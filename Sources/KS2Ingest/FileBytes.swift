@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import KS2Core
 
 /// A whole input file held in one buffer as UTF-8 (BOM skipped, Windows-1252 transcoded), so the
@@ -32,7 +33,14 @@ final class FileBytes: @unchecked Sendable {
 
     deinit {
         switch storage {
-        case .mapped(let p, let size): munmap(p, size)
+        case .mapped(let p, let size):
+            // unmapping a national file takes the kernel ~10 ms: off the run's critical path
+            if size >= 1 << 24 {
+                let address = UInt(bitPattern: p)
+                DispatchQueue.global(qos: .utility).async { munmap(UnsafeMutableRawPointer(bitPattern: address), size) }
+            } else {
+                munmap(p, size)
+            }
         case .allocated(let b): b.deallocate()
         }
     }

@@ -61,57 +61,80 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    /// Writes a large file made of parts: parts are formatted in parallel batches and written in
-    /// order, so the file never sits whole in memory and its bytes never depend on the thread count.
+    /// Writes a large file made of parts (see `write(_:threads:)`).
     public func write(_ name: String, parts: [@Sendable () -> [UInt8]], threads: Int,
                       mode: mode_t = OutputFolder.summaryFileMode) throws {
-        let full = path(name)
-        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        fchmod(fd, mode)
-        let batch = max(1, threads) * 4
+        try write([PartFile(name: name, parts: parts, mode: mode)], threads: threads)
+    }
+
+    /// Writes large files made of parts, in order: workers claim the next part as they become free
+    /// and one writer thread writes finished parts in file order, so formatting never waits at a
+    /// batch boundary or between files, no file sits whole in memory (at most a few parts per
+    /// worker are in flight), and the bytes never depend on the thread count.
+    public func write(_ files: [PartFile], threads: Int) throws {
+        var fds: [Int32] = []
+        defer { for fd in fds { close(fd) } }
+        for f in files {
+            let full = path(f.name)
+            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, f.mode)
+            guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
+            fchmod(fd, f.mode)
+            fds.append(fd)
+        }
+        // every part of every file, in the order they are written
+        var order: [PartRef] = []
+        for (k, f) in files.enumerated() { for j in f.parts.indices { order.append(PartRef(file: Int32(k), part: Int32(j))) } }
         let failure = WriteFailure()
-        @Sendable func writeAll(_ slots: SendableBuffer<[UInt8]>) {
-            for k in 0..<slots.count where !failure.failed {
-                slots[k].withUnsafeBytes { raw in
-                    var done = 0
-                    while done < raw.count {
-                        let w = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                        if w < 0 { failure.record(errno); return }
-                        done += w
-                    }
+        let descriptors = fds
+        @Sendable func writeOut(_ bytes: [UInt8], _ file: Int) {
+            bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let w = Foundation.write(descriptors[file], raw.baseAddress! + done, raw.count - done)
+                    if w < 0 { failure.record(errno, file: file); return }
+                    done += w
                 }
             }
         }
         if threads <= 1 {
             // one thread means one: format a part, write it, go on
-            for part in parts where !failure.failed {
-                let slot = SendableBuffer<[UInt8]>(repeating: part(), count: 1)
-                writeAll(slot)
+            for ref in order where !failure.failed {
+                writeOut(files[Int(ref.file)].parts[Int(ref.part)](), Int(ref.file))
             }
-            if let e = failure.code { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(e)))") }
-            return
-        }
-        // Formatting runs in parallel batches; one writer thread writes the previous batch meanwhile
-        // (the kernel serialises writes to one file, so more writers would only spin on its lock).
-        let writer = DispatchQueue(label: "ks2progress.write")
-        let inFlight = DispatchSemaphore(value: 2)
-        var start = 0
-        while start < parts.count && !failure.failed {
-            let end = min(parts.count, start + batch)
-            let slots = SendableBuffer<[UInt8]>(repeating: [], count: end - start)
-            let first = start
-            parallelFor(end - start, threads: threads) { k in slots[k] = parts[first + k]() }
-            inFlight.wait()
-            writer.async {
-                defer { inFlight.signal() }
-                writeAll(slots)
+        } else {
+            let total = order.count
+            let refs = order
+            let slots = SendableBuffer<[UInt8]>(repeating: [], count: total)
+            let ready = (0..<total).map { _ in DispatchSemaphore(value: 0) }
+            // parts claimed but not yet written; a worker takes a place before it claims a part,
+            // so every claimed part is being formatted and the writer always gets its next part
+            let window = DispatchSemaphore(value: 4 * threads)
+            let written = DispatchSemaphore(value: 0)
+            // a thread of its own: Dispatch's workers may all be formatting (or waiting for a place)
+            let writer = Thread {
+                for k in 0..<total {
+                    ready[k].wait()
+                    if !failure.failed { writeOut(slots[k], Int(refs[k].file)) }
+                    slots[k] = []
+                    window.signal()
+                }
+                written.signal()
             }
-            start = end
+            writer.start()
+            let claims = WorkClaims(count: total)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while true {
+                    window.wait()
+                    guard let k = claims.claim() else { window.signal(); return }
+                    if !failure.failed { slots[k] = files[Int(refs[k].file)].parts[Int(refs[k].part)]() }
+                    ready[k].signal()
+                }
+            }
+            written.wait()
         }
-        writer.sync {}
-        if let e = failure.code { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(e)))") }
+        if let (e, file) = failure.first {
+            throw PipelineError.io("cannot write \(path(files[file].name)): \(String(cString: strerror(e)))")
+        }
     }
 
     public func write(_ name: String, text: String, mode: mode_t = OutputFolder.summaryFileMode) throws {
@@ -174,11 +197,27 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The first write error of a background writer (guarded by a lock).
+/// One file of a streamed write: its parts are formatted in parallel and written in order.
+public struct PartFile: Sendable {
+    public var name: String
+    public var parts: [@Sendable () -> [UInt8]]
+    public var mode: mode_t
+    public init(name: String, parts: [@Sendable () -> [UInt8]], mode: mode_t = OutputFolder.summaryFileMode) {
+        self.name = name; self.parts = parts; self.mode = mode
+    }
+}
+
+/// A part of a streamed write: file index and part index (a struct, not a tuple, for the workers).
+private struct PartRef: Sendable {
+    var file: Int32
+    var part: Int32
+}
+
+/// The first write error of a background writer, and its file (guarded by a lock).
 private final class WriteFailure: @unchecked Sendable {
     private let lock = NSLock()
-    private var error: Int32? = nil
+    private var error: (Int32, Int)? = nil
     var failed: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
-    var code: Int32? { lock.lock(); defer { lock.unlock() }; return error }
-    func record(_ e: Int32) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    var first: (Int32, Int)? { lock.lock(); defer { lock.unlock() }; return error }
+    func record(_ e: Int32, file: Int) { lock.lock(); if error == nil { error = (e, file) }; lock.unlock() }
 }

@@ -68,8 +68,11 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     var written: [String] = []
     let rows = results.allRows
     let progress = results.progress.sorted { $0.cohort.year < $1.cohort.year }
+    // the large CSVs in one stream: every thread formats, one writer thread writes pupils.csv,
+    // groups.csv and schools.csv in turn
+    clock.begin("write csv")
+    var files: [PartFile] = []
     if !progress.isEmpty {
-        clock.begin("write pupils")
         var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
         for o in progress {
             let format = PupilRowFormatter(cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder)
@@ -78,10 +81,12 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         }
         // one year (the usual case) shares its rows; several years are joined
         let groups = progress.count == 1 ? progress[0].aggregation.groups : progress.flatMap(\.aggregation.groups)
-        // one file after the other, each formatted on every thread (with a writer thread of its own):
-        // two files side by side put six threads on the cores and ran slower
-        try out.write("pupils.csv", parts: parts, threads: settings.threads, mode: OutputFolder.pupilFileMode)
-        try out.write("groups.csv", parts: csvParts(groups, groupsCSV), threads: settings.threads)
+        files = [PartFile(name: "pupils.csv", parts: parts, mode: OutputFolder.pupilFileMode),
+                 PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV))]
+    }
+    files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
+    try out.write(files, threads: settings.threads)
+    if !progress.isEmpty {
         try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
         written += ["pupils.csv", "groups.csv", "rejects.csv"]
         let national = progress.filter { results.nationalYears.contains($0.cohort.year) }
@@ -99,8 +104,6 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
             written += ["estimates.csv", "national.csv"]
         }
     }
-    clock.begin("write schools")
-    try out.write("schools.csv", parts: csvParts(rows, schoolsCSV), threads: settings.threads)
     written.append("schools.csv")
 
     // the impact workbook's tables (copies of every row: only built when the workbook is written)

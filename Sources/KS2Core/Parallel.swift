@@ -142,26 +142,31 @@ public struct SendablePointer<Element>: @unchecked Sendable {
 /// workers, then read-only. Taking over the buffer (rather than copying it into an array) keeps a
 /// national run's 100 MB of columns from being copied on one thread.
 public struct Column<Element>: RandomAccessCollection {
+    /// Keeps the memory alive; reads go through `elements`, so they never touch (retain) this
+    /// shared object: parallel readers would otherwise contend on its reference count.
     private let storage: SendableBuffer<Element>
+    /// The elements in place.
+    public let elements: UnsafeBufferPointer<Element>
 
     /// Takes over `buffer`, which must not be written afterwards.
-    public init(_ buffer: SendableBuffer<Element>) { storage = buffer }
+    public init(_ buffer: SendableBuffer<Element>) {
+        storage = buffer
+        elements = UnsafeBufferPointer(buffer.pointer)
+    }
 
     public init(repeating value: Element, count: Int) {
-        storage = SendableBuffer(repeating: value, count: count)
+        self.init(SendableBuffer(repeating: value, count: count))
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count }
+    public var endIndex: Int { elements.count }
 
     @inline(__always)
-    public subscript(i: Int) -> Element { storage.pointer[i] }
-
-    /// The elements in place, for hot loops.
-    public var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(storage.pointer) }
+    public subscript(i: Int) -> Element { elements[i] }
 }
 
-extension Column: Sendable where Element: Sendable {}
+/// Read-only after construction, and its storage lives as long as the column: safe to share.
+extension Column: @unchecked Sendable where Element: Sendable {}
 
 extension Column: Equatable where Element: Equatable {
     public static func == (a: Column, b: Column) -> Bool { a.elementsEqual(b) }

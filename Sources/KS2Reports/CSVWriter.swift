@@ -65,6 +65,13 @@ public struct CSVWriter: Sendable {
         bytes.append(contentsOf: field)
     }
 
+    /// A field already formatted by this writer, read in place.
+    @inline(__always)
+    mutating func appendFormatted(_ field: UnsafeBufferPointer<UInt8>) {
+        separate()
+        bytes.append(contentsOf: field)
+    }
+
     /// The text `appendDouble` writes for `value`, for callers that cache repeated numbers.
     static func formatted(_ value: Double) -> [UInt8] {
         var w = CSVWriter(capacity: 32)

@@ -11,13 +11,30 @@ public let pupilsCSVHeader: [String] = {
     return h
 }()
 
+/// Byte strings in one buffer: a row reads them through one pointer, so formatting 650,000 rows
+/// on two threads retains nothing (each nested array or static table read retained its buffer,
+/// and the two threads' reference-count updates on the same objects were a tenth of the cycles).
+struct TextArena: Sendable {
+    private(set) var bytes: [UInt8] = []
+    /// Entry k is bytes[offsets[k]..<offsets[k + 1]].
+    private(set) var offsets: [Int] = [0]
+
+    var count: Int { offsets.count - 1 }
+
+    /// Adds the entries and returns the index of the first.
+    @discardableResult
+    mutating func add(_ entries: [[UInt8]]) -> Int {
+        let first = count
+        for e in entries { bytes += e; offsets.append(bytes.count) }
+        return first
+    }
+}
+
 /// Formats pupils.csv rows for a range of positions in the pupil order, so that a writer can
 /// format chunks in parallel and stream them to disk in order.
 public struct PupilRowFormatter: Sendable {
     public static let chunkSize = 8_192
     let pupils: [KS2Pupil]
-    let schoolIDs: [[UInt8]]
-    let laCodes: [[UInt8]]
     let year: Int
     let order: [Int32]
     let aps: Column<Double>
@@ -30,26 +47,44 @@ public struct PupilRowFormatter: Sendable {
     static let flagColumns: [Int] = [AttainmentFlag.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh,
                                      .rwmExp, .rwmHigh].map(\.rawValue)
 
+    /// Every text a row may hold, in one arena; the fields below are the first index of each table.
+    let text: TextArena
+    let schoolText: Int, laText: Int
+    let yesText: Int, noText: Int, bandText: Int, sourceText: Int, codeText: Int, reasonText: Int
+    let genderText: Int, yesNoText: Int, senText: Int
     /// Most numbers of pupils.csv repeat: KS1 APS takes quarter-point values, and progress is an
-    /// integer score minus one of 72 estimates. Their text is formatted once here, and a cached
-    /// text is used only when its value has exactly the pupil's bits (else the number is formatted).
-    let apsText: [(Double, [UInt8])]
-    let estimateText: [(Double, [UInt8])]
-    /// (subject · PAGs + PAG − 1) · 121 + score → text of score − estimate.
-    let progressText: [(Double, [UInt8])]
+    /// integer score minus one of 72 estimates. Their text is formatted once here (`…Text` indices
+    /// into the arena, values alongside), and a cached text is used only when its value has exactly
+    /// the pupil's bits (else the number is formatted).
+    let apsValues: [Double], apsText: Int
+    let estimateValues: [Double], estimateText: Int
+    /// (subject · PAGs + PAG − 1) · 121 + score → score − estimate.
+    let progressValues: [Double], progressText: Int
     let pagCount: Int
 
     public init(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32]) {
         pupils = cohort.pupils
-        schoolIDs = cohort.schools.map { Array($0.id.utf8) }
-        laCodes = cohort.localAuthorities.map { Array($0.utf8) }
         year = cohort.year
         self.order = order
         n = t.count
         aps = t.ks1APS; pag = t.pag; score = t.score; source = t.source; estimate = t.estimate
         unadj = t.progressUnadjusted; adj = t.progress; capped = t.capped; excluded = t.excluded
         flags = t.attainment
-        apsText = (0...120).map { k in (Double(k) / 4, CSVWriter.formatted(Double(k) / 4)) }
+        var arena = TextArena()
+        func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
+        schoolText = arena.add(cohort.schools.map { Array($0.id.utf8) })
+        laText = arena.add(bytes(cohort.localAuthorities))
+        yesText = arena.add(bytes(["Y"]))
+        noText = arena.add(bytes(["N"]))
+        bandText = arena.add(bytes(["L", "M", "H"]))
+        sourceText = arena.add(bytes(ScoreSource.allCases.map(\.name)))
+        codeText = arena.add(bytes(Code.allCases.map(\.name)))
+        reasonText = arena.add(bytes([ExclusionReason.discounted, .noKS1, .ks1Incomplete, .blank].map(\.name)))
+        genderText = arena.add(bytes([Gender.unknown, .male, .female].map(\.name)))
+        yesNoText = arena.add(bytes([YesNo.unknown, .yes, .no].map(\.name)))
+        senText = arena.add(bytes([SENProvision.unknown, .none, .support, .ehcPlan].map(\.name)))
+        apsValues = (0...120).map { Double($0) / 4 }
+        apsText = arena.add(apsValues.map { CSVWriter.formatted($0) })
         // the PAG estimates as the table holds them (the first pupil of each subject and PAG)
         var pags = 0
         for p in t.pag where Int(p) > pags { pags = Int(p) }
@@ -60,93 +95,91 @@ public struct PupilRowFormatter: Sendable {
                 estimates[s * pags + Int(t.pag[i]) - 1] = t.estimate[t.at(s, i)]
             }
         }
-        estimateText = estimates.map { ($0, $0.isNaN ? [] : CSVWriter.formatted($0)) }
-        var progress: [(Double, [UInt8])] = []
+        estimateValues = estimates
+        estimateText = arena.add(estimates.map { $0.isNaN ? [] : CSVWriter.formatted($0) })
+        var progress: [Double] = []
         progress.reserveCapacity(estimates.count * 121)
-        for e in estimates {
-            for score in 0...120 {
-                let v = Double(score) - e
-                progress.append((v, v.isNaN ? [] : CSVWriter.formatted(v)))
-            }
-        }
-        progressText = progress
-    }
-
-    /// Appends `value`, from `cache[index]` when that entry holds exactly the same bits.
-    @inline(__always)
-    private func appendNumber(_ w: inout CSVWriter, _ value: Double, _ cache: [(Double, [UInt8])], _ index: Int) {
-        if index >= 0 && index < cache.count && cache[index].0.bitPattern == value.bitPattern {
-            w.appendFormatted(cache[index].1)
-        } else {
-            w.appendDouble(value)
-        }
+        for e in estimates { for score in 0...120 { progress.append(Double(score) - e) } }
+        progressValues = progress
+        progressText = arena.add(progress.map { $0.isNaN ? [] : CSVWriter.formatted($0) })
+        text = arena
     }
 
     public var count: Int { order.count }
-
-    private static let yes: [UInt8] = Array("Y".utf8), no: [UInt8] = Array("N".utf8)
-    private static let bands: [[UInt8]] = ["L", "M", "H"].map { Array($0.utf8) }
-    private static let sources: [[UInt8]] = ScoreSource.allCases.map { Array($0.name.utf8) }
-    private static let codeNames: [[UInt8]] = Code.allCases.map { Array($0.name.utf8) }
-    private static let reasons: [[UInt8]] = [ExclusionReason.discounted, .noKS1, .ks1Incomplete, .blank].map { Array($0.name.utf8) }
-    private static let genders: [[UInt8]] = [Gender.unknown, .male, .female].map { Array($0.name.utf8) }
-    private static let yesNo: [[UInt8]] = [YesNo.unknown, .yes, .no].map { Array($0.name.utf8) }
-    private static let sen: [[UInt8]] = [SENProvision.unknown, .none, .support, .ehcPlan].map { Array($0.name.utf8) }
 
     /// The rows at positions `range` of the pupil order (no header).
     public func rows(_ range: Range<Int>) -> [UInt8] {
         var w = CSVWriter(capacity: range.count * 280)
         var upn = [UInt8](repeating: 0, count: 13)
-        for k in range {
-            let i = Int(order[k])
-            let p = pupils[i]
-            w.appendInt(year)
-            schoolIDs[Int(p.school)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            if p.la >= 0 { laCodes[Int(p.la)].withUnsafeBufferPointer { w.appendText(utf8: $0) } } else { w.appendEmpty() }
-            p.upn.write(into: &upn)
-            upn.withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            let a = aps[i]
-            if a.isNaN {
-                w.appendEmpty(); w.appendEmpty()
-            } else {
-                appendNumber(&w, a, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
-                Self.bands[a < 12 ? 0 : a < 18 ? 1 : 2].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            }
-            if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
-            for s in 0..<3 {
-                let sc = score[s * n + i]
-                if sc.isNaN { w.appendEmpty() } else if sc == sc.rounded() { w.appendInt(Int(sc)) } else { w.appendDouble(sc) }
-                Self.sources[Int(source[s * n + i].rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                let g = s * pagCount + Int(pag[i]) - 1
-                let e = estimate[s * n + i]
-                if e.isNaN { w.appendEmpty() } else { appendNumber(&w, e, estimateText, pag[i] > 0 ? g : -1) }
-                let u = unadj[s * n + i], v = adj[s * n + i]
-                let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
-                if u.isNaN { w.appendEmpty() } else { appendNumber(&w, u, progressText, cached) }
-                if v.isNaN {
-                    w.appendEmpty(); w.appendEmpty()
-                } else {
-                    appendNumber(&w, v, progressText, cached)
-                    (capped[s * n + i] ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) }
+        text.bytes.withUnsafeBufferPointer { arena in
+            text.offsets.withUnsafeBufferPointer { offsets in
+                @inline(__always) func entry(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(rebasing: arena[offsets[k]..<offsets[k + 1]])
                 }
-                switch excluded[s * n + i] {
-                case nil: w.appendEmpty()
-                case .code(let c)?: Self.codeNames[Int(c.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                case .discounted?: Self.reasons[0].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                case .noKS1?: Self.reasons[1].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                case .ks1Incomplete?: Self.reasons[2].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                case .blank?: Self.reasons[3].withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                // `w` is passed in, not captured: a captured var is checked for exclusive access at
+                // every use
+                @inline(__always) func label(_ w: inout CSVWriter, _ k: Int) { w.appendText(utf8: entry(k)) }
+                /// `value`, from the cached text `first + index` when its value has exactly the same bits.
+                @inline(__always) func number(_ w: inout CSVWriter, _ value: Double, _ values: [Double], _ first: Int, _ index: Int) {
+                    if index >= 0 && index < values.count && values[index].bitPattern == value.bitPattern {
+                        w.appendFormatted(entry(first + index))
+                    } else {
+                        w.appendDouble(value)
+                    }
+                }
+                let flagColumns = Self.flagColumns
+                for k in range {
+                    let i = Int(order[k])
+                    let p = pupils[i]
+                    w.appendInt(year)
+                    label(&w, schoolText + Int(p.school))
+                    if p.la >= 0 { label(&w, laText + Int(p.la)) } else { w.appendEmpty() }
+                    p.upn.write(into: &upn)
+                    upn.withUnsafeBufferPointer { w.appendText(utf8: $0) }
+                    let a = aps[i]
+                    if a.isNaN {
+                        w.appendEmpty(); w.appendEmpty()
+                    } else {
+                        number(&w, a, apsValues, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
+                        label(&w, bandText + (a < 12 ? 0 : a < 18 ? 1 : 2))
+                    }
+                    if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
+                    for s in 0..<3 {
+                        let sc = score[s * n + i]
+                        if sc.isNaN { w.appendEmpty() } else if sc == sc.rounded() { w.appendInt(Int(sc)) } else { w.appendDouble(sc) }
+                        label(&w, sourceText + Int(source[s * n + i].rawValue))
+                        let g = s * pagCount + Int(pag[i]) - 1
+                        let e = estimate[s * n + i]
+                        if e.isNaN { w.appendEmpty() } else { number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1) }
+                        let u = unadj[s * n + i], v = adj[s * n + i]
+                        let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
+                        if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
+                        if v.isNaN {
+                            w.appendEmpty(); w.appendEmpty()
+                        } else {
+                            number(&w, v, progressValues, progressText, cached)
+                            label(&w, capped[s * n + i] ? yesText : noText)
+                        }
+                        switch excluded[s * n + i] {
+                        case nil: w.appendEmpty()
+                        case .code(let c)?: label(&w, codeText + Int(c.rawValue))
+                        case .discounted?: label(&w, reasonText)
+                        case .noKS1?: label(&w, reasonText + 1)
+                        case .ks1Incomplete?: label(&w, reasonText + 2)
+                        case .blank?: label(&w, reasonText + 3)
+                        }
+                    }
+                    for f in flagColumns {
+                        let v = flags[f * n + i]
+                        if v < 0 { w.appendEmpty() } else { label(&w, v == 1 ? yesText : noText) }
+                    }
+                    label(&w, genderText + Int(p.gender.rawValue))
+                    label(&w, yesNoText + Int(p.disadvantaged.rawValue))
+                    label(&w, yesNoText + Int(p.eal.rawValue))
+                    label(&w, senText + Int(p.sen.rawValue))
+                    w.endRow()
                 }
             }
-            for f in Self.flagColumns {
-                let v = flags[f * n + i]
-                if v < 0 { w.appendEmpty() } else { (v == 1 ? Self.yes : Self.no).withUnsafeBufferPointer { w.appendText(utf8: $0) } }
-            }
-            Self.genders[Int(p.gender.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            Self.yesNo[Int(p.disadvantaged.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            Self.yesNo[Int(p.eal.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            Self.sen[Int(p.sen.rawValue)].withUnsafeBufferPointer { w.appendText(utf8: $0) }
-            w.endRow()
         }
         return w.bytes
     }

@@ -189,14 +189,10 @@ public final class DelimitedFile: @unchecked Sendable {
         }
         let quotes = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
         defer { quotes.deallocate() }
-        let workers = min(max(threads, 1), chunkCount)
-        let claims = WorkClaims(count: chunkCount)
         chunks.withUnsafeMutableBufferPointer { plan in
-            parallelFor(workers) { _ in
-                while let k = claims.claim() {
-                    let c = ByteCount.count(base, from: plan[k].start, to: plan[k].end)
-                    quotes[k] = c.quotes; plan[k].newlines = c.newlines
-                }
+            forEachChunk(chunkCount, threads: threads) { k in
+                let c = ByteCount.count(base, from: plan[k].start, to: plan[k].end)
+                quotes[k] = c.quotes; plan[k].newlines = c.newlines
             }
         }
         var q = 0
@@ -481,6 +477,15 @@ enum ByteCount {
 /// Carries a value the caller guarantees is used safely across threads (disjoint writes).
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
+}
+
+/// Runs `body(chunk)` for every chunk index on up to `threads` workers claiming chunks in turn
+/// (results must go to per-chunk slots, so they never depend on which worker ran a chunk).
+func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    let claims = WorkClaims(count: count)
+    parallelFor(min(max(threads, 1), count)) { _ in
+        while let c = claims.claim() { body(c) }
+    }
 }
 
 /// Runs `body(0..<iterations)` on Dispatch's worker threads and returns when all are done; each

@@ -147,11 +147,8 @@ enum UTF8Check {
         cuts.append(n)
         let valid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
         defer { valid.deallocate() }
-        let claims = WorkClaims(count: parts)
-        parallelFor(min(threads, parts)) { _ in
-            while let k = claims.claim() {
-                valid[k] = isValid(UnsafeRawBufferPointer(rebasing: bytes[cuts[k]..<cuts[k + 1]]))
-            }
+        forEachChunk(parts, threads: threads) { k in
+            valid[k] = isValid(UnsafeRawBufferPointer(rebasing: bytes[cuts[k]..<cuts[k + 1]]))
         }
         return valid.allSatisfy { $0 }
     }

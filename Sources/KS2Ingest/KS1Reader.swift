@@ -134,14 +134,10 @@ public func joinKS1(_ cohort: KS2Cohort, _ ks1: KS1ReadResult, threads: Int = 1)
     var ks1Index = [Int32](repeating: -1, count: cohort.pupils.count)
     let n = cohort.pupils.count
     let step = 16_384
-    let claims = WorkClaims(count: (n + step - 1) / step)
-    let workers = max(1, min(threads, claims.count))
     ks1Index.withUnsafeMutableBufferPointer { out in
         cohort.pupils.withUnsafeBufferPointer { p in
-            parallelFor(workers) { _ in
-                while let c = claims.claim() {
-                    for i in c * step..<min(n, (c + 1) * step) { out[i] = table.find(p[i].upn.key) }
-                }
+            forEachChunk((n + step - 1) / step, threads: threads) { c in
+                for i in c * step..<min(n, (c + 1) * step) { out[i] = table.find(p[i].upn.key) }
             }
         }
     }

@@ -424,13 +424,6 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
     return cohort
 }
 
-/// Runs `body(chunk)` for every chunk index on up to `threads` workers claiming chunks in turn.
-func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
-    let claims = WorkClaims(count: count)
-    parallelFor(min(max(threads, 1), count)) { _ in
-        while let c = claims.claim() { body(c) }
-    }
-}
 
 /// The school name cell of the record at `start`, re-read from the file.
 func schoolName(file: DelimitedFile, scanner: inout RecordScanner, start: Int, line: Int, column: Int) -> String {

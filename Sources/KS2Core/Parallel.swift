@@ -87,8 +87,9 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
     /// then parallel too).
     public init(repeating value: Element, count: Int, threads: Int) where Element: Sendable {
         pointer = .allocate(capacity: count)
+        guard let start = pointer.baseAddress else { return }   // no elements
         let chunks = ParallelChunks(count: count, chunkSize: 1 << 16, threads: threads)
-        let base = SendablePointer(base: pointer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+        let base = SendablePointer(base: start)
         chunks.forEach { c in
             let r = chunks.range(c)
             (base.base + r.lowerBound).initialize(repeating: value, count: r.count)

@@ -32,5 +32,6 @@ import Testing
         #expect(column.prefix(200_000).allSatisfy { $0.isNaN })
         #expect(column[200_000] == 2.5)
         #expect(Column(repeating: Int8(-1), count: 4) == Column(repeating: Int8(-1), count: 4))
+        #expect(Column(SendableBuffer<Double>(repeating: 1, count: 0, threads: 2)).isEmpty)
     }
 }

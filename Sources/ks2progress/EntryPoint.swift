@@ -7,6 +7,7 @@ import KS2Pipeline
 @main
 enum EntryPoint {
     static func main() {
+        MemoryPolicy.apply()
         var command: ParsableCommand
         do {
             command = try KS2Progress.parseAsRoot()

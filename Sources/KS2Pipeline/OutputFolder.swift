@@ -91,7 +91,10 @@ public final class OutputFolder: @unchecked Sendable {
                 var done = 0
                 while done < raw.count {
                     let w = Foundation.write(descriptors[file], raw.baseAddress! + done, raw.count - done)
-                    if w < 0 { failure.record(errno, file: file); return }
+                    if w < 0 {
+                        if errno == EINTR { continue }
+                        failure.record(errno, file: file); return
+                    }
                     done += w
                 }
             }

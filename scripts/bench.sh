@@ -35,16 +35,26 @@ bash "$shared/bench/run-bench.sh" --runs "$runs" -- \
 nat=$(dataset 650000)
 
 echo "== 2. threads (national, $runs pairs, 1 and 2 threads taking turns so drift hits both)"
-: > "$tmp/t1"; : > "$tmp/t2"
+: > "$tmp/t1"; : > "$tmp/t2"; : > "$tmp/stages"
 for i in $(seq "$runs"); do
   for t in 1 2; do
     rm -rf "$tmp/o"; wall "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o" --no-xlsx --threads "$t" >> "$tmp/t$t"
+    python3 -c 'import json, sys; print(json.dumps({"threads": int(sys.argv[2]), **json.load(open(sys.argv[1]))["seconds"]}))' \
+      "$tmp/o/run.json" "$t" >> "$tmp/stages"
   done
 done
 t1=$(median < "$tmp/t1"); t2=$(median < "$tmp/t2")
 echo "threads 1: $t1 s  [runs: $(tr '\n' ' ' < "$tmp/t1")]"
 echo "threads 2: $t2 s  [runs: $(tr '\n' ' ' < "$tmp/t2")]"
 python3 -c "print(f'speed-up 1 -> 2 threads: {$t1 / $t2:.2f}x (medians)')"
+echo "time per stage (run.json seconds, medians): 2 threads / 1 thread"
+python3 - "$tmp/stages" <<'PY'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+for stage in [k for k in runs[0] if k != "threads"]:
+    m = {t: statistics.median(r[stage] for r in runs if r["threads"] == t and stage in r) for t in (1, 2)}
+    print(f"  {stage:16s} {m[2]:.3f} s / {m[1]:.3f} s  ({m[1] / m[2]:.2f}x)")
+PY
 
 echo "== 3. cost growth (median of 3)"
 for p in 65000 650000 2600000; do

@@ -165,11 +165,9 @@ struct GroupedSums {
     func results(year: Int, level: ResultLevel, id: String, name: String, la: String,
                  sigma: [Double?]) -> (SchoolResult, [GroupResult]) {
         let row = all.result(year: year, level: level, id: id, name: name, la: la, sigma: sigma)
-        var groups: [GroupResult] = []
-        for (k, (g, v)) in PupilGroup.slots.enumerated() where slots[k].eligible > 0 {
-            groups.append(GroupResult(group: g.name, value: v,
-                                      result: slots[k].result(year: year, level: level, id: id, name: name,
-                                                              la: la, sigma: sigma)))
+        let groups = [GroupResult](unsafeUninitializedCapacity: PupilGroup.slots.count) { buffer, count in
+            count = initializeGroups(buffer.baseAddress!, year: year, level: level, id: id, name: name, la: la,
+                                     sigma: sigma)
         }
         return (row, groups)
     }
@@ -277,7 +275,6 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     // The final groups array is allocated first and filled in place: the schools' group rows by the
     // workers, then the LAs' and England's (at most 12 each).
     var rows: [SchoolResult] = []
-    var p10: [Double?] = [nil, nil, nil], p90: [Double?] = [nil, nil, nil]
     let groupCapacity = schoolGroupCount + 12 * (cohort.localAuthorities.count + 1)
     let groups = [GroupResult](unsafeUninitializedCapacity: groupCapacity) { groupBuffer, groupCount in
         let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
@@ -348,36 +345,37 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
         }
         schoolRows.deallocate()
 
-        // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
-        for s in 0..<3 {
-            if let t = thresholds {
-                p10[s] = t.p10[s]; p90[s] = t.p90[s]
-            } else {
-                var ok: [Double] = []
-                for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
-                    if let p = rows[k].subjects[s].progress { ok.append(p) }
-                }
-                ok.sort()
-                let m = ok.count
-                if m > 0 {
-                    p10[s] = ok[(m + 9) / 10 - 1]
-                    p90[s] = ok[(9 * m + 9) / 10 - 1]
-                }
-            }
-        }
-        // schools and LAs (not England) get bands
-        for k in 0..<schoolCount + laOrder.count {
-            for s in 0..<3 {
-                let m = rows[k].subjects[s]
-                guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
-                rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
-            }
-        }
-
         // groups.csv rows: the schools' (already in place), then the LAs' and England's
         let areaGroups = laGroups.takeAll().flatMap { $0 } + (nationalRow?.1 ?? [])
         for (k, g) in areaGroups.enumerated() { (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
         groupCount = schoolGroupCount + areaGroups.count
+    }
+
+    // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
+    var p10: [Double?] = [nil, nil, nil], p90: [Double?] = [nil, nil, nil]
+    for s in 0..<3 {
+        if let t = thresholds {
+            p10[s] = t.p10[s]; p90[s] = t.p90[s]
+        } else {
+            var ok: [Double] = []
+            for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
+                if let p = rows[k].subjects[s].progress { ok.append(p) }
+            }
+            ok.sort()
+            let m = ok.count
+            if m > 0 {
+                p10[s] = ok[(m + 9) / 10 - 1]
+                p90[s] = ok[(9 * m + 9) / 10 - 1]
+            }
+        }
+    }
+    // schools and LAs (not England) get bands
+    for k in rows.indices where rows[k].level != .national {
+        for s in 0..<3 {
+            let m = rows[k].subjects[s]
+            guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
+            rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
+        }
     }
     return Aggregation(rows: rows, groups: groups, pupilOrder: order, p10: p10, p90: p90)
 }

@@ -146,6 +146,12 @@ public final class DelimitedFile: @unchecked Sendable {
         self.chunks = planned.chunks
     }
 
+    /// The file fault for a file with a header and no rows.
+    var headerOnlyError: InputError {
+        InputError(file: path, line: headerLine, column: 1,
+                   message: "header only: expected at least one row after the header, found none")
+    }
+
     /// The file fault for a quote inside an unquoted field whose quoted part runs over a delimiter
     /// or a line end: read as RFC 4180 it would silently merge cells or whole rows.
     static func strayQuoteError(path: String, offset: Int, base: UnsafePointer<UInt8>) -> InputError {

@@ -88,10 +88,7 @@ public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputErr
     let chunks = try file.scanRecords(threads: options.threads,
                                   makeState: { KS1Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
-    if read == 0 {
-        throw InputError(file: file.path, line: file.headerLine, column: 1,
-                         message: "header only: expected at least one row after the header, found none")
-    }
+    if read == 0 { throw file.headerOnlyError }
     var all: [KS1Record] = []
     var starts: [Int] = []
     all.reserveCapacity(chunks.reduce(0) { $0 + $1.records.count })

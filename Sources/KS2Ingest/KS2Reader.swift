@@ -262,10 +262,7 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let chunks = try file.scanRecords(threads: options.threads,
                                   makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
-    if read == 0 {
-        throw InputError(file: file.path, line: file.headerLine, column: 1,
-                         message: "header only: expected at least one row after the header, found none")
-    }
+    if read == 0 { throw file.headerOnlyError }
     // duplicates among the rows that passed
     var offsets: [Int] = [0]
     for c in chunks { offsets.append(offsets[offsets.count - 1] + c.rows.count) }

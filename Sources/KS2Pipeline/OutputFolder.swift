@@ -61,12 +61,6 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    /// Writes a large file made of parts (see `write(_:threads:)`).
-    public func write(_ name: String, parts: [@Sendable () -> [UInt8]], threads: Int,
-                      mode: mode_t = OutputFolder.summaryFileMode) throws {
-        try write([PartFile(name: name, parts: parts, mode: mode)], threads: threads)
-    }
-
     /// Writes large files made of parts, in order: workers claim the next part as they become free
     /// and one writer thread writes finished parts in file order, so formatting never waits at a
     /// batch boundary or between files, no file sits whole in memory (at most a few parts per

@@ -58,14 +58,7 @@ public struct CSVWriter: Sendable {
         copy.withUnsafeBufferPointer { appendTextBytes($0) }
     }
 
-    /// A field already formatted by this writer (e.g. a cached number): written as it is.
-    @inline(__always)
-    mutating func appendFormatted(_ field: [UInt8]) {
-        separate()
-        bytes.append(contentsOf: field)
-    }
-
-    /// A field already formatted by this writer, read in place.
+    /// A field already formatted by this writer (e.g. a cached number), written as it is.
     @inline(__always)
     mutating func appendFormatted(_ field: UnsafeBufferPointer<UInt8>) {
         separate()

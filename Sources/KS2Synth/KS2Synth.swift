@@ -53,31 +53,12 @@ public struct SynthOutput: Sendable {
     public var expectedRejects: [ExpectedReject]
 }
 
-/// Lets workers write their own slots of one results array.
-private final class Slots<T>: @unchecked Sendable {
-    var items: [T?]
-    init(_ count: Int) { items = Array(repeating: nil, count: count) }
-}
-
-/// Runs `body` for 0..<count on `threads` workers (school i always on the same work item, so
-/// results depend on i only) and returns the results in order.
+/// Runs `body` for 0..<count on `threads` workers (each result depends on its index only) and
+/// returns the results in order.
 private func parallelMap<T>(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let workers = max(1, min(threads, count))
-    let slots = Slots<T>(count)
-    slots.items.withUnsafeMutableBufferPointer { buffer in
-        let base = UnsafeMutableSendablePointer(buffer.baseAddress)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < count { (base.pointer! + i).pointee = body(i); i += workers }
-        }
-    }
-    return slots.items.map { $0! }
-}
-
-/// A raw pointer handed to workers that write disjoint slots.
-private struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>?
-    init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
+    let slots = SendableBuffer<T?>(repeating: nil, count: count)
+    parallelFor(count, threads: threads) { slots[$0] = body($0) }
+    return slots.takeAll().map { $0! }
 }
 
 /// Builds deterministic synthetic KS2 and KS1 exports: the same options give the same bytes on

@@ -15,6 +15,11 @@ runs=${RUNS:-5}
 cache=${KS2BENCH_CACHE:-${TMPDIR:-/tmp}/ks2bench}
 [[ -x $bin ]] || { echo "bench: build first (make release)" >&2; exit 1; }
 [[ -f $shared/bench/run-bench.sh ]] || { echo "bench: $shared/bench/run-bench.sh not found (set KS2_SHARED)" >&2; exit 1; }
+# the reference pipeline and compare_reference.py need polars
+if ! python3 -c 'import polars' 2>/dev/null; then
+  echo "bench: installing polars for the reference pipeline" >&2
+  python3 -m pip install --quiet polars || python3 -m pip install --quiet --break-system-packages polars
+fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # median of the numbers on stdin

@@ -42,6 +42,7 @@ public final class OutputFolder: @unchecked Sendable {
         workingPath = made.path
         lockDescriptor = made.lock
         InProgressOutputs.shared.add(self)
+        InProgressOutputs.shared.remember(working: workingPath, final: finalPath)
     }
 
     deinit {
@@ -213,6 +214,16 @@ final class InProgressOutputs: @unchecked Sendable {
     func add(_ folder: OutputFolder) { lock.withLock { folders[ObjectIdentifier(folder)] = Weak(folder: folder) } }
     func remove(_ folder: OutputFolder) { lock.withLock { _ = folders.removeValue(forKey: ObjectIdentifier(folder)) } }
     func all() -> [OutputFolder] { lock.withLock { folders.values.compactMap(\.folder) } }
+
+    /// Working folder → output folder, for messages (kept after the run: its error is printed
+    /// when the folder is gone).
+    private var names: [(working: String, final: String)] = []
+    func remember(working: String, final: String) { lock.withLock { names.append((working, final)) } }
+
+    /// `message` with every working-folder path shown as the output folder the user named.
+    func userPaths(_ message: String) -> String {
+        lock.withLock { names }.reduce(message) { $0.replacingOccurrences(of: $1.working, with: $1.final) }
+    }
 }
 
 extension OutputFolder {
@@ -272,6 +283,10 @@ private final class WriteFailure: @unchecked Sendable {
 /// An error as one plain line for the user: Foundation's file errors become "cannot … PATH: reason"
 /// (no `NSCocoaErrorDomain Code=… UserInfo={…}` dumps).
 public func plainDescription(of error: Error) -> String {
+    InProgressOutputs.shared.userPaths(plainText(of: error))
+}
+
+private func plainText(of error: Error) -> String {
     if let e = error as? PipelineError { return e.description }
     if let e = error as? InputError { return e.description }
     let ns = error as NSError

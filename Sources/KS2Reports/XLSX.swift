@@ -145,7 +145,15 @@ final class Workbook {
     func close() throws {
         guard let wb = handle else { return }
         handle = nil
-        try check(workbook_close(wb), "writing \(path)")
+        errno = 0
+        let result = workbook_close(wb)
+        let cause = errno
+        if result != LXW_NO_ERROR {
+            // the zip and file errors come from the system: say which (e.g. no space left on device)
+            let reason = cause != 0 ? "; \(String(cString: strerror(cause)).lowercased())" : ""
+            throw XLSXError(code: Int(result.rawValue), message: String(cString: lxw_strerror(result)) + reason,
+                            context: "cannot write \(path)")
+        }
     }
 }
 

@@ -26,7 +26,7 @@ enum EntryPoint {
             try command.run()
             exit(0)  // results kept by the jobs are returned to the system with the process
         } catch let e as PipelineError {
-            fail(e.description)
+            fail(plainDescription(of: e))
         } catch {
             // help and version requests surface here too; usage errors exit 2, anything else 1
             switch KS2Progress.exitCode(for: error) {

@@ -259,6 +259,51 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: other.path))
     }
 
+    // MARK: a full disk
+
+    /// True when this process may mount a small tmpfs (root on this machine and in CI).
+    static let canMountTmpfs: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = NSTemporaryDirectory() + "ks2-mount-probe-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        let mounted = shell(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe]) == 0
+        if mounted { _ = shell(["/bin/umount", probe]) }
+        return mounted
+    }()
+
+    @discardableResult
+    static func shell(_ arguments: [String]) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: arguments[0])
+        p.arguments = Array(arguments.dropFirst())
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// A disk that fills while CSVs (1 MB) or workbooks (3 MB) are written: one plain line naming
+    /// the output file and the cause, no libxlsxwriter noise, nothing left on the disk.
+    @Test(.enabled(if: OutputSafetyTests.canMountTmpfs), arguments: ["1m", "3m"])
+    func aFullDiskFailsInOneLineAndLeavesNothing(size: String) throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data")
+        #expect(try Harness.run(["synth", "--schools", "100", "--year", "2019", "--seed", "3", "--out", data.path]).status == 0)
+        let disk = dir.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        #expect(Self.shell(["/bin/mount", "-t", "tmpfs", "-o", "size=\(size)", "tmpfs", disk.path]) == 0)
+        defer { Self.shell(["/bin/umount", disk.path]) }
+        let r = try Harness.run(["progress", "--ks2", data.path + "/ks2.csv", "--ks1", data.path + "/ks1.csv",
+                                 "--year", "2019", "--out", disk.path + "/out"], timeout: 120)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(Self.oneLine(r.stderr) && r.stderr.lowercased().contains("no space left on device")
+                    && r.stderr.contains(disk.path + "/out/") && !r.stderr.contains("partial"), "\(r.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: disk.path)) ?? ["?"]).isEmpty)
+    }
+
     // MARK: an unprivileged user
 
     /// As user `nobody` whose home is a scratch folder: `~` and the home folder are refused, and a

@@ -504,27 +504,3 @@ enum ByteCount {
         return (q, nl)
     }
 }
-
-/// Carries a value the caller guarantees is used safely across threads (disjoint writes).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-}
-
-/// Runs `body(chunk)` for every chunk index on up to `threads` workers claiming chunks in turn
-/// (results must go to per-chunk slots, so they never depend on which worker ran a chunk).
-func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
-    let claims = WorkClaims(count: count)
-    parallelFor(min(max(threads, 1), count)) { _ in
-        while let c = claims.claim() { body(c) }
-    }
-}
-
-/// Runs `body(0..<iterations)` on Dispatch's worker threads and returns when all are done; each
-/// iteration must touch only its own slots of any shared buffer.
-func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
-    if iterations <= 1 { if iterations == 1 { body(0) }; return }
-    withoutActuallyEscaping(body) { escapable in
-        let box = UncheckedSendable(value: escapable)
-        DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
-    }
-}

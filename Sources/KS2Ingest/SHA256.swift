@@ -6,6 +6,7 @@ import CLibCrypto
 public enum SHA256 {
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+        _ = initialised
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let data = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
@@ -22,6 +23,9 @@ public enum SHA256 {
         }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// libcrypto set up once, without exit-time clean-up (see `ks2_crypto_init`).
+    private static let initialised: Int32 = ks2_crypto_init()
 
     /// The digest of bytes held in an array.
     public static func hex(of bytes: [UInt8]) -> String {

@@ -134,7 +134,7 @@ public final class OutputFolder: @unchecked Sendable {
             let window = DispatchSemaphore(value: 4 * threads)
             let written = DispatchSemaphore(value: 0)
             // a thread of its own: Dispatch's workers may all be formatting (or waiting for a place)
-            let writer = Thread {
+            startDedicatedThread {
                 for k in 0..<total {
                     ready[k].wait()
                     if !failure.failed { writeOut(slots[k], Int(refs[k].file)) }
@@ -143,9 +143,8 @@ public final class OutputFolder: @unchecked Sendable {
                 }
                 written.signal()
             }
-            writer.start()
             let claims = WorkClaims(count: total)
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            parallelFor(threads) { _ in
                 while true {
                     window.wait()
                     guard let k = claims.claim() else { window.signal(); return }

@@ -74,7 +74,7 @@ public struct ProgressJob: Sendable {
         let options2 = IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: settings.writeWorkbooks)
         let options1 = IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false)
         // the two files are read side by side: each reader's serial merge then overlaps the other's scan
-        let (ks2Result, ks1Result) = try bothOf(parallel: settings.threads > 1,
+        let (ks2Result, ks1Result) = try sideBySide(parallel: settings.threads > 1,
                                                 { try wrapInput { try readKS2(path: ks2, year: year, options: options2) } },
                                                 { try wrapInput { try readKS1(path: ks1, options: options1) } })
         clock.begin("join")
@@ -129,20 +129,3 @@ public enum ProcessTeardown {
     static func keepUntilExit(_ value: Any) { kept.append(value) }
 }
 
-/// Runs two independent pieces of work, side by side when `parallel`; the first error (in argument
-/// order) is rethrown. `b` runs as a plain asynchronous block, not as an iteration of
-/// `concurrentPerform`: Dispatch runs a `concurrentPerform` nested in another one on a share of the
-/// threads (one of two here), which would make both sides' own parallel loops serial.
-func bothOf<A: Sendable, B: Sendable>(parallel: Bool, _ a: () throws -> A,
-                                      _ b: @escaping @Sendable () throws -> B) throws -> (A, B) {
-    guard parallel else { return (try a(), try b()) }
-    let second = SendableBuffer<Result<B, Error>?>(repeating: nil, count: 1)
-    let done = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        second[0] = Result { try b() }
-        done.signal()
-    }
-    let first = Result { try a() }
-    done.wait()
-    return (try first.get(), try second[0]!.get())
-}

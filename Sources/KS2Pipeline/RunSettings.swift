@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import KS2Ingest
+import KS2Reports
 
 /// The one object that owns a run's I/O policy: where outputs go, threads, workbooks, where the
 /// methodology data lives, and how progress is shown. Jobs take it; nothing else decides these.
@@ -99,4 +100,10 @@ public struct StageClock: Sendable {
         current = nil
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K\(c) done in \(String(format: "%.2f", s)) s\n".utf8)) }
     }
+}
+
+/// For the command line, at start: libxlsxwriter's own stderr prints are silenced (its failures
+/// reach the user as one plain line each).
+public func silenceLibraryMessages() {
+    KS2Reports.silenceLibraryMessages()
 }

@@ -9,6 +9,7 @@ enum EntryPoint {
     static func main() {
         MemoryPolicy.apply()
         Interruptions.install()
+        silenceLibraryMessages()
         var command: ParsableCommand
         do {
             command = try KS2Progress.parseAsRoot()

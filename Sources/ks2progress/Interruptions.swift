@@ -1,4 +1,5 @@
 import Foundation
+import KS2Core
 import KS2Pipeline
 
 /// SIGINT, SIGTERM and SIGHUP end a run cleanly: the folder being written (pupil-level data) is
@@ -14,7 +15,7 @@ enum Interruptions {
         for s in signals { sigaddset(&set, s) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
         let blocked = set
-        let waiter = Thread {
+        startDedicatedThread {
             var caught: Int32 = 0
             var wanted = blocked
             while sigwait(&wanted, &caught) != 0 {}
@@ -23,6 +24,5 @@ enum Interruptions {
             FileHandle.standardError.write(Data("\n\(name): the unfinished outputs were removed\n".utf8))
             exit(128 + caught)
         }
-        waiter.start()
     }
 }

@@ -218,3 +218,15 @@ public struct WhatIfRow: Sendable, Hashable {
 
 /// The label every what-if output carries.
 public let whatIfLabel = "what-if, not an official figure"
+
+/// One line of a what-if removal file: a pupil to take out of some subjects' measures.
+public struct PupilRemoval: Sendable, Hashable {
+    public var upn: UPN
+    /// The subjects named (every subject for `all` or an empty cell).
+    public var subjects: [Subject]
+    /// The physical line in the removal file (for rejects.csv).
+    public var line: Int
+    public init(upn: UPN, subjects: [Subject], line: Int) {
+        self.upn = upn; self.subjects = subjects; self.line = line
+    }
+}

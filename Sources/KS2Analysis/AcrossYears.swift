@@ -71,6 +71,7 @@ public func threeYearRows(_ rows: [SchoolResult],
     var out: [ThreeYearRow] = []
     var withoutSigma = Set<String>()
     var withoutN = 0
+    var yearsWithoutN = Set<Int>()
     for (key, years) in series(rows) {
         let used = years.filter { inWindow.contains($0.year) }
         guard let latest = used.last else { continue }
@@ -86,6 +87,7 @@ public func threeYearRows(_ rows: [SchoolResult],
                 guard let p = f.progress, f.status != .none else { continue }
                 guard let ny = f.n, ny > 0 else {
                     withoutN += 1
+                    yearsWithoutN.insert(r.year)
                     continue
                 }
                 pooledYears.append(r.year)
@@ -120,8 +122,10 @@ public func threeYearRows(_ rows: [SchoolResult],
                         + "(no national run or methodology file gives it): those rows have no interval")
     }
     if withoutN > 0 {
-        warnings.append("warning: three_year.csv: \(withoutN) school-year figures have progress but no pupil count "
-                        + "(no TELIG or coverage in the table): they are left out of the pooled figures")
+        let years = yearsWithoutN.sorted().map(String.init).joined(separator: ", ")
+        warnings.append("warning: three_year.csv: \(withoutN) subject figures of \(years) have progress but no pupil "
+                        + "count (no TELIG or coverage: a later table's prior-year columns carry neither); "
+                        + "they are left out of the pooled figures")
     }
     return (out, warnings)
 }

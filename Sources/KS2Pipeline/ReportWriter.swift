@@ -57,7 +57,8 @@ struct RunResults {
             nationalOther[year] = other
         }
         // computed groups first (a computed row wins), England's all-schools row before the state-funded one
-        let groups = progress.flatMap(\.aggregation.groups) + publishedEnglandGroups + publishedGroups
+        let disadvantaged = progress.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
+        let groups = disadvantaged + publishedEnglandGroups + publishedGroups
         let (gaps, yearsWithout) = gapRows(rows, groups: groups, nationalOther: nationalOther)
         var warnings = threeYearWarnings
         for year in yearsWithout {

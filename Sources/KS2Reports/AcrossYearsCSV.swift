@@ -26,21 +26,33 @@ public let whatIfCSVHeader: [String] = [
     "band_after",
 ]
 
+extension CSVWriter {
+    /// The identity of a trends or three-year row: level, id, name, la, subject.
+    mutating func appendSeries(level: ResultLevel, id: String, name: String, la: String, subject: Subject) {
+        appendText(level.name)
+        appendText(id)
+        appendText(name)
+        appendText(la)
+        appendText(subject.name)
+    }
+
+    /// A measure's n, progress, interval and status.
+    mutating func appendFigures(n: Int?, progress: Double?, lower: Double?, upper: Double?, status: ResultStatus) {
+        appendInt(n)
+        appendDouble(progress)
+        appendDouble(lower)
+        appendDouble(upper)
+        appendText(status.description)
+    }
+}
+
 /// trends.csv from rows in output order (level, id, subject, year).
 public func trendsCSV(_ rows: [TrendRow]) -> [UInt8] {
     var w = CSVWriter(header: trendsCSVHeader, capacity: 120 * (rows.count + 1))
     for r in rows {
-        w.appendText(r.level.name)
-        w.appendText(r.id)
-        w.appendText(r.name)
-        w.appendText(r.la)
-        w.appendText(r.subject.name)
+        w.appendSeries(level: r.level, id: r.id, name: r.name, la: r.la, subject: r.subject)
         w.appendInt(r.year)
-        w.appendInt(r.n)
-        w.appendDouble(r.progress)
-        w.appendDouble(r.lower)
-        w.appendDouble(r.upper)
-        w.appendText(r.status.description)
+        w.appendFigures(n: r.n, progress: r.progress, lower: r.lower, upper: r.upper, status: r.status)
         w.appendInt(r.band)
         w.appendInt(r.previousYear)
         w.appendDouble(r.change)
@@ -54,17 +66,9 @@ public func trendsCSV(_ rows: [TrendRow]) -> [UInt8] {
 public func threeYearCSV(_ rows: [ThreeYearRow]) -> [UInt8] {
     var w = CSVWriter(header: threeYearCSVHeader, capacity: 120 * (rows.count + 1))
     for r in rows {
-        w.appendText(r.level.name)
-        w.appendText(r.id)
-        w.appendText(r.name)
-        w.appendText(r.la)
-        w.appendText(r.subject.name)
+        w.appendSeries(level: r.level, id: r.id, name: r.name, la: r.la, subject: r.subject)
         w.appendText(r.years.map(String.init).joined(separator: ";"))
-        w.appendInt(r.n)
-        w.appendDouble(r.progress)
-        w.appendDouble(r.lower)
-        w.appendDouble(r.upper)
-        w.appendText(r.status.description)
+        w.appendFigures(n: r.n, progress: r.progress, lower: r.lower, upper: r.upper, status: r.status)
         w.appendText(significanceText(r.significance))
         w.appendText(comparabilityText(r.comparability))
         w.endRow()
@@ -82,11 +86,8 @@ public func gapsCSV(_ rows: [GapRow]) -> [UInt8] {
         w.appendText(r.name)
         w.appendText(r.la)
         w.appendText(r.subject.name)
-        w.appendInt(r.disadvantaged.n)
-        w.appendDouble(r.disadvantaged.progress)
-        w.appendDouble(r.disadvantaged.lower)
-        w.appendDouble(r.disadvantaged.upper)
-        w.appendText(r.disadvantaged.status.description)
+        let d = r.disadvantaged
+        w.appendFigures(n: d.n, progress: d.progress, lower: d.lower, upper: d.upper, status: d.status)
         w.appendInt(r.other.n)
         w.appendDouble(r.other.progress)
         w.appendDouble(r.nationalOtherProgress)
@@ -107,13 +108,9 @@ public func whatIfCSV(_ rows: [WhatIfRow]) -> [UInt8] {
         w.appendText(r.name)
         w.appendText(r.subject.name)
         w.appendInt(r.removed)
-        for figures in [r.before, r.after] {
-            w.appendInt(figures.n)
-            w.appendDouble(figures.progress)
-            w.appendDouble(figures.lower)
-            w.appendDouble(figures.upper)
-            w.appendText(figures.status.description)
-            w.appendInt(figures.band)
+        for f in [r.before, r.after] {
+            w.appendFigures(n: f.n, progress: f.progress, lower: f.lower, upper: f.upper, status: f.status)
+            w.appendInt(f.band)
         }
         w.endRow()
     }

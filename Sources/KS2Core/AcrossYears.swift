@@ -189,13 +189,23 @@ public struct AcrossYearsResults: Sendable {
         self.trends = trends; self.threeYear = threeYear; self.gaps = gaps; self.warnings = warnings
     }
 
-    /// One school's (or LA's) rows, for its workbook: trends oldest first, the three-year line,
-    /// and the gaps of every year.
-    public func rows(level: ResultLevel, id: String) -> (trends: [TrendRow], threeYear: [ThreeYearRow], gaps: [GapRow]) {
-        (trends.filter { $0.level == level && $0.id == id },
-         threeYear.filter { $0.level == level && $0.id == id },
-         gaps.filter { $0.level == level && $0.id == id })
+    /// Every school's (or LA's) rows, keyed by id, gathered in one pass — what a school's workbook
+    /// shows on its Trend sheet and Overview (trends oldest first, the three-year line, each year's gaps).
+    public func byID(level: ResultLevel) -> [String: SeriesAcrossYears] {
+        var out: [String: SeriesAcrossYears] = [:]
+        for r in trends where r.level == level { out[r.id, default: SeriesAcrossYears()].trends.append(r) }
+        for r in threeYear where r.level == level { out[r.id, default: SeriesAcrossYears()].threeYear.append(r) }
+        for r in gaps where r.level == level { out[r.id, default: SeriesAcrossYears()].gaps.append(r) }
+        return out
     }
+}
+
+/// One school's, LA's or England's trends, three-year figures and gaps (rows in output order).
+public struct SeriesAcrossYears: Sendable, Hashable {
+    public var trends: [TrendRow] = []
+    public var threeYear: [ThreeYearRow] = []
+    public var gaps: [GapRow] = []
+    public init() {}
 }
 
 /// One (school, subject) of whatif.csv: the school's figures before and after chosen pupils are

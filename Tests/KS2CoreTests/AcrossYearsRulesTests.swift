@@ -49,4 +49,20 @@ import KS2Core
                                  n: 30, progress: -2, lower: -3, upper: -0.1, status: .ok)
         #expect(below.significance == .below)
     }
+
+    @Test func eachSchoolsRowsGatheredById() {
+        let figures = SubjectResult(n: 10, progress: 1, status: .ok)
+        let results = AcrossYearsResults(
+            trends: [TrendRow(level: .school, id: "A", name: "", la: "", subject: .read, year: 2018, figures: figures),
+                     TrendRow(level: .school, id: "A", name: "", la: "", subject: .read, year: 2019, figures: figures),
+                     TrendRow(level: .la, id: "A", name: "", la: "", subject: .read, year: 2019, figures: figures),
+                     TrendRow(level: .school, id: "B", name: "", la: "", subject: .read, year: 2019, figures: figures)],
+            gaps: [GapRow(year: 2019, level: .school, id: "B", name: "", la: "", subject: .mat, disadvantaged: figures,
+                          other: figures, nationalOtherProgress: 0)])
+        let schools = results.byID(level: .school)
+        #expect(schools["A"]?.trends.map(\.year) == [2018, 2019])
+        #expect(schools["A"]?.gaps.isEmpty == true)
+        #expect(schools["B"]?.trends.count == 1 && schools["B"]?.gaps.count == 1)
+        #expect(results.byID(level: .la)["A"]?.trends.count == 1)
+    }
 }

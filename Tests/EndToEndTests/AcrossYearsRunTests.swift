@@ -149,6 +149,13 @@ import Testing
         let three = try Self.table(out.appendingPathComponent("three_year.csv"))
         let anstey = three.rows.first { $0["id"] == "115851" && $0["subject"] == "read" }!
         #expect(anstey["years"] == "2017;2018;2019" && anstey["comparability"] == "capping")
+        // by hand: n = TELIG × COV / 100 rounded half up: 63 × 95% → 60, 63 × 94% → 59, 60 × 100% → 60;
+        // progress3 = (60·−1.8 + 59·−2.0 + 60·−1.9) / 179 = −340/179;
+        // half-width 1.96·√(60·6.22² + 59·5.98² + 60·6.17²) / 179 = 1.96·√6715.3016 / 179
+        #expect(anstey["n"] == "179")
+        #expect(abs(Double(anstey["progress"]!)! - -340.0 / 179) < 1e-12)
+        #expect(abs(Double(anstey["lower"]!)! - (-340.0 - 1.96 * 6715.3016.squareRoot()) / 179) < 1e-12)
+        #expect(anstey["status"] == "ok" && anstey["significance"] == "below")
     }
 
     @Test func whatIfRemovesPupilsAndRejectsUnknownUPNs() throws {

@@ -96,7 +96,7 @@ public struct PipelineRun: Sendable {
         }
         var written: [String] = []
         if !(file.years ?? []).isEmpty || !(file.published ?? []).isEmpty {
-            try results.buildAcrossYears(settings)
+            try results.buildAcrossYears(settings, clock: &clock)
             written = try writeResults(results, to: out, settings: settings, clock: &clock)
         }
         if let t = file.targets {

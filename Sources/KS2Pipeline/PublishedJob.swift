@@ -22,7 +22,7 @@ public struct PublishedJob: Sendable {
         var results = RunResults()
         results.addPublished(try wrapInput { try readPublishedTableSet(paths: files, year: year) })
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
-        try results.buildAcrossYears(settings)
+        try results.buildAcrossYears(settings, clock: &clock)
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "published")
         manifest.inputs = files.enumerated().map { ("table\($0.offset + 1)", $0.element) }

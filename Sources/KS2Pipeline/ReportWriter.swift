@@ -35,8 +35,9 @@ struct RunResults {
     /// Builds trends, three-year figures and gaps from every year's rows. England's other pupils
     /// come from a national run's own pupils, a supplied run's national.csv (`other_progress`), or
     /// the England all-schools row of a published table, in that order.
-    mutating func buildAcrossYears(_ settings: RunSettings) throws {
+    mutating func buildAcrossYears(_ settings: RunSettings, clock: inout StageClock) throws {
         guard writesAcrossYears else { return }
+        clock.begin("across years")
         let rows = allRows
         let sigma = try sigmaByYear(settings)
         let trends = trendRows(rows)
@@ -144,6 +145,11 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
                  PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV))]
     }
     files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
+    if let across = results.acrossYears {
+        files += [PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),
+                  PartFile(name: "three_year.csv", parts: csvParts(across.threeYear, threeYearCSV)),
+                  PartFile(name: "gaps.csv", parts: csvParts(across.gaps, gapsCSV))]
+    }
     try out.write(files, threads: settings.threads)
     if !progress.isEmpty {
         try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
@@ -164,13 +170,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         }
     }
     written.append("schools.csv")
-    if let across = results.acrossYears {
-        clock.begin("across years")
-        try out.write("trends.csv", trendsCSV(across.trends))
-        try out.write("three_year.csv", threeYearCSV(across.threeYear))
-        try out.write("gaps.csv", gapsCSV(across.gaps))
-        written += ["trends.csv", "three_year.csv", "gaps.csv"]
-    }
+    if results.acrossYears != nil { written += ["trends.csv", "three_year.csv", "gaps.csv"] }
 
     // the impact workbook's tables (copies of every row: only built when the workbook is written)
     var impact = ImpactWorkbookData(schools: [])

@@ -47,7 +47,10 @@ extension CSVWriter {
 }
 
 /// trends.csv from rows in output order (level, id, subject, year).
-public func trendsCSV(_ rows: [TrendRow]) -> [UInt8] {
+public func trendsCSV(_ rows: [TrendRow]) -> [UInt8] { trendsCSV(rows[...]) }
+
+/// The same from a slice of rows (parallel writers format parts without copying rows).
+public func trendsCSV(_ rows: ArraySlice<TrendRow>) -> [UInt8] {
     var w = CSVWriter(header: trendsCSVHeader, capacity: 120 * (rows.count + 1))
     for r in rows {
         w.appendSeries(level: r.level, id: r.id, name: r.name, la: r.la, subject: r.subject)
@@ -63,7 +66,10 @@ public func trendsCSV(_ rows: [TrendRow]) -> [UInt8] {
 }
 
 /// three_year.csv from rows in output order (level, id, subject).
-public func threeYearCSV(_ rows: [ThreeYearRow]) -> [UInt8] {
+public func threeYearCSV(_ rows: [ThreeYearRow]) -> [UInt8] { threeYearCSV(rows[...]) }
+
+/// The same from a slice of rows (parallel writers format parts without copying rows).
+public func threeYearCSV(_ rows: ArraySlice<ThreeYearRow>) -> [UInt8] {
     var w = CSVWriter(header: threeYearCSVHeader, capacity: 120 * (rows.count + 1))
     for r in rows {
         w.appendSeries(level: r.level, id: r.id, name: r.name, la: r.la, subject: r.subject)
@@ -77,7 +83,10 @@ public func threeYearCSV(_ rows: [ThreeYearRow]) -> [UInt8] {
 }
 
 /// gaps.csv from rows in output order (year, level, id, subject).
-public func gapsCSV(_ rows: [GapRow]) -> [UInt8] {
+public func gapsCSV(_ rows: [GapRow]) -> [UInt8] { gapsCSV(rows[...]) }
+
+/// The same from a slice of rows (parallel writers format parts without copying rows).
+public func gapsCSV(_ rows: ArraySlice<GapRow>) -> [UInt8] {
     var w = CSVWriter(header: gapsCSVHeader, capacity: 160 * (rows.count + 1))
     for r in rows {
         w.appendInt(r.year)

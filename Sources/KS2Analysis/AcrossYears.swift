@@ -109,7 +109,9 @@ public func threeYearRows(_ rows: [SchoolResult],
             guard publishable, n > 0 else { continue }
             let progress = weighted / Double(n)
             // ±1.96·√(Σ n_y·σ_y²)/N is §7's interval with σ = √(Σ n_y·σ_y² / N)
-            let interval = variance.map { confidenceInterval(progress: progress, sigma: ($0 / Double(n)).squareRoot(), n: n) }
+            let interval = variance.map {
+                confidenceInterval(progress: progress, sigma: ($0 / Double(n)).squareRoot(), n: n)
+            }
             out.append(ThreeYearRow(level: key.level, id: key.id, name: latest.name, la: latest.la,
                                     subject: subject, years: pooledYears, n: n, progress: progress,
                                     lower: interval?.lower, upper: interval?.upper,
@@ -168,7 +170,8 @@ public func gapRows(_ rows: [SchoolResult], groups: [GroupResult],
         for subject in Subject.allCases {
             let disFigures = dis?[subject] ?? SubjectResult()
             let otherFigures = other?[subject] ?? SubjectResult()
-            let national = r.level == .national ? otherFigures.progress : nationalOther[r.year]?[subject.rawValue] ?? nil
+            let england = nationalOther[r.year]?[subject.rawValue] ?? nil
+            let national = r.level == .national ? otherFigures.progress : england
             if national == nil && r.level != .national { missing.insert(r.year) }
             out.append(GapRow(year: r.year, level: r.level, id: r.id, name: r.name, la: r.la, subject: subject,
                               disadvantaged: disFigures, other: otherFigures, nationalOtherProgress: national))

@@ -4,7 +4,10 @@ import KS2Core
 public struct SubjectRemoval: Sendable, Hashable {
     public var pupil: Int
     public var subject: Subject
-    public init(pupil: Int, subject: Subject) { self.pupil = pupil; self.subject = subject }
+    public init(pupil: Int, subject: Subject) {
+        self.pupil = pupil
+        self.subject = subject
+    }
 }
 
 /// The table with chosen pupils taken out of chosen subjects as if discounted (methodology.md §10's

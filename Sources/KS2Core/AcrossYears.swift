@@ -94,10 +94,21 @@ public struct TrendRow: Sendable, Hashable {
     public init(level: ResultLevel, id: String, name: String, la: String, subject: Subject, year: Int,
                 figures: SubjectResult, previousYear: Int? = nil, change: Double? = nil,
                 comparability: [ComparabilityChange] = []) {
-        self.level = level; self.id = id; self.name = name; self.la = la; self.subject = subject
-        self.year = year; self.n = figures.n; self.progress = figures.progress; self.lower = figures.lower
-        self.upper = figures.upper; self.status = figures.status; self.band = figures.band
-        self.previousYear = previousYear; self.change = change; self.comparability = comparability
+        self.level = level
+        self.id = id
+        self.name = name
+        self.la = la
+        self.subject = subject
+        self.year = year
+        self.n = figures.n
+        self.progress = figures.progress
+        self.lower = figures.lower
+        self.upper = figures.upper
+        self.status = figures.status
+        self.band = figures.band
+        self.previousYear = previousYear
+        self.change = change
+        self.comparability = comparability
     }
 }
 
@@ -124,8 +135,16 @@ public struct ThreeYearRow: Sendable, Hashable {
 
     public init(level: ResultLevel, id: String, name: String, la: String, subject: Subject, years: [Int], n: Int,
                 progress: Double?, lower: Double?, upper: Double?, status: ResultStatus) {
-        self.level = level; self.id = id; self.name = name; self.la = la; self.subject = subject
-        self.years = years; self.n = n; self.progress = progress; self.lower = lower; self.upper = upper
+        self.level = level
+        self.id = id
+        self.name = name
+        self.la = la
+        self.subject = subject
+        self.years = years
+        self.n = n
+        self.progress = progress
+        self.lower = lower
+        self.upper = upper
         self.status = status
         if let lower, let upper {
             self.significance = Significance(Interval(lower: lower, upper: upper))
@@ -154,8 +173,14 @@ public struct GapRow: Sendable, Hashable {
 
     public init(year: Int, level: ResultLevel, id: String, name: String, la: String, subject: Subject,
                 disadvantaged: SubjectResult, other: SubjectResult, nationalOtherProgress: Double?) {
-        self.year = year; self.level = level; self.id = id; self.name = name; self.la = la
-        self.subject = subject; self.disadvantaged = disadvantaged; self.other = other
+        self.year = year
+        self.level = level
+        self.id = id
+        self.name = name
+        self.la = la
+        self.subject = subject
+        self.disadvantaged = disadvantaged
+        self.other = other
         self.nationalOtherProgress = nationalOtherProgress
     }
 
@@ -186,7 +211,10 @@ public struct AcrossYearsResults: Sendable {
 
     public init(trends: [TrendRow] = [], threeYear: [ThreeYearRow] = [], gaps: [GapRow] = [],
                 warnings: [String] = []) {
-        self.trends = trends; self.threeYear = threeYear; self.gaps = gaps; self.warnings = warnings
+        self.trends = trends
+        self.threeYear = threeYear
+        self.gaps = gaps
+        self.warnings = warnings
     }
 
     /// Every school's (or LA's) rows, keyed by id, gathered in one pass — what a school's workbook
@@ -221,8 +249,12 @@ public struct WhatIfRow: Sendable, Hashable {
 
     public init(urn: String, name: String, subject: Subject, removed: Int, before: SubjectResult,
                 after: SubjectResult) {
-        self.urn = urn; self.name = name; self.subject = subject; self.removed = removed
-        self.before = before; self.after = after
+        self.urn = urn
+        self.name = name
+        self.subject = subject
+        self.removed = removed
+        self.before = before
+        self.after = after
     }
 }
 
@@ -237,6 +269,8 @@ public struct PupilRemoval: Sendable, Hashable {
     /// The physical line in the removal file (for rejects.csv).
     public var line: Int
     public init(upn: UPN, subjects: [Subject], line: Int) {
-        self.upn = upn; self.subjects = subjects; self.line = line
+        self.upn = upn
+        self.subjects = subjects
+        self.line = line
     }
 }

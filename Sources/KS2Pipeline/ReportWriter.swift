@@ -41,7 +41,9 @@ struct RunResults {
         let rows = allRows
         let sigma = try sigmaByYear(settings)
         let trends = trendRows(rows)
-        let (threeYear, threeYearWarnings) = threeYearRows(rows) { year, subject in sigma[year]?[subject.rawValue] ?? nil }
+        let (threeYear, threeYearWarnings) = threeYearRows(rows) { year, subject in
+            sigma[year]?[subject.rawValue] ?? nil
+        }
         var nationalOther: [Int: [Double?]] = [:]
         var supplied = Set<Int>()
         for o in progress {
@@ -64,7 +66,8 @@ struct RunResults {
         var warnings = threeYearWarnings
         for year in yearsWithout {
             let why = supplied.contains(year)
-                ? "its estimates' national.csv has no other_progress column (written by national runs of this version on)"
+                ? "its estimates' national.csv has no other_progress column "
+                    + "(written by national runs of this version on)"
                 : "no national run or England row (RECTYPE 4) with disadvantaged figures gives it"
             warnings.append("warning: gaps.csv: no progress of England's other pupils for \(year): \(why); "
                             + "gap, gap_lower and gap_upper are empty for \(year)")

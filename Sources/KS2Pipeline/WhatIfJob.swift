@@ -17,7 +17,11 @@ public struct WhatIfJob: Sendable {
     public var remove: String
 
     public init(ks2: String, ks1: String, year: Int, estimates: String, remove: String) {
-        self.ks2 = ks2; self.ks1 = ks1; self.year = year; self.estimates = estimates; self.remove = remove
+        self.ks2 = ks2
+        self.ks1 = ks1
+        self.year = year
+        self.estimates = estimates
+        self.remove = remove
     }
 
     @discardableResult
@@ -25,7 +29,8 @@ public struct WhatIfJob: Sendable {
         var clock = StageClock(progress: settings.showProgress)
         let out = try OutputFolder(settings.outputDirectory)
         let hashes = InputHashes([ks2, ks1, remove], threads: settings.threads)
-        let outcome = try ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates).compute(settings, clock: &clock)
+        let job = ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates)
+        let outcome = try job.compute(settings, clock: &clock)
         clock.begin("what-if")
         let (removals, removalRejects) = try wrapInput { try readRemovals(path: remove) }
         var index: [UPN: Int] = [:]
@@ -34,10 +39,11 @@ public struct WhatIfJob: Sendable {
         var chosen: [SubjectRemoval] = []
         var unknown: [Reject] = []
         let removeName = (remove as NSString).lastPathComponent
+        let ks2Name = (ks2 as NSString).lastPathComponent
         for r in removals {
             guard let pupil = index[r.upn] else {
                 unknown.append(Reject(file: removeName, line: r.line, upn: r.upn.description, reason: .unknownUPN,
-                                      detail: "upn \(r.upn) is not an accepted pupil of \(year) in \((ks2 as NSString).lastPathComponent)"))
+                                      detail: "upn \(r.upn) is not an accepted pupil of \(year) in \(ks2Name)"))
                 continue
             }
             chosen += r.subjects.map { SubjectRemoval(pupil: pupil, subject: $0) }
@@ -59,13 +65,16 @@ public struct WhatIfJob: Sendable {
         manifest.parameters = ["year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
                                "note": whatIfLabel]
         manifest.accounts = outcome.accounts
-        manifest.extra["removals"] = ["rows": removals.count + removalRejects.count, "used": removals.count - unknown.count,
+        manifest.extra["removals"] = ["rows": removals.count + removalRejects.count,
+                                      "used": removals.count - unknown.count,
                                       "rejected": removalRejects.count + unknown.count,
                                       "pupil_subjects_removed": Set(chosen).count]
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
-        var lines = ["\(whatIfLabel): \(Set(chosen.map(\.pupil)).count) pupils removed from \(Set(rows.map(\.urn)).count) schools' measures"]
+        let pupils = Set(chosen.map(\.pupil)).count
+        let schools = Set(rows.map(\.urn)).count
+        var lines = ["\(whatIfLabel): \(pupils) pupils removed from \(schools) schools' measures"]
         if !rejectsOfRemovals.isEmpty {
             lines.append("warning: \(removeName): \(rejectsOfRemovals.count) rows rejected (listed in rejects.csv)")
         }

@@ -80,11 +80,13 @@ struct PublishedCommand: ParsableCommand {
 
 struct WhatIfCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "whatif", abstract: "A school's progress with chosen pupils removed (what-if, not an official figure).",
+        commandName: "whatif",
+        abstract: "A school's progress with chosen pupils removed (what-if, not an official figure).",
         discussion: """
         --remove lists upn[,subject] (subject read, writ, mat, or empty/all for every subject); a UPN not in
         the run is rejected (unknown_upn). Same national estimates, σ and band thresholds as --estimates.
-        Example: ks2progress whatif --ks2 Data/sample/ks2-2019.csv --ks1 Data/sample/ks1-2019.csv --year 2019 --estimates Data/sample/national-2019 --remove Data/sample/whatif-remove.csv --out Reports/whatif
+        Example: ks2progress whatif --ks2 Data/sample/ks2-2019.csv --ks1 Data/sample/ks1-2019.csv --year 2019
+          --estimates Data/sample/national-2019 --remove Data/sample/whatif-remove.csv --out Reports/whatif
         """)
 
     @Option(help: "KS2 results file.") var ks2: String

@@ -158,6 +158,30 @@ import Testing
         #expect(anstey["status"] == "ok" && anstey["significance"] == "below")
     }
 
+    /// England's other pupils come from the all-schools row (RECTYPE 4), not the state-funded one (5).
+    @Test func publishedGapUsesEnglandAllSchoolsRow() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let table = dir.appendingPathComponent("ks2final.csv")
+        try Harness.write("""
+            RECTYPE,LEA,URN,SCHNAME,TELIG,READPROG,READCOV,READPROG_FSM6CLA1A,READPROG_NotFSM6CLA1A,DIFFN_READPROG
+            1,850,100001,Hill School,30,0.5,100%,-1.0,1.2,-1.3
+            4,,,,600000,0,99%,-0.6,0.3,0
+            5,,,,580000,0,99%,-0.7,0.5,0
+
+            """, to: table)
+        let out = dir.appendingPathComponent("out")
+        let r = try Harness.run(["published", "--year", "2019", table.path, "--out", out.path, "--no-xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let gaps = try Self.table(out.appendingPathComponent("gaps.csv")).rows.filter { $0["subject"] == "read" }
+        let school = gaps.first { $0["id"] == "100001" }!
+        #expect(school["national_other_progress"] == "0.3")
+        #expect(abs(Double(school["gap"]!)! - -1.3) < 1e-12)
+        #expect(abs(Double(school["within_school_gap"]!)! - -2.2) < 1e-12)
+        let england = gaps.first { $0["level"] == "national" }!
+        #expect(england["dis_progress"] == "-0.6" && england["other_progress"] == "0.3")
+    }
+
     @Test func whatIfRemovesPupilsAndRejectsUnknownUPNs() throws {
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }

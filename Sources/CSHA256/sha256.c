@@ -87,9 +87,14 @@ int csha256_hardware(void) {
 }
 
 void csha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) {
+    /* several inputs may be hashed at once: the cached answer is read and written atomically */
     static int hardware = -1;
-    if (hardware < 0) hardware = csha256_hardware();
-    if (hardware) sha256_extensions(state, data, blocks); else sha256_portable(state, data, blocks);
+    int known = __atomic_load_n(&hardware, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = csha256_hardware();
+        __atomic_store_n(&hardware, known, __ATOMIC_RELAXED);
+    }
+    if (known) sha256_extensions(state, data, blocks); else sha256_portable(state, data, blocks);
 }
 #else
 int csha256_hardware(void) { return 0; }

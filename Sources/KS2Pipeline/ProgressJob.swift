@@ -35,14 +35,12 @@ public struct ProgressJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
-        let hashes = InputHashes([ks2, ks1] + (cohorts.map { [$0] } ?? []), threads: settings.threads)
+        let out = try OutputFolder(settings.outputDirectory, inputs: inputPaths(settings))
         let outcome = try compute(settings, clock: &clock)
         var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "progress")
-        manifest.hashes = hashes
         manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
         manifest.parameters = ["year": year, "mode": estimates == nil ? "national" : "supplied",
                                "estimates": estimates ?? NSNull(), "threads": settings.threads,
@@ -57,6 +55,11 @@ public struct ProgressJob: Sendable {
         let warnings = results.warnings.map { $0 + "\n" }.joined()
         ProcessTeardown.keepUntilExit(outcome)
         return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
+    }
+
+    /// Every file or folder the job reads: the output folder may hold none of them.
+    func inputPaths(_ settings: RunSettings) -> [String] {
+        [ks2, ks1] + [estimates, cohorts, settings.methodologyDirectory].compactMap { $0 }
     }
 
     /// Read, clean, join, compute and aggregate.

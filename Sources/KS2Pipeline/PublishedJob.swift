@@ -17,7 +17,8 @@ public struct PublishedJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
+        let out = try OutputFolder(settings.outputDirectory,
+                                   inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
         clock.begin("read tables")
         var results = RunResults()
         results.addPublished(try wrapInput { try readPublishedTableSet(paths: files, year: year) })

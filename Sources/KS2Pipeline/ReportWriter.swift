@@ -215,7 +215,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
             var books = schoolWorkbookData(cohort: latest.cohort, table: latest.computation.table,
                                            aggregation: latest.aggregation, trend: rows)
             for k in books.indices { books[k].focusThreshold = results.focusThreshold }
-            try FileManager.default.createDirectory(atPath: out.path("schools"), withIntermediateDirectories: true)
+            try out.makeDirectory("schools")
             try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)

@@ -64,6 +64,7 @@ final class Workbook {
     /// Starts a workbook at `path`; `constantMemory` streams rows to disk (rows must then be
     /// written in order, and strings are stored inline rather than shared).
     init(path: String, constantMemory: Bool = false) throws {
+        _ = Workbook.quietLibrary
         self.path = path
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
         guard let wb = workbook_new_opt(path, &options) else {
@@ -75,6 +76,9 @@ final class Workbook {
         properties.created = Workbook.fixedCreationTime
         _ = workbook_set_properties(wb, &properties)
     }
+
+    /// Silences libxlsxwriter's own stderr prints once per process (its failures are thrown).
+    static let quietLibrary: Void = ks2_silence_c_stderr()
 
     /// 2000-01-01T00:00:00Z, written as the created/modified date of every workbook (libxlsxwriter
     /// otherwise writes the current time into docProps/core.xml).

@@ -13,6 +13,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    func validate() throws { try validateThreads(threads) }
+
     func run() throws {
         print(try PipelineRun.load(pipeline).run(threads: threads))
     }
@@ -141,7 +143,9 @@ struct SynthCommand: ParsableCommand {
 
     func validate() throws {
         try validateYear(year)
-        if schools < 1 { throw ValidationError("--schools must be at least 1") }
+        try validateThreads(threads)
+        try validateOutput(out)
+        if !(1...100_000).contains(schools) { throw ValidationError("--schools \(schools): expected 1 to 100000") }
     }
 
     func run() throws {

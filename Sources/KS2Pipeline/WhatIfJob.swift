@@ -28,7 +28,6 @@ public struct WhatIfJob: Sendable {
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
         let out = try OutputFolder(settings.outputDirectory)
-        let hashes = InputHashes([ks2, ks1, remove], threads: settings.threads)
         let job = ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates)
         let outcome = try job.compute(settings, clock: &clock)
         clock.begin("what-if")
@@ -60,7 +59,6 @@ public struct WhatIfJob: Sendable {
         try out.write("whatif.csv", whatIfCSV(rows))
         try out.write("rejects.csv", rejectsCSV(outcome.rejects + rejectsOfRemovals), mode: OutputFolder.pupilFileMode)
         var manifest = RunManifest(command: "whatif")
-        manifest.hashes = hashes
         manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
         manifest.parameters = ["year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
                                "note": whatIfLabel]

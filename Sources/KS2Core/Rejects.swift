@@ -11,6 +11,8 @@ public enum RejectReason: String, Sendable, CaseIterable, Comparable {
     case unknownCode = "unknown_code"
     case duplicateRow = "duplicate_row"
     case duplicateUPN = "duplicate_upn"
+    /// What-if removals: a UPN that is not an accepted pupil of the run (methodology.md §10).
+    case unknownUPN = "unknown_upn"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.order < b.order }
     var order: Int { RejectReason.allCases.firstIndex(of: self)! }

@@ -74,7 +74,7 @@ public struct PipelineRun: Sendable {
         }
         if let tables = file.published, !tables.isEmpty {
             clock.begin("read tables")
-            results.published = try wrapInput { try readPublishedTables(paths: tables, year: file.published_year) }
+            results.addPublished(try wrapInput { try readPublishedTableSet(paths: tables, year: file.published_year) })
             manifest.inputs += tables.enumerated().map { ("table\($0.offset + 1)", $0.element) }
             lines.append("published tables: \(results.published.filter { $0.level == .school }.count) school rows")
         }
@@ -84,6 +84,7 @@ public struct PipelineRun: Sendable {
         }
         var written: [String] = []
         if !(file.years ?? []).isEmpty || !(file.published ?? []).isEmpty {
+            try results.buildAcrossYears(settings, clock: &clock)
             written = try writeResults(results, to: out, settings: settings, clock: &clock)
         }
         if let t = file.targets {
@@ -98,6 +99,7 @@ public struct PipelineRun: Sendable {
         }
         manifest.parameters.merge(["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
                                "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]) { a, _ in a }
+        if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()

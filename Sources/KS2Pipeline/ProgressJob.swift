@@ -93,9 +93,11 @@ public struct ProgressJob: Sendable {
                                     laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
         var comp = computation
         if supplied == nil {
+            let other = nationalOtherProgress(aggregation.groups)[year]
             for s in 0..<3 {
                 comp.estimates.national[s].p10 = aggregation.p10[s]
                 comp.estimates.national[s].p90 = aggregation.p90[s]
+                comp.estimates.national[s].otherProgress = other?[s] ?? nil
             }
         }
         return Outcome(cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,

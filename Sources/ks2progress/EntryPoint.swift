@@ -59,7 +59,7 @@ struct KS2Progress: ParsableCommand {
         """,
         version: ks2progressVersion,
         subcommands: [RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
-                      TargetsCommand.self, SynthCommand.self])
+                      TargetsCommand.self, SynthCommand.self, WhatIfCommand.self])
 }
 
 /// Options every run shares.

@@ -27,8 +27,8 @@ public struct WhatIfJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
         let job = ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates)
+        let out = try OutputFolder(settings.outputDirectory, inputs: job.inputPaths(settings) + [remove])
         let outcome = try job.compute(settings, clock: &clock)
         clock.begin("what-if")
         let (removals, removalRejects) = try wrapInput { try readRemovals(path: remove) }

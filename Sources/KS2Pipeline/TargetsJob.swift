@@ -256,30 +256,15 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             continue
         }
         // predictions: reading and maths a scaled score (or an outcome code, which has no score)
-        var predictedText = ["", "", ""]
-        var predictedScore: [Double?] = [nil, nil, nil]
-        var outOfRange: String? = nil
-        for s in [0, 2] {
-            guard let c = predC[s] else { continue }
-            let cell = fields[c]
-            if cell.isEmpty { continue }
-            if let v = Int(cell) {
-                if !(80...120).contains(v), outOfRange == nil {
-                    outOfRange = "\(subjectNames[s])_predicted \"\(cell)\": expected a scaled score 80-120"
-                }
-                predictedText[s] = String(v)
-                predictedScore[s] = Double(v)
-            } else if let code = Code(cell), code.isOutcome {
-                predictedText[s] = code.name
-            } else {
-                reject(.badScore, "\(subjectNames[s])_predicted \"\(cell)\": expected a scaled score 80-120, an outcome code or blank")
-                continue rows
-            }
-        }
-        if let detail = outOfRange {
-            reject(.scoreOutOfRange, detail)
+        let tests: [(text: String, score: Double?)?]
+        switch testPredictions([predC[0].map { fields[$0] }, predC[2].map { fields[$0] }]) {
+        case .success(let p): tests = p
+        case .failure(let f):
+            reject(f.reason, f.detail)
             continue
         }
+        var predictedText = [tests[0]?.text ?? "", "", tests[1]?.text ?? ""]
+        var predictedScore: [Double?] = [tests[0]?.score, nil, tests[1]?.score]
         var ks1: [Code] = []
         for s in 0..<3 {
             let cell = fields[ks1C[s]]
@@ -289,13 +274,17 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             }
             ks1.append(code)
         }
-        if let c = predC[1], !fields[c].isEmpty {
-            guard let code = Code(fields[c]), code.isTeacherAssessment else {
-                reject(.unknownCode, "writ_predicted \"\(fields[c])\": expected a writing TA outcome (GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code")
+        if let c = predC[1] {
+            switch writingPrediction(fields[c], column: "writ_predicted") {
+            case .success(let code):
+                if let code {
+                    predictedText[1] = code.name
+                    predictedScore[1] = methodology.writingScoreForProgress(code).score
+                }
+            case .failure(let f):
+                reject(f.reason, f.detail)
                 continue
             }
-            predictedText[1] = code.name
-            predictedScore[1] = methodology.writingScoreForProgress(code).score
         }
         accepted.append(CohortPupil(line: line, upn: upn.description, urn: urn, ks1: ks1,
                                     predictedText: predictedText, predictedScore: predictedScore, fields: fields))

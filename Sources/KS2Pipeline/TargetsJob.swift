@@ -158,6 +158,12 @@ public struct CurrentCohortTargets: Sendable {
     public var names: [String: PupilName]
     /// Pupils with an estimate whose KS1 outcomes are of the other framework than the estimates'.
     public var frameworkMismatches: Int
+    /// The national figures of the estimates year (σ per subject, for in-year tracking).
+    public var national: [NationalFigures]
+    /// The estimates year's methodology (writing TA points, for in-year tracking).
+    public var methodology: MethodologyYear
+    /// Accepted pupils with any prediction in the cohort file.
+    public var pupilsWithPredictions: Int
 }
 
 /// Header spellings of the current-cohort columns (formats.md: the KS1 file's, plus `urn`,
@@ -346,7 +352,8 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
     return CurrentCohortTargets(targets: targets, rejects: rejects, account: account, estimatesYear: table.year,
                                 estimatesFramework: methodology.framework, schoolNames: schoolNames, names: names,
-                                frameworkMismatches: mismatches)
+                                frameworkMismatches: mismatches, national: table.national, methodology: methodology,
+                                pupilsWithPredictions: targets.filter { $0.predicted.contains { !$0.isEmpty } }.count)
 }
 
 /// The KS1 framework a pupil's outcomes belong to: levels when any is a level, interim when any is

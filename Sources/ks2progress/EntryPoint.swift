@@ -57,7 +57,7 @@ struct KS2Progress: ParsableCommand {
         """,
         version: ks2progressVersion,
         subcommands: [RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
-                      TargetsCommand.self, SynthCommand.self])
+                      TargetsCommand.self, SynthCommand.self, TrackCommand.self, SynthTrackingCommand.self])
 }
 
 /// Options every run shares.

@@ -62,6 +62,7 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData, _ track
     try sheet.write(2, 0, "A focus pupil was predicted below their estimate at the first window with a prediction "
                     + "and stays a focus pupil all year. Green: predicted on track (at or above the target); "
                     + "red: predicted behind; blank: no prediction.", .note)
+    try sheet.rowHeight(4, 45)
     try sheet.header(4, ["Subject", "Window", "Pupils with a prediction", "Mean predicted progress", "95% interval",
                          "Focus pupils predicted on track", "Movement since \(windows[0])"])
     var r = 5
@@ -79,10 +80,12 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData, _ track
     var names: [String: TargetWorkbookPupil] = [:]
     for p in data.pupils { names[p.row.upn] = p }
     let focus = tracking.pupils.filter { $0.focus == true }
+        .sorted { ($0.subject.rawValue, $0.upn) < ($1.subject.rawValue, $1.upn) }
     try sheet.write(r, 0, "Focus pupils (\(focus.count) pupil-subjects)", CellStyle(bold: true))
     r += 1
     let header = ["Subject", "UPN", "Surname", "Forename", "Estimate", "Target"]
         + windows.map { "Predicted \($0)" } + ["Predicted progress, latest"]
+    try sheet.rowHeight(r, 45)
     try sheet.header(r, header)
     let headerRow = r
     r += 1
@@ -102,10 +105,11 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData, _ track
         try sheet.write(r, 6 + windows.count, p.progress.last(where: { $0 != nil }) ?? nil, .signed2)
         r += 1
     }
-    try sheet.columnWidth(0, 1, 10)
+    try sheet.columnWidth(0, 0, 10)
     try sheet.columnWidth(1, 1, 16)
     try sheet.columnWidth(2, 3, 13)
-    try sheet.columnWidth(4, 6 + windows.count, 11)
+    try sheet.columnWidth(4, 4, 18)
+    try sheet.columnWidth(5, 6 + windows.count, 12)
     if !focus.isEmpty { try sheet.autofilter(headerRow, 0, r - 1, header.count - 1) }
     try sheet.printSetup()
 }
@@ -147,7 +151,7 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
             let cells = rows.filter { $0.level.name + $0.id == key }
             guard let first = cells.first else { continue }
             try sheet.write(r, 0, Wording.subjectTitle(subject))
-            try sheet.write(r, 1, first.level == .project ? "Project (all schools)" : "Cohort \(first.name)",
+            try sheet.write(r, 1, first.level == .project ? "Project (all schools)" : first.name,
                             CellStyle(bold: first.level == .project))
             for c in cells {
                 try writePredictedMean(sheet, r, 2 + 3 * c.window, c)
@@ -158,48 +162,74 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
         }
     }
     try sheet.columnWidth(0, 0, 10)
-    try sheet.columnWidth(1, 1, 26)
-    try sheet.columnWidth(2, 1 + 3 * windows.count, 12)
+    try sheet.columnWidth(1, 1, 24)
+    for w in windows.indices {
+        try sheet.columnWidth(2 + 3 * w, 2 + 3 * w, 10)
+        try sheet.columnWidth(3 + 3 * w, 3 + 3 * w, 16)
+        try sheet.columnWidth(4 + 3 * w, 4 + 3 * w, 11)
+    }
     try sheet.printSetup()
 
     // chart data: one block per subject, windows down, project then cohorts across
     try chartData.write(0, 0, "Mean predicted progress by window (chart data)", .title)
-    var d = 2
-    var chartRow = r + 2
     let cohortNames = groups.filter { $0.level == .cohort }.map(\.name)
     var names: [String] = []
     for n in cohortNames where !names.contains(n) { names.append(n) }
+    var blocks: [Int] = []
+    var d = 2
     for subject in Subject.allCases {
-        try chartData.header(d, ["\(Wording.subjectTitle(subject)) window", "Project"] + names.map { "Cohort \($0)" })
+        blocks.append(d)
+        try chartData.header(d, ["\(Wording.subjectTitle(subject)) window", "Project"] + names)
         for (w, name) in windows.enumerated() {
             try chartData.write(d + 1 + w, 0, name)
-            let cells = groups.filter { $0.subject == subject && $0.window == w }
-            for c in cells {
+            for c in groups where c.subject == subject && c.window == w {
                 let col = c.level == .project ? 1 : 2 + (names.firstIndex(of: c.name) ?? 0)
                 try chartData.write(d + 1 + w, col, c.status == .supp ? nil : c.predictedProgress, .signed2)
             }
         }
+        d += windows.count + 3
+    }
+    try chartData.columnWidth(0, 0, 16)
+    try chartData.columnWidth(1, 1 + names.count, 14)
+
+    // the project's three subjects by window, then one chart per subject with the cohorts side by side
+    let chartRow = r + 2
+    let colours: [RGB] = [0x2E75B6, 0xC55A11, 0x548235]
+    let line = try sheet.workbook.addChart(LXW_CHART_LINE)
+    line.title("Project: mean predicted progress by window")
+    for subject in Subject.allCases {
+        let b = blocks[subject.rawValue]
+        let series = try line.addSeries(name: Wording.subjectTitle(subject),
+                                        categories: chartData.range(b + 1, 0, b + windows.count, 0),
+                                        values: chartData.range(b + 1, 1, b + windows.count, 1))
+        series.line(colour: colours[subject.rawValue])
+        series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[subject.rawValue])
+    }
+    line.yAxisName("Mean predicted progress")
+    line.yNumberFormat("0.0")
+    line.xLabelsLow()
+    line.legendBottom()
+    line.blanksAsGaps()
+    try sheet.insert(line, row: chartRow, col: 0)
+    for subject in Subject.allCases {
+        let b = blocks[subject.rawValue]
         let chart = try sheet.workbook.addChart(LXW_CHART_COLUMN)
-        chart.title("\(Wording.subjectTitle(subject)): mean predicted progress by window, project and cohorts")
-        let cats = chartData.range(d + 1, 0, d + windows.count, 0)
+        chart.title("\(Wording.subjectTitle(subject)): project and cohorts, mean predicted progress")
+        let cats = chartData.range(b + 1, 0, b + windows.count, 0)
         let project = try chart.addSeries(name: "Project", categories: cats,
-                                          values: chartData.range(d + 1, 1, d + windows.count, 1))
+                                          values: chartData.range(b + 1, 1, b + windows.count, 1))
         project.fill(colour: 0x1F4E79)
         for (k, n) in names.enumerated() {
-            try chart.addSeries(name: "Cohort \(n)", categories: cats,
-                                values: chartData.range(d + 1, 2 + k, d + windows.count, 2 + k))
+            try chart.addSeries(name: n, categories: cats, values: chartData.range(b + 1, 2 + k, b + windows.count, 2 + k))
         }
         chart.yAxisName("Mean predicted progress")
         chart.yNumberFormat("0.0")
         chart.xLabelsLow()
         chart.legendBottom()
         chart.blanksAsGaps()
-        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.5, yScale: 1.1)
-        chartRow += 18
-        d += windows.count + 3
+        let place = subject.rawValue + 1
+        try sheet.insert(chart, row: chartRow + 16 * (place / 2), col: place % 2 == 0 ? 0 : 5)
     }
-    try chartData.columnWidth(0, 0, 16)
-    try chartData.columnWidth(1, 1 + names.count, 14)
 }
 
 /// One subject's schools × windows: pupils with a prediction, mean predicted progress (SUPP when
@@ -229,7 +259,11 @@ private func writeSchoolsByWindow(_ sheet: Worksheet, data: TrackingWorkbookData
     }
     try sheet.columnWidth(0, 0, 8)
     try sheet.columnWidth(1, 1, 30)
-    try sheet.columnWidth(2, 1 + 4 * windows.count, 10)
+    for w in windows.indices {
+        try sheet.columnWidth(2 + 4 * w, 3 + 4 * w, 9)
+        try sheet.columnWidth(4 + 4 * w, 4 + 4 * w, 15)
+        try sheet.columnWidth(5 + 4 * w, 5 + 4 * w, 9)
+    }
     sheet.freezePanes(rows: 4, cols: 2)
     try sheet.printSetup(repeatRows: 3...3)
 }

@@ -38,13 +38,6 @@ public func isOnTrack(score: Double?, targetScore: Double) -> Bool? {
     return score >= targetScore
 }
 
-/// `Y`, `N`, or empty when unknown — the flag cells of track_pupils.csv.
-@inlinable
-public func flagText(_ flag: Bool?) -> String {
-    guard let flag else { return "" }
-    return flag ? "Y" : "N"
-}
-
 /// One pupil and subject followed across the windows (a row of track_pupils.csv).
 public struct TrackedPupil: Sendable, Hashable {
     public var urn: String

@@ -107,6 +107,11 @@ public struct TrackJob: Sendable {
         if targets.pupilsWithPredictions > 0 {
             warnings.append("the current cohort file gives predictions for \(targets.pupilsWithPredictions) pupils: tracking ignores them and uses the tracking file's")
         }
+        let withoutEstimate = Set(targets.targets.filter { !$0.excluded.isEmpty }.map(\.upn))
+        let rowsWithoutEstimate = file.records.filter { withoutEstimate.contains($0.upn) }.count
+        if rowsWithoutEstimate > 0 {
+            warnings.append("\(rowsWithoutEstimate) tracking rows are of pupils without an estimate (no_ks1 or ks1_incomplete in the cohort file): read, but no predicted progress")
+        }
         let sigma = targets.national.map(\.sd)
         for s in Subject.allCases where sigma[s.rawValue] == nil {
             warnings.append("national.csv of \(targets.estimatesYear) has no \(s.name) sd: \(s.name) means have no interval")

@@ -1,7 +1,7 @@
 import KS2Core
 
 /// A prediction cell that cannot be used: the reject reason and its detail.
-public struct PredictionFault: Error, Sendable, Hashable {
+public struct RowFault: Error, Sendable, Hashable {
     public var reason: RejectReason
     public var detail: String
 }
@@ -9,47 +9,102 @@ public struct PredictionFault: Error, Sendable, Hashable {
 /// A reading or maths prediction cell (formats.md "Current cohort for targets"): blank (nil), a
 /// scaled score 80–120, or an outcome code (text only, no score); `bad_score` otherwise, and
 /// `score_out_of_range` for an integer outside 80–120.
-public func testPrediction(_ cell: String, column: String) -> Result<(text: String, score: Double?)?, PredictionFault> {
+func testPrediction(_ cell: String, column: String) -> Result<(text: String, score: Double?)?, RowFault> {
     if cell.isEmpty { return .success(nil) }
     if let v = Int(cell) {
         guard (80...120).contains(v) else {
-            return .failure(PredictionFault(reason: .scoreOutOfRange,
+            return .failure(RowFault(reason: .scoreOutOfRange,
                                             detail: "\(column) \"\(cell)\": expected a scaled score 80-120"))
         }
         return .success((String(v), Double(v)))
     }
     if let code = Code(cell), code.isOutcome { return .success((code.name, nil)) }
-    return .failure(PredictionFault(reason: .badScore,
+    return .failure(RowFault(reason: .badScore,
                                     detail: "\(column) \"\(cell)\": expected a scaled score 80-120, an outcome code or blank"))
 }
 
 /// A writing prediction cell: blank (nil) or a TA outcome; `unknown_code` otherwise.
-public func writingPrediction(_ cell: String, column: String) -> Result<Code?, PredictionFault> {
+func writingPrediction(_ cell: String, column: String) -> Result<Code?, RowFault> {
     if cell.isEmpty { return .success(nil) }
     guard let code = Code(cell), code.isTeacherAssessment else {
-        return .failure(PredictionFault(reason: .unknownCode,
+        return .failure(RowFault(reason: .unknownCode,
                                         detail: "\(column) \"\(cell)\": expected a writing TA outcome (GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code"))
     }
     return .success(code)
 }
 
-/// Reading and maths predictions of one row, checked in formats.md's order: a `bad_score` in any
-/// cell before a `score_out_of_range` in any.
-public func testPredictions(_ cells: [String?]) -> Result<[(text: String, score: Double?)?], PredictionFault> {
-    var out: [(text: String, score: Double?)?] = []
-    var outOfRange: PredictionFault? = nil
-    for (k, cell) in cells.enumerated() {
-        guard let cell else { out.append(nil); continue }
-        switch testPrediction(cell, column: ["read", "mat"][k] + "_predicted") {
-        case .success(let p): out.append(p)
+/// The predictions of one row, per subject (read, writ, mat): the text written to the outputs and
+/// the score for progress (`writingScore` gives a writing TA's). A `bad_score` in any test cell comes
+/// before a `score_out_of_range` in any (formats.md's order); a writing cell no TA table knows is
+/// `writingFault`, left to the caller, whose other `unknown_code` checks may come first.
+public struct PredictionCells: Sendable {
+    public var text: [String]
+    public var score: [Double?]
+    public var writingFault: RowFault?
+}
+
+/// Reads the cells of `read_predicted`, `writ_predicted`, `mat_predicted` (nil = no such column).
+public func predictionCells(_ cells: [String?], writingScore: (Code) -> Double?) -> Result<PredictionCells, RowFault> {
+    var out = PredictionCells(text: ["", "", ""], score: [nil, nil, nil], writingFault: nil)
+    var outOfRange: RowFault? = nil
+    for s in [0, 2] {
+        guard let cell = cells[s] else { continue }
+        switch testPrediction(cell, column: ["read", "writ", "mat"][s] + "_predicted") {
+        case .success(let p):
+            out.text[s] = p?.text ?? ""
+            out.score[s] = p?.score
         case .failure(let f) where f.reason == .scoreOutOfRange:
             if outOfRange == nil { outOfRange = f }
-            out.append(nil)
         case .failure(let f): return .failure(f)
         }
     }
     if let outOfRange { return .failure(outOfRange) }
+    if let cell = cells[1] {
+        switch writingPrediction(cell, column: "writ_predicted") {
+        case .success(let code):
+            if let code {
+                out.text[1] = code.name
+                out.score[1] = writingScore(code)
+            }
+        case .failure(let f): out.writingFault = f
+        }
+    }
     return .success(out)
+}
+
+/// The first checks of every pupil row (formats.md's order): `wrong_field_count`, then
+/// `invalid_upn`; the UPN when both pass. `upnText` is the UPN cell trimmed and upper-cased.
+public func checkedUPN(fieldCount: Int, headerCount: Int, upnText: String) -> Result<UPN, RowFault> {
+    guard fieldCount == headerCount else {
+        return .failure(RowFault(reason: .wrongFieldCount, detail: "expected \(headerCount) fields, found \(fieldCount)"))
+    }
+    guard let upn = UPN(upnText) else {
+        return .failure(RowFault(reason: .invalidUPN,
+                                 detail: upnText.isEmpty ? "UPN blank: expected a check letter and 12 characters"
+                                     : "UPN \"\(upnText)\": expected a check letter and 12 characters with a right check letter"))
+    }
+    return .success(upn)
+}
+
+/// Rows sharing a key (formats.md's duplicates): when every row of a key has the same fields, the
+/// first is kept and the rest are `duplicate_row`; when any differ, every row of the key is
+/// `differing` with `detail(lines)`. Returns the indices dropped and their rejects.
+public func duplicateRejects(keys: [String], fields: [[String]], lines: [Int], upns: [String], file: String,
+                             differing: RejectReason, detail: (String) -> String) -> (dropped: Set<Int>, rejects: [Reject]) {
+    var byKey: [String: [Int]] = [:]
+    for (k, key) in keys.enumerated() { byKey[key, default: []].append(k) }
+    var dropped = Set<Int>()
+    var rejects: [Reject] = []
+    for (_, ks) in byKey where ks.count > 1 {
+        let identical = ks.allSatisfy { fields[$0] == fields[ks[0]] }
+        let together = ks.map { String(lines[$0]) }.joined(separator: ", ")
+        for (n, k) in ks.enumerated() where !identical || n > 0 {
+            dropped.insert(k)
+            rejects.append(Reject(file: file, line: lines[k], upn: upns[k], reason: identical ? .duplicateRow : differing,
+                                  detail: identical ? "copy of line \(lines[ks[0]])" : detail(together)))
+        }
+    }
+    return (dropped, rejects)
 }
 
 /// The usable rows of a tracking file, its rejects, row accounting and warnings.
@@ -112,12 +167,11 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
         func reject(_ reason: RejectReason, _ detail: String) {
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
-        guard fields.count == text.header.count else {
-            reject(.wrongFieldCount, "expected \(text.header.count) fields, found \(fields.count)")
-            continue
-        }
-        guard let upn = UPN(upnText) else {
-            reject(.invalidUPN, "UPN \"\(upnText)\": expected a check letter and 12 characters with a right check letter")
+        let upn: UPN
+        switch checkedUPN(fieldCount: fields.count, headerCount: text.header.count, upnText: upnText) {
+        case .success(let u): upn = u
+        case .failure(let f):
+            reject(f.reason, f.detail)
             continue
         }
         let urn = fields[urnC]
@@ -129,26 +183,16 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
             reject(.unknownWindow, "window \"\(fields[windowC])\": expected one of \(windows.joined(separator: ", "))")
             continue
         }
-        let tests: [(text: String, score: Double?)?]
-        switch testPredictions([predC[0].map { fields[$0] }, predC[2].map { fields[$0] }]) {
-        case .success(let p): tests = p
+        let cells: PredictionCells
+        switch predictionCells(predC.map { $0.map { fields[$0] } }, writingScore: writingScore) {
+        case .success(let c): cells = c
         case .failure(let f):
             reject(f.reason, f.detail)
             continue
         }
-        var predicted = [tests[0]?.text ?? "", "", tests[1]?.text ?? ""]
-        var score: [Double?] = [tests[0]?.score, nil, tests[1]?.score]
-        if let c = predC[1] {
-            switch writingPrediction(fields[c], column: "writ_predicted") {
-            case .success(let code):
-                if let code {
-                    predicted[1] = code.name
-                    score[1] = writingScore(code)
-                }
-            case .failure(let f):
-                reject(f.reason, f.detail)
-                continue
-            }
+        if let f = cells.writingFault {
+            reject(f.reason, f.detail)
+            continue
         }
         let id = upn.description
         guard let cohortURN = pupils[id] else {
@@ -159,26 +203,17 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
             reject(.wrongSchool, "urn \(urn): the current cohort file has this pupil at \(cohortURN)")
             continue
         }
-        accepted.append((TrackingRecord(line: line, urn: urn, upn: id, window: window, predicted: predicted,
-                                        score: score), fields))
+        accepted.append((TrackingRecord(line: line, urn: urn, upn: id, window: window, predicted: cells.text,
+                                        score: cells.score), fields))
     }
 
-    var byKey: [String: [Int]] = [:]
-    for (k, a) in accepted.enumerated() { byKey["\(a.record.upn)|\(a.record.window)", default: []].append(k) }
-    var dropped = Set<Int>()
-    for (_, ks) in byKey where ks.count > 1 {
-        let first = accepted[ks[0]].fields
-        let identical = ks.allSatisfy { accepted[$0].fields == first }
-        let lines = ks.map { String(accepted[$0].record.line) }.joined(separator: ", ")
-        for (n, k) in ks.enumerated() where !identical || n > 0 {
-            dropped.insert(k)
-            let rec = accepted[k].record
-            let detail = identical ? "copy of line \(accepted[ks[0]].record.line)"
-                : "window \(windows[rec.window]) on lines \(lines) with different values"
-            rejects.append(Reject(file: fileName, line: rec.line, upn: rec.upn,
-                                  reason: identical ? .duplicateRow : .repeatedWindow, detail: detail))
-        }
+    let duplicates = duplicateRejects(keys: accepted.map { "\($0.record.upn)|\($0.record.window)" },
+                                      fields: accepted.map(\.fields), lines: accepted.map(\.record.line),
+                                      upns: accepted.map(\.record.upn), file: fileName, differing: .repeatedWindow) {
+        "the same window on lines \($0) with different values"
     }
+    rejects += duplicates.rejects
+    let dropped = duplicates.dropped
     let records = accepted.enumerated().filter { !dropped.contains($0.offset) }.map(\.element.record)
     rejects.sort { $0.line < $1.line }
     var account = FileAccount(file: fileName, read: text.rows.count, accepted: records.count, rejected: rejects.count)

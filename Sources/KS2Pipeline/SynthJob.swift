@@ -35,18 +35,24 @@ public struct SynthJob: Sendable {
     func writeCurrentCohort(_ settings: RunSettings) throws -> String {
         let bytes = synthesizeCurrentCohort(CurrentCohortOptions(schools: schools, ks2Year: year, seed: seed,
                                                                  las: localAuthorities))
-        let dir = settings.outputDirectory
-        let temp = dir + "/.current-cohort.csv.tmp", final = dir + "/current-cohort.csv"
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(bytes).write(to: URL(fileURLWithPath: temp))
-            if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-            try FileManager.default.moveItem(atPath: temp, toPath: final)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw PipelineError.io("cannot write \(final): \(error)")
-        }
+        let final = try writeReplacing(bytes, directory: settings.outputDirectory, name: "current-cohort.csv")
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth current cohort (KS2 \(year)): \(rows) pupils (seed \(seed)) → \(final)"
     }
+}
+
+/// Writes `bytes` to `directory/name` through a temporary file, replacing any earlier file, and
+/// returns the path: a synthetic input is never left half-written.
+func writeReplacing(_ bytes: [UInt8], directory: String, name: String) throws -> String {
+    let temp = directory + "/." + name + ".tmp", final = directory + "/" + name
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: temp))
+        if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
+        try FileManager.default.moveItem(atPath: temp, toPath: final)
+    } catch {
+        try? FileManager.default.removeItem(atPath: temp)
+        throw PipelineError.io("cannot write \(final): \(error)")
+    }
+    return final
 }

@@ -27,17 +27,7 @@ public struct SynthTrackingJob: Sendable {
             TrackingSeedPupil(urn: $0.urn, upn: $0.upn, estimate: $0.estimate, target: $0.target, predicted: $0.predicted)
         }
         let bytes = synthesizeTracking(seeds, options: TrackingSynthOptions(windows: windows, seed: seed))
-        let dir = settings.outputDirectory
-        let temp = dir + "/.tracking.csv.tmp", final = dir + "/tracking.csv"
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(bytes).write(to: URL(fileURLWithPath: temp))
-            if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-            try FileManager.default.moveItem(atPath: temp, toPath: final)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw PipelineError.io("cannot write \(final): \(error)")
-        }
+        let final = try writeReplacing(bytes, directory: settings.outputDirectory, name: "tracking.csv")
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth tracking: \(rows) rows for \(seeds.count) pupils, windows \(windows.joined(separator: ",")) (seed \(seed)) → \(final)"
     }

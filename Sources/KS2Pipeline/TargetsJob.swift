@@ -246,13 +246,11 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
         func reject(_ reason: RejectReason, _ detail: String) {
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
-        guard fields.count == text.header.count else {
-            reject(.wrongFieldCount, "expected \(text.header.count) fields, found \(fields.count)")
-            continue
-        }
-        guard let upn = UPN(upnText) else {
-            reject(.invalidUPN, upnText.isEmpty ? "UPN blank: expected a check letter and 12 characters"
-                                                : "UPN \"\(upnText)\": expected a check letter and 12 characters with a right check letter")
+        let upn: UPN
+        switch checkedUPN(fieldCount: fields.count, headerCount: text.header.count, upnText: upnText) {
+        case .success(let u): upn = u
+        case .failure(let f):
+            reject(f.reason, f.detail)
             continue
         }
         let urn = urnC.map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
@@ -262,15 +260,14 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             continue
         }
         // predictions: reading and maths a scaled score (or an outcome code, which has no score)
-        let tests: [(text: String, score: Double?)?]
-        switch testPredictions([predC[0].map { fields[$0] }, predC[2].map { fields[$0] }]) {
-        case .success(let p): tests = p
+        let cells: PredictionCells
+        switch predictionCells(predC.map { $0.map { fields[$0] } },
+                               writingScore: { methodology.writingScoreForProgress($0).score }) {
+        case .success(let c): cells = c
         case .failure(let f):
             reject(f.reason, f.detail)
             continue
         }
-        var predictedText = [tests[0]?.text ?? "", "", tests[1]?.text ?? ""]
-        var predictedScore: [Double?] = [tests[0]?.score, nil, tests[1]?.score]
         var ks1: [Code] = []
         for s in 0..<3 {
             let cell = fields[ks1C[s]]
@@ -280,38 +277,21 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             }
             ks1.append(code)
         }
-        if let c = predC[1] {
-            switch writingPrediction(fields[c], column: "writ_predicted") {
-            case .success(let code):
-                if let code {
-                    predictedText[1] = code.name
-                    predictedScore[1] = methodology.writingScoreForProgress(code).score
-                }
-            case .failure(let f):
-                reject(f.reason, f.detail)
-                continue
-            }
+        if let f = cells.writingFault {
+            reject(f.reason, f.detail)
+            continue
         }
         accepted.append(CohortPupil(line: line, upn: upn.description, urn: urn, ks1: ks1,
-                                    predictedText: predictedText, predictedScore: predictedScore, fields: fields))
+                                    predictedText: cells.text, predictedScore: cells.score, fields: fields))
     }
 
     // duplicates (formats.md): identical copies after the first are duplicate_row; rows of one UPN
     // that differ are all duplicate_upn
-    var byUPN: [String: [Int]] = [:]
-    for (k, p) in accepted.enumerated() { byUPN[p.upn, default: []].append(k) }
-    var dropped = Set<Int>()
-    for (_, ks) in byUPN where ks.count > 1 {
-        let first = accepted[ks[0]].fields
-        let identical = ks.allSatisfy { accepted[$0].fields == first }
-        for (n, k) in ks.enumerated() where !identical || n > 0 {
-            dropped.insert(k)
-            let p = accepted[k]
-            rejects.append(Reject(file: fileName, line: p.line, upn: p.upn, reason: identical ? .duplicateRow : .duplicateUPN,
-                                  detail: identical ? "copy of line \(accepted[ks[0]].line)"
-                                      : "UPN on lines \(ks.map { String(accepted[$0].line) }.joined(separator: ", ")) with different values"))
-        }
-    }
+    let duplicates = duplicateRejects(keys: accepted.map(\.upn), fields: accepted.map(\.fields),
+                                      lines: accepted.map(\.line), upns: accepted.map(\.upn), file: fileName,
+                                      differing: .duplicateUPN) { "UPN on lines \($0) with different values" }
+    rejects += duplicates.rejects
+    let dropped = duplicates.dropped
 
     let bounds = table.lowerBounds
     var targets: [TargetRow] = []

@@ -56,7 +56,7 @@ import KS2Core
                             "11:bad_score", "12:score_out_of_range", "13:unknown_code", "14:wrong_field_count"])
         #expect(t.rejects[1].detail == "window \"feb\": expected one of oct, jan, mar, jul")
         #expect(t.rejects[2].detail == "copy of line 2")
-        #expect(t.rejects[3].detail == "window jan on lines 6, 7 with different values")
+        #expect(t.rejects[3].detail == "the same window on lines 6, 7 with different values")
         // the first of identical copies is kept; both differing copies go
         #expect(t.records.map(\.line) == [2, 15])
         #expect(t.account.read == 14 && t.account.accepted == 2 && t.account.rejected == 12)

@@ -15,8 +15,12 @@ public struct TrackingRecord: Sendable, Hashable {
     /// points; nil for a code without a score or no prediction.
     public var score: [Double?]
     public init(line: Int, urn: String, upn: String, window: Int, predicted: [String], score: [Double?]) {
-        self.line = line; self.urn = urn; self.upn = upn; self.window = window
-        self.predicted = predicted; self.score = score
+        self.line = line
+        self.urn = urn
+        self.upn = upn
+        self.window = window
+        self.predicted = predicted
+        self.score = score
     }
 }
 
@@ -55,7 +59,11 @@ public struct TrackedPupil: Sendable, Hashable {
     /// The window `focus` was decided at.
     public var focusWindow: Int?
     public init(urn: String, upn: String, subject: Subject, estimate: Double, target: String, windows: Int) {
-        self.urn = urn; self.upn = upn; self.subject = subject; self.estimate = estimate; self.target = target
+        self.urn = urn
+        self.upn = upn
+        self.subject = subject
+        self.estimate = estimate
+        self.target = target
         predicted = Array(repeating: "", count: windows)
         progress = Array(repeating: nil, count: windows)
         onTrack = Array(repeating: nil, count: windows)
@@ -95,8 +103,17 @@ public struct TrackingSummary: Sendable, Hashable {
     /// Pupils the movement is over.
     public var movementPupils: Int
     public init(level: TrackingLevel, id: String, name: String, subject: Subject, window: Int) {
-        self.level = level; self.id = id; self.name = name; self.subject = subject; self.window = window
-        withEstimate = 0; pupils = 0; status = .none; focus = 0; focusOnTrack = 0; focusPredicted = 0
+        self.level = level
+        self.id = id
+        self.name = name
+        self.subject = subject
+        self.window = window
+        withEstimate = 0
+        pupils = 0
+        status = .none
+        focus = 0
+        focusOnTrack = 0
+        focusPredicted = 0
         movementPupils = 0
     }
 }

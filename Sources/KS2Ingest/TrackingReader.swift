@@ -20,7 +20,8 @@ func testPrediction(_ cell: String, column: String) -> Result<(text: String, sco
     }
     if let code = Code(cell), code.isOutcome { return .success((code.name, nil)) }
     return .failure(RowFault(reason: .badScore,
-                                    detail: "\(column) \"\(cell)\": expected a scaled score 80-120, an outcome code or blank"))
+                                    detail: "\(column) \"\(cell)\": expected a scaled score 80-120, "
+                                        + "an outcome code or blank"))
 }
 
 /// A writing prediction cell: blank (nil) or a TA outcome; `unknown_code` otherwise.
@@ -28,7 +29,8 @@ func writingPrediction(_ cell: String, column: String) -> Result<Code?, RowFault
     if cell.isEmpty { return .success(nil) }
     guard let code = Code(cell), code.isTeacherAssessment else {
         return .failure(RowFault(reason: .unknownCode,
-                                        detail: "\(column) \"\(cell)\": expected a writing TA outcome (GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code"))
+                                        detail: "\(column) \"\(cell)\": expected a writing TA outcome "
+                                            + "(GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code"))
     }
     return .success(code)
 }
@@ -76,12 +78,14 @@ public func predictionCells(_ cells: [String?], writingScore: (Code) -> Double?)
 /// `invalid_upn`; the UPN when both pass. `upnText` is the UPN cell trimmed and upper-cased.
 public func checkedUPN(fieldCount: Int, headerCount: Int, upnText: String) -> Result<UPN, RowFault> {
     guard fieldCount == headerCount else {
-        return .failure(RowFault(reason: .wrongFieldCount, detail: "expected \(headerCount) fields, found \(fieldCount)"))
+        return .failure(RowFault(reason: .wrongFieldCount,
+                                 detail: "expected \(headerCount) fields, found \(fieldCount)"))
     }
     guard let upn = UPN(upnText) else {
         return .failure(RowFault(reason: .invalidUPN,
                                  detail: upnText.isEmpty ? "UPN blank: expected a check letter and 12 characters"
-                                     : "UPN \"\(upnText)\": expected a check letter and 12 characters with a right check letter"))
+                                     : "UPN \"\(upnText)\": expected a check letter and 12 characters "
+                                        + "with a right check letter"))
     }
     return .success(upn)
 }
@@ -90,7 +94,8 @@ public func checkedUPN(fieldCount: Int, headerCount: Int, upnText: String) -> Re
 /// first is kept and the rest are `duplicate_row`; when any differ, every row of the key is
 /// `differing` with `detail(lines)`. Returns the indices dropped and their rejects.
 public func duplicateRejects(keys: [String], fields: [[String]], lines: [Int], upns: [String], file: String,
-                             differing: RejectReason, detail: (String) -> String) -> (dropped: Set<Int>, rejects: [Reject]) {
+                             differing: RejectReason,
+                             detail: (String) -> String) -> (dropped: Set<Int>, rejects: [Reject]) {
     var byKey: [String: [Int]] = [:]
     for (k, key) in keys.enumerated() { byKey[key, default: []].append(k) }
     var dropped = Set<Int>()
@@ -100,7 +105,8 @@ public func duplicateRejects(keys: [String], fields: [[String]], lines: [Int], u
         let together = ks.map { String(lines[$0]) }.joined(separator: ", ")
         for (n, k) in ks.enumerated() where !identical || n > 0 {
             dropped.insert(k)
-            rejects.append(Reject(file: file, line: lines[k], upn: upns[k], reason: identical ? .duplicateRow : differing,
+            rejects.append(Reject(file: file, line: lines[k], upn: upns[k],
+                                  reason: identical ? .duplicateRow : differing,
                                   detail: identical ? "copy of line \(lines[ks[0]])" : detail(together)))
         }
     }
@@ -136,7 +142,8 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
     func required(_ aliases: [String]) throws(InputError) -> Int {
         guard let i = column(aliases) else {
             throw InputError(file: text.file, line: 1, column: 1,
-                             message: "missing required column \"\(aliases[0])\": expected urn,upn,window,read_predicted,writ_predicted,mat_predicted")
+                             message: "missing required column \"\(aliases[0])\": expected "
+                                + "urn,upn,window,read_predicted,writ_predicted,mat_predicted")
         }
         return i
     }
@@ -157,7 +164,9 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
         throw InputError(file: text.file, line: 1, column: 1,
                          message: "header only: expected at least one row after the header, found none")
     }
-    let windowIndex = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($0.element.lowercased(), $0.offset) })
+    let windowIndex = Dictionary(uniqueKeysWithValues: windows.enumerated().map {
+        ($0.element.lowercased(), $0.offset)
+    })
 
     var rejects: [Reject] = []
     var accepted: [(record: TrackingRecord, fields: [String])] = []

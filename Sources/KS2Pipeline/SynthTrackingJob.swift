@@ -13,7 +13,10 @@ public struct SynthTrackingJob: Sendable {
 
     public init(cohort: String, estimates: String, seed: UInt64, windows: [String]? = nil,
                 stretch: Int = 0) {
-        self.cohort = cohort; self.estimates = estimates; self.seed = seed; self.windows = windows ?? defaultTrackingWindows
+        self.cohort = cohort
+        self.estimates = estimates
+        self.seed = seed
+        self.windows = windows ?? defaultTrackingWindows
         self.stretch = stretch
     }
 
@@ -24,11 +27,13 @@ public struct SynthTrackingJob: Sendable {
         let targets = try TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch)
             .compute(settings, clock: &clock)
         let seeds = targets.targets.map {
-            TrackingSeedPupil(urn: $0.urn, upn: $0.upn, estimate: $0.estimate, target: $0.target, predicted: $0.predicted)
+            TrackingSeedPupil(urn: $0.urn, upn: $0.upn, estimate: $0.estimate, target: $0.target,
+                              predicted: $0.predicted)
         }
         let bytes = synthesizeTracking(seeds, options: TrackingSynthOptions(windows: windows, seed: seed))
         let final = try writeReplacing(bytes, directory: settings.outputDirectory, name: "tracking.csv")
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
-        return "synth tracking: \(rows) rows for \(seeds.count) pupils, windows \(windows.joined(separator: ",")) (seed \(seed)) → \(final)"
+        return "synth tracking: \(rows) rows for \(seeds.count) pupils, windows \(windows.joined(separator: ",")) "
+            + "(seed \(seed)) → \(final)"
     }
 }

@@ -29,8 +29,13 @@ public struct TrackJob: Sendable {
 
     public init(cohort: String, estimates: String, tracking: String, cohorts: String? = nil, stretch: Int = 0,
                 windows: [String]? = nil, focusThreshold: Double = 0) {
-        self.cohort = cohort; self.estimates = estimates; self.tracking = tracking; self.cohorts = cohorts
-        self.stretch = stretch; self.windows = windows ?? defaultTrackingWindows; self.focusThreshold = focusThreshold
+        self.cohort = cohort
+        self.estimates = estimates
+        self.tracking = tracking
+        self.cohorts = cohorts
+        self.stretch = stretch
+        self.windows = windows ?? defaultTrackingWindows
+        self.focusThreshold = focusThreshold
     }
 
     /// The job a pipeline file's `tracking:` block declares.
@@ -95,26 +100,32 @@ public struct TrackJob: Sendable {
         var warnings = file.warnings
         var projectCohorts: [ProjectCohort] = []
         if let cohorts {
-            projectCohorts = try wrapInput { try readCohorts(try DelimitedText.readText(path: cohorts), yearsRequired: false) }
+            projectCohorts = try wrapInput {
+                try readCohorts(try DelimitedText.readText(path: cohorts), yearsRequired: false)
+            }
             let schools = Set(targets.targets.map(\.urn))
             for c in projectCohorts {
                 let missing = c.urns.filter { !schools.contains($0) }
                 if !missing.isEmpty {
-                    warnings.append("cohort \(c.name): URN \(missing.joined(separator: ", ")) in no row of the current cohort file: no pupils tracked there")
+                    warnings.append("cohort \(c.name): URN \(missing.joined(separator: ", ")) in no row of the "
+                                    + "current cohort file: no pupils tracked there")
                 }
             }
         }
         if targets.pupilsWithPredictions > 0 {
-            warnings.append("the current cohort file gives predictions for \(targets.pupilsWithPredictions) pupils: tracking ignores them and uses the tracking file's")
+            warnings.append("the current cohort file gives predictions for \(targets.pupilsWithPredictions) pupils: "
+                            + "tracking ignores them and uses the tracking file's")
         }
         let withoutEstimate = Set(targets.targets.filter { !$0.excluded.isEmpty }.map(\.upn))
         let rowsWithoutEstimate = file.records.filter { withoutEstimate.contains($0.upn) }.count
         if rowsWithoutEstimate > 0 {
-            warnings.append("\(rowsWithoutEstimate) tracking rows are of pupils without an estimate (no_ks1 or ks1_incomplete in the cohort file): read, but no predicted progress")
+            warnings.append("\(rowsWithoutEstimate) tracking rows are of pupils without an estimate (no_ks1 or "
+                            + "ks1_incomplete in the cohort file): read, but no predicted progress")
         }
         let sigma = targets.national.map(\.sd)
         for s in Subject.allCases where sigma[s.rawValue] == nil {
-            warnings.append("national.csv of \(targets.estimatesYear) has no \(s.name) sd: \(s.name) means have no interval")
+            warnings.append("national.csv of \(targets.estimatesYear) has no \(s.name) sd: "
+                            + "\(s.name) means have no interval")
         }
         clock.begin("tracking")
         let pupils = trackPupils(targets.targets, records: file.records, windows: windows.count,
@@ -186,7 +197,9 @@ public struct TrackJob: Sendable {
     /// predictions, warnings.
     func summary(_ c: Computation) -> [String] {
         var lines = TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch).summary(c.targets)
-        lines.append("tracking: \(c.file.account.accepted) rows used, \(c.file.account.rejected) rejected, windows \(windows.joined(separator: ", "))")
+        let account = c.file.account
+        lines.append("tracking: \(account.accepted) rows used, \(account.rejected) rejected, "
+                     + "windows \(windows.joined(separator: ", "))")
         for s in Subject.allCases {
             let project = c.summaries.filter { $0.level == .project && $0.subject == s }
             guard let latest = project.last(where: { $0.pupils > 0 }) else {
@@ -194,7 +207,8 @@ public struct TrackJob: Sendable {
                 continue
             }
             let mean = latest.predictedProgress.map { String(format: "%+.2f", $0) } ?? ""
-            lines.append("  \(s.name) at \(windows[latest.window]): mean predicted progress \(mean) over \(latest.pupils) pupils; \(latest.focusOnTrack) of \(latest.focus) focus pupils predicted on track")
+            lines.append("  \(s.name) at \(windows[latest.window]): mean predicted progress \(mean) over "
+                         + "\(latest.pupils) pupils; \(latest.focusOnTrack) of \(latest.focus) focus pupils predicted on track")
         }
         lines += c.warnings.map { "warning: " + $0 }
         return lines

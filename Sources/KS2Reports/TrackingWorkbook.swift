@@ -8,7 +8,9 @@ public struct SchoolTracking: Sendable, Hashable {
     public var pupils: [TrackedPupil]
     public var summaries: [TrackingSummary]
     public init(windows: [String], pupils: [TrackedPupil], summaries: [TrackingSummary]) {
-        self.windows = windows; self.pupils = pupils; self.summaries = summaries
+        self.windows = windows
+        self.pupils = pupils
+        self.summaries = summaries
     }
 }
 
@@ -19,7 +21,10 @@ public struct TrackingWorkbookData: Sendable, Hashable {
     public var stretch: Int
     public var summaries: [TrackingSummary]
     public init(windows: [String], estimatesYear: Int, stretch: Int, summaries: [TrackingSummary]) {
-        self.windows = windows; self.estimatesYear = estimatesYear; self.stretch = stretch; self.summaries = summaries
+        self.windows = windows
+        self.estimatesYear = estimatesYear
+        self.stretch = stretch
+        self.summaries = summaries
     }
 }
 
@@ -100,7 +105,11 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData, _ track
         for w in windows.indices {
             var style = CellStyle.plain
             if let on = p.onTrack[w] { style.fill = on ? onTrackFill : focusFill }
-            if let v = Int(p.predicted[w]) { try sheet.write(r, 6 + w, v, style) } else { try sheet.write(r, 6 + w, p.predicted[w], style) }
+            if let v = Int(p.predicted[w]) {
+                try sheet.write(r, 6 + w, v, style)
+            } else {
+                try sheet.write(r, 6 + w, p.predicted[w], style)
+            }
         }
         try sheet.write(r, 6 + windows.count, p.progress.last(where: { $0 != nil }) ?? nil, .signed2)
         r += 1
@@ -136,7 +145,8 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
     try sheet.write(0, 0, "In-year tracking: predicted progress by window", .title)
     try sheet.write(1, 0, predictedNote, .note)
     try sheet.write(2, 0, "Predicted progress = predicted score − the estimate from national estimates of KS2 "
-                    + "\(data.estimatesYear); 95% interval as for progress; SUPP = 5 or fewer pupils with a prediction. "
+                    + "\(data.estimatesYear); 95% interval as for progress; "
+                    + "SUPP = 5 or fewer pupils with a prediction. "
                     + "Focus pupils are fixed at their first prediction.", .note)
     var header = ["Subject", "Group"]
     for w in windows { header += ["\(w): mean predicted progress", "\(w): 95% interval", "\(w): focus on track"] }
@@ -220,7 +230,8 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
                                           values: chartData.range(b + 1, 1, b + windows.count, 1))
         project.fill(colour: 0x1F4E79)
         for (k, n) in names.enumerated() {
-            try chart.addSeries(name: n, categories: cats, values: chartData.range(b + 1, 2 + k, b + windows.count, 2 + k))
+            try chart.addSeries(name: n, categories: cats,
+                                values: chartData.range(b + 1, 2 + k, b + windows.count, 2 + k))
         }
         chart.yAxisName("Mean predicted progress")
         chart.yNumberFormat("0.0")
@@ -239,7 +250,9 @@ private func writeSchoolsByWindow(_ sheet: Worksheet, data: TrackingWorkbookData
     try sheet.write(0, 0, "\(Wording.subjectTitle(subject)): schools by window, mean predicted progress", .title)
     try sheet.write(1, 0, predictedNote + " SUPP = 5 or fewer pupils with a prediction.", .note)
     var header = ["URN", "School"]
-    for w in windows { header += ["\(w): pupils", "\(w): mean predicted progress", "\(w): 95% interval", "\(w): focus on track"] }
+    for w in windows {
+        header += ["\(w): pupils", "\(w): mean predicted progress", "\(w): 95% interval", "\(w): focus on track"]
+    }
     try sheet.rowHeight(3, 45)
     try sheet.header(3, header)
     let rows = data.summaries.filter { $0.level == .school && $0.subject == subject }

@@ -12,7 +12,11 @@ public struct TrackingSeedPupil: Sendable, Hashable {
     /// Per subject: the cohort file's prediction, empty when none.
     public var predicted: [String]
     public init(urn: String, upn: String, estimate: [Double?], target: [String], predicted: [String]) {
-        self.urn = urn; self.upn = upn; self.estimate = estimate; self.target = target; self.predicted = predicted
+        self.urn = urn
+        self.upn = upn
+        self.estimate = estimate
+        self.target = target
+        self.predicted = predicted
     }
 }
 
@@ -25,7 +29,9 @@ public struct TrackingSynthOptions: Sendable, Hashable {
     /// Share of schools that have not yet recorded the last window.
     public var lateSchoolShare: Double
     public init(windows: [String], seed: UInt64, missingRowShare: Double = 0.06, lateSchoolShare: Double = 0.1) {
-        self.windows = windows; self.seed = seed; self.missingRowShare = missingRowShare
+        self.windows = windows
+        self.seed = seed
+        self.missingRowShare = missingRowShare
         self.lateSchoolShare = lateSchoolShare
     }
 }
@@ -53,8 +59,11 @@ public func synthesizeTracking(_ pupils: [TrackingSeedPupil], options: TrackingS
     for p in pupils {
         var r = RandomStream(options.seed, 0x5452_4143, stableHash(p.upn))
         var rows: [[String]?] = []
-        let paths = (0..<3).map { s in s == 1 ? writingPath(p, windows: windows.count, random: &r)
-                                                : testPath(p, subject: s, windows: windows.count, last: last, random: &r) }
+        var paths: [[String]] = []
+        for s in 0..<3 {
+            paths.append(s == 1 ? writingPath(p, windows: windows.count, random: &r)
+                                : testPath(p, subject: s, windows: windows.count, last: last, random: &r))
+        }
         for w in windows.indices {
             let missing = r.chance(options.missingRowShare) || (w == windows.count - 1 && lateSchools.contains(p.urn))
             rows.append(missing ? nil : paths.map { $0[w] })

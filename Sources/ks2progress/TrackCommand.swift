@@ -10,7 +10,10 @@ func windowList(_ text: String?) -> [String]? {
 struct TrackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "track", abstract: "In-year tracking: predictions by window against targets, focus pupils.",
-        discussion: "Example: ks2progress track --cohort Data/sample/current-cohort.csv --estimates Data/sample/national-2023 --tracking Data/sample/tracking.csv --cohorts Data/sample/tracking-cohorts.csv --out Reports/tracking")
+        discussion: """
+        Example: ks2progress track --cohort Data/sample/current-cohort.csv --estimates Data/sample/national-2023 \\
+          --tracking Data/sample/tracking.csv --cohorts Data/sample/tracking-cohorts.csv --out Reports/tracking
+        """)
 
     @Option(help: "Current cohort file (KS1 outcomes, urn).") var cohort: String
     @Option(help: "A national run's folder or estimates.csv.") var estimates: String
@@ -36,7 +39,10 @@ struct TrackCommand: ParsableCommand {
 struct SynthTrackingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth-tracking", abstract: "A synthetic tracking file (tracking.csv) for a current cohort.",
-        discussion: "Example: ks2progress synth-tracking --cohort Data/sample/current-cohort.csv --estimates Data/sample/national-2023 --seed 1 --out Data/sample")
+        discussion: """
+        Example: ks2progress synth-tracking --cohort Data/sample/current-cohort.csv \\
+          --estimates Data/sample/national-2023 --seed 1 --out Data/sample
+        """)
 
     @Option(help: "Current cohort file.") var cohort: String
     @Option(help: "A national run's folder or estimates.csv.") var estimates: String

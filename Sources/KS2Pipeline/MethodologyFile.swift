@@ -125,14 +125,39 @@ private struct MethodologyFileReader {
 
     func read(_ root: Node, expectedYear: Int) throws -> MethodologyYear {
         let top = try mapping(root, "methodology file", allowed: Key.top)
-
         let yearNode = try required(top, "year", in: "methodology file", at: root)
         guard let year = yearNode.int else { throw fail(yearNode, "year: expected a whole year, e.g. 2019") }
         guard year == expectedYear else {
             throw fail(yearNode, "year: the file says \(year) but is the file for \(expectedYear)")
         }
+        let framework = try framework(top, year: year, root: root)
+        let groups = try priorAttainmentGroups(top, root: root)
+        let nominal = try nominalScores(top, root: root)
+        let writing = try writingPoints(top, root: root)
+        let capping = try capping(top, root: root)
+        let sigma = try perSubjectGroup(top["sigma"], "sigma") { node, what in
+            let v = try number(node, what)
+            guard v > 0 else { throw fail(node, "\(what): expected a positive SD, found \(v)") }
+            return v
+        }
+        let thresholds = try perSubjectGroup(top["band_thresholds"], "band_thresholds") { node, what in
+            let m = try mapping(node, what, allowed: ["p10", "p90"])
+            let p10 = try number(try required(m, "p10", in: what, at: node), "\(what).p10")
+            let p90 = try number(try required(m, "p90", in: what, at: node), "\(what).p90")
+            guard p10 < p90 else { throw fail(node, "\(what): p10 \(p10) must be below p90 \(p90)") }
+            return BandThresholds(p10: p10, p90: p90)
+        }
+        return MethodologyYear(
+            year: year, framework: framework.value, pagLowerBounds: groups.value, nominalScores: nominal.table,
+            nominalForNoScaledScore: nominal.forN, writingTAPoints: writing.value, cappingApplies: capping.value,
+            publishedSigma: sigma?.values, publishedBandThresholds: thresholds?.values,
+            sources: MethodologySources(framework: framework.source, priorAttainmentGroups: groups.source,
+                                        nominalScores: nominal.source, writingTAPoints: writing.source,
+                                        capping: capping.source, sigma: sigma?.source, bandThresholds: thresholds?.source))
+    }
 
-        // framework
+    /// `framework`: the KS1 framework of the year's pupils, which must be the one they had.
+    func framework(_ top: Node.Mapping, year: Int, root: Node) throws -> (value: KS1Framework, source: ValueSource) {
         let fwNode = try required(top, "framework", in: "methodology file", at: root)
         let fw = try mapping(fwNode, "framework", allowed: ["value"] + Key.source)
         let fwValue = try required(fw, "value", in: "framework", at: fwNode)
@@ -140,11 +165,14 @@ private struct MethodologyFileReader {
         else { throw fail(fwValue, "framework.value: expected levels or interim, found '\(fwValue.string ?? "?")'") }
         let expectedFramework = KS1Framework.forKS2Year(year)
         guard framework == expectedFramework else {
-            throw fail(fwValue, "framework.value: KS2 \(year) pupils were assessed at KS1 under \(expectedFramework.name), not \(framework.name)")
+            throw fail(fwValue, "framework.value: KS2 \(year) pupils were assessed at KS1 under "
+                + "\(expectedFramework.name), not \(framework.name)")
         }
-        let fwSource = try source(fw, "framework", at: fwNode)
+        return (framework, try source(fw, "framework", at: fwNode))
+    }
 
-        // prior attainment groups
+    /// `prior_attainment_groups`: increasing lower bounds of KS1 APS, the first 0.
+    func priorAttainmentGroups(_ top: Node.Mapping, root: Node) throws -> (value: [Double], source: ValueSource) {
         let pagNode = try required(top, "prior_attainment_groups", in: "methodology file", at: root)
         let pag = try mapping(pagNode, "prior_attainment_groups", allowed: ["lower_bounds"] + Key.source)
         let boundsNode = try required(pag, "lower_bounds", in: "prior_attainment_groups", at: pagNode)
@@ -155,16 +183,20 @@ private struct MethodologyFileReader {
         for n in seq {
             let b = try number(n, "prior_attainment_groups.lower_bounds")
             if let last = bounds.last, b <= last {
-                throw fail(n, "prior_attainment_groups.lower_bounds: \(b) is not above the previous bound \(last) (bounds must increase)")
+                throw fail(n, "prior_attainment_groups.lower_bounds: \(b) is not above the previous bound \(last) "
+                    + "(bounds must increase)")
             }
             bounds.append(b)
         }
         guard bounds[0] == 0 else {
             throw fail(seq.first, "prior_attainment_groups.lower_bounds: the first bound must be 0, found \(bounds[0])")
         }
-        let pagSource = try source(pag, "prior_attainment_groups", at: pagNode)
+        return (bounds, try source(pag, "prior_attainment_groups", at: pagNode))
+    }
 
-        // nominal scores
+    /// `nominal_scores`: the score for `N` (or excluded), the below-test table and which are assumed.
+    func nominalScores(_ top: Node.Mapping, root: Node) throws
+        -> (forN: Double?, table: CodeScoreTable, source: ValueSource) {
         let nomNode = try required(top, "nominal_scores", in: "methodology file", at: root)
         let nom = try mapping(nomNode, "nominal_scores", allowed: ["no_scaled_score", "below_test", "assumed"] + Key.source)
         let nNode = try required(nom, "no_scaled_score", in: "nominal_scores", at: nomNode)
@@ -173,7 +205,9 @@ private struct MethodologyFileReader {
             nominalForN = nil
         } else {
             let v = try number(nNode, "nominal_scores.no_scaled_score (a score, or excluded)")
-            guard v >= 0 && v <= 120 else { throw fail(nNode, "nominal_scores.no_scaled_score: expected a score 0-120, found \(v)") }
+            guard v >= 0 && v <= 120 else {
+                throw fail(nNode, "nominal_scores.no_scaled_score: expected a score 0-120, found \(v)")
+            }
             nominalForN = v
         }
         let table = try codeScores(try required(nom, "below_test", in: "nominal_scores", at: nomNode),
@@ -189,9 +223,11 @@ private struct MethodologyFileReader {
                 assumedCodes.append(c.name)
             }
         }
-        let nomSource = try source(nom, "nominal_scores", at: nomNode, assumedItems: assumedCodes)
+        return (nominalForN, table, try source(nom, "nominal_scores", at: nomNode, assumedItems: assumedCodes))
+    }
 
-        // writing TA points
+    /// `writing_ta_points`: the points of GDS, EXS and WTS (below WTS uses the nominal scores).
+    func writingPoints(_ top: Node.Mapping, root: Node) throws -> (value: CodeScoreTable, source: ValueSource) {
         let wNode = try required(top, "writing_ta_points", in: "methodology file", at: root)
         let w = try mapping(wNode, "writing_ta_points", allowed: ["points"] + Key.source)
         let pointsNode = try required(w, "points", in: "writing_ta_points", at: wNode)
@@ -202,39 +238,17 @@ private struct MethodologyFileReader {
         for (c, _) in points.entries where c != .GDS && c != .EXS && c != .WTS {
             throw fail(pointsNode, "writing_ta_points.points: \(c.name) is not GDS, EXS or WTS (below WTS uses nominal_scores)")
         }
-        let wSource = try source(w, "writing_ta_points", at: wNode)
+        return (points, try source(w, "writing_ta_points", at: wNode))
+    }
 
-        // capping
+    /// `capping`: whether extremely negative scores are capped (KS2 2018 on).
+    func capping(_ top: Node.Mapping, root: Node) throws -> (value: Bool, source: ValueSource) {
         let capNode = try required(top, "capping", in: "methodology file", at: root)
         let cap = try mapping(capNode, "capping", allowed: ["applies"] + Key.source)
         let appliesNode = try required(cap, "applies", in: "capping", at: capNode)
         guard let applies = appliesNode.bool else {
             throw fail(appliesNode, "capping.applies: expected true or false, found '\(appliesNode.string ?? "?")'")
         }
-        let capSource = try source(cap, "capping", at: capNode)
-
-        // sigma (optional)
-        let sigma = try perSubjectGroup(top["sigma"], "sigma") { node, what in
-            let v = try number(node, what)
-            guard v > 0 else { throw fail(node, "\(what): expected a positive SD, found \(v)") }
-            return v
-        }
-
-        // band thresholds (optional)
-        let thresholds = try perSubjectGroup(top["band_thresholds"], "band_thresholds") { node, what in
-            let m = try mapping(node, what, allowed: ["p10", "p90"])
-            let p10 = try number(try required(m, "p10", in: what, at: node), "\(what).p10")
-            let p90 = try number(try required(m, "p90", in: what, at: node), "\(what).p90")
-            guard p10 < p90 else { throw fail(node, "\(what): p10 \(p10) must be below p90 \(p90)") }
-            return BandThresholds(p10: p10, p90: p90)
-        }
-
-        return MethodologyYear(
-            year: year, framework: framework, pagLowerBounds: bounds, nominalScores: table,
-            nominalForNoScaledScore: nominalForN, writingTAPoints: points, cappingApplies: applies,
-            publishedSigma: sigma?.values, publishedBandThresholds: thresholds?.values,
-            sources: MethodologySources(framework: fwSource, priorAttainmentGroups: pagSource,
-                                        nominalScores: nomSource, writingTAPoints: wSource, capping: capSource,
-                                        sigma: sigma?.source, bandThresholds: thresholds?.source))
+        return (applies, try source(cap, "capping", at: capNode))
     }
 }

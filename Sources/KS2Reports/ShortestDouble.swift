@@ -5,68 +5,33 @@ enum ShortestDouble {
     /// The shortest decimal `digits × 10^exponent` that reads back as `value` (finite, nonzero).
     @inline(__always)
     static func decimal(_ value: Double) -> (digits: UInt64, exponent: Int32) {
-        let bits = value.bitPattern
-        let ieeeMantissa = bits & ((1 << 52) - 1)
-        let ieeeExponent = UInt32((bits >> 52) & 0x7FF)
-        var e2: Int32
-        var m2: UInt64
-        if ieeeExponent == 0 {
-            e2 = 1 - 1023 - 52 - 2
-            m2 = ieeeMantissa
-        } else {
-            e2 = Int32(ieeeExponent) - 1023 - 52 - 2
-            m2 = (1 << 52) | ieeeMantissa
-        }
-        let acceptBounds = (m2 & 1) == 0
-        let mv = 4 &* m2
-        let mmShift: UInt64 = (ieeeMantissa != 0 || ieeeExponent <= 1) ? 1 : 0
+        var interval = interval(value)
+        let digits = interval.vmIsTrailingZeros || interval.vrIsTrailingZeros
+            ? interval.shortestWithTrailingZeros() : interval.shortestCommonCase()
+        return (digits, interval.e10 + interval.removed)
+    }
 
-        var vr: UInt64, vp: UInt64, vm: UInt64
+    /// Ryū's step 1–3: the value and the halfway points to its neighbours (`vm` < `vr` < `vp`),
+    /// scaled to a power of ten `e10`, and whether the lower bound and the value end in zeros.
+    struct Interval {
+        var vr: UInt64
+        var vp: UInt64
+        var vm: UInt64
         var e10: Int32
+        var acceptBounds: Bool
         var vmIsTrailingZeros = false
         var vrIsTrailingZeros = false
-        if e2 >= 0 {
-            let q = log10Pow2(e2) - (e2 > 3 ? 1 : 0)
-            e10 = q
-            let k = 125 + pow5Bits(q) - 1
-            let i = -e2 + q + k
-            let mul = ryuPow5InvSplit[Int(q)]
-            vr = mulShift(4 &* m2, mul, i)
-            vp = mulShift(4 &* m2 &+ 2, mul, i)
-            vm = mulShift(4 &* m2 &- 1 &- mmShift, mul, i)
-            if q <= 21 {
-                if mv % 5 == 0 {
-                    vrIsTrailingZeros = isMultipleOfPowerOf5(mv, q)
-                } else if acceptBounds {
-                    vmIsTrailingZeros = isMultipleOfPowerOf5(mv &- 1 &- mmShift, q)
-                } else if isMultipleOfPowerOf5(mv &+ 2, q) {
-                    vp &-= 1
-                }
-            }
-        } else {
-            let q = log10Pow5(-e2) - (-e2 > 1 ? 1 : 0)
-            e10 = q + e2
-            let i = -e2 - q
-            let k = pow5Bits(i) - 125
-            let j = q - k
-            let mul = ryuPow5Split[Int(i)]
-            vr = mulShift(4 &* m2, mul, j)
-            vp = mulShift(4 &* m2 &+ 2, mul, j)
-            vm = mulShift(4 &* m2 &- 1 &- mmShift, mul, j)
-            if q <= 1 {
-                vrIsTrailingZeros = true
-                if acceptBounds { vmIsTrailingZeros = mmShift == 1 } else { vp &-= 1 }
-            } else if q < 63 {
-                vrIsTrailingZeros = (mv & ((1 << UInt64(q)) - 1)) == 0
-            }
-        }
-
+        /// Digits removed so far.
         var removed: Int32 = 0
-        var lastRemovedDigit: UInt64 = 0
-        let output: UInt64
-        if vmIsTrailingZeros || vrIsTrailingZeros {
+
+        /// Step 4, general case (rare): removes digits while the bounds differ, tracking trailing
+        /// zeros for exact rounding.
+        @inline(__always)
+        mutating func shortestWithTrailingZeros() -> UInt64 {
+            var lastRemovedDigit: UInt64 = 0
             while true {
-                let vpDiv10 = vp / 10, vmDiv10 = vm / 10
+                let vpDiv10 = vp / 10
+                let vmDiv10 = vm / 10
                 if vpDiv10 <= vmDiv10 { break }
                 let vmMod10 = vm - 10 * vmDiv10
                 let vrDiv10 = vr / 10
@@ -74,7 +39,7 @@ enum ShortestDouble {
                 vmIsTrailingZeros = vmIsTrailingZeros && vmMod10 == 0
                 vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
                 lastRemovedDigit = vrMod10
-                vr = vrDiv10; vp = vpDiv10; vm = vmDiv10
+                (vr, vp, vm) = (vrDiv10, vpDiv10, vmDiv10)
                 removed += 1
             }
             if vmIsTrailingZeros {
@@ -82,39 +47,90 @@ enum ShortestDouble {
                     let vmDiv10 = vm / 10
                     let vmMod10 = vm - 10 * vmDiv10
                     if vmMod10 != 0 { break }
-                    let vpDiv10 = vp / 10, vrDiv10 = vr / 10
+                    let vpDiv10 = vp / 10
+                    let vrDiv10 = vr / 10
                     let vrMod10 = vr - 10 * vrDiv10
                     vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
                     lastRemovedDigit = vrMod10
-                    vr = vrDiv10; vp = vpDiv10; vm = vmDiv10
+                    (vr, vp, vm) = (vrDiv10, vpDiv10, vmDiv10)
                     removed += 1
                 }
             }
             if vrIsTrailingZeros && lastRemovedDigit == 5 && vr % 2 == 0 { lastRemovedDigit = 4 }
             let up = (vr == vm && (!acceptBounds || !vmIsTrailingZeros)) || lastRemovedDigit >= 5
-            output = vr + (up ? 1 : 0)
-        } else {
+            return vr + (up ? 1 : 0)
+        }
+
+        /// Step 4, common case: removes two digits at once when it can, then one at a time.
+        @inline(__always)
+        mutating func shortestCommonCase() -> UInt64 {
             var roundUp = false
-            let vpDiv100 = vp / 100, vmDiv100 = vm / 100
+            let vpDiv100 = vp / 100
+            let vmDiv100 = vm / 100
             if vpDiv100 > vmDiv100 {
                 let vrDiv100 = vr / 100
                 let vrMod100 = vr - 100 * vrDiv100
                 roundUp = vrMod100 >= 50
-                vr = vrDiv100; vp = vpDiv100; vm = vmDiv100
+                (vr, vp, vm) = (vrDiv100, vpDiv100, vmDiv100)
                 removed += 2
             }
             while true {
-                let vpDiv10 = vp / 10, vmDiv10 = vm / 10
+                let vpDiv10 = vp / 10
+                let vmDiv10 = vm / 10
                 if vpDiv10 <= vmDiv10 { break }
                 let vrDiv10 = vr / 10
                 let vrMod10 = vr - 10 * vrDiv10
                 roundUp = vrMod10 >= 5
-                vr = vrDiv10; vp = vpDiv10; vm = vmDiv10
+                (vr, vp, vm) = (vrDiv10, vpDiv10, vmDiv10)
                 removed += 1
             }
-            output = vr + ((vr == vm || roundUp) ? 1 : 0)
+            return vr + ((vr == vm || roundUp) ? 1 : 0)
         }
-        return (output, e10 + removed)
+    }
+
+    /// Steps 1–3 for `value` (finite, nonzero).
+    @inline(__always)
+    static func interval(_ value: Double) -> Interval {
+        let bits = value.bitPattern
+        let ieeeMantissa = bits & ((1 << 52) - 1)
+        let ieeeExponent = UInt32((bits >> 52) & 0x7FF)
+        let e2: Int32 = (ieeeExponent == 0 ? 1 : Int32(ieeeExponent)) - 1023 - 52 - 2
+        let m2: UInt64 = ieeeExponent == 0 ? ieeeMantissa : (1 << 52) | ieeeMantissa
+        let acceptBounds = (m2 & 1) == 0
+        let mv = 4 &* m2
+        let mmShift: UInt64 = (ieeeMantissa != 0 || ieeeExponent <= 1) ? 1 : 0
+        if e2 >= 0 {
+            let q = log10Pow2(e2) - (e2 > 3 ? 1 : 0)
+            let k = 125 + pow5Bits(q) - 1
+            let i = -e2 + q + k
+            let mul = ryuPow5InvSplit[Int(q)]
+            var r = Interval(vr: mulShift(4 &* m2, mul, i), vp: mulShift(4 &* m2 &+ 2, mul, i),
+                             vm: mulShift(4 &* m2 &- 1 &- mmShift, mul, i), e10: q, acceptBounds: acceptBounds)
+            if q <= 21 {
+                if mv % 5 == 0 {
+                    r.vrIsTrailingZeros = isMultipleOfPowerOf5(mv, q)
+                } else if acceptBounds {
+                    r.vmIsTrailingZeros = isMultipleOfPowerOf5(mv &- 1 &- mmShift, q)
+                } else if isMultipleOfPowerOf5(mv &+ 2, q) {
+                    r.vp &-= 1
+                }
+            }
+            return r
+        }
+        let q = log10Pow5(-e2) - (-e2 > 1 ? 1 : 0)
+        let i = -e2 - q
+        let k = pow5Bits(i) - 125
+        let j = q - k
+        let mul = ryuPow5Split[Int(i)]
+        var r = Interval(vr: mulShift(4 &* m2, mul, j), vp: mulShift(4 &* m2 &+ 2, mul, j),
+                         vm: mulShift(4 &* m2 &- 1 &- mmShift, mul, j), e10: q + e2, acceptBounds: acceptBounds)
+        if q <= 1 {
+            r.vrIsTrailingZeros = true
+            if acceptBounds { r.vmIsTrailingZeros = mmShift == 1 } else { r.vp &-= 1 }
+        } else if q < 63 {
+            r.vrIsTrailingZeros = (mv & ((1 << UInt64(q)) - 1)) == 0
+        }
+        return r
     }
 
     @inline(__always) private static func pow5Bits(_ e: Int32) -> Int32 { Int32((UInt32(e) &* 1_217_359) >> 19) + 1 }

@@ -50,27 +50,50 @@ public final class DelimitedFile: @unchecked Sendable {
         self.path = path
         self.name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
         self.data = data
+        let found = try DelimitedFile.findHeader(path: path, data: data)
+        delimiter = found.delimiter
+        headerLine = found.line
+        header = found.header
+        headerColumns = found.columns
+        dataStart = found.next
+        dataStartLine = found.nextLine
+        // plan the chunks; the quote counts also tell whether some quote never closes
+        let planned = DelimitedFile.plan(base: data.base, count: data.count, dataStart: found.next,
+                                         dataStartLine: found.nextLine, threads: threads, chunkBytes: chunkBytes)
+        let headerQuotes = ByteCount.count(data.base, from: 0, to: found.next).quotes
+        if (headerQuotes + planned.quotes) % 2 == 1 {
+            throw DelimitedFile.unclosedQuoteError(path: path, data: data, delimiter: found.delimiter,
+                                                   from: found.next, line: found.nextLine)
+        }
+        self.chunks = planned.chunks
+    }
+
+    /// The header: the first non-blank record — the first line that is not only white space and
+    /// delimiters, unless its cells are still all blank once read (a lone byte-order mark) — its
+    /// delimiter, cells and their columns, and where the data starts.
+    private static func findHeader(path: String, data: FileBytes) throws(InputError)
+        -> (header: [String], columns: [Int], delimiter: UInt8, line: Int, next: Int, nextLine: Int) {
         let base = data.base
         let n = data.count
-        // the header is the first non-blank record: the first line that is not only white space
-        // and delimiters, unless its cells are still all blank once read (a lone byte-order mark)
         var start = 0
         var line = 1
-        var header: [String] = []
-        var columns: [Int] = []
-        var delimiter: UInt8 = 0x2C
-        var after = (next: 0, line: 1)
-        repeat {
+        while true {
             var headerStart = -1
             while start < n {
                 var i = start
                 var blank = true
                 while i < n && base[i] != 0x0A {
                     let b = base[i]
-                    if !(b == 0x20 || b == 0x09 || b == 0x0D || b == 0x2C || b == 0x3B) { blank = false; break }
+                    if !(b == 0x20 || b == 0x09 || b == 0x0D || b == 0x2C || b == 0x3B) {
+                        blank = false
+                        break
+                    }
                     i += 1
                 }
-                if !blank { headerStart = start; break }
+                if !blank {
+                    headerStart = start
+                    break
+                }
                 while i < n && base[i] != 0x0A { i += 1 }
                 start = i + 1
                 line += 1
@@ -79,34 +102,12 @@ public final class DelimitedFile: @unchecked Sendable {
                 throw InputError(file: path, line: 1, column: 1,
                                  message: "empty file: expected a header line naming the columns, found no text")
             }
-            // a NUL byte on the header line: binary data or UTF-16 text, not a delimited export
-            var h = headerStart
-            while h < n && base[h] != 0x0A {
-                if base[h] == 0 {
-                    let (line, column) = DelimitedFile.position(of: h, in: base)
-                    throw InputError(file: path, line: line, column: column,
-                                     message: "binary data: the header line holds a NUL byte; expected a delimited text file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved again as \"CSV UTF-8\")")
-                }
-                h += 1
-            }
-            // delimiter: most frequent of comma, tab, semicolon outside quotes on the header line
-            var counts = (comma: 0, tab: 0, semi: 0)
-            var inQuote = false
-            var i = headerStart
-            while i < n {
-                let b = base[i]
-                if b == 0x22 { inQuote.toggle() }
-                else if !inQuote {
-                    if b == 0x0A { break }
-                    if b == 0x2C { counts.comma += 1 } else if b == 0x09 { counts.tab += 1 } else if b == 0x3B { counts.semi += 1 }
-                }
-                i += 1
-            }
-            delimiter = 0x2C
-            if counts.tab > counts.comma && counts.tab >= counts.semi { delimiter = 0x09 }
-            if counts.semi > counts.comma && counts.semi > counts.tab { delimiter = 0x3B }
+            try rejectBinaryHeader(path: path, base: base, count: n, from: headerStart)
+            let delimiter = detectDelimiter(base: base, count: n, from: headerStart)
+            var header: [String] = []
+            var columns: [Int] = []
             var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
-            after = scanner.scan(from: headerStart, line: line, until: headerStart + 1) { record in
+            let after = scanner.scan(from: headerStart, line: line, until: headerStart + 1) { record in
                 for k in 0..<record.count {
                     header.append(record.string(k))
                     columns.append(DelimitedFile.position(of: record.starts[k], in: base).column)
@@ -115,35 +116,69 @@ public final class DelimitedFile: @unchecked Sendable {
             let headerStray = scanner.strayQuote
             scanner.release()
             if headerStray >= 0 { throw DelimitedFile.strayQuoteError(path: path, offset: headerStray, base: base) }
-            if header.isEmpty { start = after.next; line = after.line }
-        } while header.isEmpty
-        self.delimiter = delimiter
-        self.headerLine = line
-        self.header = header
-        self.headerColumns = columns
-        self.dataStart = after.next
-        self.dataStartLine = after.line
-        // plan the chunks; the quote counts also tell whether some quote never closes
-        let planned = DelimitedFile.plan(base: base, count: n, dataStart: after.next, dataStartLine: after.line,
-                                         threads: threads, chunkBytes: chunkBytes)
-        let headerQuotes = ByteCount.count(base, from: 0, to: after.next).quotes
-        if (headerQuotes + planned.quotes) % 2 == 1 {
-            // find the quote that never closes (or a stray quote that opened it) by a plain scan
-            var check = RecordScanner(base: base, count: n, delimiter: delimiter)
-            _ = check.scan(from: after.next, line: after.line, until: n) { _ in }
-            let stray = check.strayQuote, unclosed = check.unclosedQuote
-            check.release()
-            if stray >= 0 { throw DelimitedFile.strayQuoteError(path: path, offset: stray, base: base) }
-            var j = unclosed
-            if j < 0 {
-                j = n - 1
-                while j > 0 && base[j] != 0x22 { j -= 1 }
-            }
-            let (line, column) = DelimitedFile.position(of: j, in: base)
-            throw InputError(file: path, line: line, column: column,
-                             message: "unterminated quote: the quoted field opened here has no closing quote (expected \" before the end of the file)")
+            if !header.isEmpty { return (header, columns, delimiter, line, after.next, after.line) }
+            start = after.next
+            line = after.line
         }
-        self.chunks = planned.chunks
+    }
+
+    /// A NUL byte on the header line: binary data or UTF-16 text, not a delimited export.
+    private static func rejectBinaryHeader(path: String, base: UnsafePointer<UInt8>, count n: Int,
+                                           from start: Int) throws(InputError) {
+        var h = start
+        while h < n && base[h] != 0x0A {
+            if base[h] == 0 {
+                let (line, column) = DelimitedFile.position(of: h, in: base)
+                throw InputError(file: path, line: line, column: column,
+                                 message: "binary data: the header line holds a NUL byte; expected a delimited text "
+                                    + "file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved "
+                                    + "again as \"CSV UTF-8\")")
+            }
+            h += 1
+        }
+    }
+
+    /// The most frequent of comma, tab and semicolon outside quotes on the header line (ties: comma).
+    private static func detectDelimiter(base: UnsafePointer<UInt8>, count n: Int, from start: Int) -> UInt8 {
+        var counts = (comma: 0, tab: 0, semi: 0)
+        var inQuote = false
+        var i = start
+        while i < n {
+            let b = base[i]
+            if b == 0x22 {
+                inQuote.toggle()
+            } else if !inQuote {
+                if b == 0x0A { break }
+                if b == 0x2C { counts.comma += 1 } else if b == 0x09 { counts.tab += 1 } else if b == 0x3B { counts.semi += 1 }
+            }
+            i += 1
+        }
+        if counts.tab > counts.comma && counts.tab >= counts.semi { return 0x09 }
+        if counts.semi > counts.comma && counts.semi > counts.tab { return 0x3B }
+        return 0x2C
+    }
+
+    /// The fault for a file whose quotes do not pair up: the stray quote that opened a quoted part,
+    /// or the quote that never closes, found by a plain scan.
+    private static func unclosedQuoteError(path: String, data: FileBytes, delimiter: UInt8, from: Int,
+                                           line: Int) -> InputError {
+        let base = data.base
+        let n = data.count
+        var check = RecordScanner(base: base, count: n, delimiter: delimiter)
+        _ = check.scan(from: from, line: line, until: n) { _ in }
+        let stray = check.strayQuote
+        let unclosed = check.unclosedQuote
+        check.release()
+        if stray >= 0 { return DelimitedFile.strayQuoteError(path: path, offset: stray, base: base) }
+        var j = unclosed
+        if j < 0 {
+            j = n - 1
+            while j > 0 && base[j] != 0x22 { j -= 1 }
+        }
+        let (errorLine, column) = DelimitedFile.position(of: j, in: base)
+        return InputError(file: path, line: errorLine, column: column,
+                          message: "unterminated quote: the quoted field opened here has no closing quote "
+                            + "(expected \" before the end of the file)")
     }
 
     /// The file fault for a file with a header and no rows.

@@ -10,6 +10,8 @@ struct RunResults {
     /// Supplied-mode years do not write estimates (they were given).
     var nationalYears: Set<Int> = []
     var published: [SchoolResult] = []
+    /// Published-table rows not used (duplicates, long-format lines that are no results row).
+    var publishedRejects: [Reject] = []
     var cohorts: [ProjectCohort] = []
     var focusThreshold: Double = 0
 
@@ -27,7 +29,11 @@ struct RunResults {
         return sigma
     }
 
-    /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
+    /// Every rejected row of the run: the pupil files' and the published tables'.
+    var rejects: [Reject] { progress.flatMap(\.rejects) + publishedRejects }
+
+    /// Warnings to print: cohort years that no input holds, cohort URNs in no input, cohorts whose
+    /// baseline→outcome crosses a methodology change (methodology.md §10).
     var warnings: [String] {
         if cohorts.isEmpty { return [] }
         let rows = allRows
@@ -41,6 +47,12 @@ struct RunResults {
             let missing = c.urns.filter { !schools.contains($0) }
             if !missing.isEmpty {
                 out.append("warning: cohort \(c.name): URN \(missing.joined(separator: ", ")) in no input; listed in cohort_schools.csv")
+            }
+            let crossed = comparabilityChanges(from: c.baselineYear, to: c.outcomeYear)
+            if !crossed.isEmpty {
+                out.append("warning: cohort \(c.name) \(c.baselineYear)→\(c.outcomeYear) crosses "
+                    + crossed.map { "\($0.rawValue) (\($0.explanation))" }.joined(separator: ", ")
+                    + ": its changes are not like for like")
             }
         }
         return out
@@ -87,7 +99,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
     try out.write(files, threads: settings.threads)
     if !progress.isEmpty {
-        try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
+        try out.write("rejects.csv", rejectsCSV(results.rejects), mode: OutputFolder.pupilFileMode)
         written += ["pupils.csv", "groups.csv", "rejects.csv"]
         let national = progress.filter { results.nationalYears.contains($0.cohort.year) }
         if !national.isEmpty {
@@ -104,6 +116,10 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
             written += ["estimates.csv", "national.csv"]
         }
     }
+    if progress.isEmpty && !results.published.isEmpty {
+        try out.write("rejects.csv", rejectsCSV(results.rejects))
+        written.append("rejects.csv")
+    }
     written.append("schools.csv")
 
     // the impact workbook's tables (copies of every row: only built when the workbook is written)
@@ -119,11 +135,8 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         let comparison = countyComparison(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
         try out.write("comparison.csv", comparisonCSV(comparison))
         written.append("comparison.csv")
-        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s.rawValue] }).map { r -> SchoolResult in
-            var r = r
-            r.name = (r.name.isEmpty ? r.id : r.name) + " (pooled from its schools)"
-            return r
-        }
+        // pooledLAResults names its rows "<LA> (pooled from schools)": the label is not added again
+        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
         impact.comparison = (impact.comparison + pooled).sorted {
             ($0.year, $0.level.rawValue, $0.id, $0.source == .published ? 0 : 1)
                 < ($1.year, $1.level.rawValue, $1.id, $1.source == .published ? 0 : 1)

@@ -3,7 +3,9 @@ import KS2Core
 /// Options every reader takes: the pipeline's explicit column names, the thread count and whether
 /// pupil names are kept (only school workbooks need them).
 public struct IngestOptions: Sendable {
-    /// Canonical column name → the header text used for it in the file (matched like aliases).
+    /// Canonical column name → the header text used for it in the file (matched like aliases);
+    /// an empty text says the file has no such column on purpose (no alias is looked for, and a
+    /// subject whose every result column is so mapped is not an error).
     public var columns: [String: String]
     /// Worker threads for the chunk-parallel scan (results do not depend on it).
     public var threads: Int
@@ -101,6 +103,16 @@ enum Columns {
         let known = Set(specs.map(\.canonical))
         for (canonical, headerText) in mapping where known.contains(canonical) {
             let key = normalize(headerText)
+            if key.isEmpty {
+                // absent on purpose: a column of the file that would name it is a contradiction, not ignored
+                let spec = specs.first { $0.canonical == canonical }
+                if let k = normalized.firstIndex(where: { spec?.aliases.contains($0) ?? false }) {
+                    throw InputError(file: file.path, line: file.headerLine, column: file.headerColumns[k],
+                                     message: "column mapping: \(canonical) is mapped to nothing, but column \(k + 1) "
+                                        + "\"\(file.header[k])\" names it; map it to that column or remove the column")
+                }
+                continue
+            }
             guard normalized.contains(key) else {
                 throw InputError(file: file.path, line: file.headerLine, column: 1,
                                  message: "column mapping: \"\(headerText)\" (given for \(canonical)) is not in the header; header found: \(found)")
@@ -138,5 +150,64 @@ enum Columns {
                              message: "missing required column \(what); header found: \(found)\(hint)")
         }
         return index
+    }
+
+    /// The result columns of each KS2 subject in the progress measure besides writing (required):
+    /// at least one of each must be found, or be mapped to nothing on purpose.
+    static let ks2SubjectColumns: [(subject: String, columns: [String])] = [
+        ("reading", ["read_score", "read_code", "read_ta"]),
+        ("maths", ["mat_score", "mat_code", "mat_ta"]),
+    ]
+
+    /// Stops a KS2 read whose header has no result column for a subject (e.g. NPD-style
+    /// `KS2_READSCORE` unknown to the aliases): it would otherwise run with no pupil in that
+    /// subject's measure. The message lists the headers found and the known names nearest them.
+    static func requireSubjects(_ file: DelimitedFile, index: [String: Int], mapping: [String: String],
+                                specs: [ColumnSpec]) throws(InputError) {
+        let matched = Set(index.values)
+        for (subject, columns) in ks2SubjectColumns {
+            if columns.contains(where: { index[$0] != nil }) { continue }
+            if columns.contains(where: { mapping[$0].map { normalize($0).isEmpty } ?? false }) { continue }
+            let known = specs.filter { columns.contains($0.canonical) }.flatMap { spec in
+                spec.aliases.map { (alias: $0, canonical: spec.canonical) }
+            }
+            var nearest: [(distance: Int, header: String, alias: String, canonical: String)] = []
+            for (k, header) in file.header.enumerated() where !matched.contains(k) {
+                let key = normalize(header)
+                for a in known {
+                    nearest.append((editDistance(key, a.alias), header, a.alias, a.canonical))
+                }
+            }
+            nearest.sort { ($0.distance, $0.header, $0.alias) < ($1.distance, $1.header, $1.alias) }
+            var seenHeaders = Set<String>()
+            var hints: [String] = []
+            for n in nearest where seenHeaders.insert(n.header).inserted && hints.count < 3 {
+                hints.append("\"\(n.header)\" is \(n.distance) edit(s) from \"\(n.alias)\" (\(n.canonical))")
+            }
+            let found = file.header.map { "\"\($0)\"" }.joined(separator: ", ")
+            let names = columns.joined(separator: ", ")
+            throw InputError(file: file.path, line: file.headerLine, column: 1,
+                             message: "no \(subject) results column: expected one of \(names) or an alias; header found: "
+                                + "\(found); closest known names: \(hints.isEmpty ? "none" : hints.joined(separator: "; ")); "
+                                + "map the file's column in the pipeline file (ks2_columns), or map \(columns[0]) "
+                                + "to \"\" if the file has no \(subject) results")
+        }
+    }
+
+    /// Levenshtein distance between two strings (by Unicode scalar).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        if x.isEmpty { return y.count }
+        var previous = Array(0...y.count)
+        var current = previous
+        for i in 1...x.count {
+            current[0] = i
+            for j in stride(from: 1, through: y.count, by: 1) {
+                let substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
     }
 }

@@ -17,6 +17,8 @@ public struct SynthOptions: Sendable, Hashable {
     /// Keeps only schools of these 3-digit LA codes (the same schools a national file of the
     /// seed would have in them); codes not in the generator's LA list are ignored.
     public var las: [String]?
+    /// The header names written (the cells are the same in every layout).
+    public var layout: ExportLayout = .canonical
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, threads: Int = 0, las: [String]? = nil) {
         self.schools = schools; self.year = year; self.seed = seed
@@ -104,7 +106,11 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
 /// Synthesises and writes `ks2.csv` and `ks1.csv` into `directory` (created if needed); both
 /// files are written under temporary names first, so a failure leaves no half-written file.
 public func writeSynth(_ options: SynthOptions, to directory: String) throws -> SynthOutput {
-    let output = synthesize(options)
+    var output = synthesize(options)
+    if options.layout != .canonical {
+        output.ks2 = relabelHeader(output.ks2, names: options.layout.ks2Header)
+        output.ks1 = relabelHeader(output.ks1, names: options.layout.ks1Header)
+    }
     let dir = URL(fileURLWithPath: directory, isDirectory: true)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let files = [("ks2.csv", output.ks2), ("ks1.csv", output.ks1)]

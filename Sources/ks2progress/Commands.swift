@@ -110,12 +110,18 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
     @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
     @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
+    @Option(help: "Header names of another system's export: canonical, npd, pag or ncer (docs/ALIASES.md).")
+    var layout: String = "canonical"
     @Option(help: "Output folder.") var out: String
     @Option(help: "Worker threads.") var threads: Int?
 
     func validate() throws {
         try validateYear(year)
         if schools < 1 { throw ValidationError("--schools must be at least 1") }
+        if ExportLayout(rawValue: layout) == nil {
+            let names = ExportLayout.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--layout \(layout): expected one of \(names)")
+        }
     }
 
     func run() throws {
@@ -123,6 +129,7 @@ struct SynthCommand: ParsableCommand {
         let settings = RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var job = SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las)
         job.currentCohort = currentCohort
+        job.layout = ExportLayout(rawValue: layout) ?? .canonical
         print(try job.run(settings))
     }
 }

@@ -53,7 +53,8 @@ enum Columns {
                            "ks2 urn"]),
         ColumnSpec("laestab", ["dfe number", "dfe", "dfe no", "dfes number", "dfe establishment number",
                                "la estab", "la establishment number", "laestab number", "lea estab", "ks2 laestab"]),
-        ColumnSpec("la", ["lea", "local authority", "la code", "lea code", "local authority code", "la number", "lea number",
+        ColumnSpec("la", ["lea", "local authority", "la code", "lea code", "local authority code", "la number",
+                          "lea number",
                           "ks2 la"]),
         ColumnSpec("school_name", ["school", "school name", "schname", "establishment name", "establishment"]),
         ColumnSpec("special", ["special school", "is special", "special school flag"]),
@@ -78,7 +79,8 @@ enum Columns {
                                  "grammar punctuation spelling scaled score",
                                  "ks2 gpsscore", "english grammar, punctuation and spelling scaled score",
                                  "gps scaledscore"]),
-        ColumnSpec("read_code", ["reading outcome", "reading code", "read outcome", "reading result code", "reading test code",
+        ColumnSpec("read_code", ["reading outcome", "reading code", "read outcome", "reading result code",
+                                 "reading test code",
                                  "ks2 readoutcome", "english reading result"]),
         ColumnSpec("mat_code", ["maths outcome", "maths code", "mathematics outcome", "mathematics code", "mat outcome",
                                 "math outcome", "maths result code", "maths test code",
@@ -90,7 +92,8 @@ enum Columns {
                                "ks2 readtaoutcome", "english reading ta", "reading tao"]),
         ColumnSpec("mat_ta", ["maths ta", "mathematics ta", "math ta", "maths teacher assessment",
                               "mathematics teacher assessment", "ks2 mattaoutcome", "maths tao"]),
-        ColumnSpec("writ_ta", ["writing ta", "writing teacher assessment", "write ta", "writing", "writ teacher assessment",
+        ColumnSpec("writ_ta", ["writing ta", "writing teacher assessment", "write ta", "writing",
+                               "writ teacher assessment",
                                "ks2 writtaoutcome", "english writing ta", "writing tao"]),
     ]
 
@@ -203,9 +206,10 @@ enum Columns {
             }
             let found = file.header.map { "\"\($0)\"" }.joined(separator: ", ")
             let names = columns.joined(separator: ", ")
+            let nearestNames = hints.isEmpty ? "none" : hints.joined(separator: "; ")
             throw InputError(file: file.path, line: file.headerLine, column: 1,
-                             message: "no \(subject) results column: expected one of \(names) or an alias; header found: "
-                                + "\(found); closest known names: \(hints.isEmpty ? "none" : hints.joined(separator: "; ")); "
+                             message: "no \(subject) results column: expected one of \(names) or an alias; "
+                                + "header found: \(found); closest known names: \(nearestNames); "
                                 + "map the file's column in the pipeline file (ks2_columns), or map \(columns[0]) "
                                 + "to \"\" if the file has no \(subject) results")
         }

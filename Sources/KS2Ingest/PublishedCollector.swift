@@ -97,7 +97,8 @@ struct PublishedCollector {
             if let first = siblings.first {
                 throw InputError(file: text.file, line: 1, column: 1,
                                  message: "missing column \(p)PROG: the header has \(text.header[first]) but no "
-                                    + "\(p)PROG; expected the subject's progress column beside its interval and coverage columns")
+                                    + "\(p)PROG; expected the subject's progress column beside its interval and "
+                                    + "coverage columns")
             }
         }
         let priors = priorYearSuffixes(text.header).sorted().map { y in
@@ -120,7 +121,8 @@ struct PublishedCollector {
             case "4", "5": level = .national
             default:
                 throw InputError(file: text.file, line: text.lines[r], column: (rectypeCol ?? 0) + 1,
-                                 message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, 4 or 5 England")
+                                 message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, "
+                                    + "4 or 5 England")
             }
             let la = level == .national ? "" : cell(row, leaCol)
             var name = cell(row, nameCol)
@@ -230,7 +232,8 @@ struct PublishedCollector {
             }
             let subjectText = cell(row, columns.subject)
             guard let subject = LongSubject(subjectText) else {
-                unused("subject \"\(subjectText)\": expected reading, writing, maths, GPS or reading, writing and maths")
+                unused("subject \"\(subjectText)\": expected reading, writing, maths, GPS or "
+                    + "reading, writing and maths")
                 continue
             }
             let laestab = cell(row, columns.laestab).filter { $0.isASCII && $0.isNumber }
@@ -263,8 +266,8 @@ struct PublishedCollector {
             let filledKey = "\(at)|\(subjectText.lowercased())"
             if let earlier = filled[filledKey] {
                 let reason: RejectReason = level == .school ? .duplicateSchool : .duplicateArea
-                rejects.append(Reject(file: file, line: line, upn: "", reason: reason,
-                                      detail: "\(id) \(subjectText) \(topic) \(breakdown) again: line \(earlier) is kept"))
+                let detail = "\(id) \(subjectText) \(topic) \(breakdown) again: line \(earlier) is kept"
+                rejects.append(Reject(file: file, line: line, upn: "", reason: reason, detail: detail))
                 continue
             }
             filled[filledKey] = line
@@ -290,7 +293,8 @@ struct PublishedCollector {
         addEnglandRows(&results)
         results.sort { a, b in (a.year, a.level.rawValue, a.id) < (b.year, b.level.rawValue, b.id) }
         groups.sort { a, b in
-            (a.result.year, a.result.level.rawValue, a.result.id) < (b.result.year, b.result.level.rawValue, b.result.id)
+            let x = a.result, y = b.result
+            return (x.year, x.level.rawValue, x.id) < (y.year, y.level.rawValue, y.id)
         }
         var tables = PublishedTables(results: results, groups: groups, fileYears: fileYears)
         rejects.sort { a, b in (a.file, a.line) < (b.file, b.line) }
@@ -350,7 +354,8 @@ struct PublishedCollector {
             if winner.rank != loser.rank {
                 why = "England all schools (RECTYPE 4): the state-funded row (RECTYPE 5, \(winner.place)) is used"
             } else if winner.figures != loser.figures {
-                why = "\(r.year) \(label) again: \(winner.place) is kept (it has \(winner.figures) figures, this row \(loser.figures))"
+                why = "\(r.year) \(label) again: \(winner.place) is kept (it has \(winner.figures) figures, "
+                    + "this row \(loser.figures))"
             } else {
                 why = "\(r.year) \(label) again: \(winner.place) is kept (given first)"
             }
@@ -431,7 +436,8 @@ struct PublishedCollector {
                 + "that year's own or nearest file (an academy carries its predecessor's figures under its own URN)")
         }
         for (what, n) in bandMismatch.sorted(by: { $0.key < $1.key }) {
-            notes.append("warning: \(n) band(s) of \(what) not taken: the prior-year progress differs from the year's own file")
+            notes.append("warning: \(n) band(s) of \(what) not taken: the prior-year progress differs from "
+                + "the year's own file")
         }
         return counts.map { PriorYearFill(year: $0.key.year, kind: $0.key.kind, file: $0.key.file, count: $0.value) }
             .sorted { ($0.year, $0.file, $0.kind) < ($1.year, $1.file, $1.kind) }
@@ -526,7 +532,8 @@ struct LongColumns {
     }
 
     /// Reads one line's figures for `subject` into the row.
-    func read(_ row: [String], subject: LongSubject, level: ResultLevel, group: String, into result: inout SchoolResult) {
+    func read(_ row: [String], subject: LongSubject, level: ResultLevel, group: String,
+              into result: inout SchoolResult) {
         let eligible = PublishedCell(cell(row, self.eligible)).value.map { Int($0.rounded()) }
         if let eligible, result.eligible == nil || subject.isRWM { result.eligible = eligible }
         let measures = subject.attainment

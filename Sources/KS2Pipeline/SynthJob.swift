@@ -34,7 +34,10 @@ public struct SynthJob: Sendable {
         do { output = try writeSynth(options, to: settings.outputDirectory) } catch {
             throw PipelineError.io("cannot write synthetic files to \(settings.outputDirectory): \(error)")
         }
-        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edge ? ", with edge cases" : "")\(layout == .canonical ? "" : ", \(layout.rawValue) layout")) → \(settings.outputDirectory)/ks2.csv, ks1.csv"
+        let edges = edge ? ", with edge cases" : ""
+        let names = layout == .canonical ? "" : ", \(layout.rawValue) layout"
+        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(names)) → "
+            + "\(settings.outputDirectory)/ks2.csv, ks1.csv"
     }
 
     /// Writes `current-cohort.csv` into the output folder (under a temporary name first).

@@ -144,7 +144,14 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     }
     if !results.cohorts.isEmpty {
         clock.begin("impact")
-        let (impacts, schools) = projectImpact(cohorts: results.cohorts, results: rows)
+        var (impacts, schools) = projectImpact(cohorts: results.cohorts, results: rows)
+        // each school's change names the methodology changes its cohort's years cross
+        var crossed: [String: String] = [:]
+        for c in results.cohorts {
+            let changes = comparabilityChanges(from: c.baselineYear, to: c.outcomeYear)
+            crossed[c.name] = changes.map(\.rawValue).joined(separator: ";")
+        }
+        for k in schools.indices { schools[k].comparability = crossed[schools[k].cohort] ?? "" }
         impact.impacts = impacts
         impact.cohortSchools = schools
         try out.write("cohorts.csv", cohortsCSV(impacts))

@@ -85,6 +85,9 @@ import Testing
         #expect(r.stdout.contains("crosses capping"))
         let warnings = try #require(try manifest(out)["warnings"] as? [String])
         #expect(warnings.contains { $0.contains("2017→2018 crosses capping") })
+        let cohortSchools = try Harness.read(out.appendingPathComponent("cohort_schools.csv")).split(separator: "\n")
+        #expect(cohortSchools[0].hasSuffix(",missing_reason,comparability"))
+        #expect(cohortSchools.count == 9 && cohortSchools.dropFirst().allSatisfy { $0.hasSuffix(",capping") })
     }
 
     @Test func theComparisonWorkbookIsTitledAndLabelledOnce() throws {

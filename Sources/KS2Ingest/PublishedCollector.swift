@@ -45,6 +45,17 @@ struct PublishedCandidate {
     var place: String { "\(file) line \(lines.first ?? 0)" }
 }
 
+/// One line of the long format's school information file: pupil counts for a school, LA or England.
+struct PupilInformation {
+    var year: Int
+    var level: ResultLevel
+    var id: String
+    var eligible: Int?
+    var ks1APS: Double?
+    var file: String
+    var line: Int
+}
+
 /// A prior-year copy of a row (e.g. the `_17` columns of a 2018 file).
 struct PriorCandidate {
     var result: SchoolResult
@@ -59,6 +70,8 @@ struct PublishedCollector {
     var prior: [PriorCandidate] = []
     /// Long-format group rows (wide-layout groups ride on their candidate).
     var looseGroups: [GroupResult] = []
+    /// Lines of the long format's school information file, merged in `finish`.
+    var information: [PupilInformation] = []
     var files: [(file: String, read: Int)] = []
     var rejects: [Reject] = []
     var notes: [String] = []
@@ -75,12 +88,17 @@ struct PublishedCollector {
         }
         let pairs = text.header.enumerated().map { ($1.trimmingSpaces().lowercased(), $0) }
         let lower = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
-        if lower["school_urn"] != nil && lower["subject"] != nil && lower["progress_measure_score"] != nil {
+        let identified = lower["school_urn"] != nil || lower["old_la_code"] != nil
+        if identified && lower["subject"] != nil && lower["progress_measure_score"] != nil {
             return try addLong(text, index: lower, year: year)
+        }
+        if identified && lower["telig"] != nil && lower["subject"] == nil {
+            return try addInformation(text, index: lower, year: year)
         }
         throw InputError(file: text.file, line: 1, column: 1,
                          message: "not a DfE school performance table: expected RECTYPE and URN columns (final KS2 "
-                            + "table) or school_urn, subject and progress_measure_score (long format from 2023)")
+                            + "table), or school_urn or old_la_code with subject and progress_measure_score (long "
+                            + "format from 2023), or with telig (its school information file)")
     }
 
     private mutating func addWide(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
@@ -199,30 +217,13 @@ struct PublishedCollector {
             func unused(_ why: String) {
                 rejects.append(Reject(file: file, line: line, upn: "", reason: .unusedRow, detail: why))
             }
-            let y: Int
-            if let fallbackYear { y = fallbackYear } else {
-                let raw = cell(row, columns.time)
-                guard let parsed = yearFromTimePeriod(raw) else {
-                    throw InputError(file: text.file, line: line, column: (columns.time ?? 0) + 1,
-                                     message: "time_period \"\(raw)\": expected an academic year like 202223")
-                }
-                if let year, year != parsed {
-                    throw InputError(file: text.file, line: line, column: (columns.time ?? 0) + 1,
-                                     message: "the file says its year: time_period \(raw) is \(parsed); the year "
-                                        + "given (--year or published_year) is \(year): a file's year is read from "
-                                        + "the file, never relabelled")
-                }
-                y = parsed
-            }
+            let y = try fallbackYear ?? longYear(row, line: line, columns: columns, given: year, file: text.file)
             if firstYear == nil { firstYear = y }
-            let levelText = cell(row, columns.level).lowercased()
             let level: ResultLevel
-            switch levelText {
-            case "", "school": level = .school
-            case "local authority", "la": level = .la
-            case "national": level = .national
-            default:
-                unused("geographic_level \"\(cell(row, columns.level))\": not a school, LA or England row")
+            switch columns.level(of: row) {
+            case .success(let l): level = l
+            case .failure(let why):
+                unused(why.text)
                 continue
             }
             let topic = cell(row, columns.topic), breakdown = cell(row, columns.breakdown)
@@ -255,7 +256,7 @@ struct PublishedCollector {
                 at = rows.count
                 positions[positionKey] = at
                 let special = cell(row, columns.type).lowercased().contains("special")
-                let name = level == .national ? "England" : cell(row, columns.name)
+                let name = level == .national ? "England" : cell(row, level == .la ? columns.laName : columns.name)
                 let result = SchoolResult(year: y, level: level, id: id, name: name, la: la, special: special,
                                           source: .published)
                 rows.append((group, value, PublishedCandidate(result: result, key: .reference(id), namePostcode: nil,
@@ -284,8 +285,90 @@ struct PublishedCollector {
         return firstYear ?? fallbackYear ?? year ?? 0
     }
 
+    /// The long format's school information file (2023 on: `telig`, `tks1average` per school or LA,
+    /// no subject): pupil counts that the performance file lacks, merged into its rows in `finish`.
+    private mutating func addInformation(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
+        func col(_ names: String...) -> Int? { names.lazy.compactMap { index[$0] }.first }
+        let file = baseName(text.file)
+        let columns = LongColumns(col)
+        let ks1Col = col("tks1average")
+        var fallbackYear: Int?
+        if columns.time == nil {
+            let (y, note) = try tableYear(text, given: year)
+            fallbackYear = y
+            if let note { notes.append(note) }
+        }
+        var firstYear: Int?
+        for (r, row) in text.rows.enumerated() {
+            let line = text.lines[r]
+            let y = try fallbackYear ?? longYear(row, line: line, columns: columns, given: year, file: text.file)
+            if firstYear == nil { firstYear = y }
+            let level: ResultLevel
+            switch columns.level(of: row) {
+            case .success(let l): level = l
+            case .failure(let why):
+                rejects.append(Reject(file: file, line: line, upn: "", reason: .unusedRow, detail: why.text))
+                continue
+            }
+            let laestab = cell(row, columns.laestab).filter { $0.isASCII && $0.isNumber }
+            var id = ""
+            switch level {
+            case .school: id = cell(row, columns.urn).isEmpty ? laestab : cell(row, columns.urn)
+            case .la: id = cell(row, columns.la)
+            case .national: id = "E92000001"
+            }
+            let eligible = PublishedCell(cell(row, columns.eligible)).value.map { Int($0.rounded()) }
+            information.append(PupilInformation(year: y, level: level, id: id, eligible: eligible,
+                                                ks1APS: PublishedCell(cell(row, ks1Col)).value, file: file, line: line))
+        }
+        return firstYear ?? fallbackYear ?? year ?? 0
+    }
+
+    /// A long-format line's year from its `time_period`; a given year that differs is an error.
+    private func longYear(_ row: [String], line: Int, columns: LongColumns, given: Int?, file: String) throws -> Int {
+        let raw = cell(row, columns.time)
+        guard let parsed = yearFromTimePeriod(raw) else {
+            throw InputError(file: file, line: line, column: (columns.time ?? 0) + 1,
+                             message: "time_period \"\(raw)\": expected an academic year like 202223")
+        }
+        if let given, given != parsed {
+            throw InputError(file: file, line: line, column: (columns.time ?? 0) + 1,
+                             message: "the file says its year: time_period \(raw) is \(parsed); the year given "
+                                + "(--year or published_year) is \(given): a file's year is read from the file, "
+                                + "never relabelled")
+        }
+        return parsed
+    }
+
+    /// Pupil counts of the school information file fill the performance rows of the same year and
+    /// school (eligible pupils, KS1 average, attainment denominators); a line with no such row is
+    /// `unused_row`.
+    private mutating func mergeInformation() {
+        var at: [String: [Int]] = [:]
+        for (i, c) in own.enumerated() {
+            at["\(c.result.year)|\(c.result.level.rawValue)|\(c.result.id)", default: []].append(i)
+        }
+        for info in information {
+            guard let targets = at["\(info.year)|\(info.level.rawValue)|\(info.id)"] else {
+                rejects.append(Reject(file: info.file, line: info.line, upn: "", reason: .unusedRow,
+                                      detail: "\(info.year) \(info.id): no performance row of that year for it"))
+                continue
+            }
+            for k in targets {
+                var r = own[k].result
+                if r.eligible == nil { r.eligible = info.eligible }
+                if r.ks1APS == nil { r.ks1APS = info.ks1APS }
+                for m in r.attainment.indices where r.attainment[m] != nil && r.attainmentDenominators[m] == nil {
+                    r.attainmentDenominators[m] = info.eligible
+                }
+                own[k].result = r
+            }
+        }
+    }
+
     /// One row per (year, level, id), sorted by year, level, id, with the accounting of every row read.
     mutating func finish(fileYears: [Int]) -> PublishedTables {
+        mergeInformation()
         var kept = resolveDuplicates()
         let fills = fillFromPriorYears(&kept)
         var results = kept.map(\.result)
@@ -475,6 +558,11 @@ private func cellPostcode(_ namePostcode: String) -> String {
     namePostcode.split(separator: "|").last.map { $0.uppercased() } ?? ""
 }
 
+/// Why a long-format line is no results row (its `unused_row` detail).
+struct UnusedLine: Error {
+    var text: String
+}
+
 /// What a long-format line's `subject` holds.
 enum LongSubject {
     case progress(Subject)
@@ -509,11 +597,11 @@ enum LongSubject {
 /// names are the forms the DfE uses across its KS2 open data).
 struct LongColumns {
     var urn, laestab, name, la, level, topic, breakdown, subject, score, lower, upper, unadjusted, band: Int?
-    var coverage, n, eligible, type, time, expected, higher, average: Int?
+    var coverage, n, eligible, type, time, expected, higher, average, laName: Int?
 
     init(_ col: (String...) -> Int?) {
         urn = col("school_urn"); laestab = col("school_laestab", "laestab")
-        name = col("school_name"); la = col("old_la_code", "la_code", "new_la_code")
+        name = col("school_name"); la = col("old_la_code", "la_code", "new_la_code"); laName = col("la_name")
         level = col("geographic_level"); topic = col("breakdown_topic"); breakdown = col("breakdown")
         subject = col("subject"); score = col("progress_measure_score")
         lower = col("progress_measure_lower_conf_interval"); upper = col("progress_measure_upper_conf_interval")
@@ -529,6 +617,27 @@ struct LongColumns {
         higher = col("higher_standard_pupil_percent", "pt_met_higher_standard", "pt_higher_standard",
                       "percent_higher_standard", "higher_standard_percent")
         average = col("average_scaled_score", "average_score", "avg_scaled_score")
+    }
+
+    /// The line's level; a region, or an LA/England line of one establishment type group (the
+    /// "All state funded" line is the area's figure, as the wide tables' LA row), is not a results row.
+    func level(of row: [String]) -> Result<ResultLevel, UnusedLine> {
+        let level: ResultLevel
+        switch cell(row, self.level).lowercased() {
+        case "", "school": level = .school
+        case "local authority", "la": level = .la
+        case "national": level = .national
+        default:
+            let text = cell(row, self.level)
+            return .failure(UnusedLine(text: "geographic_level \"\(text)\": not a school, LA or England row"))
+        }
+        let typeGroup = cell(row, type)
+        let whole = ["", "all state funded", "all state-funded", "total", "all schools"]
+        if level != .school && !whole.contains(typeGroup.lowercased()) {
+            return .failure(UnusedLine(text: "establishment_type_group \"\(typeGroup)\": the \"All state funded\" "
+                + "line is the area's figure"))
+        }
+        return .success(level)
     }
 
     /// Reads one line's figures for `subject` into the row.

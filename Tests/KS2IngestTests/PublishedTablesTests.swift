@@ -430,3 +430,52 @@ struct PublishedCombineTests {
         #expect(set.accounts.map { [$0.read, $0.accepted, $0.rejected] } == [[7, 4, 3]])
     }
 }
+
+/// The DfE's 2023-on files as published on explore-education-statistics ("Key stage 2 institution
+/// level - Schools (performance)" and "- Local authority (performance)": the column lists and the
+/// first rows of their previews), with a school information file for pupil counts.
+@Suite("Published long format as the DfE writes it")
+struct PublishedLongFormatTests {
+    static let schools = """
+    time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Reading, writing and maths",77,10,z,z,z,z,z,z,z,z,z
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Reading,93,47,108,1.5,-0.2,3.2,0,z,z,1.5,Average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Writing,80,13,z,0.4,-1.2,2.0,z,20,0,0.4,Average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Maths,93,37,108,2.1,0.5,3.7,0,z,z,2.1,Above average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Grammar, punctuation and spelling",87,50,108,z,z,z,0,z,z,z,z
+    """
+    static let authorities = """
+    time_period,time_identifier,geographic_level,country_code,country_name,old_la_code,new_la_code,la_name,version,establishment_type_group,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
+    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,"Reading, writing and maths",76,16,z,z,z,z,z,z,z,z,z
+    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,Reading,z,z,108,-0.1,-1.8,1.5,z,z,z,z,z
+    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,Academies,All pupils,Total,Reading,z,z,109,0.3,-1.5,2.1,z,z,z,z,z
+    """
+    static let information = """
+    time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,totpups,telig,tks1average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,250,30,17.1
+    202223,Academic year,School,E92000001,England,Final,100999,2013999,Closed School,0,0,z
+    """
+
+    @Test("schools, LA and information files read together, every line accounted for")
+    func dfeFiles() throws {
+        let paths = [try temporaryFile("schools.csv", Self.schools), try temporaryFile("la.csv", Self.authorities),
+                     try temporaryFile("info.csv", Self.information)]
+        let set = try readPublishedTableSet(paths: paths, year: nil)
+        #expect(set.fileYears == [2023, 2023, 2023])
+        let aldgate = try #require(set.results.first { $0.id == "100000" })
+        // LA 201 from school_laestab 2013614; pupils from the information file
+        #expect(aldgate.la == "201" && aldgate.name == "The Aldgate School" && aldgate.eligible == 30)
+        #expect(aldgate.ks1APS == 17.1)
+        #expect(aldgate[.read].progress == 1.5 && aldgate[.mat].band == 2 && aldgate[.writ].band == 3)
+        #expect(aldgate[.pctRwmExp] == 77 && aldgate[.pctRwmHigh] == 10 && aldgate[.pctGpsExp] == 87)
+        #expect(aldgate[.gpsAvg] == 108 && aldgate[.readAvg] == 108 && aldgate[.pctWritExp] == 80)
+        #expect(aldgate.attainmentDenominators[AttainmentMeasure.pctRwmExp.rawValue] == 30)
+        let city = try #require(set.results.first { $0.level == .la })
+        #expect(city.id == "201" && city.name == "City of London" && city[.read].progress == -0.1)
+        #expect(city[.pctRwmExp] == 76)
+        // the academies' line is a part of the LA, not its figure; the closed school has no results
+        #expect(set.rejects.map { "\($0.file):\($0.line):\($0.reason.rawValue)" } == ["info.csv:3:unused_row",
+                                                                                        "la.csv:4:unused_row"])
+        #expect(set.accounts.map { [$0.read, $0.accepted, $0.rejected] } == [[5, 5, 0], [3, 2, 1], [2, 1, 1]])
+    }
+}

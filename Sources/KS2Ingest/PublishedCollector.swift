@@ -76,6 +76,8 @@ struct PublishedCollector {
     var rejects: [Reject] = []
     var notes: [String] = []
     var order = 0
+    /// Rows with prior-year figures but no URN: those figures cannot be matched to a school's row.
+    var unkeyedPrior = 0
 
     /// Reads one table; returns the file's year.
     mutating func add(_ text: DelimitedText, year: Int?) throws -> Int {
@@ -175,7 +177,10 @@ struct PublishedCollector {
                                                fileIndex: fileIndex, order: order)
             order += 1
             for (y, slice, columns) in priors where columns.contains(where: { !cell(row, $0).isEmpty }) {
-                guard key.isReference else { continue }
+                guard key.isReference else {
+                    unkeyedPrior += 1
+                    continue
+                }
                 var p = base
                 p.year = y
                 measures(of: row, slice: slice, level: level, into: &p)
@@ -369,6 +374,10 @@ struct PublishedCollector {
     /// One row per (year, level, id), sorted by year, level, id, with the accounting of every row read.
     mutating func finish(fileYears: [Int]) -> PublishedTables {
         mergeInformation()
+        if unkeyedPrior > 0 {
+            notes.append("warning: prior-year figures of \(unkeyedPrior) row(s) without a URN not used: "
+                + "a school known only by name and postcode cannot be matched across years")
+        }
         var kept = resolveDuplicates()
         let fills = fillFromPriorYears(&kept)
         var results = kept.map(\.result)

@@ -525,7 +525,8 @@ struct PublishedCollector {
         }
         for (what, n) in notCreated.sorted(by: { $0.key < $1.key }) {
             notes.append("warning: \(n) row(s) of \(what)'s prior-year columns not used: their school is not in "
-                + "that year's own or nearest file (an academy carries its predecessor's figures under its own URN)")
+                + "that year's own or nearest file (for example an academy's table carries its predecessor's "
+                + "figures under the academy's URN)")
         }
         for (what, n) in bandMismatch.sorted(by: { $0.key < $1.key }) {
             notes.append("warning: \(n) band(s) of \(what) not taken: the prior-year progress differs from "

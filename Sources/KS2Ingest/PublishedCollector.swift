@@ -205,12 +205,7 @@ struct PublishedCollector {
         let file = baseName(text.file)
         let fileIndex = files.count - 1
         let columns = LongColumns(col)
-        var fallbackYear: Int?
-        if columns.time == nil {
-            let (y, note) = try tableYear(text, given: year)
-            fallbackYear = y
-            if let note { notes.append(note) }
-        }
+        let fallbackYear = try fileYear(text, columns: columns, given: year)
         var firstYear: Int?
         // (year, level, id, group, value) → position in `rows`, so a school's subjects land on one row.
         var positions: [String: Int] = [:]
@@ -224,13 +219,7 @@ struct PublishedCollector {
             }
             let y = try fallbackYear ?? longYear(row, line: line, columns: columns, given: year, file: text.file)
             if firstYear == nil { firstYear = y }
-            let level: ResultLevel
-            switch columns.level(of: row) {
-            case .success(let l): level = l
-            case .failure(let why):
-                unused(why.text)
-                continue
-            }
+            guard let level = resultLevel(row, columns: columns, file: file, line: line) else { continue }
             let topic = cell(row, columns.topic), breakdown = cell(row, columns.breakdown)
             guard let (group, value) = longGroup(topic: topic, breakdown: breakdown) else {
                 unused("breakdown \"\(topic): \(breakdown)\": not a group this tool reports")
@@ -297,24 +286,13 @@ struct PublishedCollector {
         let file = baseName(text.file)
         let columns = LongColumns(col)
         let ks1Col = col("tks1average")
-        var fallbackYear: Int?
-        if columns.time == nil {
-            let (y, note) = try tableYear(text, given: year)
-            fallbackYear = y
-            if let note { notes.append(note) }
-        }
+        let fallbackYear = try fileYear(text, columns: columns, given: year)
         var firstYear: Int?
         for (r, row) in text.rows.enumerated() {
             let line = text.lines[r]
             let y = try fallbackYear ?? longYear(row, line: line, columns: columns, given: year, file: text.file)
             if firstYear == nil { firstYear = y }
-            let level: ResultLevel
-            switch columns.level(of: row) {
-            case .success(let l): level = l
-            case .failure(let why):
-                rejects.append(Reject(file: file, line: line, upn: "", reason: .unusedRow, detail: why.text))
-                continue
-            }
+            guard let level = resultLevel(row, columns: columns, file: file, line: line) else { continue }
             let laestab = cell(row, columns.laestab).filter { $0.isASCII && $0.isNumber }
             var id = ""
             switch level {
@@ -327,6 +305,25 @@ struct PublishedCollector {
                                                 ks1APS: PublishedCell(cell(row, ks1Col)).value, file: file, line: line))
         }
         return firstYear ?? fallbackYear ?? year ?? 0
+    }
+
+    /// A long-format line's level, or nil after rejecting it as `unused_row` (a region, a part of an LA).
+    private mutating func resultLevel(_ row: [String], columns: LongColumns, file: String, line: Int) -> ResultLevel? {
+        switch columns.level(of: row) {
+        case .success(let level):
+            return level
+        case .failure(let why):
+            rejects.append(Reject(file: file, line: line, upn: "", reason: .unusedRow, detail: why.text))
+            return nil
+        }
+    }
+
+    /// A long-format file's one year when it has no `time_period` column (nil: each line has its own).
+    private mutating func fileYear(_ text: DelimitedText, columns: LongColumns, given: Int?) throws -> Int? {
+        guard columns.time == nil else { return nil }
+        let (year, note) = try tableYear(text, given: given)
+        if let note { notes.append(note) }
+        return year
     }
 
     /// A long-format line's year from its `time_period`; a given year that differs is an error.

@@ -151,4 +151,23 @@ import Testing
         let pupils = try Harness.csv(out.appendingPathComponent("pupils.csv"))
         #expect(pupils[0][8] == "read_source" && pupils.dropFirst().allSatisfy { $0[8] == "none" })
     }
+
+    @Test func aPipelineAccountsForItsTablesAndRefusesAContradictingYear() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        let table = Harness.repoRoot.appendingPathComponent("Data/published/ks2final-2018-936.csv").path
+        let good = dir.appendingPathComponent("good.yml")
+        try Harness.write("output: \(out.path)\nxlsx: false\npublished:\n  - \(table)\n", to: good)
+        let r = try Harness.run(["run", good.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try #require(try manifest(out)["rows"] as? [String: [String: Any]])
+        // 238 rows: 222 + 13 schools, Surrey, England twice (the all-schools row not used)
+        #expect((rows["table1"]?["read"] as? Int) == 238 && (rows["table1"]?["rejected"] as? Int) == 1)
+        let bad = dir.appendingPathComponent("bad.yml")
+        try Harness.write("output: \(out.path)\nxlsx: false\npublished_year: 2019\npublished:\n  - \(table)\n", to: bad)
+        let b = try Harness.run(["run", bad.path])
+        #expect(b.status == 1)
+        #expect(b.stderr.contains("ks2final-2018-936.csv") && b.stderr.contains("so it is 2018") && b.stderr.contains("is 2019"))
+    }
 }

@@ -3,7 +3,8 @@ import Testing
 
 /// The issue-13 defects on the real DfE files, through the binary: nothing lost or relabelled silently.
 @Suite struct PublishedRunTests {
-    static let tables = ["2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936", "2019-england-progress"]
+    static let tables = ["2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936",
+                         "2019-england-progress"]
         .map { "Data/published/ks2final-\($0).csv" }
 
     /// run.json as a dictionary.
@@ -16,7 +17,8 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["published", "--year", "2019", "Data/published/ks2final-2017-850.csv", "--out", out.path])
+        let r = try Harness.run(["published", "--year", "2019", "Data/published/ks2final-2017-850.csv",
+                                 "--out", out.path])
         #expect(r.status == 1)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1)
@@ -62,7 +64,8 @@ import Testing
         let comparison = try Harness.csv(out.appendingPathComponent("comparison.csv"))
         #expect(comparison.dropFirst().allSatisfy { $0[14] == "0.0" || $0[14] == "0" })
         // every LA school once in 2019, not once per file
-        let schools = try Harness.read(out.appendingPathComponent("schools.csv")).split(separator: "\n").map(Harness.fields)
+        let schools = try Harness.read(out.appendingPathComponent("schools.csv")).split(separator: "\n")
+            .map(Harness.fields)
         let hampshire2019 = schools.filter { $0[0] == "2019" && $0[1] == "school" && $0[4] == "850" }
         #expect(hampshire2019.count == 331)
         #expect(Set(hampshire2019.map { $0[2] }).count == 331)
@@ -72,7 +75,8 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["published", "Data/published/ks2final-2017-850.csv", "Data/published/ks2final-2018-850.csv",
+        let r = try Harness.run(["published", "Data/published/ks2final-2017-850.csv",
+                                 "Data/published/ks2final-2018-850.csv",
                                  "--cohorts", "Data/published/hampshire-cohort.csv", "--out", out.path, "--no-xlsx"])
         #expect(r.status == 0, "\(r.stderr)")
         let schools = try Harness.csv(out.appendingPathComponent("schools.csv"))
@@ -168,6 +172,7 @@ import Testing
         try Harness.write("output: \(out.path)\nxlsx: false\npublished_year: 2019\npublished:\n  - \(table)\n", to: bad)
         let b = try Harness.run(["run", bad.path])
         #expect(b.status == 1)
-        #expect(b.stderr.contains("ks2final-2018-936.csv") && b.stderr.contains("so it is 2018") && b.stderr.contains("is 2019"))
+        #expect(b.stderr.contains("ks2final-2018-936.csv") && b.stderr.contains("so it is 2018"))
+        #expect(b.stderr.contains("is 2019"))
     }
 }

@@ -64,7 +64,10 @@ struct PublishedCommand: ParsableCommand {
         discussion: "Example: ks2progress published Data/published/ks2final-2017-850.csv Data/published/ks2final-2018-850.csv --cohorts Data/published/hampshire-cohort.csv --out Reports/impact")
 
     @Argument(help: "DfE 'final KS2' school-level files (wide or long format).") var files: [String]
-    @Option(help: "The year of every file (default: told from each file's columns).") var year: Int?
+    @Option(help: """
+        The year of files that do not say it (each file's prior-year columns or time_period tell its year; \
+        a --year that contradicts a file stops the run).
+        """) var year: Int?
     @Option(help: "Project cohorts (urn,cohort,baseline_year,outcome_year).") var cohorts: String?
     @OptionGroup var common: CommonOptions
 

@@ -45,6 +45,12 @@ enum Columns {
         return out
     }
 
+    /// The header as a message quotes it: at most 60 cells, each cut to 200 characters.
+    static func describeHeader(_ header: [String]) -> String {
+        let shown = header.prefix(60).map { "\"\(MessageText.clip($0, limit: 200))\"" }.joined(separator: ", ")
+        return header.count > 60 ? shown + " and \(header.count - 60) more" : shown
+    }
+
     /// KS2 columns and their aliases; where each alias comes from (NPD, the STA's results download,
     /// LA pupil-level extracts, MIS exports) is listed in docs/ALIASES.md.
     static let ks2: [ColumnSpec] = [
@@ -117,7 +123,7 @@ enum Columns {
     static func resolve(_ file: DelimitedFile, specs: [ColumnSpec], mapping: [String: String],
                         required: [[String]]) throws(InputError) -> [String: Int] {
         let normalized = file.header.map(normalize)
-        let found = file.header.map { "\"\($0)\"" }.joined(separator: ", ")
+        let found = Columns.describeHeader(file.header)
         // explicit mapping first: normalized header text → canonical
         var explicit: [String: String] = [:]
         let known = Set(specs.map(\.canonical))
@@ -129,7 +135,8 @@ enum Columns {
                 if let k = normalized.firstIndex(where: { spec?.aliases.contains($0) ?? false }) {
                     throw InputError(file: file.path, line: file.headerLine, column: file.headerColumns[k],
                                      message: "column mapping: \(canonical) is mapped to nothing, but column \(k + 1) "
-                                        + "\"\(file.header[k])\" names it; map it to that column or remove the column")
+                                        + "\"\(MessageText.clip(file.header[k], limit: 200))\" names it; "
+                                        + "map it to that column or remove the column")
                 }
                 continue
             }
@@ -202,9 +209,10 @@ enum Columns {
             var seenHeaders = Set<String>()
             var hints: [String] = []
             for n in nearest where seenHeaders.insert(n.header).inserted && hints.count < 3 {
-                hints.append("\"\(n.header)\" is \(n.distance) edit(s) from \"\(n.alias)\" (\(n.canonical))")
+                let header = MessageText.clip(n.header, limit: 200)
+                hints.append("\"\(header)\" is \(n.distance) edit(s) from \"\(n.alias)\" (\(n.canonical))")
             }
-            let found = file.header.map { "\"\($0)\"" }.joined(separator: ", ")
+            let found = describeHeader(file.header)
             let names = columns.joined(separator: ", ")
             let nearestNames = hints.isEmpty ? "none" : hints.joined(separator: "; ")
             throw InputError(file: file.path, line: file.headerLine, column: 1,
@@ -231,4 +239,10 @@ enum Columns {
         }
         return previous[y.count]
     }
+}
+
+/// The canonical column names a column mapping may name (pipeline files are checked against them).
+public enum CanonicalColumns {
+    public static var ks2: [String] { Columns.ks2.map(\.canonical) }
+    public static var ks1: [String] { Columns.ks1.map(\.canonical) }
 }

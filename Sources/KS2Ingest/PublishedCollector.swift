@@ -70,6 +70,8 @@ struct PublishedCollector {
     var prior: [PriorCandidate] = []
     /// Long-format group rows (wide-layout groups ride on their candidate).
     var looseGroups: [GroupResult] = []
+    /// Group rows of RECTYPE 4 (England, all schools), kept whatever row is used for England.
+    var englandGroups: [GroupResult] = []
     /// Lines of the long format's school information file, merged in `finish`.
     var information: [PupilInformation] = []
     var files: [(file: String, read: Int)] = []
@@ -191,6 +193,7 @@ struct PublishedCollector {
                 var gr = base
                 measures(of: row, slice: slice, level: level, into: &gr)
                 candidate.groups.append(GroupResult(group: g.group, value: g.value, result: gr))
+                if rectype == "4" { englandGroups.append(GroupResult(group: g.group, value: g.value, result: gr)) }
             }
             own.append(candidate)
         }
@@ -385,7 +388,8 @@ struct PublishedCollector {
             let x = a.result, y = b.result
             return (x.year, x.level.rawValue, x.id) < (y.year, y.level.rawValue, y.id)
         }
-        var tables = PublishedTables(results: results, groups: groups, fileYears: fileYears)
+        var tables = PublishedTables(results: results, groups: groups, fileYears: fileYears,
+                                     englandAllSchoolsGroups: englandGroups)
         rejects.sort { a, b in (a.file, a.line) < (b.file, b.line) }
         tables.rejects = rejects
         tables.accounts = files.map { f in

@@ -72,8 +72,13 @@ public struct PublishedTables: Sendable {
     /// Everything set by rule or guessed (England progress 0, a year read from a file name, bands
     /// not taken): printed on the console and written in run.json.
     public var notes: [String] = []
-    public init(results: [SchoolResult], groups: [GroupResult], fileYears: [Int]) {
+    /// The group breakdowns of the England all-schools rows (RECTYPE 4) alone: the national
+    /// other-pupils figure behind the DfE's `DIFFN_*PROG` (methodology.md §10).
+    public var englandAllSchoolsGroups: [GroupResult]
+    public init(results: [SchoolResult], groups: [GroupResult], fileYears: [Int],
+                englandAllSchoolsGroups: [GroupResult] = []) {
         self.results = results; self.groups = groups; self.fileYears = fileYears
+        self.englandAllSchoolsGroups = englandAllSchoolsGroups
     }
 }
 

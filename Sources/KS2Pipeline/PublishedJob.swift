@@ -17,16 +17,18 @@ public struct PublishedJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
+        let out = try OutputFolder(settings.outputDirectory,
+                                   inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
         clock.begin("read tables")
         var results = RunResults()
         var manifest = RunManifest(command: "published")
         let tableLines = try readPublishedInputs(files, year: year, into: &results, manifest: &manifest)
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
+        try results.buildAcrossYears(settings, clock: &clock)
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         manifest.inputs += cohorts.map { [("cohorts", $0)] } ?? []
         manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "xlsx": settings.writeWorkbooks]
-        manifest.extra["warnings"] = results.warnings
+        if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
@@ -45,8 +47,7 @@ public struct PublishedJob: Sendable {
 func readPublishedInputs(_ paths: [String], year: Int?, into results: inout RunResults,
                          manifest: inout RunManifest) throws -> [String] {
     let tables = try wrapInput { try readPublishedTableSet(paths: paths, year: year) }
-    results.published = tables.results
-    results.publishedRejects = tables.rejects
+    results.addPublished(tables)
     let roles = paths.indices.map { "table\($0 + 1)" }
     manifest.inputs += zip(roles, paths).map { ($0, $1) }
     let accounts = zip(roles, tables.accounts).map { ($0, $1) }

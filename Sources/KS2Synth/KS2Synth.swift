@@ -98,7 +98,11 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
     let blankLines = plan.ks2.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.blankLines.count } }
     let blankLines1 = plan.ks1.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.blankLines.count } }
     rejects.sort()
-    return SynthOutput(ks2: ks2.bytes, ks1: ks1.bytes, pupils: cohorts.reduce(0) { $0 + $1.pupils.count },
+    // another system's header names over the same cells (`--layout`)
+    let layout = options.layout
+    let ks2Bytes = layout == .canonical ? ks2.bytes : relabelHeader(ks2.bytes, names: layout.ks2Header)
+    let ks1Bytes = layout == .canonical ? ks1.bytes : relabelHeader(ks1.bytes, names: layout.ks1Header)
+    return SynthOutput(ks2: ks2Bytes, ks1: ks1Bytes, pupils: cohorts.reduce(0) { $0 + $1.pupils.count },
                        schools: schools.count, ks2Rows: ks2.rows - blankLines, ks1Rows: ks1.rows - blankLines1,
                        expectedRejects: rejects)
 }
@@ -106,11 +110,7 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
 /// Synthesises and writes `ks2.csv` and `ks1.csv` into `directory` (created if needed); both
 /// files are written under temporary names first, so a failure leaves no half-written file.
 public func writeSynth(_ options: SynthOptions, to directory: String) throws -> SynthOutput {
-    var output = synthesize(options)
-    if options.layout != .canonical {
-        output.ks2 = relabelHeader(output.ks2, names: options.layout.ks2Header)
-        output.ks1 = relabelHeader(output.ks1, names: options.layout.ks1Header)
-    }
+    let output = synthesize(options)
     let dir = URL(fileURLWithPath: directory, isDirectory: true)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let files = [("ks2.csv", output.ks2), ("ks1.csv", output.ks1)]

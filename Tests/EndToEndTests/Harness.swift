@@ -26,10 +26,19 @@ enum Harness {
     /// Runs the binary with `arguments` in `directory` (default: the repository root); a run
     /// longer than `timeout` seconds is killed (SIGKILL) and reported as timed out.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 600) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 600,
+                    environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
+        if launcher.isEmpty {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = arguments
+        } else {
+            p.executableURL = URL(fileURLWithPath: launcher[0])
+            p.arguments = Array(launcher.dropFirst()) + arguments
+        }
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         p.currentDirectoryURL = directory ?? repoRoot
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

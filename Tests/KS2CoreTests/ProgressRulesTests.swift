@@ -110,13 +110,3 @@ private func writ(_ ta: Code) -> ScoreForProgress {
         #expect(progressExclusion(score: writ(.WTS), prior: valid) == nil)
     }
 }
-
-/// methodology.md §10: the changes a comparison of two years crosses.
-@Test func comparabilityChangesBetweenYears() {
-    #expect(comparabilityChanges(from: 2017, to: 2018) == [.capping])
-    #expect(comparabilityChanges(from: 2018, to: 2019).isEmpty)
-    #expect(comparabilityChanges(from: 2016, to: 2017) == [.pagTable, .nominalScores])
-    #expect(comparabilityChanges(from: 2019, to: 2022) == [.ks1Framework])
-    let all = comparabilityChanges(from: 2023, to: 2016).map(\.rawValue)
-    #expect(all == ["capping", "pag_table", "ks1_framework", "nominal_scores"])
-}

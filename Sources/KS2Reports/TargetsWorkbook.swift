@@ -21,9 +21,12 @@ public struct TargetWorkbookData: Sendable, Hashable {
     public var estimatesYear: Int
     public var stretch: Int
     public var pupils: [TargetWorkbookPupil]
-    public init(urn: String, schoolName: String, estimatesYear: Int, stretch: Int, pupils: [TargetWorkbookPupil]) {
+    /// In-year tracking (`track`): adds the "Focus pupils" sheet; nil for `targets`.
+    public var tracking: SchoolTracking?
+    public init(urn: String, schoolName: String, estimatesYear: Int, stretch: Int, pupils: [TargetWorkbookPupil],
+                tracking: SchoolTracking? = nil) {
         self.urn = urn; self.schoolName = schoolName; self.estimatesYear = estimatesYear
-        self.stretch = stretch; self.pupils = pupils
+        self.stretch = stretch; self.pupils = pupils; self.tracking = tracking
     }
 
     /// `URN School name`, or the URN alone.
@@ -157,6 +160,7 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
         if !ordered.isEmpty { try sheet.autofilter(3, 0, 3 + ordered.count, header.count - 1) }
         try sheet.printSetup(repeatRows: 3...3)
     }
+    if let tracking = data.tracking { try writeFocusPupilsSheet(book, data, tracking) }
     try book.close()
 }
 

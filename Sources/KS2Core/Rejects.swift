@@ -21,6 +21,14 @@ public enum RejectReason: String, Sendable, CaseIterable, Comparable {
     case wrongSchool = "wrong_school"
     /// Tracking file: the same (upn, window) on rows that differ: every copy is rejected.
     case repeatedWindow = "repeated_window"
+    /// Published tables: a school row of a year whose school another kept row already gives.
+    case duplicateSchool = "duplicate_school"
+    /// Published tables: an LA or England row already given (by another file, or England's
+    /// all-schools row when the state-funded row is there).
+    case duplicateArea = "duplicate_area"
+    /// Published tables (long format): a line that is no results row (a region, a breakdown or
+    /// subject this tool does not report).
+    case unusedRow = "unused_row"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.order < b.order }
     var order: Int { RejectReason.allCases.firstIndex(of: self)! }

@@ -183,6 +183,8 @@ public struct CohortSchool: Sendable, Hashable {
     public var outcome: [Double?]
     /// Empty when the school has both years; else e.g. `no 2018 row`, `maths progress SUPP in 2017`.
     public var missingReason: String
+    /// The methodology changes its baseline→outcome crosses, `;`-joined (`capping`; methodology.md §10).
+    public var comparability: String = ""
     public init(cohort: String, urn: String, name: String = "", la: String = "",
                 baseline: [Double?] = [nil, nil, nil], outcome: [Double?] = [nil, nil, nil],
                 missingReason: String = "") {

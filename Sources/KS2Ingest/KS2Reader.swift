@@ -271,6 +271,8 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
                                   makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
     if read == 0 { throw file.headerOnlyError }
+    // after the file-level faults of the scan (quotes, header only), which a user fixes first
+    try Columns.requireSubjects(file, index: index, mapping: options.columns, specs: Columns.ks2)
     // duplicates among the rows that passed
     var offsets: [Int] = [0]
     for c in chunks { offsets.append(offsets[offsets.count - 1] + c.rows.count) }

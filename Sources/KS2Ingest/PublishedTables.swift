@@ -53,7 +53,9 @@ public enum PublishedCell: Sendable, Hashable {
     }
 }
 
-/// Everything read from a set of published tables: school/LA/national rows and the group breakdowns.
+/// Everything read from a set of published tables: school/LA/national rows, the group breakdowns,
+/// and what happened to every row read (used, or rejected with a reason) and to every value that
+/// came from another file's prior-year columns.
 public struct PublishedTables: Sendable {
     /// Sorted by year, level (school, la, national), id — the schools.csv order.
     public var results: [SchoolResult]
@@ -61,6 +63,15 @@ public struct PublishedTables: Sendable {
     public var groups: [GroupResult]
     /// The year each file was read as (the file's own year), in the order the files were given.
     public var fileYears: [Int]
+    /// Per file, in the order given: rows read = used (accepted) + rejected.
+    public var accounts: [FileAccount] = []
+    /// Rows not used, each with its file, line and reason (`duplicate_school`, `duplicate_area`, `unused_row`).
+    public var rejects: [Reject] = []
+    /// Values taken from prior-year columns, counted per year, kind and source file.
+    public var priorYearFills: [PriorYearFill] = []
+    /// Everything set by rule or guessed (England progress 0, a year read from a file name, bands
+    /// not taken): printed on the console and written in run.json.
+    public var notes: [String] = []
     /// The group breakdowns of the England all-schools rows (RECTYPE 4) alone: the national
     /// other-pupils figure behind the DfE's `DIFFN_*PROG` (methodology.md §10).
     public var englandAllSchoolsGroups: [GroupResult]
@@ -71,14 +82,28 @@ public struct PublishedTables: Sendable {
     }
 }
 
+/// How many values of one kind a file's prior-year columns gave for one year (methodology.md §10):
+/// `rows` a whole row the year's own files lack, `progress` a subject's figures, `band`, `attainment`,
+/// `pupils` (TELIG, KS1 average).
+public struct PriorYearFill: Sendable, Hashable {
+    public var year: Int
+    public var kind: String
+    /// The base name of the file whose prior-year columns gave the values.
+    public var file: String
+    public var count: Int
+    public init(year: Int, kind: String, file: String, count: Int) {
+        self.year = year; self.kind = kind; self.file = file; self.count = count
+    }
+}
+
 /// Reads DfE school-level tables into results rows: schools (level `.school`, `special` from
 /// RECTYPE 2), LA rows (`.la`) and England (`.national`, the state-funded row when both are given).
 public func readPublishedTables(paths: [String], year: Int?) throws -> [SchoolResult] {
     try readPublishedTableSet(paths: paths, year: year).results
 }
 
-/// Reads DfE school-level tables with their group breakdowns; prior-year columns (`READPROG_17`)
-/// fill only the years that no file gives as its own year.
+/// Reads DfE school-level tables with their group breakdowns and row accounting; each year's
+/// values come from its own file first, prior-year columns (`READPROG_17`) only fill what it lacks.
 public func readPublishedTableSet(paths: [String], year: Int?) throws -> PublishedTables {
     var collector = PublishedCollector()
     var fileYears: [Int] = []
@@ -89,12 +114,19 @@ public func readPublishedTableSet(paths: [String], year: Int?) throws -> Publish
     return collector.finish(fileYears: fileYears)
 }
 
-/// The year a table stands for: `--year` when given, else one more than the latest prior-year
-/// suffix in the header (`READPROG_18` → 2019), else its `time_period` (`201819` → 2019).
+/// The year a table stands for, read from the file: one more than the latest prior-year suffix in
+/// the header (`READPROG_18` → 2019), else its `time_period` (`201819` → 2019); `year` (`--year`)
+/// only for a file that does not say, and an error when it contradicts the file.
 public func publishedTableYear(_ text: DelimitedText, year: Int?) throws -> Int {
-    if let year { return year }
-    if let latest = priorYearSuffixes(text.header).max() { return latest + 1 }
-    if let tp = columnIndex(text.header, ["time_period"]) {
+    try tableYear(text, given: year).year
+}
+
+/// The file's year and, when it was not read from the file's contents, a note saying where it came from.
+func tableYear(_ text: DelimitedText, given: Int?) throws -> (year: Int, note: String?) {
+    var own: (year: Int, why: String)?
+    if let latest = priorYearSuffixes(text.header).max() {
+        own = (latest + 1, "its prior-year columns end in _\(format2(latest % 100)), so it is \(latest + 1)")
+    } else if let tp = columnIndex(text.header, ["time_period"]) {
         for (i, row) in text.rows.enumerated() {
             let raw = cell(row, tp)
             if raw.isEmpty { continue }
@@ -102,11 +134,49 @@ public func publishedTableYear(_ text: DelimitedText, year: Int?) throws -> Int 
                 throw InputError(file: text.file, line: text.lines[i], column: tp + 1,
                                  message: "time_period \"\(raw)\": expected an academic year like 201819")
             }
-            return y
+            own = (y, "its time_period is \(raw), so it is \(y)")
+            break
         }
     }
+    if let own {
+        if let given, given != own.year {
+            throw InputError(file: text.file, line: 1, column: 1,
+                             message: "the file says its year: \(own.why); the year given (--year or published_year) "
+                                + "is \(given): a file's year is read from the file, never relabelled")
+        }
+        return (own.year, nil)
+    }
+    if let given { return (given, nil) }
+    if let named = yearFromFileName(text.file) {
+        return (named, "\(baseName(text.file)): year \(named) read from the file name (the file has no prior-year "
+                    + "columns and no time_period)")
+    }
     throw InputError(file: text.file, line: 1, column: 1,
-                     message: "cannot tell the year of this table: give --year, or a header with prior-year columns (READPROG_18 → 2019) or a time_period column (201819 → 2019)")
+                     message: "cannot tell the year of this table: give --year, or a header with prior-year columns "
+                        + "(READPROG_18 → 2019) or a time_period column (201819 → 2019)")
+}
+
+/// The one year 2000–2099 in a file's base name (`ks2final-2019-england-progress.csv` → 2019), or nil.
+func yearFromFileName(_ path: String) -> Int? {
+    let name = Array(baseName(path).utf8)
+    var years = Set<Int>()
+    var i = 0
+    while i + 4 <= name.count {
+        let digits = name[i..<(i + 4)].allSatisfy { (48...57).contains($0) }
+        let before = i == 0 || !(48...57).contains(name[i - 1])
+        let after = i + 4 == name.count || !(48...57).contains(name[i + 4])
+        if digits && before && after, let y = Int(String(decoding: name[i..<(i + 4)], as: UTF8.self)),
+           (2000...2099).contains(y) {
+            years.insert(y)
+        }
+        i += 1
+    }
+    return years.count == 1 ? years.first : nil
+}
+
+/// The last path component.
+func baseName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
 }
 
 /// Reads a project cohorts file (`urn,cohort,baseline_year,outcome_year`, optional `school_name`)
@@ -167,7 +237,7 @@ public func readCohorts(_ text: DelimitedText, yearsRequired: Bool = true) throw
 
 /// The trimmed cell, empty when the row is short (the DfE files drop trailing empty fields).
 @inline(__always)
-private func cell(_ row: [String], _ col: Int?) -> String {
+func cell(_ row: [String], _ col: Int?) -> String {
     guard let col, col < row.count else { return "" }
     let s = row[col]
     guard let f = s.first, let l = s.last else { return s }
@@ -178,7 +248,7 @@ private func cell(_ row: [String], _ col: Int?) -> String {
 }
 
 extension String {
-    fileprivate func trimmingSpaces() -> String {
+    func trimmingSpaces() -> String {
         var s = self[...]
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
@@ -187,7 +257,7 @@ extension String {
 }
 
 /// The first header index whose trimmed, case-folded name is one of `names` (given lower-case).
-private func columnIndex(_ header: [String], _ names: [String]) -> Int? {
+func columnIndex(_ header: [String], _ names: [String]) -> Int? {
     for name in names {
         if let i = header.firstIndex(where: { $0.trimmingSpaces().lowercased() == name }) { return i }
     }
@@ -195,7 +265,7 @@ private func columnIndex(_ header: [String], _ names: [String]) -> Int? {
 }
 
 /// Every two-digit year suffix of a prior-year column (`READPROG_17` → 2017), distinct.
-private func priorYearSuffixes(_ header: [String]) -> Set<Int> {
+func priorYearSuffixes(_ header: [String]) -> Set<Int> {
     var years = Set<Int>()
     for name in header {
         let u = Array(name.trimmingSpaces().utf8)
@@ -208,7 +278,7 @@ private func priorYearSuffixes(_ header: [String]) -> Set<Int> {
 }
 
 /// `201819` → 2019 (an academic year ends in its second calendar year); `2019` → 2019.
-private func yearFromTimePeriod(_ raw: String) -> Int? {
+func yearFromTimePeriod(_ raw: String) -> Int? {
     let t = raw.trimmingSpaces()
     guard t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
     if t.count == 6, let start = Int(t.prefix(4)), let end = Int(t.suffix(2)), (start + 1) % 100 == end { return start + 1 }
@@ -217,7 +287,7 @@ private func yearFromTimePeriod(_ raw: String) -> Int? {
 }
 
 /// `1`–`5`, or the DfE's words (`Well above average` … `Well below average`); nil otherwise.
-private func parseBand(_ raw: String) -> Int? {
+func parseBand(_ raw: String) -> Int? {
     let t = raw.trimmingSpaces().lowercased()
     if let v = Double(t), v == v.rounded(), (1...5).contains(Int(v)) { return Int(v) }
     switch t {
@@ -231,12 +301,12 @@ private func parseBand(_ raw: String) -> Int? {
 }
 
 /// Round half up (n = TELIG × COV / 100).
-private func roundHalfUp(_ x: Double) -> Int { Int((x + 0.5).rounded(.down)) }
+func roundHalfUp(_ x: Double) -> Int { Int((x + 0.5).rounded(.down)) }
 
 // MARK: - Wide "final KS2" layout
 
 /// Column indexes of one slice of a wide table: the file's own year, a prior year, or a pupil group.
-private struct WideSlice {
+struct WideSlice {
     var progress: [Int?] = [nil, nil, nil]
     var lower: [Int?] = [nil, nil, nil]
     var upper: [Int?] = [nil, nil, nil]
@@ -288,7 +358,7 @@ private struct WideSlice {
 }
 
 /// The wide tables' group suffixes → the groups.csv group, value and the group's pupil-count column.
-private let wideGroups: [(suffix: String, group: String, value: String, count: String)] = [
+let wideGroups: [(suffix: String, group: String, value: String, count: String)] = [
     ("B", "gender", "M", "BELIG"), ("G", "gender", "F", "GELIG"),
     ("FSM6CLA1A", "disadvantaged", "Y", "TFSM6CLA1A"), ("NotFSM6CLA1A", "disadvantaged", "N", "TNotFSM6CLA1A"),
     ("EAL", "eal", "Y", "TEALGRP2"),
@@ -296,7 +366,7 @@ private let wideGroups: [(suffix: String, group: String, value: String, count: S
 ]
 
 /// Builds one results row's measures from a slice of a wide row.
-private func measures(of row: [String], slice: WideSlice, level: ResultLevel, into result: inout SchoolResult) {
+func measures(of row: [String], slice: WideSlice, level: ResultLevel, into result: inout SchoolResult) {
     let eligible = PublishedCell(cell(row, slice.eligible)).value.map { Int($0.rounded()) }
     result.eligible = eligible
     result.ks1APS = PublishedCell(cell(row, slice.ks1)).value
@@ -319,238 +389,11 @@ private func measures(of row: [String], slice: WideSlice, level: ResultLevel, in
     }
 }
 
-// MARK: - Collecting rows from several files
-
-/// Gathers rows from every file, then keeps one row per (year, level, id): a file's own year
-/// first, prior-year columns only for years no file gives (the newest file's copy), England's
-/// state-funded row (RECTYPE 5) over the all-schools row (RECTYPE 4).
-private struct PublishedCollector {
-    struct Candidate {
-        var result: SchoolResult
-        /// Lower wins: 0 own-year row, 1 RECTYPE 4 national row of its own year.
-        var rank: Int
-        /// The main year of the file it came from (newest file wins among prior-year copies).
-        var fileYear: Int
-        /// False for a school identified only by name and postcode (never merged).
-        var keyed: Bool
-        var order: Int
-    }
-    var own: [Candidate] = []
-    var prior: [Candidate] = []
-    var groups: [GroupResult] = []
-    /// Group rows of RECTYPE 4 (England, all schools).
-    var englandGroups: [GroupResult] = []
-    var ownYears = Set<Int>()
-    var order = 0
-
-    /// Reads one table; returns the file's year.
-    mutating func add(_ text: DelimitedText, year: Int?) throws -> Int {
-        let upper = text.header.map { $0.trimmingSpaces().uppercased() }
-        var index: [String: Int] = [:]
-        for (i, h) in upper.enumerated() where index[h] == nil { index[h] = i }
-        if index["RECTYPE"] != nil && (index["URN"] != nil || index["ESTAB"] != nil || index["SCHNAME"] != nil) {
-            return try addWide(text, index: index, year: year)
-        }
-        let lower = Dictionary(text.header.enumerated().map { ($1.trimmingSpaces().lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-        if lower["school_urn"] != nil && lower["subject"] != nil && lower["progress_measure_score"] != nil {
-            return try addLong(text, index: lower, year: year)
-        }
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "not a DfE school performance table: expected RECTYPE and URN columns (final KS2 table) or school_urn, subject and progress_measure_score (long format from 2023)")
-    }
-
-    private mutating func addWide(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
-        let fileYear = try publishedTableYear(text, year: year)
-        ownYears.insert(fileYear)
-        let find: (String) -> Int? = { index[$0.uppercased()] }
-        let main = WideSlice.main(find)
-        // a subject whose confidence interval or coverage columns are there but whose progress
-        // column is not (renamed or dropped) would silently blank that subject for every school
-        for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
-            let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
-            if let first = siblings.first {
-                throw InputError(file: text.file, line: 1, column: 1,
-                                 message: "missing column \(p)PROG: the header has \(text.header[first]) but no \(p)PROG; expected the subject's progress column beside its interval and coverage columns")
-            }
-        }
-        let priors: [(year: Int, slice: WideSlice, columns: [Int])] = priorYearSuffixes(text.header).sorted().map { y in
-            let slice = WideSlice.prior(String(format2(y % 100)), find)
-            return (y, slice, slice.all)
-        }
-        let groupSlices = wideGroups.map { g in
-            let slice = WideSlice.group(g.suffix, eligible: g.count, find)
-            return (g: g, slice: slice, columns: slice.all)
-        }
-        let rectypeCol = index["RECTYPE"], urnCol = index["URN"], leaCol = index["LEA"], estabCol = index["ESTAB"]
-        let nameCol = index["SCHNAME"], pcodeCol = index["PCODE"]
-        for (r, row) in text.rows.enumerated() {
-            let rectype = cell(row, rectypeCol)
-            let level: ResultLevel, special: Bool
-            switch rectype {
-            case "1": level = .school; special = false
-            case "2": level = .school; special = true
-            case "3": level = .la; special = false
-            case "4", "5": level = .national; special = false
-            default:
-                throw InputError(file: text.file, line: text.lines[r], column: (rectypeCol ?? 0) + 1,
-                                 message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, 4 or 5 England")
-            }
-            let la = level == .national ? "" : cell(row, leaCol)
-            var id: String, keyed = true
-            var name = cell(row, nameCol)
-            switch level {
-            case .school:
-                id = cell(row, urnCol)
-                if id.isEmpty, !la.isEmpty, !cell(row, estabCol).isEmpty { id = la + cell(row, estabCol) }
-                if id.isEmpty { id = name + (cell(row, pcodeCol).isEmpty ? "" : " " + cell(row, pcodeCol)); keyed = false }
-            case .la: id = la
-            case .national: id = "E92000001"; name = "England"
-            }
-            let base = SchoolResult(year: fileYear, level: level, id: id, name: name, la: la, special: special, source: .published)
-            var result = base
-            measures(of: row, slice: main, level: level, into: &result)
-            own.append(Candidate(result: result, rank: rectype == "4" ? 1 : 0, fileYear: fileYear, keyed: keyed, order: order))
-            order += 1
-            for (y, slice, columns) in priors where columns.contains(where: { !cell(row, $0).isEmpty }) {
-                var p = base
-                p.year = y
-                measures(of: row, slice: slice, level: level, into: &p)
-                prior.append(Candidate(result: p, rank: rectype == "4" ? 1 : 0, fileYear: fileYear, keyed: keyed, order: order))
-                order += 1
-            }
-            for (g, slice, columns) in groupSlices where columns.contains(where: { !cell(row, $0).isEmpty }) {
-                var gr = base
-                measures(of: row, slice: slice, level: level, into: &gr)
-                groups.append(GroupResult(group: g.group, value: g.value, result: gr))
-                if rectype == "4" { englandGroups.append(GroupResult(group: g.group, value: g.value, result: gr)) }
-            }
-        }
-        return fileYear
-    }
-
-    private mutating func addLong(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
-        func col(_ names: String...) -> Int? { names.lazy.compactMap { index[$0] }.first }
-        let urnCol = col("school_urn"), laestabCol = col("school_laestab", "laestab")
-        let nameCol = col("school_name"), laCol = col("old_la_code", "la_code", "new_la_code")
-        let levelCol = col("geographic_level"), topicCol = col("breakdown_topic"), breakdownCol = col("breakdown")
-        let subjectCol = col("subject"), scoreCol = col("progress_measure_score")
-        let lowerCol = col("progress_measure_lower_conf_interval"), upperCol = col("progress_measure_upper_conf_interval")
-        let unadjCol = col("progress_measure_unadjusted", "progress_measure_score_unadjusted")
-        let bandCol = col("progress_measure_description", "progress_measure_band", "progress_measure_banding")
-        let covCol = col("progress_measure_coverage", "coverage")
-        let nCol = col("progress_measure_pupil_count", "progress_measure_pupils", "pupil_count_progress")
-        let eligibleCol = col("eligible_pupils", "t_eligible", "number_of_eligible_pupils", "telig")
-        let typeCol = col("establishment_type_group", "establishment_type")
-        let timeCol = col("time_period")
-        var fallbackYear = year
-        if fallbackYear == nil && timeCol == nil { fallbackYear = try publishedTableYear(text, year: nil) }
-        var firstYear: Int?
-        // (year, level, id, group, value) → position in `rows`, so a school's subjects land on one row.
-        var positions: [String: Int] = [:]
-        var rows: [(group: String, value: String, result: SchoolResult)] = []
-        for (r, row) in text.rows.enumerated() {
-            let line = text.lines[r]
-            let y: Int
-            if let fallbackYear { y = fallbackYear } else {
-                let raw = cell(row, timeCol)
-                guard let parsed = yearFromTimePeriod(raw) else {
-                    throw InputError(file: text.file, line: line, column: (timeCol ?? 0) + 1,
-                                     message: "time_period \"\(raw)\": expected an academic year like 202223")
-                }
-                y = parsed
-            }
-            if firstYear == nil { firstYear = y }
-            let levelText = cell(row, levelCol).lowercased()
-            let level: ResultLevel
-            switch levelText {
-            case "", "school": level = .school
-            case "local authority", "la": level = .la
-            case "national": level = .national
-            default: continue  // regions and other levels are not results rows
-            }
-            guard let (group, value) = longGroup(topic: cell(row, topicCol), breakdown: cell(row, breakdownCol)) else { continue }
-            let subject: Int
-            switch cell(row, subjectCol).lowercased() {
-            case "reading", "read": subject = 0
-            case "writing", "writ", "writing ta", "writing teacher assessment": subject = 1
-            case "maths", "mathematics", "mat", "math": subject = 2
-            default: continue
-            }
-            let la = level == .national ? "" : cell(row, laCol)
-            var id: String
-            switch level {
-            case .school: id = cell(row, urnCol); if id.isEmpty { id = cell(row, laestabCol) }
-            case .la: id = la
-            case .national: id = "E92000001"
-            }
-            let key = "\(y)|\(level.rawValue)|\(id)|\(group)|\(value)"
-            let at: Int
-            if let p = positions[key] { at = p } else {
-                at = rows.count
-                positions[key] = at
-                let special = cell(row, typeCol).lowercased().contains("special")
-                rows.append((group, value, SchoolResult(year: y, level: level, id: id,
-                                                        name: level == .national ? "England" : cell(row, nameCol),
-                                                        la: la, special: special, source: .published)))
-            }
-            let score = PublishedCell(cell(row, scoreCol))
-            let eligible = PublishedCell(cell(row, eligibleCol)).value.map { Int($0.rounded()) }
-            if let eligible { rows[at].result.eligible = eligible }
-            let coverage = PublishedCell(cell(row, covCol)).value
-            var s = SubjectResult(coverage: coverage, progress: score.value,
-                                  lower: PublishedCell(cell(row, lowerCol)).value,
-                                  upper: PublishedCell(cell(row, upperCol)).value,
-                                  progressUnadjusted: PublishedCell(cell(row, unadjCol)).value, status: score.status)
-            if let n = PublishedCell(cell(row, nCol)).value { s.n = Int(n.rounded()) } else if let eligible, let coverage {
-                s.n = roundHalfUp(Double(eligible) * coverage / 100)
-            }
-            if s.status == .ok && level != .national && group.isEmpty { s.band = parseBand(cell(row, bandCol)) }
-            rows[at].result.subjects[subject] = s
-        }
-        for row in rows {
-            if row.group.isEmpty {
-                ownYears.insert(row.result.year)
-                own.append(Candidate(result: row.result, rank: 0, fileYear: row.result.year, keyed: !row.result.id.isEmpty, order: order))
-                order += 1
-            } else {
-                groups.append(GroupResult(group: row.group, value: row.value, result: row.result))
-            }
-        }
-        return firstYear ?? fallbackYear ?? 0
-    }
-
-    /// One row per (year, level, id), sorted by year, level, id.
-    func finish(fileYears: [Int]) -> PublishedTables {
-        var kept: [Candidate] = []
-        var seen: [String: Int] = [:]
-        func consider(_ c: Candidate) {
-            guard c.keyed else { kept.append(c); return }
-            let key = "\(c.result.year)|\(c.result.level.rawValue)|\(c.result.id)"
-            if let at = seen[key] {
-                if c.rank < kept[at].rank { kept[at] = c }
-            } else {
-                seen[key] = kept.count
-                kept.append(c)
-            }
-        }
-        own.forEach(consider)
-        // Prior-year copies: newest file first, and only for years no file gives as its own.
-        prior.filter { !ownYears.contains($0.result.year) }
-            .sorted { ($0.fileYear, -$0.order) > ($1.fileYear, -$1.order) }
-            .forEach(consider)
-        let results = kept.sorted { a, b in
-            (a.result.year, a.result.level.rawValue, a.result.id, a.order) < (b.result.year, b.result.level.rawValue, b.result.id, b.order)
-        }.map(\.result)
-        return PublishedTables(results: results, groups: groups, fileYears: fileYears,
-                               englandAllSchoolsGroups: englandGroups)
-    }
-}
-
 /// Two-digit text of a year suffix (`7` → `07`).
-private func format2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+func format2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
 /// The long format's breakdown → ("", "") for all pupils, a groups.csv group and value, or nil (skip).
-private func longGroup(topic: String, breakdown: String) -> (String, String)? {
+func longGroup(topic: String, breakdown: String) -> (String, String)? {
     let t = topic.lowercased(), b = breakdown.lowercased()
     if t.isEmpty || t == "total" || t == "all pupils" || b == "total" || b == "all pupils" { return ("", "") }
     switch (t, b) {

@@ -77,8 +77,7 @@ public struct PipelineRun: Sendable {
         }
         if let tables = file.published, !tables.isEmpty {
             clock.begin("read tables")
-            results.addPublished(try wrapInput { try readPublishedTableSet(paths: tables, year: file.published_year) })
-            manifest.inputs += tables.enumerated().map { ("table\($0.offset + 1)", $0.element) }
+            lines += try readPublishedInputs(tables, year: file.published_year, into: &results, manifest: &manifest)
             lines.append("published tables: \(results.published.filter { $0.level == .school }.count) school rows")
         }
         if let c = file.cohorts {
@@ -94,7 +93,7 @@ public struct PipelineRun: Sendable {
             let job = TargetsJob(cohort: t.cohort, estimates: t.estimates, stretch: t.stretch ?? 0)
             let computed = try job.compute(settings, clock: &clock)
             // one rejects.csv per run: the progress inputs' rejects, then the cohort file's
-            let progressRejects = results.progress.flatMap(\.rejects)
+            let progressRejects = results.rejects
             written = written.filter { $0 != "rejects.csv" }
             written += try job.write(computed, to: out, settings: settings, clock: &clock, otherRejects: progressRejects)
             job.record(computed, in: &manifest)

@@ -13,7 +13,8 @@ public struct ProgressJob: Sendable {
     /// A folder holding estimates.csv and national.csv, or an estimates.csv file beside national.csv.
     public var estimates: String?
     public var cohorts: String?
-    /// Canonical column → header text, from a pipeline file.
+    /// Canonical column → header text, from a pipeline file; an empty text (`read_score: ""`) says
+    /// the export has no such column on purpose (a subject mapped so is not an error when missing).
     public var ks2Columns: [String: String] = [:]
     public var ks1Columns: [String: String] = [:]
 

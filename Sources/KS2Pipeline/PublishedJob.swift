@@ -21,13 +21,12 @@ public struct PublishedJob: Sendable {
                                    inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
         clock.begin("read tables")
         var results = RunResults()
-        results.addPublished(try wrapInput { try readPublishedTableSet(paths: files, year: year) })
+        var manifest = RunManifest(command: "published")
+        let tableLines = try readPublishedInputs(files, year: year, into: &results, manifest: &manifest)
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
         try results.buildAcrossYears(settings, clock: &clock)
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
-        var manifest = RunManifest(command: "published")
-        manifest.inputs = files.enumerated().map { ("table\($0.offset + 1)", $0.element) }
-            + (cohorts.map { [("cohorts", $0)] } ?? [])
+        manifest.inputs += cohorts.map { [("cohorts", $0)] } ?? []
         manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "xlsx": settings.writeWorkbooks]
         if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
         clock.end()
@@ -36,8 +35,35 @@ public struct PublishedJob: Sendable {
         let years = Set(results.published.map(\.year)).sorted().map(String.init).joined(separator: ", ")
         let schools = Set(results.published.filter { $0.level == .school }.map(\.id)).count
         let warnings = results.warnings.map { $0 + "\n" }.joined()
-        return warnings + "published tables: \(schools) schools, years \(years)\nwrote \(written.joined(separator: ", ")) in \(settings.outputDirectory)"
+        return tableLines.map { $0 + "\n" }.joined() + warnings
+            + "published tables: \(schools) schools, years \(years)\n"
+            + "wrote \(written.joined(separator: ", ")) in \(settings.outputDirectory)"
     }
+}
+
+/// Reads published tables into `results` and records them in run.json: each file as an input, its
+/// rows read/used/rejected, the values taken from prior-year columns and the notes; returns the
+/// console lines saying the same.
+func readPublishedInputs(_ paths: [String], year: Int?, into results: inout RunResults,
+                         manifest: inout RunManifest) throws -> [String] {
+    let tables = try wrapInput { try readPublishedTableSet(paths: paths, year: year) }
+    results.addPublished(tables)
+    let roles = paths.indices.map { "table\($0 + 1)" }
+    manifest.inputs += zip(roles, paths).map { ($0, $1) }
+    let accounts = zip(roles, tables.accounts).map { ($0, $1) }
+    manifest.accounts += accounts
+    manifest.extra["prior_year_values"] = tables.priorYearFills.map {
+        ["year": $0.year, "kind": $0.kind, "file": $0.file, "count": $0.count] as [String: Any]
+    }
+    manifest.extra["published_notes"] = tables.notes
+    var lines = [accountSummary(accounts)]
+    var byYear: [Int: [String]] = [:]
+    for f in tables.priorYearFills { byYear[f.year, default: []].append("\(f.count) \(f.kind) from \(f.file)") }
+    for (y, parts) in byYear.sorted(by: { $0.key < $1.key }) {
+        lines.append("\(y) values from prior-year columns: " + parts.joined(separator: ", "))
+    }
+    lines += tables.notes
+    return lines
 }
 
 /// Reads a project cohort list (`urn,cohort,baseline_year,outcome_year`).

@@ -11,6 +11,8 @@ struct RunResults {
     /// Supplied-mode years do not write estimates (they were given).
     var nationalYears: Set<Int> = []
     var published: [SchoolResult] = []
+    /// Published-table rows not used (duplicates, long-format lines that are no results row).
+    var publishedRejects: [Reject] = []
     /// The published tables' group breakdowns (own year of each file), for the disadvantaged gaps.
     var publishedGroups: [GroupResult] = []
     /// The England all-schools rows' (RECTYPE 4) groups: England's other pupils for the gaps.
@@ -26,6 +28,7 @@ struct RunResults {
         published = tables.results
         publishedGroups = tables.groups
         publishedEnglandGroups = tables.englandAllSchoolsGroups
+        publishedRejects = tables.rejects
     }
 
     /// Whether the run writes trends, three-year figures and gaps: a run over several years of
@@ -89,7 +92,11 @@ struct RunResults {
         return sigma
     }
 
-    /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
+    /// Every rejected row of the run: the pupil files' and the published tables'.
+    var rejects: [Reject] { progress.flatMap(\.rejects) + publishedRejects }
+
+    /// Warnings to print: cohort years that no input holds, cohort URNs in no input, cohorts whose
+    /// baseline→outcome crosses a methodology change (methodology.md §10).
     var warnings: [String] {
         let acrossYearsWarnings = acrossYears?.warnings ?? []
         if cohorts.isEmpty { return acrossYearsWarnings }
@@ -104,6 +111,12 @@ struct RunResults {
             let missing = c.urns.filter { !schools.contains($0) }
             if !missing.isEmpty {
                 out.append("warning: cohort \(c.name): URN \(missing.joined(separator: ", ")) in no input; listed in cohort_schools.csv")
+            }
+            let crossed = comparabilityChanges(from: c.baselineYear, to: c.outcomeYear)
+            if !crossed.isEmpty {
+                out.append("warning: cohort \(c.name) \(c.baselineYear)→\(c.outcomeYear) crosses "
+                    + crossed.map { "\($0.name) (\($0.explanation))" }.joined(separator: ", ")
+                    + ": its changes are not like for like")
             }
         }
         return out + acrossYearsWarnings
@@ -155,7 +168,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     }
     try out.write(files, threads: settings.threads)
     if !progress.isEmpty {
-        try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
+        try out.write("rejects.csv", rejectsCSV(results.rejects), mode: OutputFolder.pupilFileMode)
         written += ["pupils.csv", "groups.csv", "rejects.csv"]
         let national = progress.filter { results.nationalYears.contains($0.cohort.year) }
         if !national.isEmpty {
@@ -171,6 +184,10 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
             try out.write("national.csv", nat)
             written += ["estimates.csv", "national.csv"]
         }
+    }
+    if progress.isEmpty && !results.published.isEmpty {
+        try out.write("rejects.csv", rejectsCSV(results.rejects))
+        written.append("rejects.csv")
     }
     written.append("schools.csv")
     if results.acrossYears != nil { written += ["trends.csv", "three_year.csv", "gaps.csv"] }
@@ -188,11 +205,8 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         let comparison = countyComparison(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
         try out.write("comparison.csv", comparisonCSV(comparison))
         written.append("comparison.csv")
-        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s.rawValue] }).map { r -> SchoolResult in
-            var r = r
-            r.name = (r.name.isEmpty ? r.id : r.name) + " (pooled from its schools)"
-            return r
-        }
+        // pooledLAResults names its rows "<LA> (pooled from schools)": the label is not added again
+        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
         impact.comparison = (impact.comparison + pooled).sorted {
             ($0.year, $0.level.rawValue, $0.id, $0.source == .published ? 0 : 1)
                 < ($1.year, $1.level.rawValue, $1.id, $1.source == .published ? 0 : 1)
@@ -200,7 +214,14 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     }
     if !results.cohorts.isEmpty {
         clock.begin("impact")
-        let (impacts, schools) = projectImpact(cohorts: results.cohorts, results: rows)
+        var (impacts, schools) = projectImpact(cohorts: results.cohorts, results: rows)
+        // each school's change names the methodology changes its cohort's years cross
+        var crossed: [String: String] = [:]
+        for c in results.cohorts {
+            let changes = comparabilityChanges(from: c.baselineYear, to: c.outcomeYear)
+            crossed[c.name] = comparabilityText(changes)
+        }
+        for k in schools.indices { schools[k].comparability = crossed[schools[k].cohort] ?? "" }
         impact.impacts = impacts
         impact.cohortSchools = schools
         try out.write("cohorts.csv", cohortsCSV(impacts))
@@ -245,4 +266,16 @@ func csvParts<Row: Sendable>(_ rows: [Row], _ format: @escaping @Sendable (Array
         start += rowsPerPart
     }
     return parts
+}
+
+extension ComparabilityChange {
+    /// A few words saying what changed, for the warnings that name a change.
+    var explanation: String {
+        switch self {
+        case .capping: "extremely negative scores capped from 2018"
+        case .pagTable: "21 prior attainment groups in 2016, 24 from 2017"
+        case .ks1Framework: "KS1 interim framework from KS2 2022"
+        case .nominalScores: "nominal scores for pupils below the test from 2017"
+        }
+    }
 }

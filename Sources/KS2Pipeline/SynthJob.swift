@@ -2,6 +2,9 @@ import Foundation
 import KS2Core
 import KS2Synth
 
+/// The export layouts `synth --layout` writes (the command line sees them through KS2Pipeline).
+public typealias ExportLayout = KS2Synth.ExportLayout
+
 /// `ks2progress synth`: deterministic synthetic exports (`ks2.csv`, `ks1.csv`) of realistic shape.
 public struct SynthJob: Sendable {
     public var schools: Int
@@ -12,6 +15,8 @@ public struct SynthJob: Sendable {
     /// Write `current-cohort.csv` (the pupils in Year 6 now, who take KS2 in `year`) instead of
     /// `ks2.csv` and `ks1.csv`: the input of `targets`.
     public var currentCohort = false
+    /// The header names of another system's export (`npd`, `pag`, `ncer`); canonical by default.
+    public var layout: ExportLayout = .canonical
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, localAuthorities: [String]? = nil) {
         self.schools = schools; self.year = year; self.seed = seed; self.edge = edge
@@ -22,15 +27,18 @@ public struct SynthJob: Sendable {
     public func run(_ settings: RunSettings) throws -> String {
         guard schools > 0 else { throw PipelineError.invalid("--schools must be at least 1") }
         if currentCohort { return try writeCurrentCohort(settings) }
-        let options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
+        var options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
                                    las: localAuthorities)
+        options.layout = layout
         let out = try OutputFolder(settings.outputDirectory)
         let output = synthesize(options)
         try out.write("ks2.csv", output.ks2, mode: OutputFolder.pupilFileMode)
         try out.write("ks1.csv", output.ks1, mode: OutputFolder.pupilFileMode)
         try out.commit()
-        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)"
-            + "\(edge ? ", with edge cases" : "")) → \(settings.outputDirectory)/ks2.csv, ks1.csv"
+        let edges = edge ? ", with edge cases" : ""
+        let names = layout == .canonical ? "" : ", \(layout.rawValue) layout"
+        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(names)) → "
+            + "\(settings.outputDirectory)/ks2.csv, ks1.csv"
     }
 
     /// Writes `current-cohort.csv` as the output folder's one file.

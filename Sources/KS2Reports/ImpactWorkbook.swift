@@ -82,14 +82,21 @@ func impactSentence(_ c: CohortImpact) -> String {
 
 private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData) throws {
     try sheet.columnWidth(0, 0, 110)
-    try sheet.write(0, 0, "KS2 progress: project impact", .title)
+    // without cohorts the workbook is a county comparison, and says so in its title
+    let title = data.impacts.isEmpty ? "KS2 progress: county comparison" : "KS2 progress: project impact"
+    try sheet.write(0, 0, title, .title)
     try sheet.rowHeight(1, 30)
-    try sheet.write(1, 0, "Progress is a school's mean pupil progress; cohort figures are the mean of school "
-        + "scores (schools with figures in both years). Comparison: the other schools of the cohorts' local "
-        + "authorities. Intervals are 95%.", CellStyle.note.wrapped)
+    let note = data.impacts.isEmpty
+        ? "Progress is a school's mean pupil progress; each LA's published figure stands beside the figure "
+            + "pooled from its schools (weighted by pupils), with England (0 by definition). Intervals are 95%."
+        : "Progress is a school's mean pupil progress; cohort figures are the mean of school "
+            + "scores (schools with figures in both years). Comparison: the other schools of the cohorts' local "
+            + "authorities. Intervals are 95%."
+    try sheet.write(1, 0, note, CellStyle.note.wrapped)
     var row = 3
     if data.impacts.isEmpty {
-        try sheet.write(row, 0, "No project cohorts were given for this run.", .sentence)
+        try sheet.write(row, 0, "A county comparison (no project cohorts in this run): see the County comparison "
+            + "and All schools sheets.", .sentence)
         row += 1
     }
     for c in data.impacts {

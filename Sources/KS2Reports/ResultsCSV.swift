@@ -28,7 +28,7 @@ public let cohortsCSVHeader: [String] = [
 public let cohortSchoolsCSVHeader: [String] =
     ["cohort", "urn", "name", "la"]
     + Subject.allCases.flatMap { ["\($0.name)_baseline", "\($0.name)_outcome", "\($0.name)_change"] }
-    + ["missing_reason"]
+    + ["missing_reason", "comparability"]
 
 /// rejects.csv's header (formats.md).
 public let rejectsCSVHeader: [String] = ["file", "line", "upn", "reason", "detail"]
@@ -145,6 +145,7 @@ public func cohortSchoolsCSV(_ rows: [CohortSchool]) -> [UInt8] {
             if let before, let after { w.appendDouble(after - before) } else { w.appendEmpty() }
         }
         w.appendText(c.missingReason)
+        w.appendText(c.comparability)
         w.endRow()
     }
     return w.bytes

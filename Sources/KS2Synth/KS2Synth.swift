@@ -17,6 +17,8 @@ public struct SynthOptions: Sendable, Hashable {
     /// Keeps only schools of these 3-digit LA codes (the same schools a national file of the
     /// seed would have in them); codes not in the generator's LA list are ignored.
     public var las: [String]?
+    /// The header names written (the cells are the same in every layout).
+    public var layout: ExportLayout = .canonical
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, threads: Int = 0, las: [String]? = nil) {
         self.schools = schools; self.year = year; self.seed = seed
@@ -96,7 +98,11 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
     let blankLines = plan.ks2.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.blankLines.count } }
     let blankLines1 = plan.ks1.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.blankLines.count } }
     rejects.sort()
-    return SynthOutput(ks2: ks2.bytes, ks1: ks1.bytes, pupils: cohorts.reduce(0) { $0 + $1.pupils.count },
+    // another system's header names over the same cells (`--layout`)
+    let layout = options.layout
+    let ks2Bytes = layout == .canonical ? ks2.bytes : relabelHeader(ks2.bytes, names: layout.ks2Header)
+    let ks1Bytes = layout == .canonical ? ks1.bytes : relabelHeader(ks1.bytes, names: layout.ks1Header)
+    return SynthOutput(ks2: ks2Bytes, ks1: ks1Bytes, pupils: cohorts.reduce(0) { $0 + $1.pupils.count },
                        schools: schools.count, ks2Rows: ks2.rows - blankLines, ks1Rows: ks1.rows - blankLines1,
                        expectedRejects: rejects)
 }

@@ -69,7 +69,10 @@ struct PublishedCommand: ParsableCommand {
         discussion: "Example: ks2progress published Data/published/ks2final-2017-850.csv Data/published/ks2final-2018-850.csv --cohorts Data/published/hampshire-cohort.csv --out Reports/impact")
 
     @Argument(help: "DfE 'final KS2' school-level files (wide or long format).") var files: [String]
-    @Option(help: "The year of every file (default: told from each file's columns).") var year: Int?
+    @Option(help: """
+        The year of files that do not say it (each file's prior-year columns or time_period tell its year; \
+        a --year that contradicts a file stops the run).
+        """) var year: Int?
     @Option(help: "Project cohorts (urn,cohort,baseline_year,outcome_year).") var cohorts: String?
     @OptionGroup var common: CommonOptions
 
@@ -141,6 +144,8 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
     @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
     @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
+    @Option(help: "Header names of another system's export: canonical, npd, pag or ncer (docs/ALIASES.md).")
+    var layout: String = "canonical"
     @Option(help: "Output folder.") var out: String
     @Option(help: "Worker threads.") var threads: Int?
 
@@ -149,6 +154,10 @@ struct SynthCommand: ParsableCommand {
         try validateThreads(threads)
         try validateOutput(out)
         if !(1...100_000).contains(schools) { throw ValidationError("--schools \(schools): expected 1 to 100000") }
+        if ExportLayout(rawValue: layout) == nil {
+            let names = ExportLayout.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--layout \(layout): expected one of \(names)")
+        }
     }
 
     func run() throws {
@@ -156,6 +165,7 @@ struct SynthCommand: ParsableCommand {
         let settings = RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var job = SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las)
         job.currentCohort = currentCohort
+        job.layout = ExportLayout(rawValue: layout) ?? .canonical
         print(try job.run(settings))
     }
 }

@@ -104,11 +104,14 @@ struct PublishedTablesTests {
     @Test("national 2019 file: nearest-rank p90/p10 over mainstream schools give the published cut-offs")
     func nationalBands() throws {
         let path = published("ks2final-2019-england-progress.csv")
-        // No prior-year suffix and no time_period: the year must be given.
-        #expect(throws: InputError.self) { try readPublishedTables(paths: [path], year: nil) }
-        let rows = try readPublishedTables(paths: [path], year: 2019)
-        #expect(rows.count == 16355)
-        #expect(rows.filter(\.special).count == 747)
+        // No prior-year suffix, no time_period and no year in the file name: the year must be given.
+        let copy = try temporaryFile("england-progress.csv", Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(throws: InputError.self) { try readPublishedTables(paths: [copy], year: nil) }
+        let all = try readPublishedTables(paths: [path], year: 2019)
+        let rows = all.filter { $0.level == .school }
+        // 16,355 rows, 89 name+postcode keys twice (counted with Python's csv module): 16,266 schools.
+        #expect(rows.count == 16266)
+        #expect(rows.filter(\.special).count == 740)
         for s in Subject.allCases {
             func cut(_ schools: [SchoolResult]) -> (p90: Double, p10: Double) {
                 let v = schools.compactMap { $0[s].status == .ok ? $0[s].progress : nil }.sorted()
@@ -174,7 +177,8 @@ struct PublishedTablesTests {
         // LA row and England (the state-funded row, RECTYPE 5: TELIG 599,728 in 2017, not 604,552).
         let surrey = try #require(rows.first { $0.year == 2017 && $0.level == .la })
         #expect(surrey.id == "936" && surrey.name == "Surrey" && surrey[.read].progress == 0.5)
-        #expect(surrey[.read].band == nil)  // the 2017 file has no *PROG_DESCR columns
+        // the 2017 file has no *PROG_DESCR columns: the band is the 2018 file's READPROG_DESCR_17 (2, Surrey 0.5)
+        #expect(surrey[.read].band == 2)
         // 2018 Surrey: READPROG 0.4, READPROG_DESCR 2 (above average).
         #expect(rows.first { $0.year == 2018 && $0.level == .la }?[.read].band == 2)
         let england = rows.filter { $0.year == 2017 && $0.level == .national }
@@ -203,11 +207,14 @@ struct PublishedTablesTests {
         #expect(both.filter { $0.year == 2018 && $0.id == "115851" }.count == 1)
         #expect(both.first { $0.year == 2018 && $0.id == "115851" }?[.read].n != nil)
 
-        // --year wins over the header.
-        #expect(try readPublishedTableSet(paths: [published("ks2final-2019-850.csv")], year: 2020).fileYears == [2020])
+        // A --year that contradicts the file is an error, never a relabelling; one that agrees is fine.
+        #expect(throws: InputError.self) {
+            try readPublishedTableSet(paths: [published("ks2final-2019-850.csv")], year: 2020)
+        }
+        #expect(try readPublishedTableSet(paths: [published("ks2final-2019-850.csv")], year: 2019).fileYears == [2019])
         // time_period 201819 → 2019.
         let tp = try temporaryFile("tp.csv", "RECTYPE,URN,LEA,SCHNAME,TELIG,READPROG,READCOV,time_period\n1,100001,850,A School,20,1.5,100%,201819\n")
-        let tpRows = try readPublishedTables(paths: [tp], year: nil)
+        let tpRows = try readPublishedTables(paths: [tp], year: nil).filter { $0.level == .school }
         #expect(tpRows.map(\.year) == [2019] && tpRows.first?[.read].n == 20)
         // Neither: stop.
         let none = try temporaryFile("none.csv", "RECTYPE,URN,LEA,READPROG\n1,100001,850,1.5\n")
@@ -242,7 +249,8 @@ struct PublishedTablesTests {
         """
         let path = try temporaryFile("long.csv", text)
         let rows = try readPublishedTables(paths: [path], year: nil)
-        #expect(rows.count == 3)
+        #expect(rows.count == 4)  // two schools, the LA and England (progress 0)
+        #expect(rows.first { $0.level == .national }?[.read].progress == 0)
         let alpha = try #require(rows.first { $0.id == "100001" })
         #expect(alpha.year == 2023 && alpha.level == .school && alpha.la == "850" && alpha.name == "Alpha Primary")
         // n = 40 × 95 / 100 = 38.
@@ -311,5 +319,170 @@ struct PublishedTablesTests {
         // The illustrative Hampshire cohort in Data/published reads.
         let hampshire = try readCohorts(DelimitedText.readText(path: published("hampshire-cohort.csv")))
         #expect(hampshire.count == 1 && hampshire.first?.urns.count == 8 && hampshire.first?.baselineYear == 2017)
+    }
+}
+
+/// How several tables combine (methodology.md §10): own-year values first, prior-year columns fill
+/// only what is lacking, every row accounted for, England 0.
+@Suite("Published tables combined")
+struct PublishedCombineTests {
+    @Test("2017 bands come from the 2018 file's _17 columns even when the 2017 file is given")
+    func bandsOf2017WithThe2017File() throws {
+        let paths = [published("ks2final-2017-850.csv"), published("ks2final-2018-850.csv")]
+        let set = try readPublishedTableSet(paths: paths, year: nil)
+        // Anstey Junior School 2017: READPROG −1.8 (2017 file), READPROG_DESCR_17 4, MATPROG_DESCR_17 3 (2018 file).
+        let anstey = try #require(set.results.first { $0.year == 2017 && $0.id == "115851" })
+        #expect(anstey[.read].progress == -1.8 && anstey[.read].band == 4 && anstey[.mat].band == 3)
+        #expect(anstey[.read].n != nil)  // the 2017 file's own figures (with coverage) are kept
+        // 937 school-subject bands (counted with Python's csv module: numeric 2017 progress, a _DESCR_17
+        // band and the same _17 progress) + the LA row's 3 = 940, counted as prior-year values.
+        let bands = set.priorYearFills.filter { $0.year == 2017 && $0.kind == "band" }
+        #expect(bands.map(\.count) == [940] && bands.first?.file == "ks2final-2018-850.csv")
+        #expect(set.results.filter { $0.year == 2017 && $0.level == .school }.flatMap(\.subjects)
+            .filter { $0.band != nil }.count == 937)
+    }
+
+    @Test("a --year that contradicts the file stops with the file, what it says and what was given")
+    func contradictingYear() throws {
+        let error = try #require(inputError {
+            _ = try readPublishedTableSet(paths: [published("ks2final-2017-850.csv")], year: 2019)
+        })
+        #expect(error.file.hasSuffix("ks2final-2017-850.csv"))
+        #expect(error.message.contains("2017") && error.message.contains("2019") && error.message.contains("_16"))
+        let long = try temporaryFile("long.csv", """
+        time_period,geographic_level,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,progress_measure_score
+        202223,School,100001,8502001,Alpha,Total,Total,Reading,1.2
+        """)
+        let longError = inputError { _ = try readPublishedTableSet(paths: [long], year: 2024) }
+        #expect(longError?.message.contains("202223") == true)
+    }
+
+    @Test("England rows: progress 0 by definition, in every year")
+    func englandIsZero() throws {
+        let set = try readPublishedTableSet(paths: [published("ks2final-2018-850.csv")], year: nil)
+        let england = set.results.filter { $0.level == .national }
+        #expect(england.map(\.year) == [2016, 2017, 2018])
+        for e in england {
+            #expect(e.subjects.allSatisfy { $0.progress == 0 && $0.status == .ok && $0.band == nil })
+        }
+        // the 2018 state-funded row's own figures stay (TELIG 619,703)
+        #expect(england.last?.eligible == 619703)
+        #expect(set.notes.contains { $0.contains("England progress set to 0") })
+    }
+
+    @Test("every row is used or rejected: name+postcode repeats and the same school in two files")
+    func rowAccounting() throws {
+        let england = published("ks2final-2019-england-progress.csv")
+        let alone = try readPublishedTableSet(paths: [england], year: nil)
+        // 16,355 rows, 89 keys repeat once: the row with more figures is kept (87 keys have one row
+        // with figures; 2 have none, the first given is kept).
+        #expect(alone.accounts.map { [$0.read, $0.accepted, $0.rejected] } == [[16355, 16266, 89]])
+        #expect(alone.rejects.allSatisfy { $0.reason == .duplicateSchool })
+        // Dartford Bridge (DA1 5GB): line 1297 has figures, line 11929 none → 11929 rejected.
+        #expect(alone.rejects.contains { $0.line == 11929 && $0.detail.contains("line 1297") })
+        #expect(!alone.rejects.contains { $0.line == 1297 })
+        let dartford = alone.results.filter { $0.name == "Dartford Bridge Community Primary School" }
+        #expect(dartford.count == 1 && dartford.first?[.read].progress == 1.2)
+
+        // With the two LA files: their 570 schools are also in the national extract (by name and
+        // postcode): those 570 rows are rejected (the LA rows have a URN), plus the 86 other repeats.
+        let la = [published("ks2final-2019-850.csv"), published("ks2final-2019-936.csv")]
+        let mixed = try readPublishedTableSet(paths: la + [england], year: nil)
+        let nationalAccount = try #require(mixed.accounts.last)
+        #expect(nationalAccount.read == 16355 && nationalAccount.rejected == 656 && nationalAccount.accepted == 15699)
+        // each LA file: RECTYPE 4 is not used (the state-funded row is); Surrey's England rows repeat Hampshire's.
+        #expect(mixed.accounts.prefix(2).map(\.rejected) == [1, 2])
+        #expect(mixed.accounts.allSatisfy { $0.read == $0.accepted + $0.rejected })
+        #expect(mixed.rejects.count == 659)
+        let schools2019 = mixed.results.filter { $0.year == 2019 && $0.level == .school }
+        #expect(schools2019.count == 570 + 15699)
+        #expect(schools2019.filter { $0.la == "850" || $0.la == "936" }.count == 570)
+    }
+
+    @Test("an academy's predecessor figures in prior-year columns are not a second school")
+    func predecessorFiguresNotDoubled() throws {
+        // Bordon Junior School: URN 115864 in the 2017 file, academy URN 146002 in the 2019 file whose
+        // READPROG_17 (−1.1) is the predecessor's figure.
+        let paths = [published("ks2final-2017-850.csv"), published("ks2final-2019-850.csv")]
+        let rows = try readPublishedTables(paths: paths, year: nil)
+        #expect(rows.contains { $0.year == 2017 && $0.id == "115864" })
+        #expect(!rows.contains { $0.year == 2017 && $0.id == "146002" })
+    }
+
+    @Test("long format: LA from school_laestab, attainment and RWM lines, pupil counts; other lines rejected")
+    func longFormatComplete() throws {
+        let path = try temporaryFile("ks2-2023.csv", """
+        time_period,geographic_level,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,eligible_pupils,progress_measure_coverage,progress_measure_score,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score
+        202223,School,100001,8502001,Alpha,Total,Total,Reading,40,95,1.2,80,30,106
+        202223,School,100001,8502001,Alpha,Total,Total,Maths,40,90,-0.5,75,20,104
+        202223,School,100001,8502001,Alpha,Total,Total,"Reading, writing and maths",40,,,60,8,
+        202223,School,100002,9362004,Beta,Total,Total,Reading,10,100,2.0,50,10,101
+        202223,Regional,,,,Total,Total,Reading,1000,96,0.1,70,25,105
+        202223,School,100001,8502001,Alpha,Total,Total,Science,40,,,85,,
+        202223,School,100001,8502001,Alpha,Total,Total,Reading,40,95,1.2,80,30,106
+        """)
+        let set = try readPublishedTableSet(paths: [path], year: nil)
+        let alpha = try #require(set.results.first { $0.id == "100001" })
+        #expect(alpha.la == "850" && alpha.eligible == 40)
+        // n = 40 × 95 / 100 = 38; maths 40 × 90 / 100 = 36.
+        #expect(alpha[.read].n == 38 && alpha[.mat].n == 36 && alpha[.mat].progress == -0.5)
+        #expect(alpha[.pctReadExp] == 80 && alpha[.pctReadHigh] == 30)
+        #expect(alpha[.readAvg] == 106 && alpha[.matAvg] == 104)
+        #expect(alpha[.pctRwmExp] == 60 && alpha[.pctRwmHigh] == 8)
+        #expect(alpha.attainmentDenominators[AttainmentMeasure.pctRwmExp.rawValue] == 40)
+        #expect(set.results.first { $0.id == "100002" }?.la == "936")
+        // lines 6 (a region), 7 (science) unused; line 8 repeats line 2.
+        let reasons = set.rejects.map { "\($0.line):\($0.reason.rawValue)" }
+        #expect(reasons == ["6:unused_row", "7:unused_row", "8:duplicate_school"])
+        #expect(set.accounts.map { [$0.read, $0.accepted, $0.rejected] } == [[7, 4, 3]])
+    }
+}
+
+/// The DfE's 2023-on files as published on explore-education-statistics ("Key stage 2 institution
+/// level - Schools (performance)" and "- Local authority (performance)": the column lists and the
+/// first rows of their previews), with a school information file for pupil counts.
+@Suite("Published long format as the DfE writes it")
+struct PublishedLongFormatTests {
+    static let schools = """
+    time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Reading, writing and maths",77,10,z,z,z,z,z,z,z,z,z
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Reading,93,47,108,1.5,-0.2,3.2,0,z,z,1.5,Average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Writing,80,13,z,0.4,-1.2,2.0,z,20,0,0.4,Average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Maths,93,37,108,2.1,0.5,3.7,0,z,z,2.1,Above average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Grammar, punctuation and spelling",87,50,108,z,z,z,0,z,z,z,z
+    """
+    static let authorities = """
+    time_period,time_identifier,geographic_level,country_code,country_name,old_la_code,new_la_code,la_name,version,establishment_type_group,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
+    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,"Reading, writing and maths",76,16,z,z,z,z,z,z,z,z,z
+    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,Reading,z,z,108,-0.1,-1.8,1.5,z,z,z,z,z
+    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,Academies,All pupils,Total,Reading,z,z,109,0.3,-1.5,2.1,z,z,z,z,z
+    """
+    static let information = """
+    time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,totpups,telig,tks1average
+    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,250,30,17.1
+    202223,Academic year,School,E92000001,England,Final,100999,2013999,Closed School,0,0,z
+    """
+
+    @Test("schools, LA and information files read together, every line accounted for")
+    func dfeFiles() throws {
+        let paths = [try temporaryFile("schools.csv", Self.schools), try temporaryFile("la.csv", Self.authorities),
+                     try temporaryFile("info.csv", Self.information)]
+        let set = try readPublishedTableSet(paths: paths, year: nil)
+        #expect(set.fileYears == [2023, 2023, 2023])
+        let aldgate = try #require(set.results.first { $0.id == "100000" })
+        // LA 201 from school_laestab 2013614; pupils from the information file
+        #expect(aldgate.la == "201" && aldgate.name == "The Aldgate School" && aldgate.eligible == 30)
+        #expect(aldgate.ks1APS == 17.1)
+        #expect(aldgate[.read].progress == 1.5 && aldgate[.mat].band == 2 && aldgate[.writ].band == 3)
+        #expect(aldgate[.pctRwmExp] == 77 && aldgate[.pctRwmHigh] == 10 && aldgate[.pctGpsExp] == 87)
+        #expect(aldgate[.gpsAvg] == 108 && aldgate[.readAvg] == 108 && aldgate[.pctWritExp] == 80)
+        #expect(aldgate.attainmentDenominators[AttainmentMeasure.pctRwmExp.rawValue] == 30)
+        let city = try #require(set.results.first { $0.level == .la })
+        #expect(city.id == "201" && city.name == "City of London" && city[.read].progress == -0.1)
+        #expect(city[.pctRwmExp] == 76)
+        // the academies' line is a part of the LA, not its figure; the closed school has no results
+        #expect(set.rejects.map { "\($0.file):\($0.line):\($0.reason.rawValue)" } == ["info.csv:3:unused_row",
+                                                                                        "la.csv:4:unused_row"])
+        #expect(set.accounts.map { [$0.read, $0.accepted, $0.rejected] } == [[5, 5, 0], [3, 2, 1], [2, 1, 1]])
     }
 }

@@ -12,7 +12,7 @@ import Testing
         bytes += Array("\(U.b),100001,GDS,Tom,O'Neil\r\n".utf8)
         let path = write("ks2.csv", bytes: bytes)
         var options = IngestOptions(threads: 1, keepNames: true)
-        options.columns = [:]
+        options.columns = noReadingOrMaths
         let r = try readKS2(path: path, year: 2019, options: options)
         #expect(r.rejects.isEmpty)
         #expect(r.cohort.pupils.map(\.upn.description) == [U.a, U.b])
@@ -28,15 +28,15 @@ import Testing
         let path = write("ks2.csv", "upn,urn,writ_ta,forename\n\(U.a),100001,EXS,Zoë\n")
         let file = try DelimitedFile(path: path)
         #expect(!file.wasWindows1252)
-        let r = try readKS2(path: path, year: 2019, options: IngestOptions(keepNames: true))
+        let r = try readKS2(path: path, year: 2019, options: IngestOptions(columns: noReadingOrMaths, keepNames: true))
         #expect(r.cohort.names.map(\.forename) == ["Zoë"])
     }
 
     @Test func tabAndSemicolonDelimiters() throws {
         let tab = write("t.tsv", "upn\turn\twrit_ta\tread_score\n\(U.a)\t100001\tEXS\t105\n")
         let semi = write("s.csv", "upn;urn;writ_ta;read_score;school_name\n\(U.a);100001;EXS;99;Hill, Upper\n")
-        let t = try readKS2(path: tab, year: 2019, options: IngestOptions())
-        let s = try readKS2(path: semi, year: 2019, options: IngestOptions())
+        let t = try readKS2(path: tab, year: 2019, options: IngestOptions(columns: ["mat_score": ""]))
+        let s = try readKS2(path: semi, year: 2019, options: IngestOptions(columns: ["mat_score": ""]))
         #expect(t.cohort.pupils.map(\.read.scaled) == [105])
         #expect(s.cohort.pupils.map(\.read.scaled) == [99])
         #expect(s.cohort.schools.map(\.name) == ["Hill, Upper"])
@@ -78,7 +78,7 @@ import Testing
 
     @Test func blankLinesBeforeTheHeader() throws {
         let path = write("ks2.csv", "\n , \nupn,urn,writ_ta\n\(U.a),1,EXS")
-        let r = try readKS2(path: path, year: 2019, options: IngestOptions())
+        let r = try readKS2(path: path, year: 2019, options: IngestOptions(columns: noReadingOrMaths))
         #expect(r.cohort.pupils.map(\.line) == [4])   // no line end after the last row
     }
 
@@ -99,7 +99,8 @@ import Testing
     @Test func explicitMapping() throws {
         let path = write("k.csv", "Pupil ID,Establishment URN,WR,UPN\n\(U.a),100001,EXS,junk\n")
         var o = IngestOptions()
-        o.columns = ["upn": "pupil id", "urn": "Establishment URN", "writ_ta": "WR", "ks1_read": "nothing"]
+        o.columns = ["upn": "pupil id", "urn": "Establishment URN", "writ_ta": "WR", "ks1_read": "nothing",
+                     "read_score": "", "mat_score": ""]
         let r = try readKS2(path: path, year: 2019, options: o)
         #expect(r.rejects.isEmpty)
         #expect(r.cohort.pupils.map(\.upn.description) == [U.a])

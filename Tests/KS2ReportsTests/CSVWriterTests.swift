@@ -122,11 +122,13 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
         #expect(cohorts[0] == "cohort,subject,baseline_year,outcome_year,schools,schools_missing,baseline_mean,outcome_mean,change,change_lower,change_upper,baseline_pooled,outcome_pooled,baseline_pct_exp,outcome_pct_exp,comparison_schools,comparison_change,comparison_lower,comparison_upper,did,did_lower,did_upper")
         #expect(cohorts[1] == "C1,mat,2017,2019,3,1,-0.97,-0.37,0.6,,,,,,,12,,,,0.5,,")
 
-        let s = CohortSchool(cohort: "C1", urn: "100001", name: "A", la: "201", baseline: [1.5, nil, -1.0],
+        var s = CohortSchool(cohort: "C1", urn: "100001", name: "A", la: "201", baseline: [1.5, nil, -1.0],
                              outcome: [2.0, 3.0, 0.25], missingReason: "")
+        s.comparability = "capping"
         let schools = text(cohortSchoolsCSV([s])).split(separator: "\n")
-        #expect(schools[0] == "cohort,urn,name,la,read_baseline,read_outcome,read_change,writ_baseline,writ_outcome,writ_change,mat_baseline,mat_outcome,mat_change,missing_reason")
-        #expect(schools[1] == "C1,100001,A,201,1.5,2.0,0.5,,3.0,,-1.0,0.25,1.25,")
+        #expect(schools[0] == "cohort,urn,name,la,read_baseline,read_outcome,read_change,writ_baseline,writ_outcome,"
+            + "writ_change,mat_baseline,mat_outcome,mat_change,missing_reason,comparability")
+        #expect(schools[1] == "C1,100001,A,201,1.5,2.0,0.5,,3.0,,-1.0,0.25,1.25,,capping")
 
         let rj = Reject(file: "ks2.csv", line: 7, upn: "=BAD", reason: .invalidUPN, detail: "check letter \"Z\"")
         #expect(text(rejectsCSV([rj])) == "file,line,upn,reason,detail\nks2.csv,7,'=BAD,invalid_upn,\"check letter \"\"Z\"\"\"\n")

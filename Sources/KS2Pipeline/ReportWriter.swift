@@ -27,6 +27,22 @@ struct RunResults {
         return sigma
     }
 
+    /// What the workbooks' Notes sheets name as the run's sources.
+    var sourceLines: [String] {
+        var lines: [String] = []
+        for o in progress.sorted(by: { $0.cohort.year < $1.cohort.year }) {
+            let estimates = nationalYears.contains(o.cohort.year)
+                ? "estimates computed from this national cohort" : "national estimates supplied (national.csv)"
+            lines.append("KS2 \(o.cohort.year): pupil-level KS2 results joined to KS1 prior attainment; \(estimates).")
+        }
+        let publishedYears = Set(published.map(\.year)).sorted()
+        if !publishedYears.isEmpty {
+            lines.append("DfE published KS2 school tables: " + publishedYears.map(String.init).joined(separator: ", ") + ".")
+        }
+        if !cohorts.isEmpty { lines.append("Project cohorts: \(cohorts.map(\.name).joined(separator: ", ")).") }
+        return lines
+    }
+
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
     var warnings: [String] {
         if cohorts.isEmpty { return [] }
@@ -140,14 +156,19 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     }
     if settings.writeWorkbooks {
         clock.begin("workbooks")
-        try writeImpactWorkbook(impact, to: out.path("impact.xlsx"))
+        let context = ReportContext(runDate: settings.runDate, sources: results.sourceLines)
+        try writeImpactWorkbook(impact, to: out.path("impact.xlsx"), context: context)
         written.append("impact.xlsx")
         if let latest = progress.last {
             var books = schoolWorkbookData(cohort: latest.cohort, table: latest.computation.table,
                                            aggregation: latest.aggregation, trend: rows)
-            for k in books.indices { books[k].focusThreshold = results.focusThreshold }
+            let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
+            for k in books.indices {
+                books[k].focusThreshold = results.focusThreshold
+                books[k].projectCohorts = cohortsBySchool[books[k].school.id] ?? []
+            }
             try FileManager.default.createDirectory(atPath: out.path("schools"), withIntermediateDirectories: true)
-            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads)
+            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads, context: context)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
             }

@@ -12,15 +12,27 @@ public struct RunSettings: Sendable {
     public var methodologyDirectory: String?
     /// Show a progress line on stderr (only when stderr is a terminal).
     public var showProgress: Bool
+    /// The run's date (seconds since 1970, UTC), taken once: every workbook of the run carries it.
+    public var runDate: Int
 
     public init(outputDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 writeWorkbooks: Bool = true, methodologyDirectory: String? = nil,
-                showProgress: Bool = isatty(2) == 1) {
+                showProgress: Bool = isatty(2) == 1, runDate: Int = RunSettings.currentRunDate()) {
         self.outputDirectory = outputDirectory
         self.threads = max(1, threads)
         self.writeWorkbooks = writeWorkbooks
         self.methodologyDirectory = methodologyDirectory
         self.showProgress = showProgress
+        self.runDate = runDate
+    }
+
+    /// Now, or `$SOURCE_DATE_EPOCH` when set (the reproducible-builds convention: a rerun with it
+    /// gives byte-identical workbooks; the tests use it).
+    public static func currentRunDate() -> Int {
+        if let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int(text), seconds >= 0 {
+            return seconds
+        }
+        return Int(Date().timeIntervalSince1970)
     }
 }
 

@@ -6,26 +6,43 @@ let impactConstantMemoryRows = 40_000
 
 /// The county impact workbook: a plain-words summary of each cohort's result with charts, then the
 /// cohort, cohort-school, county-comparison and all-schools tables for analysts.
-public func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String) throws {
-    try writeImpactWorkbook(data, to: path, constantMemoryAbove: impactConstantMemoryRows)
+public func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String,
+                                context: ReportContext = ReportContext()) throws {
+    try writeImpactWorkbook(data, to: path, constantMemoryAbove: impactConstantMemoryRows, context: context)
 }
 
 /// The impact workbook, streamed (constant memory) when its tables exceed `constantMemoryAbove` rows.
-func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMemoryAbove: Int) throws {
+func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMemoryAbove: Int,
+                         context: ReportContext = ReportContext()) throws {
     let rows = data.schools.count + data.comparison.count + data.cohortSchools.count
-    let book = try Workbook(path: path, constantMemory: rows > constantMemoryAbove)
+    let title = impactTitle(data)
+    let book = try Workbook(path: path, constantMemory: rows > constantMemoryAbove, created: context.created,
+                            title: title)
     let summary = try book.addWorksheet("Summary")
     let cohorts = try book.addWorksheet("Cohorts")
     let cohortSchools = try book.addWorksheet("Cohort schools")
     let comparison = try book.addWorksheet("County comparison")
     let schools = try book.addWorksheet("All schools")
     let chartData = try book.addWorksheet("Chart data")
-    try writeImpactSummary(summary, chartData: chartData, data: data)
+    let notes = try book.addWorksheet("Notes")
+    try writeImpactSummary(summary, chartData: chartData, data: data, title: title)
     try writeCohortsSheet(cohorts, data.impacts)
     try writeCohortSchoolsSheet(cohortSchools, data.cohortSchools)
     try writeResultsTable(comparison, data.comparison, includeLevel: true)
     try writeResultsTable(schools, data.schools, includeLevel: false)
+    let years = Set(data.schools.map(\.year) + data.comparison.map(\.year)).sorted()
+    let yearsText = years.isEmpty ? "the run's years" : "KS2 " + years.map(String.init).joined(separator: ", ")
+    try writeNotesSheet(notes, kind: .impact, title: title, years: yearsText, context: context)
+    for sheet in [summary, cohorts, cohortSchools, comparison, schools] {
+        try sheet.pageHeaderFooter(left: title, date: context.dateText)
+    }
+    chartData.hide()
     try book.close()
+}
+
+/// The workbook's title: project impact when cohorts were given, else the county comparison.
+func impactTitle(_ data: ImpactWorkbookData) -> String {
+    data.impacts.isEmpty ? "KS2 progress: county comparison" : "KS2 progress: project impact"
 }
 
 /// The sentence for one cohort and subject, e.g. "Cohort C1, maths: progress rose from −0.97 to
@@ -80,9 +97,10 @@ func impactSentence(_ c: CohortImpact) -> String {
     return text + "."
 }
 
-private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData) throws {
+private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
+                                title: String) throws {
     try sheet.columnWidth(0, 0, 110)
-    try sheet.write(0, 0, "KS2 progress: project impact", .title)
+    try sheet.write(0, 0, title, .title)
     try sheet.rowHeight(1, 30)
     try sheet.write(1, 0, "Progress is a school's mean pupil progress; cohort figures are the mean of school "
         + "scores (schools with figures in both years). Comparison: the other schools of the cohorts' local "
@@ -149,11 +167,12 @@ private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: 
         for cs in data.cohortSchools {
             guard let year = outcomeYear[cs.cohort], let r = byKey["\(year) \(cs.urn)"] else { continue }
             let m = r[.mat]
-            if m.progress != nil { points.append(("\(cs.cohort): \(r.name.isEmpty ? cs.urn : r.name)", m)) }
+            if m.progress != nil && !isSuppressed(m.status) { points.append(("\(cs.cohort): \(r.name.isEmpty ? cs.urn : r.name)", m)) }
         }
     } else if let latest = data.schools.map(\.year).max() {
         chartTitle = "Schools: maths progress in \(latest), with 95% interval"
-        for r in data.schools where r.year == latest && r.level == .school && r[.mat].progress != nil {
+        for r in data.schools where r.year == latest && r.level == .school && r[.mat].progress != nil
+            && !isSuppressed(r[.mat].status) {
             points.append((r.name.isEmpty ? r.id : r.name, r[.mat]))
             if points.count == 60 { break }
         }

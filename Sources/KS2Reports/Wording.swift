@@ -142,6 +142,14 @@ extension Worksheet {
     /// One subject's progress, interval and band cells (4 columns from `col`), greyed and labelled
     /// with the reason when the figure may not be published.
     func writeProgress(_ row: Int, _ col: Int, _ s: SubjectResult) throws {
+        if isSuppressed(s.status) {
+            // never shown, as the DfE does: the figure's cell says SUPP, its interval is empty
+            try write(row, col, suppressedText, CellStyle.plain.greyed)
+            try blank(row, col + 1, CellStyle.plain.greyed)
+            try blank(row, col + 2, CellStyle.plain.greyed)
+            try write(row, col + 3, Wording.status(s.status), CellStyle.plain.greyed)
+            return
+        }
         let published = s.status == .ok
         let style = published ? CellStyle.dp2 : CellStyle.dp2.greyed
         try write(row, col, s.progress, style)
@@ -152,6 +160,13 @@ extension Worksheet {
         } else if let band = s.band {
             try write(row, col + 3, Wording.bandCell(band), Wording.bandStyle(band))
         }
+    }
+
+    /// A comparison row's progress (LA, England): SUPP when suppressed, blank when absent.
+    func writeComparison(_ row: Int, _ col: Int, _ s: SubjectResult?) throws {
+        guard let s else { return try blank(row, col, .dp2) }
+        if isSuppressed(s.status) { return try write(row, col, suppressedText, CellStyle.plain.greyed) }
+        try write(row, col, s.progress, .dp2)
     }
 
     /// A percentage given as 0–100, shown as a whole percent.

@@ -23,6 +23,11 @@ enum Harness {
         var timedOut = false
     }
 
+    /// The environment with a fixed run date (2000-01-01), so two runs give byte-identical workbooks.
+    static var fixedDateEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(["SOURCE_DATE_EPOCH": "946684800"]) { _, fixed in fixed }
+    }
+
     /// Runs the binary with `arguments` in `directory` (default: the repository root); a run
     /// longer than `timeout` seconds is killed (SIGKILL) and reported as timed out.
     @discardableResult
@@ -31,6 +36,7 @@ enum Harness {
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         p.currentDirectoryURL = directory ?? repoRoot
+        p.environment = fixedDateEnvironment
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -179,12 +179,29 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(strings.contains("In 2019, progress at Oak Primary was average in reading (+1.25, 95% CI \u{2212}0.75 to "
             + "+3.25), not published in writing (suppressed) and well above average in maths (\u{2212}0.37, 95% CI "
             + "\u{2212}2.37 to +1.63)."))
-        #expect(strings.contains("suppressed"))
+        #expect(strings.contains("Maths progress was well above average (\u{2212}0.37); reading average (+1.25); "
+            + "writing not published (5 or fewer pupils)."))
+        #expect(strings.contains("<t>SUPP</t>"))
+        #expect(strings.contains("<t>WTS</t>") == false) // the test pupils have no writing score
         #expect(strings.contains("reading, maths")) // Ben: below 0 in reading and maths
+        #expect(workbook.contains("name=\"Notes\"") && workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
+        let overview = try unzipText(path, "xl/worksheets/sheet1.xml")
+        #expect(overview.contains("orientation=\"landscape\""))
+        #expect(overview.contains("fitToHeight=\"1\"") || !overview.contains("fitToHeight"))
+        #expect(overview.contains("<oddHeader>&amp;L100002 Oak Primary · KS2 progress 2019&amp;R1 January 2000</oddHeader>"))
+        #expect(overview.contains("<oddFooter>&amp;LOverview&amp;CPage &amp;P of &amp;N</oddFooter>"))
+        #expect(workbook.contains("_xlnm.Print_Area"))
         let members = try zipMembers(path)
-        #expect(members.contains("xl/charts/chart1.xml")) // scatter on the overview
+        #expect(members.contains("xl/charts/chart1.xml")) // interval chart on the overview
         #expect(members.contains("xl/charts/chart2.xml")) // trend line chart (2 years)
-        let scatter = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(members.contains("xl/charts/chart3.xml")) // KS1 against maths progress, below the pupils
+        let interval = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(interval.contains("<c:scatterChart>"))
+        // reading and maths are drawn (a zero line, two whiskers, the dots); suppressed writing is not
+        #expect(occurrences(of: "<c:ser>", in: interval) == 4)
+        #expect(interval.contains("Reading +1.25") && interval.contains("Maths \u{2212}0.37"))
+        #expect(!interval.contains("Writing"))
+        let scatter = try unzipText(path, "xl/charts/chart3.xml")
         #expect(scatter.contains("<c:scatterChart>"))
         #expect(scatter.contains("Pupils!$D$2:$D$4") || scatter.contains("'Pupils'!$D$2:$D$4"))
         let pupilsSheet = try unzipText(path, "xl/worksheets/sheet4.xml")
@@ -204,7 +221,36 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         data.pupils = []
         try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
         let members = try zipMembers(dir + "/s.xlsx")
-        #expect(!members.contains { $0.hasPrefix("xl/charts/") })
+        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // the interval chart only
+    }
+
+    /// Distinctive figures that are suppressed wherever they occur: no cell or chart may hold them.
+    @Test func suppressedFiguresAppearInNoCellOrChart() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func hidden(_ status: ResultStatus) -> SubjectResult {
+            SubjectResult(n: status == .none ? 0 : 5, coverage: 100, progress: -7.1834, lower: -12.5317,
+                          upper: -1.8351, status: status)
+        }
+        var data = schoolData()
+        data.school[.read] = hidden(.supp)
+        data.school[.mat] = hidden(.none)
+        data.localAuthority?[.read] = hidden(.supp)
+        for k in data.trend.indices { data.trend[k][.mat] = hidden(.supp) }
+        data.groups[1].result[.writ] = hidden(.supp)
+        try writeSchoolWorkbook(data, to: dir + "/school.xlsx")
+        var impact = impactData()
+        for k in impact.schools.indices { impact.schools[k][.mat] = hidden(.supp) }
+        impact.comparison[0][.mat] = hidden(.coded("SUPP"))
+        try writeImpactWorkbook(impact, to: dir + "/impact.xlsx")
+        for book in ["school.xlsx", "impact.xlsx"] {
+            var all = ""
+            for member in try zipMembers(dir + "/" + book) where member.hasSuffix(".xml") {
+                all += try unzipText(dir + "/" + book, member)
+            }
+            for figure in ["7.1834", "12.5317", "1.8351"] { #expect(!all.contains(figure), "\(book): \(figure)") }
+            #expect(all.contains("<t>SUPP</t>"), "\(book)")
+        }
     }
 
     @Test func libxlsxwriterErrorsBecomeSwiftErrors() throws {

@@ -25,7 +25,7 @@ func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMe
     let schools = try book.addWorksheet("All schools")
     let chartData = try book.addWorksheet("Chart data")
     let notes = try book.addWorksheet("Notes")
-    try writeImpactSummary(summary, chartData: chartData, data: data, title: title)
+    _ = try writeImpactSummary(summary, chartData: chartData, data: data, title: title)
     try writeCohortsSheet(cohorts, data.impacts)
     try writeCohortSchoolsSheet(cohortSchools, data.cohortSchools)
     try writeResultsTable(comparison, data.comparison, includeLevel: true)
@@ -95,125 +95,6 @@ func impactSentence(_ c: CohortImpact) -> String {
         text += "; not enough comparison schools with both years"
     }
     return text + "."
-}
-
-private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
-                                title: String) throws {
-    try sheet.columnWidth(0, 0, 110)
-    try sheet.write(0, 0, title, .title)
-    try sheet.rowHeight(1, 30)
-    try sheet.write(1, 0, "Progress is a school's mean pupil progress; cohort figures are the mean of school "
-        + "scores (schools with figures in both years). Comparison: the other schools of the cohorts' local "
-        + "authorities. Intervals are 95%.", CellStyle.note.wrapped)
-    var row = 3
-    if data.impacts.isEmpty {
-        try sheet.write(row, 0, "No project cohorts were given for this run.", .sentence)
-        row += 1
-    }
-    for c in data.impacts {
-        let text = impactSentence(c)
-        try sheet.rowHeight(row, text.count > 110 ? 32 : 16)
-        try sheet.write(row, 0, text, .sentence)
-        row += 1
-    }
-    try sheet.printSetup(landscape: true)
-
-    // Chart 1: cohort progress by year (baseline vs outcome mean per cohort and subject).
-    try chartData.write(0, 0, "Cohort progress by year", .title)
-    try chartData.printSetup(landscape: false)
-    try chartData.rowHeight(1, 30)
-    try chartData.header(1, ["Cohort and subject", "Baseline year mean", "Outcome year mean"])
-    try chartData.columnWidth(0, 0, 34)
-    try chartData.columnWidth(1, 6, 14)
-    var dataRow = 2
-    let progressRows = data.impacts.filter { $0.subject != "rwm" && ($0.baselineMean != nil || $0.outcomeMean != nil) }
-    for c in progressRows {
-        try chartData.write(dataRow, 0, "\(c.cohort) \(Wording.subject(c.subject)) (\(c.baselineYear)→\(c.outcomeYear))")
-        try chartData.write(dataRow, 1, c.baselineMean, .dp2)
-        try chartData.write(dataRow, 2, c.outcomeMean, .dp2)
-        dataRow += 1
-    }
-    var chartRow = row + 1
-    if !progressRows.isEmpty {
-        let chart = try sheet.workbook.addChart(LXW_CHART_COLUMN)
-        chart.title("Cohort progress: baseline and outcome year (mean of school scores)")
-        let cats = chartData.range(2, 0, dataRow - 1, 0)
-        try chart.addSeries(name: "Baseline year", categories: cats, values: chartData.range(2, 1, dataRow - 1, 1))
-            .fill(colour: 0x9DC3E6)
-        try chart.addSeries(name: "Outcome year", categories: cats, values: chartData.range(2, 2, dataRow - 1, 2))
-            .fill(colour: 0x2E75B6)
-        chart.yAxisName("Progress")
-        chart.yNumberFormat("0.0")
-        chart.xLabelsLow()
-        chart.legendBottom()
-        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.6, yScale: 1.2)
-        chartRow += 20
-    }
-
-    // Chart 2: each cohort school's maths progress in the outcome year with its interval.
-    dataRow += 2
-    let whiskerTitle = dataRow
-    try chartData.write(whiskerTitle, 0, "School maths progress with 95% confidence interval", .title)
-    try chartData.rowHeight(whiskerTitle + 1, 30)
-    try chartData.header(whiskerTitle + 1, ["School", "CI lower", "Progress", "CI upper"])
-    dataRow = whiskerTitle + 2
-    let first = dataRow
-    var byKey: [String: SchoolResult] = [:]
-    for s in data.schools where s.level == .school { byKey["\(s.year) \(s.id)"] = s }
-    var chartTitle = "Cohort schools: maths progress in the outcome year, with 95% interval"
-    var points: [(String, SubjectResult)] = []
-    if !data.cohortSchools.isEmpty {
-        let outcomeYear = Dictionary(data.impacts.map { ($0.cohort, $0.outcomeYear) }, uniquingKeysWith: { a, _ in a })
-        for cs in data.cohortSchools {
-            guard let year = outcomeYear[cs.cohort], let r = byKey["\(year) \(cs.urn)"] else { continue }
-            let m = r[.mat]
-            if m.progress != nil && !isSuppressed(m.status) { points.append(("\(cs.cohort): \(r.name.isEmpty ? cs.urn : r.name)", m)) }
-        }
-    } else if let latest = data.schools.map(\.year).max() {
-        chartTitle = "Schools: maths progress in \(latest), with 95% interval"
-        for r in data.schools where r.year == latest && r.level == .school && r[.mat].progress != nil
-            && !isSuppressed(r[.mat].status) {
-            points.append((r.name.isEmpty ? r.id : r.name, r[.mat]))
-            if points.count == 60 { break }
-        }
-    }
-    for (label, m) in points {
-        try chartData.write(dataRow, 0, label)
-        try chartData.write(dataRow, 1, m.lower, .dp2)
-        try chartData.write(dataRow, 2, m.progress, .dp2)
-        try chartData.write(dataRow, 3, m.upper, .dp2)
-        dataRow += 1
-    }
-    if !points.isEmpty {
-        let chart = try whiskerChart(sheet.workbook, title: chartTitle, data: chartData, first: first, last: dataRow - 1)
-        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.6, yScale: 1.4)
-    }
-}
-
-/// A line chart with three series (lower, progress, upper), no lines, and high-low lines joining
-/// lower to upper: each point's interval drawn as a whisker (libxlsxwriter has no per-point error bars).
-func whiskerChart(_ book: Workbook, title: String, data: Worksheet, first: Int, last: Int,
-                  labelCol: Int = 0, lowerCol: Int = 1) throws -> Chart {
-    let chart = try book.addChart(LXW_CHART_LINE)
-    chart.title(title)
-    let cats = data.range(first, labelCol, last, labelCol)
-    let lower = try chart.addSeries(name: "95% interval", categories: cats, values: data.range(first, lowerCol, last, lowerCol))
-    lower.noLine()
-    lower.marker(LXW_CHART_MARKER_SHORT_DASH, size: 7, colour: 0x7F7F7F)
-    let mid = try chart.addSeries(name: "Progress", categories: cats, values: data.range(first, lowerCol + 1, last, lowerCol + 1))
-    mid.noLine()
-    mid.marker(LXW_CHART_MARKER_CIRCLE, size: 7, colour: 0x2E75B6)
-    let upper = try chart.addSeries(name: "CI upper", categories: cats, values: data.range(first, lowerCol + 2, last, lowerCol + 2))
-    upper.noLine()
-    upper.marker(LXW_CHART_MARKER_SHORT_DASH, size: 7, colour: 0x7F7F7F)
-    chart.highLowLines(colour: 0x7F7F7F)
-    chart.deleteLegendEntries([2]) // the upper bound shares the interval's legend entry
-    chart.yAxisName("Progress")
-    chart.yNumberFormat("0.0")
-    chart.xLabelsLow()
-    chart.legendBottom()
-    chart.blanksAsGaps()
-    return chart
 }
 
 private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throws {

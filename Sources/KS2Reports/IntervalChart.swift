@@ -92,3 +92,55 @@ func intervalChart(_ book: Workbook, title: String, axisName: String, points: [I
     chart.legendOff()
     return (chart, top + max(2 * n, 2) + 1)
 }
+
+/// A horizontal interval chart for many rows, with each row's name on the category axis (a scatter
+/// chart has no place for names): each 95% interval is a floating bar — the bound farther from 0 drawn
+/// from 0, the nearer one drawn over it in white when both lie on the same side of 0 — and labelled
+/// with its value and interval. The axis line is the national 0. Rows are drawn top to bottom in
+/// `points` order. The data goes on `data` from `firstRow`; returns the chart and the next free row.
+func intervalBarChart(_ book: Workbook, title: String, axisName: String, points: [IntervalPoint],
+                      data: Worksheet, firstRow: Int) throws -> (Chart, Int) {
+    try data.write(firstRow, 0, title, .title)
+    try data.header(firstRow + 1, ["Label", "Value", "CI lower", "CI upper", "Bar to far bound", "Bar to near bound"])
+    let top = firstRow + 2
+    // a bar chart draws its first category at the bottom: rows are written bottom-up
+    let ordered = Array(points.reversed())
+    var nearColours: [RGB] = []
+    for (i, p) in ordered.enumerated() {
+        let lower = p.lower ?? p.value, upper = p.upper ?? p.value
+        let sameSide = lower >= 0 || upper <= 0
+        let far = upper <= 0 ? lower : upper
+        let near = upper <= 0 ? upper : lower
+        try data.write(top + i, 0, p.label)
+        try data.write(top + i, 1, p.value, .dp2)
+        try data.write(top + i, 2, p.lower, .dp2)
+        try data.write(top + i, 3, p.upper, .dp2)
+        try data.write(top + i, 4, far, .dp2)
+        try data.write(top + i, 5, near, .dp2)
+        nearColours.append(sameSide ? 0xFFFFFF : p.colour)
+    }
+    let last = top + ordered.count - 1
+    let chart = try book.addChart(LXW_CHART_BAR)
+    chart.title(title)
+    let cats = data.range(top, 0, last, 0)
+    let farBars = try chart.addSeries(name: "95% interval", categories: cats, values: data.range(top, 4, last, 4))
+    try farBars.pointColours(ordered.map(\.colour))
+    // the value only: a longer label wraps in LibreOffice and runs into the next row
+    try farBars.labels(ordered.map { Wording.signed($0.value) }, position: LXW_CHART_LABEL_POSITION_OUTSIDE_END,
+                       fontSize: 8)
+    let nearBars = try chart.addSeries(name: "near bound", categories: cats, values: data.range(top, 5, last, 5))
+    try nearBars.pointColours(nearColours)
+    chart.seriesOverlap(100)
+    chart.seriesGap(40)
+    let (low, high) = paddedRange(points.flatMap { [$0.lower ?? $0.value, $0.upper ?? $0.value] })
+    let span = high - low
+    // room on both sides for the value labels beyond the bars; libxlsxwriter's bar chart swaps the
+    // axes: its x axis is the horizontal value axis, its y axis the categories
+    chart.xRange((low - 0.15 * span).rounded(.down), (high + 0.15 * span).rounded(.up))
+    chart.xAxisName(axisName)
+    chart.xNumberFormat("0.0")
+    chart.yLabelsLow()
+    chart.valueGridlinesOff()
+    chart.legendOff()
+    return (chart, last + 2)
+}

@@ -138,6 +138,11 @@ enum Wording {
     }
 }
 
+extension String {
+    /// The text with its first letter in capitals ("maths" → "Maths").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
 extension Worksheet {
     /// One subject's progress, interval and band cells (4 columns from `col`), greyed and labelled
     /// with the reason when the figure may not be published.

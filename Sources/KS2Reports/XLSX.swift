@@ -307,6 +307,8 @@ struct Chart {
     func xNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.x_axis, format) }
     /// Puts the category labels at the bottom of the plot even when values are negative.
     func xLabelsLow() { chart_axis_set_label_position(handle.pointee.x_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
+    /// Puts the y axis's labels at the left of the plot (a bar chart's names, whatever the values).
+    func yLabelsLow() { chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
     func legendBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
     func legendOff() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
     func blanksAsGaps() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) }
@@ -324,6 +326,14 @@ struct Chart {
         chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_NONE.rawValue))
         chart_axis_set_major_tick_mark(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_TICK_MARK_NONE.rawValue))
         chart_axis_major_gridlines_set_visible(handle.pointee.y_axis, 0)
+    }
+    /// Bars of the series drawn over each other (100) and the gap between categories (% of a bar).
+    func seriesOverlap(_ overlap: Int8) { chart_set_series_overlap(handle, overlap) }
+    func seriesGap(_ gap: UInt16) { chart_set_series_gap(handle, gap) }
+    /// No gridlines across the value axis (white bars drawn over them would cut them).
+    func valueGridlinesOff() {
+        chart_axis_major_gridlines_set_visible(handle.pointee.y_axis, 0)
+        chart_axis_major_gridlines_set_visible(handle.pointee.x_axis, 0)
     }
     func deleteLegendEntries(_ indices: [Int16]) {
         var list = indices + [-1]

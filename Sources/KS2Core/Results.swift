@@ -260,10 +260,12 @@ public struct ImpactWorkbookData: Sendable {
     /// LA and national rows per year (the county comparison), plus pooled-from-schools LA rows.
     public var comparison: [SchoolResult]
     public var schools: [SchoolResult]
+    /// Every school's funnel point (funnel.csv); the workbook plots the latest year's unsuppressed ones.
+    public var funnel: [FunnelRow]
     public init(impacts: [CohortImpact] = [], cohortSchools: [CohortSchool] = [],
-                comparison: [SchoolResult] = [], schools: [SchoolResult] = []) {
+                comparison: [SchoolResult] = [], schools: [SchoolResult] = [], funnel: [FunnelRow] = []) {
         self.impacts = impacts; self.cohortSchools = cohortSchools
-        self.comparison = comparison; self.schools = schools
+        self.comparison = comparison; self.schools = schools; self.funnel = funnel
     }
 }
 

@@ -154,6 +154,18 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         try out.write("cohort_schools.csv", cohortSchoolsCSV(schools))
         written += ["cohorts.csv", "cohort_schools.csv"]
     }
+    if !results.cohorts.isEmpty || !results.published.isEmpty {
+        // the funnel plot's points (methodology.md §10), written with the impact outputs
+        let sigma = try results.sigmaByYear(settings)
+        let funnel = funnelRows(rows, sigma: { y, s in sigma[y]?[s.rawValue] ?? nil })
+        try out.write("funnel.csv", funnelCSV(funnel))
+        // a year without a national σ has no limits: said on the console, never dropped silently
+        let schoolYears = Set(rows.filter { $0.level == .school }.map(\.year))
+        let noSigma = schoolYears.filter { y in Subject.allCases.contains { sigma[y]?[$0.rawValue] == nil } }.sorted()
+        written.append(noSigma.isEmpty ? "funnel.csv" : "funnel.csv (warning: no national σ for "
+            + noSigma.map(String.init).joined(separator: ", ") + ", whose schools have no funnel limits)")
+        if settings.writeWorkbooks { impact.funnel = funnel }
+    }
     if settings.writeWorkbooks {
         clock.begin("workbooks")
         let context = ReportContext(runDate: settings.runDate, sources: results.sourceLines)

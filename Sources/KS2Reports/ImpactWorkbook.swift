@@ -23,9 +23,11 @@ func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMe
     let cohortSchools = try book.addWorksheet("Cohort schools")
     let comparison = try book.addWorksheet("County comparison")
     let schools = try book.addWorksheet("All schools")
+    let countyCharts = try book.addWorksheet("County charts")
     let chartData = try book.addWorksheet("Chart data")
     let notes = try book.addWorksheet("Notes")
-    _ = try writeImpactSummary(summary, chartData: chartData, data: data, title: title)
+    let chartRow = try writeImpactSummary(summary, chartData: chartData, data: data, title: title)
+    _ = try writeCountyCharts(countyCharts, chartData: chartData, data: data, chartRow: chartRow)
     try writeCohortsSheet(cohorts, data.impacts)
     try writeCohortSchoolsSheet(cohortSchools, data.cohortSchools)
     try writeResultsTable(comparison, data.comparison, includeLevel: true)
@@ -33,7 +35,7 @@ func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMe
     let years = Set(data.schools.map(\.year) + data.comparison.map(\.year)).sorted()
     let yearsText = years.isEmpty ? "the run's years" : "KS2 " + years.map(String.init).joined(separator: ", ")
     try writeNotesSheet(notes, kind: .impact, title: title, years: yearsText, context: context)
-    for sheet in [summary, cohorts, cohortSchools, comparison, schools] {
+    for sheet in [summary, cohorts, cohortSchools, comparison, schools, countyCharts] {
         try sheet.pageHeaderFooter(left: title, date: context.dateText)
     }
     chartData.hide()

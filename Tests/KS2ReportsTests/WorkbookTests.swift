@@ -100,7 +100,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let path = dir + "/impact.xlsx"
         try writeImpactWorkbook(impactData(), to: path)
         let workbook = try unzipText(path, "xl/workbook.xml")
-        for name in ["Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "Chart data"] {
+        for name in ["Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "County charts",
+                     "Chart data", "Notes"] {
             #expect(workbook.contains("name=\"\(name)\""), "sheet \(name)")
         }
         let strings = try unzipText(path, "xl/sharedStrings.xml")
@@ -111,9 +112,18 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let members = try zipMembers(path)
         #expect(members.contains("xl/charts/chart1.xml"))
         #expect(members.contains("xl/charts/chart2.xml"))
-        let whisker = try unzipText(path, "xl/charts/chart2.xml")
-        #expect(whisker.contains("<c:hiLowLines>"))
-        #expect(occurrences(of: "<c:ser>", in: whisker) == 3)
+        // chart 1: cohort against comparison change, floating interval bars (far bound, near bound)
+        let change = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(change.contains("<c:barChart>") && occurrences(of: "<c:ser>", in: change) == 2)
+        #expect(change.contains("C1 maths: cohort") && change.contains("C1 maths: comparison"))
+        // chart 2: the cohort school's maths progress (the 2019 school 100001, -0.37 from -2.37 to +1.63)
+        let schoolChart = try unzipText(path, "xl/charts/chart2.xml")
+        #expect(schoolChart.contains("<c:v>1.63</c:v>") && schoolChart.contains("<c:v>-0.37</c:v>") == false)
+        #expect(workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
+        let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
+        #expect(summary.contains("<oddHeader>&amp;LKS2 progress: project impact&amp;R1 January 2000</oddHeader>"))
+        let summaryStrings = try unzipText(path, "xl/sharedStrings.xml")
+        #expect(summaryStrings.contains("+0.05 to +0.95")) // the DiD interval in the headline table
         let cohorts = try unzipText(path, "xl/worksheets/sheet2.xml")
         #expect(cohorts.contains("<v>-0.97</v>"))
         #expect(cohorts.contains("<v>0.6125</v>")) // 61.25% stored as a fraction, shown as 0%

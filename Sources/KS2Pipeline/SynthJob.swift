@@ -12,6 +12,11 @@ public struct SynthJob: Sendable {
     /// Write `current-cohort.csv` (the pupils in Year 6 now, who take KS2 in `year`) instead of
     /// `ks2.csv` and `ks1.csv`: the input of `targets`.
     public var currentCohort = false
+    /// The demo's story: a cohort file whose schools get `projectEffect` maths points in their
+    /// outcome year (when it is `year`), and the disadvantaged gap. Off by default (national sets).
+    public var projectCohorts: String?
+    public var projectEffect = 0.6
+    public var disadvantagedGap = false
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, localAuthorities: [String]? = nil) {
         self.schools = schools; self.year = year; self.seed = seed; self.edge = edge
@@ -22,13 +27,36 @@ public struct SynthJob: Sendable {
     public func run(_ settings: RunSettings) throws -> String {
         guard schools > 0 else { throw PipelineError.invalid("--schools must be at least 1") }
         if currentCohort { return try writeCurrentCohort(settings) }
-        let options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
+        var options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
                                    las: localAuthorities)
+        options.story = try story()
         let output: SynthOutput
         do { output = try writeSynth(options, to: settings.outputDirectory) } catch {
             throw PipelineError.io("cannot write synthetic files to \(settings.outputDirectory): \(error)")
         }
-        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edge ? ", with edge cases" : "")) → \(settings.outputDirectory)/ks2.csv, ks1.csv"
+        var story = ""
+        if options.story.projectEffect != 0 {
+            story += ", maths +\(options.story.projectEffect) for \(options.story.projectURNs.count) project schools"
+        }
+        if disadvantagedGap { story += ", disadvantaged gap (−0.5 / +0.17 points)" }
+        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edge ? ", with edge cases" : "")\(story)) → \(settings.outputDirectory)/ks2.csv, ks1.csv"
+    }
+
+    /// The story of the options: the URNs of cohorts whose outcome year is this year get the effect.
+    func story() throws -> SynthStory {
+        var urns: Set<Int> = []
+        if let file = projectCohorts {
+            for cohort in try readCohortFile(file) where cohort.outcomeYear == year {
+                for urn in cohort.urns {
+                    guard let value = Int(urn) else {
+                        throw PipelineError.invalid("\(file): URN \"\(urn)\" is not a number (synth URNs are)")
+                    }
+                    urns.insert(value)
+                }
+            }
+        }
+        return SynthStory(projectEffect: urns.isEmpty ? 0 : projectEffect, projectURNs: urns,
+                          disadvantagedGap: disadvantagedGap)
     }
 
     /// Writes `current-cohort.csv` into the output folder (under a temporary name first).

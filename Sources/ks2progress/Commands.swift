@@ -110,6 +110,12 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
     @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
     @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
+    @Option(help: "Demo story: a project cohort file whose schools' maths rises by --project-effect in their outcome year.")
+    var projectCohorts: String?
+    @Option(help: "Scaled-score points added to project schools' maths (with --project-cohorts).")
+    var projectEffect: Double = 0.6
+    @Flag(help: "Demo story: disadvantaged pupils' results −0.5 points, others' +0.17 (a gap near the national 0.9).")
+    var disadvantagedGap = false
     @Option(help: "Output folder.") var out: String
     @Option(help: "Worker threads.") var threads: Int?
 
@@ -123,6 +129,9 @@ struct SynthCommand: ParsableCommand {
         let settings = RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var job = SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las)
         job.currentCohort = currentCohort
+        job.projectCohorts = projectCohorts
+        job.projectEffect = projectEffect
+        job.disadvantagedGap = disadvantagedGap
         print(try job.run(settings))
     }
 }

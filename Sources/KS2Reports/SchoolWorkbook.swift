@@ -195,7 +195,7 @@ private let overviewLastColumn = 16
 private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: Worksheet,
                            chartRow: Int) throws -> Int {
     let school = data.school
-    try sheet.columnWidth(0, 0, 30)
+    try sheet.columnWidth(0, 0, 40)
     try sheet.columnWidth(1, 2, 8)
     try sheet.columnWidth(3, 5, 8.5)
     try sheet.columnWidth(6, 6, 19)
@@ -268,7 +268,7 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
                                              axisName: "Progress (0 = national average)", points: points,
                                              data: chartData, firstRow: next)
         next = end + 1
-        try sheet.insert(chart, row: 5, col: 9, xScale: 1.2, yScale: 1.15)
+        try sheet.insert(chart, row: 5, col: 9, xScale: 1.25, yScale: 1.5)
     }
     try sheet.printArea(rows: 0...max(row, 28), lastCol: overviewLastColumn)
     try sheet.printSetup(landscape: true, onePage: true)
@@ -459,34 +459,49 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
     try sheet.printSetup(repeatRows: 0...0)
 }
 
+/// How far below the focus threshold a pupil's progress is "well below": 5 scaled-score points,
+/// about the distance between a pupil at the expected standard and one well short of it.
+let wellBelowMargin = 5.0
+
+/// The focus pupils, lowest progress first (the pupils to act on first), each subject below the
+/// threshold light red and well below it (by `wellBelowMargin` or more) dark red.
 private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
     let titles = ["UPN", "Forename", "Surname", "KS1 APS", "Below in", "Reading progress", "Writing progress",
-                  "Maths progress"]
+                  "Maths progress", "Lowest progress"]
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
-    var r = 1
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
-    for p in pupils {
+    let wellBelow = CellStyle(bold: true, numberFormat: "0.00", fill: 0xC00000, fontColor: 0xFFFFFF)
+    func lowest(_ p: PupilReportRow) -> Double { p.progress.compactMap { $0 }.min() ?? 0 }
+    let focus = pupils.filter { !focusSubjects($0, threshold: threshold).isEmpty }
+        .sorted { (lowest($0), $0.upn) < (lowest($1), $1.upn) }
+    var r = 1
+    for p in focus {
         let subjects = focusSubjects(p, threshold: threshold)
-        if subjects.isEmpty { continue }
         try sheet.write(r, 0, p.upn)
         try sheet.write(r, 1, p.forename)
         try sheet.write(r, 2, p.surname)
         try sheet.write(r, 3, p.ks1APS, .dp1)
-        try sheet.write(r, 4, subjects.map { Wording.subject($0.name) }.joined(separator: ", "))
+        try sheet.write(r, 4, subjects.map { Wording.subject($0.name) }.joined(separator: ", "), CellStyle(indent: true))
         for s in Subject.allCases {
             let v = s.rawValue < p.progress.count ? p.progress[s.rawValue] : nil
-            try sheet.write(r, 5 + s.rawValue, v, subjects.contains(s) ? below : .dp2)
+            var style = CellStyle.dp2
+            if subjects.contains(s), let v { style = v < threshold - wellBelowMargin ? wellBelow : below }
+            try sheet.write(r, 5 + s.rawValue, v, style)
         }
+        try sheet.write(r, 8, lowest(p), .dp2)
         r += 1
     }
     try sheet.columnWidth(0, 0, 15)
     try sheet.columnWidth(1, 2, 14)
     try sheet.columnWidth(3, 3, 8)
-    try sheet.columnWidth(4, 4, 24)
-    try sheet.columnWidth(5, 7, 10)
+    try sheet.columnWidth(4, 4, 26)
+    try sheet.columnWidth(5, 8, 10)
     try finishTable(sheet, rows: r - 1, cols: titles.count)
-    let threshold = Wording.number(threshold)
-    try sheet.write(r + 1, 0, r == 1 ? "No pupil has progress below \(threshold) in any subject."
-        : "Pupils whose progress is below \(threshold) in at least one subject.", .note)
+    let thresholdText = Wording.number(threshold)
+    try sheet.write(r + 1, 0, r == 1 ? "No pupil has progress below \(thresholdText) in any subject."
+        : "\(focus.count) of \(pupils.count) pupils have progress below \(thresholdText) in at least one subject "
+            + "(lowest first). Dark red: more than \(Wording.number(wellBelowMargin, decimals: 0)) points below. "
+            + "The threshold is the run's focus_threshold; with 0, the national average, most pupils are "
+            + "below it in at least one subject.", .note)
 }

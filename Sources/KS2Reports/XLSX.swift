@@ -33,6 +33,8 @@ struct CellStyle: Hashable {
     var borderBottom = false
     var alignCentre = false
     var verticalTop = false
+    /// One level of indent (text that follows a right-aligned number reads apart from it).
+    var indent = false
 
     static let plain = CellStyle()
     static let header = CellStyle(bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, verticalTop: true)
@@ -135,6 +137,7 @@ final class Workbook {
         if style.borderBottom { format_set_bottom(f, UInt8(LXW_BORDER_THIN.rawValue)) }
         if style.alignCentre { format_set_align(f, UInt8(LXW_ALIGN_CENTER.rawValue)) }
         if style.verticalTop { format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue)) }
+        if style.indent { format_set_indent(f, 1) }
         formats[style] = f
         return f
     }

@@ -64,8 +64,8 @@ func writeNotesSheet(_ sheet: Worksheet, kind: NotesKind, title: String, years: 
                 + "figures; no workbook shows or plots them."),
             ("PAG", "Prior attainment group: pupils with similar KS1 average point scores (APS), compared with "
                 + "each other nationally."),
-            ("Capping", "Very negative pupil scores are capped at the national floor for the year, so that one "
-                + "pupil cannot swing a school's figure (2018 onwards)."),
+            ("Capping", "From KS2 2018, a pupil's very negative progress is raised to a floor (about the lowest 1% "
+                + "nationally, per prior attainment group), so that one pupil cannot swing a school's figure."),
             ("Writing", "Teacher assessment: WTS working towards, EXS expected standard, GDS greater depth "
                 + "(scored 91, 103 and 113 points for progress; other codes per the guidance)."),
             ("Codes", "A absent, B below the standard of the test, T unable to access, no_ks1 no KS1 result "
@@ -99,7 +99,8 @@ func writeNotesSheet(_ sheet: Worksheet, kind: NotesKind, title: String, years: 
     for (term, text) in rows {
         try sheet.write(r, 0, term, CellStyle(bold: true, verticalTop: true))
         try sheet.write(r, 1, text, .sentence)
-        if text.count > 100 { try sheet.rowHeight(r, 15 * Double((text.count + 99) / 100)) }
+        // about 120 characters fit a line of the 100-wide column
+        if text.count > 120 { try sheet.rowHeight(r, 13 * Double((text.count + 119) / 120)) }
         r += 1
     }
     try sheet.printSetup(landscape: false)

@@ -12,14 +12,17 @@ func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWo
     try sheet.columnWidth(2, 9, 11.5)
     try sheet.write(0, 0, title, .title)
     try sheet.rowHeight(1, 30)
-    try sheet.merge(1, 0, 1, 9, "Cohort figures are the mean of school progress scores (schools with figures in both "
-        + "years: quote these). Comparison: the other schools of the cohorts' local authorities. Intervals are 95%; "
-        + "green or red = significant. See Notes.", CellStyle.note.wrapped)
     var row = 3
     if data.impacts.isEmpty {
-        try sheet.write(row, 0, "No project cohorts were given for this run: see the County charts and "
-            + "County comparison sheets.", .sentence)
+        try sheet.merge(1, 0, 1, 9, "School progress with 95% intervals; green or red = significantly above or below "
+            + "the national average (0). See Notes.", CellStyle.note.wrapped)
+        try sheet.merge(row, 0, row, 9, "No project cohorts were given for this run: the County charts sheet "
+            + "compares the LAs with England, with funnel plots.", .sentence)
         row += 2
+    } else {
+        try sheet.merge(1, 0, 1, 9, "Cohort figures are the mean of school progress scores (schools with figures in "
+            + "both years: quote these). Comparison: the other schools of the cohorts' local authorities. Intervals "
+            + "are 95%; green or red = significant. See Notes.", CellStyle.note.wrapped)
     }
     var cohortOrder: [String] = []
     for c in data.impacts where !cohortOrder.contains(c.cohort) { cohortOrder.append(c.cohort) }
@@ -89,11 +92,11 @@ private func writeCohortHeadline(_ sheet: Worksheet, _ rows: [CohortImpact], at 
             try sheet.write(row, 2, c.baselineMean, .signed2)
             try sheet.write(row, 3, c.outcomeMean, .signed2)
             try sheet.write(row, 4, c.change, significantStyle(c.changeLower, c.changeUpper))
-            try sheet.write(row, 5, intervalText(c.changeLower, c.changeUpper))
+            try sheet.write(row, 5, intervalText(c.changeLower, c.changeUpper), CellStyle(indent: true))
             try sheet.write(row, 6, c.comparisonChange, significantStyle(c.comparisonLower, c.comparisonUpper))
-            try sheet.write(row, 7, intervalText(c.comparisonLower, c.comparisonUpper))
+            try sheet.write(row, 7, intervalText(c.comparisonLower, c.comparisonUpper), CellStyle(indent: true))
             try sheet.write(row, 8, c.did, significantStyle(c.didLower, c.didUpper))
-            try sheet.write(row, 9, intervalText(c.didLower, c.didUpper))
+            try sheet.write(row, 9, intervalText(c.didLower, c.didUpper), CellStyle(indent: true))
         }
         row += 1
     }

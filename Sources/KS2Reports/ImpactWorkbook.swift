@@ -125,7 +125,8 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         let rest: [Double?] = [c.comparisonChange, c.comparisonLower, c.comparisonUpper, c.did, c.didLower, c.didUpper]
         for (j, v) in rest.enumerated() { try sheet.write(r, 16 + j, v, .dp2) }
     }
-    try sheet.columnWidth(0, 0, 14)
+    // cohort names in full ("Maths leaders 2018-19" was cut at 14)
+    try sheet.columnWidth(0, 0, max(14, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
     try sheet.columnWidth(1, 1, 30)
     try sheet.columnWidth(2, titles.count - 1, 12)
     try finishTable(sheet, rows: rows.count, cols: titles.count)
@@ -158,7 +159,8 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
         }
         try sheet.write(r, 13, c.missingReason, missing ? CellStyle.plain.greyed : .plain)
     }
-    try sheet.columnWidth(0, 1, 10)
+    try sheet.columnWidth(0, 0, max(10, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
+    try sheet.columnWidth(1, 1, 10)
     try sheet.columnWidth(2, 2, 34)
     try sheet.columnWidth(3, 3, 6)
     try sheet.columnWidth(4, 12, 10)

@@ -34,6 +34,32 @@ import Testing
         return out
     }
 
+    /// A Notes sheet, and a page header (with the run date) and footer (page x of y) on every visible sheet.
+    static func expectNotesAndHeaders(_ xlsx: URL) throws {
+        let workbook = try ReliabilityTests.unzip(["-p", xlsx.path, "xl/workbook.xml"])
+        #expect(workbook.contains("name=\"Notes\""), "\(xlsx.lastPathComponent)")
+        let sheets = workbook.matches(of: /<sheet name="[^"]+" sheetId="(\d+)"( state="hidden")?/)
+        #expect(sheets.count >= 4)
+        for sheet in sheets where sheet.output.2 == nil {
+            let xml = try ReliabilityTests.unzip(["-p", xlsx.path, "xl/worksheets/sheet\(sheet.output.1).xml"])
+            #expect(xml.contains("<oddHeader>") && xml.contains("1 January 2000</oddHeader>"),
+                    "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
+            #expect(xml.contains("Page &amp;P of &amp;N</oddFooter>"), "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
+        }
+    }
+
+    @Test func targetsWorkbooksHaveNotesAndHeaders() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("targets")
+        let r = try Harness.run(["targets", "--cohort", "Data/sample/current-cohort.csv", "--estimates",
+                                 "Data/sample/national-2023", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let books = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("targets").path)
+        #expect(books.count > 50)
+        try Self.expectNotesAndHeaders(out.appendingPathComponent("targets/" + (books.sorted().first ?? "")))
+    }
+
     @Test func noSuppressedFigureInAnyWorkbookOfTheDemoRun() throws {
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -76,6 +102,10 @@ import Testing
             scanned += 1
         }
         #expect(scanned == 92)
+        // every workbook explains itself and prints traceably: a Notes sheet, headers and footers
+        for name in ["impact.xlsx", "schools/" + (books.sorted().first ?? "")] {
+            try Self.expectNotesAndHeaders(out.appendingPathComponent(name))
+        }
         // a suppressed school's own workbook says SUPP where its figures would be
         let small = schools.dropFirst().first { $0[1] == "school" && $0[0] == "2019" && $0[13] == "supp" }
         let smallBook = books.first { $0.hasPrefix((small?[2] ?? "?") + " ") }

@@ -16,8 +16,15 @@ public struct FunnelRow: Sendable, Hashable {
 
     public init(year: Int, urn: String, name: String, la: String, subject: Subject, n: Int, progress: Double,
                 limit95: Double, limit998: Double, status: ResultStatus) {
-        self.year = year; self.urn = urn; self.name = name; self.la = la; self.subject = subject
-        self.n = n; self.progress = progress; self.limit95 = limit95; self.limit998 = limit998
+        self.year = year
+        self.urn = urn
+        self.name = name
+        self.la = la
+        self.subject = subject
+        self.n = n
+        self.progress = progress
+        self.limit95 = limit95
+        self.limit998 = limit998
         self.status = status
     }
 

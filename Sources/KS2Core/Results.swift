@@ -265,7 +265,8 @@ public struct ImpactWorkbookData: Sendable {
     public init(impacts: [CohortImpact] = [], cohortSchools: [CohortSchool] = [],
                 comparison: [SchoolResult] = [], schools: [SchoolResult] = [], funnel: [FunnelRow] = []) {
         self.impacts = impacts; self.cohortSchools = cohortSchools
-        self.comparison = comparison; self.schools = schools; self.funnel = funnel
+        self.comparison = comparison; self.schools = schools
+        self.funnel = funnel
     }
 }
 

@@ -37,7 +37,8 @@ struct RunResults {
         }
         let publishedYears = Set(published.map(\.year)).sorted()
         if !publishedYears.isEmpty {
-            lines.append("DfE published KS2 school tables: " + publishedYears.map(String.init).joined(separator: ", ") + ".")
+            let years = publishedYears.map(String.init).joined(separator: ", ")
+            lines.append("DfE published KS2 school tables: \(years).")
         }
         if !cohorts.isEmpty { lines.append("Project cohorts: \(cohorts.map(\.name).joined(separator: ", ")).") }
         return lines

@@ -39,7 +39,9 @@ public struct SynthJob: Sendable {
             story += ", maths +\(options.story.projectEffect) for \(options.story.projectURNs.count) project schools"
         }
         if disadvantagedGap { story += ", disadvantaged gap (−0.5 / +0.17 points)" }
-        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edge ? ", with edge cases" : "")\(story)) → \(settings.outputDirectory)/ks2.csv, ks1.csv"
+        let edges = edge ? ", with edge cases" : ""
+        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(story)) → "
+            + "\(settings.outputDirectory)/ks2.csv, ks1.csv"
     }
 
     /// The story of the options: the URNs of cohorts whose outcome year is this year get the effect.

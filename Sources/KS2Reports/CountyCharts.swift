@@ -31,7 +31,8 @@ private let laColours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47, 0x7030A0, 0x7F7F7F
 /// The "County charts" sheet: per subject, each LA's progress by year with its interval against
 /// England (0), and the latest year's funnel plot (every unsuppressed school a point, coloured by
 /// LA, project-cohort schools highlighted, 95% and 99.8% limits as lines). Returns the next chart-data row.
-func writeCountyCharts(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData, chartRow: Int) throws -> Int {
+func writeCountyCharts(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
+                       chartRow: Int) throws -> Int {
     try sheet.columnWidth(0, 30, 8.43)
     try sheet.write(0, 0, "County comparison: each LA against England (0) by year, and the funnel plot", .title)
     try sheet.write(1, 0, "Intervals are 95%. Funnel: each school's progress against its pupils in the measure; "
@@ -135,7 +136,8 @@ private func funnelChart(_ book: Workbook, subject: Subject, data: ImpactWorkboo
     for (i, la) in las.enumerated() {
         let members = rows.filter { $0.la == la && !cohortURNs.contains($0.urn) }
         if !members.isEmpty {
-            groups.append(("LA \(la) schools", members, laColours[min(i, laColours.count - 1)], LXW_CHART_MARKER_CIRCLE))
+            let colour = laColours[min(i, laColours.count - 1)]
+            groups.append(("LA \(la) schools", members, colour, LXW_CHART_MARKER_CIRCLE))
         }
     }
     let others = rows.filter { !las.contains($0.la) && !cohortURNs.contains($0.urn) }

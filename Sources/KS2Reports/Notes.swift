@@ -52,8 +52,8 @@ func writeNotesSheet(_ sheet: Worksheet, kind: NotesKind, title: String, years: 
             ("Progress", "A pupil's KS2 result minus the national average KS2 result of pupils with the same KS1 "
                 + "prior attainment (the estimate). A school's progress is its pupils' mean. 0 = as pupils "
                 + "nationally; England's progress is 0.00 by definition."),
-            ("95% interval", "Progress ± 1.96 × σ / √n (σ the national standard deviation of pupil progress in the "
-                + "subject, n the pupils in the measure). An interval wholly above 0 is significantly above "
+            ("95% interval", "Progress ± 1.96 × σ / √n (σ the national standard deviation of pupil progress "
+                + "in the subject, n the pupils in the measure). An interval wholly above 0 is significantly above "
                 + "average, wholly below 0 significantly below."),
             ("Bands", "1 well above average (lower bound above 0 and progress in the top 10%), 2 above average "
                 + "(lower bound above 0), 3 average (interval includes 0), 4 below average (upper bound below 0), "

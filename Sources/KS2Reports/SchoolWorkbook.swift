@@ -45,8 +45,8 @@ public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: Strin
     if items.isEmpty { return }
     try writeWorkbooksInParallel(items.count, threads: threads) { i in
         let item = items[i]
-        try writeSchoolWorkbook(item, to: directory + "/" + schoolWorkbookFileName(urn: item.school.id, name: item.school.name),
-                                context: context)
+        let name = schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
+        try writeSchoolWorkbook(item, to: directory + "/" + name, context: context)
     }
 }
 
@@ -208,7 +208,8 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
     if let e = school.eligible { subtitle += " · \(e) eligible pupils" }
     try sheet.write(1, 0, subtitle, .note)
     try sheet.rowHeight(2, 34)
-    try sheet.merge(2, 0, 2, 8, schoolHeadline(school), CellStyle(bold: true, wrap: true, fontSize: 12, verticalTop: true))
+    let headline = CellStyle(bold: true, wrap: true, fontSize: 12, verticalTop: true)
+    try sheet.merge(2, 0, 2, 8, schoolHeadline(school), headline)
     try sheet.rowHeight(3, 46)
     try sheet.merge(3, 0, 3, 8, schoolSentence(school), .sentence)
 
@@ -414,7 +415,8 @@ private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
     try sheet.columnWidth(1, 1, 16)
     try sheet.columnWidth(2, 14, 9)
     try finishTable(sheet, rows: rows.count, cols: titles.count)
-    try sheet.write(rows.count + 2, 0, "SUPP: 5 or fewer pupils in the group and subject; the DfE does not publish such figures.", .note)
+    try sheet.write(rows.count + 2, 0, "SUPP: 5 or fewer pupils in the group and subject; the DfE does not publish "
+        + "such figures.", .note)
 }
 
 private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
@@ -482,7 +484,8 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
         try sheet.write(r, 1, p.forename)
         try sheet.write(r, 2, p.surname)
         try sheet.write(r, 3, p.ks1APS, .dp1)
-        try sheet.write(r, 4, subjects.map { Wording.subject($0.name) }.joined(separator: ", "), CellStyle(indent: true))
+        let names = subjects.map { Wording.subject($0.name) }.joined(separator: ", ")
+        try sheet.write(r, 4, names, CellStyle(indent: true))
         for s in Subject.allCases {
             let v = s.rawValue < p.progress.count ? p.progress[s.rawValue] : nil
             var style = CellStyle.dp2

@@ -177,7 +177,7 @@ public func writeTargetsWorkbooks(_ items: [TargetWorkbookData], directory: Stri
                                   context: ReportContext = ReportContext()) throws {
     try writeWorkbooksInParallel(items.count, threads: threads) { i in
         let item = items[i]
-        try writeTargetsWorkbook(item, to: directory + "/" + schoolWorkbookFileName(urn: item.urn, name: item.schoolName),
-                                 context: context)
+        let name = schoolWorkbookFileName(urn: item.urn, name: item.schoolName)
+        try writeTargetsWorkbook(item, to: directory + "/" + name, context: context)
     }
 }

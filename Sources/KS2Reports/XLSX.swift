@@ -311,7 +311,9 @@ struct Chart {
     /// Puts the category labels at the bottom of the plot even when values are negative.
     func xLabelsLow() { chart_axis_set_label_position(handle.pointee.x_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
     /// Puts the y axis's labels at the left of the plot (a bar chart's names, whatever the values).
-    func yLabelsLow() { chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
+    func yLabelsLow() {
+        chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue))
+    }
     func legendBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
     func legendOff() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
     func blanksAsGaps() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) }

@@ -110,7 +110,7 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
     @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
     @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
-    @Option(help: "Demo story: a project cohort file whose schools' maths rises by --project-effect in their outcome year.")
+    @Option(help: "Demo story: a cohort file whose schools' maths rises by --project-effect in their outcome year.")
     var projectCohorts: String?
     @Option(help: "Scaled-score points added to project schools' maths (with --project-cohorts).")
     var projectEffect: Double = 0.6

@@ -44,7 +44,8 @@ import Testing
             let xml = try ReliabilityTests.unzip(["-p", xlsx.path, "xl/worksheets/sheet\(sheet.output.1).xml"])
             #expect(xml.contains("<oddHeader>") && xml.contains("1 January 2000</oddHeader>"),
                     "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
-            #expect(xml.contains("Page &amp;P of &amp;N</oddFooter>"), "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
+            #expect(xml.contains("Page &amp;P of &amp;N</oddFooter>"),
+                    "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
         }
     }
 

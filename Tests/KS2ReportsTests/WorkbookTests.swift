@@ -194,11 +194,13 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(strings.contains("<t>SUPP</t>"))
         #expect(strings.contains("<t>WTS</t>") == false) // the test pupils have no writing score
         #expect(strings.contains("reading, maths")) // Ben: below 0 in reading and maths
-        #expect(workbook.contains("name=\"Notes\"") && workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
+        #expect(workbook.contains("name=\"Notes\""))
+        #expect(workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
         let overview = try unzipText(path, "xl/worksheets/sheet1.xml")
         #expect(overview.contains("orientation=\"landscape\""))
         #expect(overview.contains("fitToHeight=\"1\"") || !overview.contains("fitToHeight"))
-        #expect(overview.contains("<oddHeader>&amp;L100002 Oak Primary · KS2 progress 2019&amp;R1 January 2000</oddHeader>"))
+        let header = "<oddHeader>&amp;L100002 Oak Primary · KS2 progress 2019&amp;R1 January 2000</oddHeader>"
+        #expect(overview.contains(header))
         #expect(overview.contains("<oddFooter>&amp;LOverview&amp;CPage &amp;P of &amp;N</oddFooter>"))
         #expect(workbook.contains("_xlnm.Print_Area"))
         let members = try zipMembers(path)

@@ -188,7 +188,7 @@ private let pupilSubjectFirstColumn = 5
 private func pupilProgressColumn(_ s: Subject) -> Int { pupilSubjectFirstColumn + 5 * s.rawValue + 2 }
 
 /// The last column of the Overview's printed page (the interval chart sits right of the tables).
-private let overviewLastColumn = 16
+private let overviewLastColumn = 18
 
 /// Page 1: who, the headline, the progress table with LA and England, the interval chart,
 /// attainment against LA and England, and the project cohort. Returns the next free chart-data row.
@@ -334,6 +334,11 @@ private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult], chartData: W
     sheet.freezePanes(rows: 1)
     try sheet.printSetup(repeatRows: 0...0)
     guard rows.count >= 2 else { return chartRow }
+    let plottable = rows.contains { r in Subject.allCases.contains { !isSuppressed(r[$0].status) && r[$0].progress != nil } }
+    guard plottable else {
+        try sheet.write(rows.count + 2, 0, "No chart: every year's figures are suppressed (SUPP).", .note)
+        return chartRow
+    }
     // chart data: year and one column per subject, blank where the figure may not be shown
     try chartData.write(chartRow, 0, "Progress by year (suppressed years left out)", .title)
     try chartData.header(chartRow + 1, ["Year", "Reading", "Writing", "Maths"])

@@ -236,6 +236,20 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // the interval chart only
     }
 
+    @Test func fullySuppressedTrendHasNoChart() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var data = schoolData()
+        data.pupils = []
+        for k in data.trend.indices {
+            for s in Subject.allCases { data.trend[k][s] = SubjectResult(n: 4, progress: 1.5, status: .supp) }
+        }
+        try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
+        let members = try zipMembers(dir + "/s.xlsx")
+        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // no trend chart
+        #expect(try unzipText(dir + "/s.xlsx", "xl/sharedStrings.xml").contains("every year's figures are suppressed"))
+    }
+
     /// Distinctive figures that are suppressed wherever they occur: no cell or chart may hold them.
     @Test func suppressedFiguresAppearInNoCellOrChart() throws {
         let dir = try temporaryDirectory()

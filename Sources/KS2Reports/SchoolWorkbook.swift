@@ -173,7 +173,7 @@ public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String,
     _ = try writeTrend(trend, data.trend, chartData: chartData, chartRow: chartRow)
     try writeGroups(groups, data.groups)
     try writePupils(pupilsSheet, pupils, threshold: data.focusThreshold)
-    try writePupilChart(pupilsSheet, pupilCount: pupils.count)
+    try writePupilChart(pupilsSheet, pupilCount: pupils.count, on: overview)
     try writeFocus(focus, pupils, threshold: data.focusThreshold)
     try writeNotesSheet(notes, kind: .school, title: title, years: "KS2 \(school.year)", context: context)
     for sheet in [overview, trend, groups, pupilsSheet, focus] {
@@ -187,8 +187,11 @@ public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String,
 private let pupilSubjectFirstColumn = 5
 private func pupilProgressColumn(_ s: Subject) -> Int { pupilSubjectFirstColumn + 5 * s.rawValue + 2 }
 
-/// The last column of the Overview's printed page (the interval chart sits right of the tables).
+/// The last column of the Overview's printed page (the charts sit right of the tables, from
+/// `overviewChartColumn`; the pupils' chart from `overviewPupilChartRow`).
 private let overviewLastColumn = 18
+private let overviewChartColumn = 9
+private let overviewPupilChartRow = 27
 
 /// Page 1: who, the headline, the progress table with LA and England, the interval chart,
 /// attainment against LA and England, and the project cohort. Returns the next free chart-data row.
@@ -269,9 +272,9 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
                                              axisName: "Progress (0 = national average)", points: points,
                                              data: chartData, firstRow: next)
         next = end + 1
-        try sheet.insert(chart, row: 5, col: 9, xScale: 1.25, yScale: 1.5)
+        try sheet.insert(chart, row: 5, col: overviewChartColumn, xScale: 1.25, yScale: 1.4)
     }
-    try sheet.printArea(rows: 0...max(row, 28), lastCol: overviewLastColumn)
+    try sheet.printArea(rows: 0...max(row, overviewPupilChartRow + 16), lastCol: overviewLastColumn)
     try sheet.printSetup(landscape: true, onePage: true)
     sheet.activate()
     return next
@@ -369,8 +372,9 @@ private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult], chartData: W
     return last + 2
 }
 
-/// KS1 prior attainment against maths progress, one point per pupil, below the Pupils table.
-private func writePupilChart(_ pupilsSheet: Worksheet, pupilCount: Int) throws {
+/// KS1 prior attainment against maths progress, one point per pupil (from the Pupils sheet), on the
+/// overview below the interval chart: page 1 shows which pupils the maths figure rests on.
+private func writePupilChart(_ pupilsSheet: Worksheet, pupilCount: Int, on overview: Worksheet) throws {
     guard pupilCount > 0 else { return }
     let chart = try pupilsSheet.workbook.addChart(LXW_CHART_SCATTER)
     chart.title("KS1 prior attainment and maths progress")
@@ -383,7 +387,7 @@ private func writePupilChart(_ pupilsSheet: Worksheet, pupilCount: Int) throws {
     chart.xNumberFormat("0")
     chart.xLabelsLow()
     chart.legendOff()
-    try pupilsSheet.insert(chart, row: pupilCount + 3, col: 0, xScale: 1.3, yScale: 1.1)
+    try overview.insert(chart, row: overviewPupilChartRow, col: overviewChartColumn, xScale: 1.25, yScale: 1.0)
 }
 
 private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {

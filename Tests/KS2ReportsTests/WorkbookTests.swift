@@ -205,15 +205,16 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(workbook.contains("_xlnm.Print_Area"))
         let members = try zipMembers(path)
         #expect(members.contains("xl/charts/chart1.xml")) // interval chart on the overview
-        #expect(members.contains("xl/charts/chart2.xml")) // trend line chart (2 years)
-        #expect(members.contains("xl/charts/chart3.xml")) // KS1 against maths progress, below the pupils
+        #expect(members.contains("xl/charts/chart2.xml")) // KS1 against maths progress, on the overview
+        #expect(members.contains("xl/charts/chart3.xml")) // trend line chart (2 years)
+        #expect(try unzipText(path, "xl/charts/chart3.xml").contains("<c:lineChart>"))
         let interval = try unzipText(path, "xl/charts/chart1.xml")
         #expect(interval.contains("<c:scatterChart>"))
         // reading and maths are drawn (a zero line, two whiskers, the dots); suppressed writing is not
         #expect(occurrences(of: "<c:ser>", in: interval) == 4)
         #expect(interval.contains("Reading +1.25") && interval.contains("Maths \u{2212}0.37"))
         #expect(!interval.contains("Writing"))
-        let scatter = try unzipText(path, "xl/charts/chart3.xml")
+        let scatter = try unzipText(path, "xl/charts/chart2.xml")
         #expect(scatter.contains("<c:scatterChart>"))
         #expect(scatter.contains("Pupils!$D$2:$D$4") || scatter.contains("'Pupils'!$D$2:$D$4"))
         let pupilsSheet = try unzipText(path, "xl/worksheets/sheet4.xml")

@@ -9,7 +9,11 @@ func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWo
                         title: String) throws -> Int {
     try sheet.columnWidth(0, 0, 24)
     try sheet.columnWidth(1, 1, 8)
-    try sheet.columnWidth(2, 9, 11.5)
+    try sheet.columnWidth(2, 4, 9.5)
+    // the interval columns hold text like "−2.56 to −0.05" and must not be cut
+    for (first, width) in [(5, 15.0), (6, 10.5), (7, 15.0), (8, 11.0), (9, 15.0)] {
+        try sheet.columnWidth(first, first, width)
+    }
     try sheet.write(0, 0, title, .title)
     try sheet.rowHeight(1, 30)
     var row = 3

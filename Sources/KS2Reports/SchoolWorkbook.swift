@@ -273,6 +273,9 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
                                              data: chartData, firstRow: next)
         next = end + 1
         try sheet.insert(chart, row: 5, col: overviewChartColumn, xScale: 1.25, yScale: 1.4)
+    } else {
+        try sheet.write(5, overviewChartColumn, "No progress chart: no subject has a figure that may be shown "
+            + "(SUPP: 5 or fewer pupils).", .note)
     }
     try sheet.printArea(rows: 0...max(row, overviewPupilChartRow + 16), lastCol: overviewLastColumn)
     try sheet.printSetup(landscape: true, onePage: true)

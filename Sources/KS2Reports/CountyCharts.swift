@@ -2,6 +2,7 @@ import Foundation
 import CXLSXWriter
 import KS2Core
 
+/// funnel.csv's columns, in formats.md's order.
 public let funnelCSVHeader = ["year", "urn", "name", "la", "subject", "n", "progress", "limit95", "limit998",
                               "outside95", "outside998"]
 

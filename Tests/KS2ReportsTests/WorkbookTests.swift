@@ -393,3 +393,14 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         try writeSchoolWorkbook(data, to: dir + "/" + schoolWorkbookFileName(urn: data.school.id, name: data.school.name))
     }
 }
+
+@Suite struct FunnelCSVTests {
+    /// formats.md: `year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998`.
+    @Test func columnsAndFlags() {
+        let row = FunnelRow(year: 2019, urn: "100001", name: "Oak, Primary", la: "850", subject: .mat, n: 25,
+                            progress: 2.5, limit95: 1.96, limit998: 3.09, status: .ok)
+        let text = String(decoding: funnelCSV([row]), as: UTF8.self)
+        #expect(text == "year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998\n"
+            + "2019,100001,\"Oak, Primary\",850,mat,25,2.5,1.96,3.09,Y,N\n")
+    }
+}

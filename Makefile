@@ -2,13 +2,13 @@
 # Both install the system libraries they need first (libxlsxwriter, zlib, pkg-config).
 SWIFT      ?= swift
 JOBS       ?= 2
-SYSTEM_DEPS = libxlsxwriter-dev zlib1g-dev pkg-config
+SYSTEM_DEPS = libxlsxwriter-dev libssl-dev zlib1g-dev pkg-config
 # the tests read workbooks back with unzip
 TEST_DEPS   = unzip
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/ks2progress
 
-.PHONY: all deps build release run test bench fuzz preview clean
+.PHONY: all deps build release run test bench fuzz preview install clean
 
 all: release
 
@@ -53,6 +53,16 @@ fuzz: deps
 	mkdir -p Fuzz/corpus Fuzz/findings
 	$(FUZZ_BIN) Fuzz/corpus Tests/EndToEndTests/Corpus -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=Fuzz/findings/
+
+## Installs the binary and its methodology data: PREFIX/bin/ks2progress runs from any folder.
+PREFIX ?= /usr/local
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ks2progress/published
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ks2progress
+	rm -rf $(DESTDIR)$(PREFIX)/share/ks2progress/methodology
+	cp -R Data/methodology $(DESTDIR)$(PREFIX)/share/ks2progress/methodology
+	install -m 0644 Data/published/la_and_region_codes_meta.csv $(DESTDIR)$(PREFIX)/share/ks2progress/published/
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/ks2progress (data in $(DESTDIR)$(PREFIX)/share/ks2progress)"
 
 clean:
 	rm -rf .build

@@ -19,13 +19,13 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter",
                        providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
         .target(name: "KS2Core"),
-        .target(name: "CSHA256"),
-        .target(name: "KS2Ingest", dependencies: ["KS2Core"]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "KS2Ingest", dependencies: ["KS2Core", "CLibCrypto"]),
         .target(name: "KS2Analysis", dependencies: ["KS2Core"]),
         .target(name: "KS2Reports", dependencies: ["KS2Core", "CXLSXWriter"]),
         .target(name: "KS2Synth", dependencies: ["KS2Core"]),
         .target(name: "KS2Pipeline", dependencies: [
-            "KS2Core", "KS2Ingest", "KS2Analysis", "KS2Reports", "KS2Synth", "CSHA256",
+            "KS2Core", "KS2Ingest", "KS2Analysis", "KS2Reports", "KS2Synth",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ks2progress", dependencies: [

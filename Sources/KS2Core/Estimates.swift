@@ -26,8 +26,13 @@ public struct NationalFigures: Sendable, Hashable {
     public var capZ: Double?
     public var p10: Double?
     public var p90: Double?
-    public init(subject: Subject, pupils: Int, sd: Double?, capZ: Double?, p10: Double?, p90: Double?) {
+    /// Progress of England's other (not disadvantaged) pupils, for the disadvantaged gap
+    /// (methodology.md §10); nil when unknown (a national.csv written before the column existed).
+    public var otherProgress: Double?
+    public init(subject: Subject, pupils: Int, sd: Double?, capZ: Double?, p10: Double?, p90: Double?,
+                otherProgress: Double? = nil) {
         self.subject = subject; self.pupils = pupils; self.sd = sd; self.capZ = capZ; self.p10 = p10; self.p90 = p90
+        self.otherProgress = otherProgress
     }
 }
 

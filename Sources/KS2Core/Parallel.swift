@@ -1,5 +1,10 @@
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Hands out chunk indices 0, 1, 2, … to whichever worker asks next. Workers claim work instead of
 /// owning a fixed share, so a worker that starts late (its thread busy with another stage, a
@@ -171,4 +176,69 @@ extension Column: @unchecked Sendable where Element: Sendable {}
 
 extension Column: Equatable where Element: Equatable {
     public static func == (a: Column, b: Column) -> Bool { a.elementsEqual(b) }
+}
+
+/// Carries a value the caller guarantees is used safely across threads (disjoint writes through raw
+/// pointers), for loops whose closures cannot be `Sendable`.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(value: Value) { self.value = value }
+}
+
+/// Runs `body(worker)` for every worker in 0..<workers on Dispatch's threads and returns when all
+/// are done; each worker must touch only its own slots of any shared buffer (the readers' loops over
+/// raw pointers, whose closures are not `Sendable`).
+public func parallelFor(_ workers: Int, _ body: (Int) -> Void) {
+    if workers <= 1 {
+        if workers == 1 { body(0) }
+        return
+    }
+    withoutActuallyEscaping(body) { escapable in
+        let box = UncheckedSendable(value: escapable)
+        DispatchQueue.concurrentPerform(iterations: workers) { box.value($0) }
+    }
+}
+
+/// Runs `body(chunk)` for every chunk index on up to `threads` workers claiming chunks in turn
+/// (results must go to per-chunk slots, so they never depend on which worker ran a chunk).
+public func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    let claims = WorkClaims(count: count)
+    parallelFor(min(max(threads, 1), count)) { _ in
+        while let c = claims.claim() { body(c) }
+    }
+}
+
+/// Runs two independent pieces of work, side by side when `parallel`; the first error (in argument
+/// order) is rethrown. `second` runs as a plain asynchronous block, not as an iteration of
+/// `concurrentPerform`: Dispatch runs a `concurrentPerform` nested in another one on a share of the
+/// threads (one of two here), which would make both sides' own parallel loops serial.
+public func sideBySide<A: Sendable, B: Sendable>(parallel: Bool, _ first: () throws -> A,
+                                                 _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+    guard parallel else { return (try first(), try second()) }
+    let secondResult = SendableBuffer<Result<B, Error>?>(repeating: nil, count: 1)
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        secondResult[0] = Result { try second() }
+        done.signal()
+    }
+    let firstResult = Result { try first() }
+    done.wait()
+    return (try firstResult.get(), try secondResult[0]!.get())
+}
+
+/// Starts `body` on a thread of its own, for work that must never wait for Dispatch's workers to
+/// be free: the writer that formatting workers feed, the signal waiter.
+public func startDedicatedThread(_ body: @escaping @Sendable () -> Void) {
+    let box = UnsafeMutablePointer<(@Sendable () -> Void)>.allocate(capacity: 1)
+    box.initialize(to: body)
+    var thread = pthread_t()
+    let started = pthread_create(&thread, nil, { raw in
+        let typed = raw!.assumingMemoryBound(to: (@Sendable () -> Void).self)
+        let work = typed.move()
+        typed.deallocate()
+        work()
+        return nil
+    }, box)
+    precondition(started == 0, "cannot start a thread")
+    pthread_detach(thread)
 }

@@ -1,6 +1,8 @@
 /// Why an input row could not be used, in the order the checks run (formats.md, "Rejects").
 public enum RejectReason: String, Sendable, CaseIterable, Comparable {
     case wrongFieldCount = "wrong_field_count"
+    /// A field holds NUL or another C0 control character (not tab, CR or LF).
+    case badText = "bad_text"
     case invalidUPN = "invalid_upn"
     case missingSchool = "missing_school"
     case wrongYear = "wrong_year"
@@ -9,6 +11,8 @@ public enum RejectReason: String, Sendable, CaseIterable, Comparable {
     case unknownCode = "unknown_code"
     case duplicateRow = "duplicate_row"
     case duplicateUPN = "duplicate_upn"
+    /// What-if removals: a UPN that is not an accepted pupil of the run (methodology.md §10).
+    case unknownUPN = "unknown_upn"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.order < b.order }
     var order: Int { RejectReason.allCases.firstIndex(of: self)! }
@@ -25,7 +29,9 @@ public struct Reject: Sendable, Hashable {
     /// What was found and what was expected, e.g. `mat_score "121": expected 80-120`.
     public var detail: String
     public init(file: String, line: Int, upn: String, reason: RejectReason, detail: String = "") {
-        self.file = file; self.line = line; self.upn = upn; self.reason = reason; self.detail = detail
+        self.file = file; self.line = line; self.reason = reason
+        self.upn = MessageText.clip(upn, limit: 80)
+        self.detail = MessageText.clip(detail, limit: 300)
     }
 }
 
@@ -53,7 +59,31 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
     public var column: Int
     public var message: String
     public init(file: String, line: Int, column: Int, message: String) {
-        self.file = file; self.line = line; self.column = column; self.message = message
+        self.file = file; self.line = line; self.column = column
+        self.message = MessageText.clip(message, limit: 600)
     }
     public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+/// Text from an input on its way into a message or rejects.csv: a 50 MB one-line file must not be
+/// echoed whole, and control characters must not reach a terminal or a spreadsheet.
+public enum MessageText {
+    /// `text` with C0/C1 control characters (but tab) shown as `?`, cut to `limit` characters
+    /// with "… (N more characters)" when longer.
+    /// `total` is the length of the whole text when `text` is already a prefix of it.
+    public static func clip(_ text: String, limit: Int, total whole: Int? = nil) -> String {
+        var out = ""
+        var kept = 0
+        var total = 0
+        for ch in text.unicodeScalars {
+            total += 1
+            if kept >= limit { continue }
+            let v = ch.value
+            if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) { out.append("?") } else { out.unicodeScalars.append(ch) }
+            kept += 1
+        }
+        total = max(total, whole ?? 0)
+        if total > limit { out += "… (\(total - limit) more characters)" }
+        return out
+    }
 }

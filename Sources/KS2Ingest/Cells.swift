@@ -155,4 +155,11 @@ enum Cells {
 
     /// Text of a cell for a reject detail (trimmed, as found).
     static func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
+
+    /// The cell as text fit for a message: control characters shown as `?`, at most 40 characters.
+    static func printable(_ v: UnsafeRawBufferPointer, uppercased: Bool = false) -> String {
+        let characters = v.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        let text = String(decoding: v.prefix(200), as: UTF8.self)
+        return MessageText.clip(uppercased ? text.uppercased() : text, limit: 40, total: characters)
+    }
 }

@@ -43,6 +43,12 @@ enum Columns {
         return out
     }
 
+    /// The header as a message quotes it: at most 60 cells, each cut to 200 characters.
+    static func describeHeader(_ header: [String]) -> String {
+        let shown = header.prefix(60).map { "\"\(MessageText.clip($0, limit: 200))\"" }.joined(separator: ", ")
+        return header.count > 60 ? shown + " and \(header.count - 60) more" : shown
+    }
+
     static let ks2: [ColumnSpec] = [
         ColumnSpec("upn", ["unique pupil number", "pupil upn", "upn number", "pupil number upn"]),
         ColumnSpec("urn", ["school urn", "unique reference number", "school unique reference number", "urn number"]),
@@ -95,7 +101,7 @@ enum Columns {
     static func resolve(_ file: DelimitedFile, specs: [ColumnSpec], mapping: [String: String],
                         required: [[String]]) throws(InputError) -> [String: Int] {
         let normalized = file.header.map(normalize)
-        let found = file.header.map { "\"\($0)\"" }.joined(separator: ", ")
+        let found = Columns.describeHeader(file.header)
         // explicit mapping first: normalized header text → canonical
         var explicit: [String: String] = [:]
         let known = Set(specs.map(\.canonical))
@@ -139,4 +145,10 @@ enum Columns {
         }
         return index
     }
+}
+
+/// The canonical column names a column mapping may name (pipeline files are checked against them).
+public enum CanonicalColumns {
+    public static var ks2: [String] { Columns.ks2.map(\.canonical) }
+    public static var ks1: [String] { Columns.ks1.map(\.canonical) }
 }

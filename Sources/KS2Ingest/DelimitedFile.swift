@@ -223,13 +223,14 @@ public final class DelimitedFile: @unchecked Sendable {
         defer { states.baseAddress?.deinitialize(count: chunks.count); states.deallocate() }
         let workers = min(max(threads, 1), chunks.count)
         let base = data.base, n = data.count, delimiter = delimiter, dataStart = dataStart
+        let controls = data.controls
         let strays = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(workers, 1))
         strays.initialize(repeating: -1)
         defer { strays.deallocate() }
         let claims = WorkClaims(count: chunks.count)
         chunks.withUnsafeBufferPointer { plan in
             parallelFor(workers) { w in
-                var scanner = RecordScanner(base: base, count: n, delimiter: delimiter)
+                var scanner = RecordScanner(base: base, count: n, delimiter: delimiter, controls: controls)
                 while let k = claims.claim() {
                     let chunk = plan[k]
                     var at = chunk.start
@@ -272,6 +273,26 @@ public struct Record {
     let end: Int
     /// True when any quote character occurs in the record.
     let hasQuote: Bool
+    /// Offset of the first C0 control character (not tab, CR or LF) in the record, or -1.
+    let controlOffset: Int
+
+    /// When the record holds a control character: the 1-based field it is in and its code point,
+    /// for a `bad_text` reject (formats.md) — such text never reaches an output.
+    public var badText: (field: Int, character: UInt8)? {
+        guard controlOffset >= 0 else { return nil }
+        var field = 0
+        while field + 1 < count && starts[field + 1] <= controlOffset { field += 1 }
+        return (field + 1, base[controlOffset])
+    }
+
+    /// The `bad_text` reject detail for a record that holds a control character.
+    public func badTextDetail(header: [String]) -> String {
+        guard let (field, character) = badText else { return "" }
+        let name = field <= header.count ? " (\(header[field - 1]))" : ""
+        let code = String(character, radix: 16, uppercase: true)
+        return "field \(field)\(name) holds control character U+\(String(repeating: "0", count: 4 - code.count))\(code): "
+            + "expected text without control characters"
+    }
 
     /// The field trimmed of white space, outer quotes removed (then trimmed again); doubled
     /// quotes inside are left as they are (see `bytes`).
@@ -337,8 +358,11 @@ struct RecordScanner {
     /// Offset of the first quote whose field ran to the end of the file unclosed; -1: none.
     var unclosedQuote = -1
 
-    init(base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) {
-        self.base = base; self.count = count; self.delimiter = delimiter
+    /// The file's control characters, so each record can say whether it holds one.
+    var controls: ControlIndex? = nil
+
+    init(base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, controls: ControlIndex? = nil) {
+        self.base = base; self.count = count; self.delimiter = delimiter; self.controls = controls
         starts = .allocate(capacity: capacity)
         ends = .allocate(capacity: capacity)
     }
@@ -438,8 +462,9 @@ struct RecordScanner {
 
     @inline(__always)
     private func emit(_ start: Int, _ end: Int, _ fields: Int, _ line: Int, _ hasQuote: Bool, _ body: (Record) -> Void) {
+        let control = controls?.first(from: start, to: end) ?? -1
         let record = Record(base: base, starts: starts, ends: ends, count: fields, line: line,
-                            start: start, end: end, hasQuote: hasQuote)
+                            start: start, end: end, hasQuote: hasQuote, controlOffset: control)
         if !hasQuote && RecordScanner.isBlank(record) { return }
         body(record)
     }
@@ -477,29 +502,5 @@ enum ByteCount {
         }
         while i < to { if base[i] == 0x22 { q += 1 } else if base[i] == 0x0A { nl += 1 }; i += 1 }
         return (q, nl)
-    }
-}
-
-/// Carries a value the caller guarantees is used safely across threads (disjoint writes).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-}
-
-/// Runs `body(chunk)` for every chunk index on up to `threads` workers claiming chunks in turn
-/// (results must go to per-chunk slots, so they never depend on which worker ran a chunk).
-func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
-    let claims = WorkClaims(count: count)
-    parallelFor(min(max(threads, 1), count)) { _ in
-        while let c = claims.claim() { body(c) }
-    }
-}
-
-/// Runs `body(0..<iterations)` on Dispatch's worker threads and returns when all are done; each
-/// iteration must touch only its own slots of any shared buffer.
-func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
-    if iterations <= 1 { if iterations == 1 { body(0) }; return }
-    withoutActuallyEscaping(body) { escapable in
-        let box = UncheckedSendable(value: escapable)
-        DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
     }
 }

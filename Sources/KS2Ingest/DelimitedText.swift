@@ -12,27 +12,50 @@ public struct DelimitedText: Sendable, Equatable {
     public var rows: [[String]]
     /// Physical line (1-based) where each row starts.
     public var lines: [Int]
+    /// Row index → the `bad_text` detail of a row holding a control character (its cells are
+    /// not to be used; readers with rejects reject it, `readText` refuses the file).
+    public var badText: [Int: String]
 
-    public init(file: String, header: [String], rows: [[String]], lines: [Int]) {
-        self.file = file; self.header = header; self.rows = rows; self.lines = lines
+    public init(file: String, header: [String], rows: [[String]], lines: [Int], badText: [Int: String] = [:]) {
+        self.file = file; self.header = header; self.rows = rows; self.lines = lines; self.badText = badText
     }
 
-    /// Reads `path`; throws on an empty file or an unterminated quote. A header with no rows
-    /// gives no rows (the caller decides whether that is a fault).
-    public static func readText(path: String) throws(InputError) -> DelimitedText {
+    /// Reads `path`; throws on an empty file, an unterminated quote, or a control character in a
+    /// field (a file with rejects reads with `allowBadText` and rejects such rows). A header with
+    /// no rows gives no rows (the caller decides whether that is a fault).
+    public static func readText(path: String, allowBadText: Bool = false) throws(InputError) -> DelimitedText {
         let file = try DelimitedFile(path: path)
-        return try read(file)
+        let text = try read(file)
+        if !allowBadText, let first = text.badText.keys.min() {
+            throw InputError(file: path, line: text.lines[first], column: 1, message: text.badText[first]!)
+        }
+        return text
     }
 
     /// Reads every row of an opened file as strings.
     public static func read(_ file: DelimitedFile) throws(InputError) -> DelimitedText {
-        struct Rows { var rows: [[String]] = []; var lines: [Int] = [] }
+        struct Rows {
+            var rows: [[String]] = []
+            var lines: [Int] = []
+            var badText: [Int: String] = [:]
+        }
         let chunks = try file.scanRecords(threads: 1, makeState: { _ in Rows() }) { state, record in
-            state.rows.append((0..<record.count).map { record.string($0) })
+            if record.controlOffset >= 0 {
+                state.badText[state.rows.count] = record.badTextDetail(header: file.header)
+                state.rows.append(Array(repeating: "", count: record.count))
+            } else {
+                state.rows.append((0..<record.count).map { record.string($0) })
+            }
             state.lines.append(record.line)
         }
+        var badText: [Int: String] = [:]
+        var offset = 0
+        for chunk in chunks {
+            for (row, detail) in chunk.badText { badText[offset + row] = detail }
+            offset += chunk.rows.count
+        }
         return DelimitedText(file: file.path, header: file.header, rows: chunks.flatMap(\.rows),
-                             lines: chunks.flatMap(\.lines))
+                             lines: chunks.flatMap(\.lines), badText: badText)
     }
 
     /// Index of the column whose header matches `name` case-insensitively after trimming, or nil.

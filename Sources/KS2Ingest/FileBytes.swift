@@ -6,30 +6,21 @@ import Darwin
 import Dispatch
 import KS2Core
 
-/// A whole input file held in one buffer as UTF-8 (BOM skipped, Windows-1252 transcoded), so the
-/// scanner can hand out byte ranges instead of building a String per field.
-final class FileBytes: @unchecked Sendable {
-    /// Where the bytes live: a private read-only mapping of the file, or an allocation.
+/// The bytes of one input file exactly as read: a private read-only mapping of a regular file,
+/// or an allocation. They are decoded and hashed from the same buffer, so run.json's size and
+/// SHA-256 describe exactly the bytes that were parsed.
+final class RawFile: @unchecked Sendable {
     private enum Storage {
         case mapped(UnsafeMutableRawPointer, Int)
         case allocated(UnsafeMutableRawBufferPointer)
     }
     private let storage: Storage
-    /// The UTF-8 text of the file, without a byte-order mark.
     let bytes: UnsafeRawBufferPointer
-    /// True when the file was not valid UTF-8 and was decoded as Windows-1252.
-    let wasWindows1252: Bool
 
-    var count: Int { bytes.count }
-    let base: UnsafePointer<UInt8>
-
-    private init(storage: Storage, bytes: UnsafeRawBufferPointer, windows1252: Bool) {
-        self.storage = storage; self.bytes = bytes; self.wasWindows1252 = windows1252
-        base = UnsafePointer<UInt8>(OpaquePointer(bytes.baseAddress ?? UnsafeRawPointer(FileBytes.emptyByte)))
+    private init(storage: Storage, bytes: UnsafeRawBufferPointer) {
+        self.storage = storage
+        self.bytes = bytes
     }
-
-    /// Never written or read: a valid address for a buffer of no bytes.
-    nonisolated(unsafe) private static let emptyByte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
 
     deinit {
         switch storage {
@@ -37,53 +28,60 @@ final class FileBytes: @unchecked Sendable {
             // unmapping a national file takes the kernel ~10 ms: off the run's critical path
             if size >= 1 << 24 {
                 let address = UInt(bitPattern: p)
-                DispatchQueue.global(qos: .utility).async { munmap(UnsafeMutableRawPointer(bitPattern: address), size) }
+                DispatchQueue.global(qos: .utility).async {
+                    munmap(UnsafeMutableRawPointer(bitPattern: address), size)
+                }
             } else {
                 munmap(p, size)
             }
-        case .allocated(let b): b.deallocate()
+        case .allocated(let b):
+            b.deallocate()
         }
     }
 
-    /// Reads `path` fully (a read-only mapping for a regular file); throws an InputError (line 0)
-    /// when it cannot be opened or read.
-    static func load(path: String, threads: Int = 1) throws(InputError) -> FileBytes {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw InputError(file: path, line: 0, column: 0,
-                                     message: "cannot open the file: \(String(cString: strerror(errno)))") }
+    /// Opens `path` once and reads it whole. Only regular files are read: a FIFO, a device or a
+    /// folder would hang the run or mean nothing, so they are refused with what they are.
+    static func load(path: String) throws(InputError) -> RawFile {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            throw InputError(file: path, line: 0, column: 0,
+                             message: "cannot open the file: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw InputError(file: path, line: 0, column: 0, message: "cannot read the file: \(String(cString: strerror(errno)))")
+            throw InputError(file: path, line: 0, column: 0,
+                             message: "cannot read the file: \(String(cString: strerror(errno)))")
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw InputError(file: path, line: 0, column: 0, message: "cannot read the file: it is a directory")
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            throw InputError(file: path, line: 0, column: 0,
+                             message: "not a regular file (\(RawFile.describe(kind))): expected a CSV file")
         }
-        if (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
-            let size = Int(info.st_size)
+        let size = Int(info.st_size)
+        if size > 0 {
             #if canImport(Glibc)
             let flags = MAP_PRIVATE | MAP_POPULATE
             #else
             let flags = MAP_PRIVATE
             #endif
+            // the mapping's length is fixed here: bytes appended during the run are not read
             if let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED {
-                return FileBytes(decoding: .mapped(p, size), raw: UnsafeRawBufferPointer(start: p, count: size), threads: threads)
+                return RawFile(storage: .mapped(p, size), bytes: UnsafeRawBufferPointer(start: p, count: size))
             }
         }
-        var capacity = max(Int(info.st_size), 0) + 1
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        return try readAll(fd: fd, path: path, size: size)
+    }
+
+    /// Reads a regular file that could not be mapped (or is empty) with read(2), up to `size`
+    /// bytes as fstat saw them.
+    private static func readAll(fd: Int32, path: String, size: Int) throws(InputError) -> RawFile {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         var used = 0
-        while true {
-            if used == capacity {   // the file grew, or has no size (a pipe): grow the buffer
-                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
-                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
-                buffer.deallocate()
-                buffer = bigger
-                capacity *= 2
-            }
-            let got = read(fd, buffer.baseAddress! + used, capacity - used)
+        while used < size {
+            let got = read(fd, buffer.baseAddress! + used, size - used)
             if got < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == EAGAIN { continue }
                 let message = String(cString: strerror(errno))
                 buffer.deallocate()
                 throw InputError(file: path, line: 0, column: 0, message: "cannot read the file: \(message)")
@@ -91,99 +89,265 @@ final class FileBytes: @unchecked Sendable {
             if got == 0 { break }
             used += got
         }
-        return FileBytes(decoding: .allocated(buffer), raw: UnsafeRawBufferPointer(rebasing: buffer[0..<used]), threads: threads)
+        return RawFile(storage: .allocated(buffer), bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
     }
 
-    /// Takes ownership of `storage` whose raw file bytes are `raw`, and decodes them.
-    private convenience init(decoding storage: Storage, raw: UnsafeRawBufferPointer, threads: Int) {
-        var start = 0
-        if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
-        var body = UnsafeRawBufferPointer(rebasing: raw[start...])
-        var storage = storage
-        // classic Mac line ends (CR only, no LF anywhere): read each CR as a line end
-        if body.firstIndex(of: 0x0A) == nil && body.firstIndex(of: 0x0D) != nil {
-            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(body.count, 1), alignment: 16)
-            for (i, b) in body.enumerated() { copy[i] = b == 0x0D ? 0x0A : b }
-            switch storage {
-            case .mapped(let p, let size): munmap(p, size)
-            case .allocated(let b): b.deallocate()
-            }
-            storage = .allocated(copy)
-            body = UnsafeRawBufferPointer(rebasing: copy[0..<body.count])
+    /// Bytes held in memory (tests and fuzzing).
+    static func from(_ data: [UInt8]) -> RawFile {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
+        data.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        return RawFile(storage: .allocated(buffer), bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<data.count]))
+    }
+
+    /// What a file that is not a regular file is, in words.
+    static func describe(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO or pipe"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
         }
-        if UTF8Check.isValid(body, threads: threads) {
-            self.init(storage: storage, bytes: body, windows1252: false)
-        } else {
-            let converted = Windows1252.transcode(body)
-            switch storage {
-            case .mapped(let p, let size): munmap(p, size)
-            case .allocated(let b): b.deallocate()
-            }
-            self.init(storage: .allocated(converted.storage), bytes: converted.text, windows1252: true)
-        }
+    }
+}
+
+/// A whole input file as UTF-8 text (BOM skipped, Windows-1252 transcoded, every lone CR read as
+/// a line end), so the scanner can hand out byte ranges instead of building a String per field.
+final class FileBytes: @unchecked Sendable {
+    /// The raw file, when the text is a view into it (nil when the text had to be rewritten).
+    private let raw: RawFile?
+    /// The rewritten text's allocation, when it is not a view into the raw file.
+    private let converted: UnsafeMutableRawBufferPointer?
+    /// The UTF-8 text of the file, without a byte-order mark.
+    let bytes: UnsafeRawBufferPointer
+    /// True when the file was not valid UTF-8 and was decoded as Windows-1252.
+    let wasWindows1252: Bool
+    /// Where the C0 control characters other than tab, CR and LF are: rows holding one are
+    /// rejected as `bad_text` (formats.md), never copied into an output.
+    let controls: ControlIndex
+
+    var count: Int { bytes.count }
+    let base: UnsafePointer<UInt8>
+
+    private init(raw: RawFile?, converted: UnsafeMutableRawBufferPointer?, bytes: UnsafeRawBufferPointer,
+                 windows1252: Bool, controls: [Int]) {
+        self.raw = raw
+        self.converted = converted
+        self.bytes = bytes
+        self.wasWindows1252 = windows1252
+        self.controls = ControlIndex(controls)
+        base = UnsafePointer<UInt8>(OpaquePointer(bytes.baseAddress ?? UnsafeRawPointer(FileBytes.emptyByte)))
+    }
+
+    /// Never written or read: a valid address for a buffer of no bytes.
+    nonisolated(unsafe) private static let emptyByte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
+    deinit {
+        converted?.deallocate()
+        controls.release()
+    }
+
+    /// Reads `path` once (regular files only), records its size and SHA-256 in `InputLedger.shared`
+    /// from the very bytes read, and decodes them; throws an InputError (line 0) when the file
+    /// cannot be opened or read.
+    static func load(path: String, threads: Int = 1) throws(InputError) -> FileBytes {
+        let raw = try RawFile.load(path: path)
+        InputLedger.shared.record(path: path, raw: raw, threads: threads)
+        return FileBytes(decoding: raw, threads: threads)
     }
 
     /// Builds from bytes in memory (tests and small callers).
     static func from(_ data: [UInt8]) -> FileBytes {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
-        data.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        return FileBytes(decoding: .allocated(buffer), raw: UnsafeRawBufferPointer(rebasing: buffer[0..<data.count]), threads: 1)
+        FileBytes(decoding: RawFile.from(data), threads: 1)
+    }
+
+    /// Skips a byte-order mark, decodes Windows-1252 when the text is not UTF-8, and rewrites lone
+    /// CRs as LF (a line ends at LF, CRLF or a lone CR, wherever it stands).
+    private convenience init(decoding raw: RawFile, threads: Int) {
+        var start = 0
+        let all = raw.bytes
+        if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF { start = 3 }
+        let body = UnsafeRawBufferPointer(rebasing: all[start...])
+        var scan = TextScan.scan(body, threads: threads)
+        if scan.valid && !scan.loneCR {
+            self.init(raw: raw, converted: nil, bytes: body, windows1252: false, controls: scan.controls)
+            return
+        }
+        var windows1252 = false
+        let text: UnsafeMutableRawBufferPointer
+        let length: Int
+        if scan.valid {
+            text = UnsafeMutableRawBufferPointer.allocate(byteCount: max(body.count, 1), alignment: 16)
+            if body.count > 0 { text.copyMemory(from: body) }
+            length = body.count
+        } else {
+            let decoded = Windows1252.transcode(body)
+            text = decoded.storage
+            length = decoded.text.count
+            windows1252 = true
+            scan = TextScan.scan(UnsafeRawBufferPointer(rebasing: text[0..<length]), threads: threads)
+        }
+        if scan.loneCR { TextScan.rewriteLoneCRs(UnsafeMutableRawBufferPointer(rebasing: text[0..<length])) }
+        self.init(raw: nil, converted: text, bytes: UnsafeRawBufferPointer(rebasing: text[0..<length]),
+                  windows1252: windows1252, controls: scan.controls)
     }
 }
 
-/// UTF-8 validation with an ASCII fast path (8 bytes at a time).
-enum UTF8Check {
-    /// Validates in segments cut at character starts, claimed by up to `threads` workers.
-    static func isValid(_ bytes: UnsafeRawBufferPointer, threads: Int) -> Bool {
+/// Ascending byte offsets of a file's control characters, searchable from any thread without
+/// reference counting (the readers' row loops check every record against it).
+struct ControlIndex: @unchecked Sendable {
+    private let offsets: UnsafeMutableBufferPointer<Int>
+
+    init(_ list: [Int]) {
+        offsets = .allocate(capacity: list.count)
+        _ = offsets.initialize(from: list)
+    }
+
+    func release() { offsets.deallocate() }
+
+    /// The first control character's offset in [from, to), or -1.
+    @inline(__always)
+    func first(from: Int, to: Int) -> Int {
+        if offsets.isEmpty { return -1 }
+        var lo = 0
+        var hi = offsets.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if offsets[mid] < from { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < offsets.count && offsets[lo] < to ? offsets[lo] : -1
+    }
+}
+
+/// One pass over a file's text: whether it is valid UTF-8, whether it holds a lone CR, and where
+/// its C0 control characters other than tab, CR and LF are — in parallel segments.
+enum TextScan {
+    struct Result {
+        var valid: Bool
+        var loneCR: Bool
+        var controls: [Int]
+    }
+
+    static func scan(_ bytes: UnsafeRawBufferPointer, threads: Int) -> Result {
         let n = bytes.count
+        guard n > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            return Result(valid: true, loneCR: false, controls: [])
+        }
         let parts = n < (1 << 20) || threads <= 1 ? 1 : min(threads * 8, n >> 16)
-        if parts == 1 { return isValid(bytes) }
         var cuts = [0]
-        for k in 1..<parts {
+        for k in 1..<max(parts, 1) {
             var c = n * k / parts
-            while c > cuts[cuts.count - 1] && bytes[c] & 0xC0 == 0x80 { c -= 1 }
+            while c > cuts[cuts.count - 1] && base[c] & 0xC0 == 0x80 { c -= 1 }
             cuts.append(c)
         }
         cuts.append(n)
-        let valid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
-        defer { valid.deallocate() }
-        forEachChunk(parts, threads: threads) { k in
-            valid[k] = isValid(UnsafeRawBufferPointer(rebasing: bytes[cuts[k]..<cuts[k + 1]]))
+        let results = UnsafeMutableBufferPointer<Result>.allocate(capacity: parts)
+        results.initialize(repeating: Result(valid: true, loneCR: false, controls: []))
+        defer {
+            results.baseAddress!.deinitialize(count: parts)
+            results.deallocate()
         }
-        return valid.allSatisfy { $0 }
+        forEachChunk(parts, threads: threads) { k in
+            results[k] = segment(base, count: n, from: cuts[k], to: cuts[k + 1])
+        }
+        var whole = Result(valid: true, loneCR: false, controls: [])
+        for r in results {
+            whole.valid = whole.valid && r.valid
+            whole.loneCR = whole.loneCR || r.loneCR
+            whole.controls += r.controls
+        }
+        return whole
     }
 
-    static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            // skip ASCII words
-            while i + 8 <= n {
+    /// The scan of [from, to) of a buffer of `count` bytes (a CR at the end looks at the next byte).
+    static func segment(_ base: UnsafePointer<UInt8>, count n: Int, from: Int, to: Int) -> Result {
+        var result = Result(valid: true, loneCR: false, controls: [])
+        var i = from
+        while i < to {
+            // ASCII words with no byte below 0x20 pass 8 at a time
+            while i + 8 <= to {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 != 0 { break }
+                if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 {
+                    for k in i..<(i + 8) { control(base, n, k, &result) }
+                }
                 i += 8
             }
-            if i >= n { break }
+            if i >= to { break }
             let c = base[i]
-            if c < 0x80 { i += 1; continue }
-            let need: Int
-            let minScalar: UInt32
-            var scalar: UInt32
-            if c & 0xE0 == 0xC0 { need = 1; minScalar = 0x80; scalar = UInt32(c & 0x1F) }
-            else if c & 0xF0 == 0xE0 { need = 2; minScalar = 0x800; scalar = UInt32(c & 0x0F) }
-            else if c & 0xF8 == 0xF0 { need = 3; minScalar = 0x10000; scalar = UInt32(c & 0x07) }
-            else { return false }
-            if i + need >= n { return false }
-            for k in 1...need {
-                let d = base[i + k]
-                if d & 0xC0 != 0x80 { return false }
-                scalar = (scalar << 6) | UInt32(d & 0x3F)
+            if c < 0x80 {
+                control(base, n, i, &result)
+                i += 1
+                continue
             }
-            if scalar < minScalar || scalar > 0x10FFFF || (scalar >= 0xD800 && scalar <= 0xDFFF) { return false }
-            i += need + 1
+            let width = UTF8Check.sequenceLength(base, count: n, at: i)
+            if width == 0 {
+                result.valid = false
+                i += 1
+            } else {
+                i += width
+            }
         }
-        return true
+        return result
+    }
+
+    @inline(__always)
+    private static func control(_ base: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ result: inout Result) {
+        let c = base[i]
+        if c >= 0x20 || c == 0x09 || c == 0x0A { return }
+        if c == 0x0D {
+            if i + 1 >= n || base[i + 1] != 0x0A { result.loneCR = true }
+            return
+        }
+        result.controls.append(i)
+    }
+
+    /// Replaces every CR not followed by LF with LF, in place.
+    static func rewriteLoneCRs(_ text: UnsafeMutableRawBufferPointer) {
+        let n = text.count
+        for i in 0..<n where text[i] == 0x0D && (i + 1 >= n || text[i + 1] != 0x0A) { text[i] = 0x0A }
+    }
+}
+
+/// UTF-8 sequences, one at a time (the text scan's slow path).
+enum UTF8Check {
+    /// Length of the valid UTF-8 sequence starting with a non-ASCII byte at `i`, or 0 when the
+    /// bytes there are not valid UTF-8 (overlong forms, surrogates and values past U+10FFFF too).
+    @inline(__always)
+    static func sequenceLength(_ base: UnsafePointer<UInt8>, count n: Int, at i: Int) -> Int {
+        let c = base[i]
+        let need: Int
+        let minScalar: UInt32
+        var scalar: UInt32
+        if c & 0xE0 == 0xC0 {
+            need = 1
+            minScalar = 0x80
+            scalar = UInt32(c & 0x1F)
+        } else if c & 0xF0 == 0xE0 {
+            need = 2
+            minScalar = 0x800
+            scalar = UInt32(c & 0x0F)
+        } else if c & 0xF8 == 0xF0 {
+            need = 3
+            minScalar = 0x10000
+            scalar = UInt32(c & 0x07)
+        } else {
+            return 0
+        }
+        if i + need >= n { return 0 }
+        for k in 1...need {
+            let d = base[i + k]
+            if d & 0xC0 != 0x80 { return 0 }
+            scalar = (scalar << 6) | UInt32(d & 0x3F)
+        }
+        if scalar < minScalar || scalar > 0x10FFFF || (scalar >= 0xD800 && scalar <= 0xDFFF) { return 0 }
+        return need + 1
+    }
+
+    /// Whether `bytes` are valid UTF-8 as a whole.
+    static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        TextScan.scan(bytes, threads: 1).valid
     }
 }
 

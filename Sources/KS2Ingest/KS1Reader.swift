@@ -31,6 +31,8 @@ struct KS1RowReader {
     let fieldCount: Int
     let upn: Int
     let subjects: (Int, Int, Int)
+    /// Header cells, for the `bad_text` detail.
+    let header: [String]
     let codes = CodeTable.shared
     static let names = ["ks1_read", "ks1_writ", "ks1_mat"]
 
@@ -38,15 +40,21 @@ struct KS1RowReader {
     func process(_ r: Record, _ c: inout KS1Chunk) {
         c.read += 1
         if r.count != fieldCount {
-            let text = upn < r.count ? Cells.text(r.value(upn)).uppercased() : ""
+            let text = upn < r.count ? Cells.printable(r.value(upn), uppercased: true) : ""
             c.rejects.append(PendingReject(line: r.line, upn: text, reason: .wrongFieldCount,
                                            detail: "expected \(fieldCount) fields, found \(r.count)"))
             return
         }
+        if r.controlOffset >= 0 {
+            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(r.value(upn), uppercased: true),
+                                           reason: .badText, detail: r.badTextDetail(header: header)))
+            return
+        }
         let upnCell = r.value(upn)
         guard let key = UPN.parse(upnCell) else {
-            let text = Cells.text(upnCell).uppercased()
-            c.rejects.append(PendingReject(line: r.line, upn: text, reason: .invalidUPN, detail: UPNProblem.describe(text)))
+            let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
+            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(upnCell, uppercased: true),
+                                           reason: .invalidUPN, detail: detail))
             return
         }
         let cells = (r.value(subjects.0), r.value(subjects.1), r.value(subjects.2))
@@ -54,7 +62,7 @@ struct KS1RowReader {
         let ok = (KS1RowReader.known(values.0), KS1RowReader.known(values.1), KS1RowReader.known(values.2))
         if !(ok.0 && ok.1 && ok.2) {
             let k = !ok.0 ? 0 : (!ok.1 ? 1 : 2)
-            let text = Cells.text(k == 0 ? cells.0 : (k == 1 ? cells.1 : cells.2))
+            let text = Cells.printable(k == 0 ? cells.0 : (k == 1 ? cells.1 : cells.2))
             c.rejects.append(PendingReject(
                 line: r.line, upn: key.description, reason: .unknownCode,
                 detail: "\(KS1RowReader.names[k]) \"\(text)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"))
@@ -84,7 +92,8 @@ public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputErr
     let index = try Columns.resolve(file, specs: Columns.ks1, mapping: options.columns,
                                     required: [["upn"], ["ks1_read"], ["ks1_writ"], ["ks1_mat"]])
     let reader = KS1RowReader(fieldCount: file.header.count, upn: index["upn"] ?? 0,
-                              subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0))
+                              subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0),
+                              header: file.header)
     let chunks = try file.scanRecords(threads: options.threads,
                                   makeState: { KS1Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }

@@ -94,6 +94,8 @@ struct KS2RowReader {
     /// The run's year; nil (validate without --year) skips the wrong_year check.
     let year: Int?
     let keepNames: Bool
+    /// Header cells, for the `bad_text` detail.
+    let header: [String]
     let codes = CodeTable.shared
 
     static let scoreNames = ["read_score", "mat_score", "gps_score"]
@@ -105,16 +107,22 @@ struct KS2RowReader {
         c.read += 1
         let L = layout
         if r.count != L.fieldCount {
-            let upnText = L.upn < r.count ? Cells.text(r.value(L.upn)).uppercased() : ""
+            let upnText = L.upn < r.count ? Cells.printable(r.value(L.upn), uppercased: true) : ""
             c.rejects.append(PendingReject(line: r.line, upn: upnText, reason: .wrongFieldCount,
                                            detail: "expected \(L.fieldCount) fields, found \(r.count)"))
+            return
+        }
+        if r.controlOffset >= 0 {
+            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(r.value(L.upn), uppercased: true),
+                                           reason: .badText, detail: r.badTextDetail(header: header)))
             return
         }
         @inline(__always) func cell(_ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : emptyCell }
         let upnCell = r.value(L.upn)
         guard let upn = UPN.parse(upnCell) else {
-            let text = Cells.text(upnCell).uppercased()
-            c.rejects.append(PendingReject(line: r.line, upn: text, reason: .invalidUPN, detail: UPNProblem.describe(text)))
+            let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
+            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(upnCell, uppercased: true),
+                                           reason: .invalidUPN, detail: detail))
             return
         }
         @inline(__always) func reject(_ reason: RejectReason, _ detail: String) {
@@ -133,7 +141,7 @@ struct KS2RowReader {
         if L.year >= 0, let year {
             let y = r.value(L.year)
             if !y.isEmpty && Cells.unsigned(y) != year {
-                reject(.wrongYear, "year \"\(Cells.text(y))\": expected \(year)")
+                reject(.wrongYear, "year \"\(Cells.printable(y))\": expected \(year)")
                 return
             }
         }
@@ -141,13 +149,13 @@ struct KS2RowReader {
                       Cells.score(cell(L.score.2), codes))
         if scores.0 == .bad || scores.1 == .bad || scores.2 == .bad {
             let k = scores.0 == .bad ? 0 : (scores.1 == .bad ? 1 : 2)
-            reject(.badScore, "\(KS2RowReader.scoreNames[k]) \"\(Cells.text(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120, an outcome code or blank")
+            reject(.badScore, "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120, an outcome code or blank")
             return
         }
         let ranges = (KS2RowReader.outOfRange(scores.0), KS2RowReader.outOfRange(scores.1), KS2RowReader.outOfRange(scores.2))
         if ranges.0 || ranges.1 || ranges.2 {
             let k = ranges.0 ? 0 : (ranges.1 ? 1 : 2)
-            reject(.scoreOutOfRange, "\(KS2RowReader.scoreNames[k]) \"\(Cells.text(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120")
+            reject(.scoreOutOfRange, "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120")
             return
         }
         // outcome codes, then teacher assessments
@@ -156,7 +164,7 @@ struct KS2RowReader {
         let okOutcome = (KS2RowReader.isOutcome(outcome.0), KS2RowReader.isOutcome(outcome.1), KS2RowReader.isOutcome(outcome.2))
         if !(okOutcome.0 && okOutcome.1 && okOutcome.2) {
             let k = !okOutcome.0 ? 0 : (!okOutcome.1 ? 1 : 2)
-            let text = Cells.text(k == 0 ? codeCells.0 : (k == 1 ? codeCells.1 : codeCells.2))
+            let text = Cells.printable(k == 0 ? codeCells.0 : (k == 1 ? codeCells.1 : codeCells.2))
             reject(.unknownCode, "\(KS2RowReader.codeNames[k]) \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
             return
         }
@@ -166,7 +174,7 @@ struct KS2RowReader {
         if !(okTA.0 && okTA.1 && okTA.2) {
             let k = !okTA.0 ? 0 : (!okTA.1 ? 1 : 2)
             let name = ["read_ta", "writ_ta", "mat_ta"][k]
-            let text = Cells.text(k == 0 ? taCells.0 : (k == 1 ? taCells.1 : taCells.2))
+            let text = Cells.printable(k == 0 ? taCells.0 : (k == 1 ? taCells.1 : taCells.2))
             reject(.unknownCode, "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, P1i-P8, EM) or an outcome code")
             return
         }
@@ -258,7 +266,7 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let index = try Columns.resolve(file, specs: Columns.ks2, mapping: options.columns,
                                     required: [["upn"], ["writ_ta"], ["urn", "laestab"]])
     let reader = KS2RowReader(layout: KS2Layout(index, fieldCount: file.header.count), year: year,
-                              keepNames: options.keepNames)
+                              keepNames: options.keepNames, header: file.header)
     let chunks = try file.scanRecords(threads: options.threads,
                                   makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }

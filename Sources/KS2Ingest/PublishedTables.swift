@@ -61,8 +61,13 @@ public struct PublishedTables: Sendable {
     public var groups: [GroupResult]
     /// The year each file was read as (the file's own year), in the order the files were given.
     public var fileYears: [Int]
-    public init(results: [SchoolResult], groups: [GroupResult], fileYears: [Int]) {
+    /// The group breakdowns of the England all-schools rows (RECTYPE 4) alone: the national
+    /// other-pupils figure behind the DfE's `DIFFN_*PROG` (methodology.md §10).
+    public var englandAllSchoolsGroups: [GroupResult]
+    public init(results: [SchoolResult], groups: [GroupResult], fileYears: [Int],
+                englandAllSchoolsGroups: [GroupResult] = []) {
         self.results = results; self.groups = groups; self.fileYears = fileYears
+        self.englandAllSchoolsGroups = englandAllSchoolsGroups
     }
 }
 
@@ -329,6 +334,8 @@ private struct PublishedCollector {
     var own: [Candidate] = []
     var prior: [Candidate] = []
     var groups: [GroupResult] = []
+    /// Group rows of RECTYPE 4 (England, all schools).
+    var englandGroups: [GroupResult] = []
     var ownYears = Set<Int>()
     var order = 0
 
@@ -411,6 +418,7 @@ private struct PublishedCollector {
                 var gr = base
                 measures(of: row, slice: slice, level: level, into: &gr)
                 groups.append(GroupResult(group: g.group, value: g.value, result: gr))
+                if rectype == "4" { englandGroups.append(GroupResult(group: g.group, value: g.value, result: gr)) }
             }
         }
         return fileYear
@@ -529,7 +537,8 @@ private struct PublishedCollector {
         let results = kept.sorted { a, b in
             (a.result.year, a.result.level.rawValue, a.result.id, a.order) < (b.result.year, b.result.level.rawValue, b.result.id, b.order)
         }.map(\.result)
-        return PublishedTables(results: results, groups: groups, fileYears: fileYears)
+        return PublishedTables(results: results, groups: groups, fileYears: fileYears,
+                               englandAllSchoolsGroups: englandGroups)
     }
 }
 

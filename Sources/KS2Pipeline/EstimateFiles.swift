@@ -63,6 +63,8 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
         }
     }
     let nc = try columns(nat, ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90"])
+    // added later at the end of the columns: an older national.csv without it still reads (its gaps are empty)
+    let otherColumn = nat.header.firstIndex { $0.trimmingCharacters(in: .whitespaces).lowercased() == "other_progress" }
     var national: [NationalFigures?] = [nil, nil, nil]
     for r in nat.rows.indices {
         guard let y = try number(nat, r, nc[0], "year"), Int(y) == year else { continue }
@@ -71,7 +73,8 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
         national[s.rawValue] = NationalFigures(
             subject: s, pupils: Int(try number(nat, r, nc[2], "pupils") ?? 0), sd: try number(nat, r, nc[3], "sd"),
             capZ: try number(nat, r, nc[4], "cap_z"), p10: try number(nat, r, nc[5], "p10"),
-            p90: try number(nat, r, nc[6], "p90"))
+            p90: try number(nat, r, nc[6], "p90"),
+            otherProgress: try otherColumn.flatMap { try number(nat, r, $0, "other_progress") })
     }
     let complete = try national.enumerated().map { (k, v) -> NationalFigures in
         guard let v else {

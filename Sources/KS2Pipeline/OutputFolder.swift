@@ -3,41 +3,74 @@ import KS2Core
 
 /// A run's output folder, written whole or not at all: files go to a hidden sibling folder that is
 /// renamed into place only when every file is written, so a failed or killed run never leaves
-/// half-written reports where the last good ones were.
+/// half-written reports where the last good ones were. It is the one place where ks2progress
+/// deletes, and it only ever replaces what ks2progress itself wrote (`OutputPolicy`).
 /// Sendable because its only mutable state (`committed`) changes in `commit()`, after every
 /// writer has finished; concurrent writes go to different files.
 public final class OutputFolder: @unchecked Sendable {
     public let finalPath: String
     public let workingPath: String
     private var committed = false
+    /// An open descriptor of the working folder holding an exclusive `flock`: while this process
+    /// lives, no other run takes the folder for a killed run's leftover.
+    private let lockDescriptor: Int32
+    /// Folders above the output that this run created (deepest last), removed when it fails.
+    private let createdParents: [String]
 
     /// Pupil-level files are readable by the owner and group only.
     public static let pupilFileMode: mode_t = 0o640
     public static let summaryFileMode: mode_t = 0o644
 
-    public init(_ path: String) throws {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        finalPath = url.path
-        let parent = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        // Leftovers of killed runs (their pid is gone) are removed.
-        if let entries = try? fm.contentsOfDirectory(atPath: parent) {
-            for e in entries where e.hasPrefix(".\(name).partial-") {
-                // `.NAME.partial-PID` or `.NAME.partial-PID.previous`
-                let digits = e.dropFirst(".\(name).partial-".count).prefix { $0.isNumber }
-                if let pid = Int32(digits), kill(pid, 0) != 0 {
-                    try? fm.removeItem(atPath: parent + "/" + e)
-                }
-            }
+    /// Checks `path` against the output policy (the inputs named so that no folder holding one is
+    /// ever replaced), removes leftovers of killed runs that no live process holds, and creates
+    /// the locked working folder.
+    public init(_ path: String, inputs: [String] = []) throws {
+        let target = try OutputPolicy.check(path, inputs: inputs)
+        finalPath = target.path
+        let parent = (finalPath as NSString).deletingLastPathComponent
+        let name = (finalPath as NSString).lastPathComponent
+        createdParents = try OutputPolicy.makeParents(parent)
+        OutputPolicy.removeLeftovers(in: parent, of: name)
+        var made: (path: String, lock: Int32)? = nil
+        for _ in 0..<8 where made == nil {
+            made = try OutputPolicy.makeLockedFolder(parent + "/.\(name).partial-\(getpid())-\(OutputPolicy.nonce())")
         }
-        workingPath = parent + "/.\(name).partial-\(getpid())"
-        try? fm.removeItem(atPath: workingPath)
-        try fm.createDirectory(atPath: workingPath, withIntermediateDirectories: true)
+        guard let made else {
+            OutputPolicy.removeParents(createdParents)
+            throw PipelineError.io("cannot create a working folder beside \(finalPath)")
+        }
+        workingPath = made.path
+        lockDescriptor = made.lock
+        InProgressOutputs.shared.add(self)
+        InProgressOutputs.shared.remember(working: workingPath, final: finalPath)
     }
 
-    deinit { if !committed { try? FileManager.default.removeItem(atPath: workingPath) } }
+    deinit {
+        if !committed { abandon() }
+        InProgressOutputs.shared.remove(self)
+        close(lockDescriptor)
+    }
+
+    /// Removes the working folder and any parent folder this run created (a failed or interrupted
+    /// run leaves nothing behind).
+    func abandon() {
+        OutputPolicy.removeTree(workingPath)
+        OutputPolicy.removeParents(createdParents)
+    }
+
+    /// Removes every output folder of this process that is still being written (SIGINT/SIGTERM:
+    /// the command line calls this before it exits).
+    public static func abandonAllInProgress() {
+        for folder in InProgressOutputs.shared.all() where !folder.committed { folder.abandon() }
+    }
+
+    /// Creates the subfolder `name` of the working folder (never the working folder itself, so a
+    /// writer cannot bring back a folder an interruption removed).
+    public func makeDirectory(_ name: String) throws {
+        if mkdir(path(name), 0o750) != 0 && errno != EEXIST {
+            throw PipelineError.io("cannot create \(path(name)): \(String(cString: strerror(errno)))")
+        }
+    }
 
     /// Path of a file inside the working folder (for writers that take a path, e.g. workbooks).
     public func path(_ name: String) -> String { workingPath + "/" + name }
@@ -45,21 +78,14 @@ public final class OutputFolder: @unchecked Sendable {
     /// Writes bytes to `name` (subfolders created) with the given permissions.
     public func write(_ name: String, _ bytes: [UInt8], mode: mode_t = OutputFolder.summaryFileMode) throws {
         let full = path(name)
-        let dir = (full as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        if name.contains("/") { try makeDirectory((name as NSString).deletingLastPathComponent) }
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         fchmod(fd, mode)
-        var offset = 0
-        try bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let w = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if w < 0 { throw PipelineError.io("cannot write \(full): \(String(cString: strerror(errno)))") }
-                offset += w
-            }
-        }
+        try writeAll(fd, bytes, path: full)
     }
+
 
     /// Writes large files made of parts, in order: workers claim the next part as they become free
     /// and one writer thread writes finished parts in file order, so formatting never waits at a
@@ -70,7 +96,7 @@ public final class OutputFolder: @unchecked Sendable {
         defer { for fd in fds { close(fd) } }
         for f in files {
             let full = path(f.name)
-            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, f.mode)
+            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f.mode)
             guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
             fchmod(fd, f.mode)
             fds.append(fd)
@@ -108,7 +134,7 @@ public final class OutputFolder: @unchecked Sendable {
             let window = DispatchSemaphore(value: 4 * threads)
             let written = DispatchSemaphore(value: 0)
             // a thread of its own: Dispatch's workers may all be formatting (or waiting for a place)
-            let writer = Thread {
+            startDedicatedThread {
                 for k in 0..<total {
                     ready[k].wait()
                     if !failure.failed { writeOut(slots[k], Int(refs[k].file)) }
@@ -117,9 +143,8 @@ public final class OutputFolder: @unchecked Sendable {
                 }
                 written.signal()
             }
-            writer.start()
             let claims = WorkClaims(count: total)
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            parallelFor(threads) { _ in
                 while true {
                     window.wait()
                     guard let k = claims.claim() else { window.signal(); return }
@@ -138,30 +163,65 @@ public final class OutputFolder: @unchecked Sendable {
         try write(name, Array(text.utf8), mode: mode)
     }
 
-    /// Renames the finished folder into place, replacing the previous run's outputs.
+    /// Renames the finished folder into place, replacing the previous run's outputs. The target
+    /// is checked again first: a file someone put there during the run stops the commit.
     public func commit() throws {
-        let fm = FileManager.default
-        // Linux: swap the two folders in one step, so the final path always holds a whole run
-        if fm.fileExists(atPath: finalPath), let exchange = OutputFolder.renameExchange,
-           exchange(AT_FDCWD, workingPath, AT_FDCWD, finalPath, OutputFolder.renameExchangeFlag) == 0 {
+        var isOurs = stat()
+        var atPath = stat()
+        guard fstat(lockDescriptor, &isOurs) == 0, lstat(workingPath, &atPath) == 0,
+              isOurs.st_ino == atPath.st_ino, isOurs.st_dev == atPath.st_dev else {
+            throw PipelineError.io("the working folder \(workingPath) was removed during the run; nothing was written")
+        }
+        try OutputPolicy.writeMarker(in: workingPath)
+        let target = try OutputPolicy.check(finalPath, inputs: [])
+        if target.exists {
+            // Linux: swap the two folders in one step, so the final path always holds a whole run
+            if let exchange = OutputFolder.renameExchange,
+               exchange(AT_FDCWD, workingPath, AT_FDCWD, finalPath, OutputFolder.renameExchangeFlag) == 0 {
+                committed = true
+                OutputPolicy.removeTree(workingPath)   // now the previous outputs
+                return
+            }
+            let aside = workingPath + ".previous"
+            guard rename(finalPath, aside) == 0 else {
+                throw PipelineError.io("cannot replace \(finalPath): \(String(cString: strerror(errno)))")
+            }
+            guard rename(workingPath, finalPath) == 0 else {
+                let reason = String(cString: strerror(errno))
+                _ = rename(aside, finalPath)
+                throw PipelineError.io("cannot move outputs into \(finalPath): \(reason)")
+            }
             committed = true
-            try? fm.removeItem(atPath: workingPath)   // now the previous outputs
+            OutputPolicy.removeTree(aside)
             return
         }
-        var old: String? = nil
-        if fm.fileExists(atPath: finalPath) {
-            let aside = workingPath + ".previous"
-            try fm.moveItem(atPath: finalPath, toPath: aside)
-            old = aside
-        }
-        do {
-            try fm.moveItem(atPath: workingPath, toPath: finalPath)
-        } catch {
-            if let o = old { try? fm.moveItem(atPath: o, toPath: finalPath) }
-            throw PipelineError.io("cannot move outputs into \(finalPath): \(error.localizedDescription)")
+        guard rename(workingPath, finalPath) == 0 else {
+            throw PipelineError.io("cannot move outputs into \(finalPath): \(String(cString: strerror(errno)))")
         }
         committed = true
-        if let o = old { try? fm.removeItem(atPath: o) }
+    }
+}
+
+/// The output folders this process is writing, for the signal handler's clean-up.
+final class InProgressOutputs: @unchecked Sendable {
+    static let shared = InProgressOutputs()
+    private let lock = NSLock()
+    private var folders: [ObjectIdentifier: Weak] = [:]
+
+    private struct Weak { weak var folder: OutputFolder? }
+
+    func add(_ folder: OutputFolder) { lock.withLock { folders[ObjectIdentifier(folder)] = Weak(folder: folder) } }
+    func remove(_ folder: OutputFolder) { lock.withLock { _ = folders.removeValue(forKey: ObjectIdentifier(folder)) } }
+    func all() -> [OutputFolder] { lock.withLock { folders.values.compactMap(\.folder) } }
+
+    /// Working folder → output folder, for messages (kept after the run: its error is printed
+    /// when the folder is gone).
+    private var names: [(working: String, final: String)] = []
+    func remember(working: String, final: String) { lock.withLock { names.append((working, final)) } }
+
+    /// `message` with every working-folder path shown as the output folder the user named.
+    func userPaths(_ message: String) -> String {
+        lock.withLock { names }.reduce(message) { $0.replacingOccurrences(of: $1.working, with: $1.final) }
     }
 }
 
@@ -217,4 +277,28 @@ private final class WriteFailure: @unchecked Sendable {
     var failed: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
     var first: (Int32, Int)? { lock.lock(); defer { lock.unlock() }; return error }
     func record(_ e: Int32, file: Int) { lock.lock(); if error == nil { error = (e, file) }; lock.unlock() }
+}
+
+/// An error as one plain line for the user: Foundation's file errors become "cannot … PATH: reason"
+/// (no `NSCocoaErrorDomain Code=… UserInfo={…}` dumps).
+public func plainDescription(of error: Error) -> String {
+    InProgressOutputs.shared.userPaths(plainText(of: error))
+}
+
+private func plainText(of error: Error) -> String {
+    if let e = error as? PipelineError { return e.description }
+    if let e = error as? InputError { return e.description }
+    let ns = error as NSError
+    if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String)
+            ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        var reason = ns.localizedFailureReason ?? "input/output error"
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(underlying.code)))
+        } else if ns.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(ns.code)))
+        }
+        return "cannot access \(path ?? "a file"): \(reason.lowercased())"
+    }
+    return MessageText.clip("\(error)", limit: 300)
 }

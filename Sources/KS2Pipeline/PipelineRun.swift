@@ -5,7 +5,7 @@ import Yams
 
 /// A declared run (`Pipelines/NAME.yml`): inputs and column mappings per year, methodology,
 /// estimates, published tables, cohorts and the output folder. Paths are relative to the
-/// folder the command runs in (the project folder for the bundled pipelines).
+/// pipeline file's own folder, so a pipeline runs the same from any working folder.
 public struct PipelineFile: Decodable, Sendable {
     public struct YearInputs: Decodable, Sendable {
         public var year: Int
@@ -42,25 +42,12 @@ public struct PipelineRun: Sendable {
     public var file: PipelineFile
     public var path: String
 
+    /// Reads a pipeline file strictly: an unknown key, a null or out-of-range value is an error
+    /// naming its line; paths are taken relative to the pipeline file's own folder.
     public static func load(_ path: String) throws -> PipelineRun {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw PipelineError.invalid("\(path): cannot read the pipeline file")
-        }
-        do {
-            let file = try YAMLDecoder().decode(PipelineFile.self, from: text)
-            if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil {
-                throw PipelineError.invalid("\(path): declares no inputs: give `years`, `published` or `targets`")
-            }
-            return PipelineRun(file: file, path: path)
-        } catch let e as PipelineError {
-            throw e
-        } catch let DecodingError.keyNotFound(key, ctx) {
-            throw PipelineError.invalid("\(path): missing `\(key.stringValue)` at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
-        } catch let DecodingError.typeMismatch(_, ctx) {
-            throw PipelineError.invalid("\(path): wrong type at `\(ctx.codingPath.map(\.stringValue).joined(separator: "."))`: \(ctx.debugDescription)")
-        } catch {
-            throw PipelineError.invalid("\(path): not a valid pipeline file: \(error)")
-        }
+        let text = try wrapInput { try InputLedger.shared.readText(path: path) }
+        let file = try PipelineSchema.read(text, path: path)
+        return PipelineRun(file: file.resolvingPaths(from: PipelineSchema.folder(of: path)), path: path)
     }
 
     public func run(threads: Int? = nil) throws -> String {
@@ -68,10 +55,11 @@ public struct PipelineRun: Sendable {
                                    threads: threads ?? file.threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                    writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology)
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
+        let out = try OutputFolder(settings.outputDirectory, inputs: [path] + file.inputPaths)
         var results = RunResults()
         results.focusThreshold = file.focus_threshold ?? 0
         var manifest = RunManifest(command: "run \(path)")
+        manifest.inputs.append(("pipeline", path))
         var lines: [String] = []
         for y in (file.years ?? []).sorted(by: { $0.year < $1.year }) {
             var job = ProgressJob(ks2: y.ks2, ks1: y.ks1, year: y.year, estimates: y.estimates)
@@ -86,7 +74,7 @@ public struct PipelineRun: Sendable {
         }
         if let tables = file.published, !tables.isEmpty {
             clock.begin("read tables")
-            results.published = try wrapInput { try readPublishedTables(paths: tables, year: file.published_year) }
+            results.addPublished(try wrapInput { try readPublishedTableSet(paths: tables, year: file.published_year) })
             manifest.inputs += tables.enumerated().map { ("table\($0.offset + 1)", $0.element) }
             lines.append("published tables: \(results.published.filter { $0.level == .school }.count) school rows")
         }
@@ -96,6 +84,7 @@ public struct PipelineRun: Sendable {
         }
         var written: [String] = []
         if !(file.years ?? []).isEmpty || !(file.published ?? []).isEmpty {
+            try results.buildAcrossYears(settings, clock: &clock)
             written = try writeResults(results, to: out, settings: settings, clock: &clock)
         }
         if let t = file.targets {
@@ -110,6 +99,7 @@ public struct PipelineRun: Sendable {
         }
         manifest.parameters.merge(["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
                                "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]) { a, _ in a }
+        if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()

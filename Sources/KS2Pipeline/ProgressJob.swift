@@ -35,14 +35,12 @@ public struct ProgressJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
-        let hashes = InputHashes([ks2, ks1] + (cohorts.map { [$0] } ?? []), threads: settings.threads)
+        let out = try OutputFolder(settings.outputDirectory, inputs: inputPaths(settings))
         let outcome = try compute(settings, clock: &clock)
         var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "progress")
-        manifest.hashes = hashes
         manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
         manifest.parameters = ["year": year, "mode": estimates == nil ? "national" : "supplied",
                                "estimates": estimates ?? NSNull(), "threads": settings.threads,
@@ -59,6 +57,11 @@ public struct ProgressJob: Sendable {
         return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
     }
 
+    /// Every file or folder the job reads: the output folder may hold none of them.
+    func inputPaths(_ settings: RunSettings) -> [String] {
+        [ks2, ks1] + [estimates, cohorts, settings.methodologyDirectory].compactMap { $0 }
+    }
+
     /// Read, clean, join, compute and aggregate.
     public func compute(_ settings: RunSettings, clock: inout StageClock) throws -> Outcome {
         let methodology = try loadMethodology(year: year, directory: try ProjectData.methodologyDirectory(settings))
@@ -71,7 +74,7 @@ public struct ProgressJob: Sendable {
         let options2 = IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: settings.writeWorkbooks)
         let options1 = IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false)
         // the two files are read side by side: each reader's serial merge then overlaps the other's scan
-        let (ks2Result, ks1Result) = try bothOf(parallel: settings.threads > 1,
+        let (ks2Result, ks1Result) = try sideBySide(parallel: settings.threads > 1,
                                                 { try wrapInput { try readKS2(path: ks2, year: year, options: options2) } },
                                                 { try wrapInput { try readKS1(path: ks1, options: options1) } })
         clock.begin("join")
@@ -90,9 +93,11 @@ public struct ProgressJob: Sendable {
                                     laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
         var comp = computation
         if supplied == nil {
+            let other = nationalOtherProgress(aggregation.groups)[year]
             for s in 0..<3 {
                 comp.estimates.national[s].p10 = aggregation.p10[s]
                 comp.estimates.national[s].p90 = aggregation.p90[s]
+                comp.estimates.national[s].otherProgress = other?[s] ?? nil
             }
         }
         return Outcome(cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,
@@ -126,20 +131,3 @@ public enum ProcessTeardown {
     static func keepUntilExit(_ value: Any) { kept.append(value) }
 }
 
-/// Runs two independent pieces of work, side by side when `parallel`; the first error (in argument
-/// order) is rethrown. `b` runs as a plain asynchronous block, not as an iteration of
-/// `concurrentPerform`: Dispatch runs a `concurrentPerform` nested in another one on a share of the
-/// threads (one of two here), which would make both sides' own parallel loops serial.
-func bothOf<A: Sendable, B: Sendable>(parallel: Bool, _ a: () throws -> A,
-                                      _ b: @escaping @Sendable () throws -> B) throws -> (A, B) {
-    guard parallel else { return (try a(), try b()) }
-    let second = SendableBuffer<Result<B, Error>?>(repeating: nil, count: 1)
-    let done = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        second[0] = Result { try b() }
-        done.signal()
-    }
-    let first = Result { try a() }
-    done.wait()
-    return (try first.get(), try second[0]!.get())
-}

@@ -17,16 +17,19 @@ public struct PublishedJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
+        let out = try OutputFolder(settings.outputDirectory,
+                                   inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
         clock.begin("read tables")
         var results = RunResults()
-        results.published = try wrapInput { try readPublishedTables(paths: files, year: year) }
+        results.addPublished(try wrapInput { try readPublishedTableSet(paths: files, year: year) })
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
+        try results.buildAcrossYears(settings, clock: &clock)
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "published")
         manifest.inputs = files.enumerated().map { ("table\($0.offset + 1)", $0.element) }
             + (cohorts.map { [("cohorts", $0)] } ?? [])
         manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "xlsx": settings.writeWorkbooks]
+        if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import KS2Ingest
 import KS2Analysis
 import KS2Reports
 
@@ -10,8 +11,69 @@ struct RunResults {
     /// Supplied-mode years do not write estimates (they were given).
     var nationalYears: Set<Int> = []
     var published: [SchoolResult] = []
+    /// The published tables' group breakdowns (own year of each file), for the disadvantaged gaps.
+    var publishedGroups: [GroupResult] = []
+    /// The England all-schools rows' (RECTYPE 4) groups: England's other pupils for the gaps.
+    var publishedEnglandGroups: [GroupResult] = []
     var cohorts: [ProjectCohort] = []
     var focusThreshold: Double = 0
+    /// Trends, three-year figures and gaps (methodology.md §10), once `buildAcrossYears` ran: what
+    /// trends.csv, three_year.csv and gaps.csv hold, and what a school's workbook can show.
+    var acrossYears: AcrossYearsResults?
+
+    /// Takes in a set of published tables: their rows and the group rows the gaps need.
+    mutating func addPublished(_ tables: PublishedTables) {
+        published = tables.results
+        publishedGroups = tables.groups
+        publishedEnglandGroups = tables.englandAllSchoolsGroups
+    }
+
+    /// Whether the run writes trends, three-year figures and gaps: a run over several years of
+    /// pupil files, or any run on published tables (methodology.md §10, formats.md).
+    var writesAcrossYears: Bool { progress.count > 1 || !published.isEmpty }
+
+    /// Builds trends, three-year figures and gaps from every year's rows. England's other pupils
+    /// come from a national run's own pupils, a supplied run's national.csv (`other_progress`), or
+    /// the England all-schools row of a published table, in that order.
+    mutating func buildAcrossYears(_ settings: RunSettings, clock: inout StageClock) throws {
+        guard writesAcrossYears else { return }
+        clock.begin("across years")
+        let rows = allRows
+        let sigma = try sigmaByYear(settings)
+        let trends = trendRows(rows)
+        let (threeYear, threeYearWarnings) = threeYearRows(rows) { year, subject in
+            sigma[year]?[subject.rawValue] ?? nil
+        }
+        var nationalOther: [Int: [Double?]] = [:]
+        var supplied = Set<Int>()
+        for o in progress {
+            let year = o.cohort.year
+            if nationalYears.contains(year) {
+                nationalOther[year] = nationalOtherProgress(o.aggregation.groups)[year]
+            } else {
+                supplied.insert(year)
+                let other = o.computation.estimates.national.map(\.otherProgress)
+                if other.contains(where: { $0 != nil }) { nationalOther[year] = other }
+            }
+        }
+        for (year, other) in nationalOtherProgress(publishedEnglandGroups) where nationalOther[year] == nil {
+            nationalOther[year] = other
+        }
+        // computed groups first (a computed row wins), England's all-schools row before the state-funded one
+        let disadvantaged = progress.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
+        let groups = disadvantaged + publishedEnglandGroups + publishedGroups
+        let (gaps, yearsWithout) = gapRows(rows, groups: groups, nationalOther: nationalOther)
+        var warnings = threeYearWarnings
+        for year in yearsWithout {
+            let why = supplied.contains(year)
+                ? "its estimates' national.csv has no other_progress column "
+                    + "(written by national runs of this version on)"
+                : "no national run or England row (RECTYPE 4) with disadvantaged figures gives it"
+            warnings.append("warning: gaps.csv: no progress of England's other pupils for \(year): \(why); "
+                            + "gap, gap_lower and gap_upper are empty for \(year)")
+        }
+        acrossYears = AcrossYearsResults(trends: trends, threeYear: threeYear, gaps: gaps, warnings: warnings)
+    }
 
     /// σ per year and subject: a computed year's national σ, else the year's methodology file's
     /// published σ (methodology.md §7); absent when neither is known.
@@ -46,7 +108,8 @@ struct RunResults {
 
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input.
     var warnings: [String] {
-        if cohorts.isEmpty { return [] }
+        let acrossYearsWarnings = acrossYears?.warnings ?? []
+        if cohorts.isEmpty { return acrossYearsWarnings }
         let rows = allRows
         let years = Set(rows.map(\.year))
         let schools = Set(rows.filter { $0.level == .school }.map(\.id))
@@ -60,7 +123,7 @@ struct RunResults {
                 out.append("warning: cohort \(c.name): URN \(missing.joined(separator: ", ")) in no input; listed in cohort_schools.csv")
             }
         }
-        return out
+        return out + acrossYearsWarnings
     }
 
     /// Computed rows first; a published row fills only a (year, level, id) no computed row gives.
@@ -102,6 +165,11 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
                  PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV))]
     }
     files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
+    if let across = results.acrossYears {
+        files += [PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),
+                  PartFile(name: "three_year.csv", parts: csvParts(across.threeYear, threeYearCSV)),
+                  PartFile(name: "gaps.csv", parts: csvParts(across.gaps, gapsCSV))]
+    }
     try out.write(files, threads: settings.threads)
     if !progress.isEmpty {
         try out.write("rejects.csv", rejectsCSV(progress.flatMap(\.rejects)), mode: OutputFolder.pupilFileMode)
@@ -122,6 +190,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         }
     }
     written.append("schools.csv")
+    if results.acrossYears != nil { written += ["trends.csv", "three_year.csv", "gaps.csv"] }
 
     // the impact workbook's tables (copies of every row: only built when the workbook is written)
     var impact = ImpactWorkbookData(schools: [])
@@ -180,7 +249,7 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
                 books[k].focusThreshold = results.focusThreshold
                 books[k].projectCohorts = cohortsBySchool[books[k].school.id] ?? []
             }
-            try FileManager.default.createDirectory(atPath: out.path("schools"), withIntermediateDirectories: true)
+            try out.makeDirectory("schools")
             try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads, context: context)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)

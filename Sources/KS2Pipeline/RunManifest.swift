@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import KS2Ingest
 
 /// run.json: what was run, on which inputs (size and SHA-256), with which parameters, the row
 /// accounting per file and seconds per stage — so any figure can be traced back to its run.
@@ -10,8 +11,6 @@ public struct RunManifest {
     public var accounts: [(role: String, account: FileAccount)] = []
     public var pupilsInMeasure: [String: Int]? = nil
     public var extra: [String: Any] = [:]
-    /// Hashes started when the inputs were first known (see `InputHashes`).
-    public var hashes: InputHashes? = nil
 
     public init(command: String) { self.command = command }
 
@@ -44,44 +43,13 @@ public struct RunManifest {
         return Array(data) + [0x0A]
     }
 
-    /// Byte size and SHA-256 of an input file.
+    /// Byte size and SHA-256 of an input file, as the run read it (the readers record every
+    /// input they open in `InputLedger`; an input no reader opened is read once here).
     func fileInfo(_ path: String) throws -> [String: Any] {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let digest = try hashes?.digest(path) ?? SHA256.hex(ofFile: path)
-        return ["path": path, "bytes": size, "sha256": digest]
+        let entry = try wrapInput { try InputLedger.shared.describe(path: path) }
+        return ["path": path, "bytes": entry.bytes, "sha256": entry.sha256]
     }
 }
 
 /// The tool's version, written in run.json and printed by `--version`.
 public let ks2progressVersion = "0.1.0"
-
-/// SHA-256 of input files computed on a background thread while the run reads and computes, so
-/// that run.json's provenance costs no wall time on a national file.
-public final class InputHashes: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private let lock = NSLock()
-    private var digests: [String: Result<String, Error>] = [:]
-
-    /// With `threads` 1 the hashes are computed here and now: one thread means one core.
-    public init(_ paths: [String], threads: Int) {
-        if threads <= 1 {
-            for path in Set(paths) { digests[path] = Result { try SHA256.hex(ofFile: path) } }
-            return
-        }
-        for path in Set(paths) {
-            group.enter()
-            DispatchQueue.global(qos: .utility).async {
-                let r = Result { try SHA256.hex(ofFile: path) }
-                self.lock.lock(); self.digests[path] = r; self.lock.unlock()
-                self.group.leave()
-            }
-        }
-    }
-
-    /// The digest of `path`, waiting for the background work; nil when it was not asked for.
-    func digest(_ path: String) throws -> String? {
-        group.wait()
-        lock.lock(); defer { lock.unlock() }
-        return try digests[path]?.get()
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import KS2Ingest
+import KS2Reports
 
 /// The one object that owns a run's I/O policy: where outputs go, threads, workbooks, where the
 /// methodology data lives, and how progress is shown. Jobs take it; nothing else decides these.
@@ -36,18 +37,24 @@ public struct RunSettings: Sendable {
     }
 }
 
-/// Finds the project's `Data/` folder: `$KS2PROGRESS_DATA`, else the nearest `Data/methodology`
-/// above the working directory, else above the executable (a build inside the checkout).
+/// Finds the project's `Data/` folder: `$KS2PROGRESS_DATA`, else `PREFIX/share/ks2progress` beside
+/// an installed binary (`make install`), else the nearest `Data/methodology` above the working
+/// directory or above the executable (a build inside the checkout).
 public enum ProjectData {
     public static func directory() -> String? {
         let fm = FileManager.default
         if let env = ProcessInfo.processInfo.environment["KS2PROGRESS_DATA"], !env.isEmpty { return env }
-        var starts = [fm.currentDirectoryPath]
+        var executableFolders: [String] = []
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        starts.append(exe.deletingLastPathComponent().path)
+        executableFolders.append(exe.deletingLastPathComponent().path)
         if let self_ = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            starts.append((self_ as NSString).deletingLastPathComponent)
+            executableFolders.append((self_ as NSString).deletingLastPathComponent)
         }
+        for folder in executableFolders.reversed() {
+            let installed = folder + "/../share/ks2progress"
+            if fm.fileExists(atPath: installed + "/methodology") { return installed }
+        }
+        let starts = [fm.currentDirectoryPath] + executableFolders
         for s in starts {
             var url = URL(fileURLWithPath: s)
             for _ in 0..<8 {
@@ -62,7 +69,8 @@ public enum ProjectData {
     public static func methodologyDirectory(_ settings: RunSettings) throws -> String {
         if let d = settings.methodologyDirectory { return d }
         guard let d = directory() else {
-            throw PipelineError.invalid("cannot find Data/methodology (run from the project folder or set KS2PROGRESS_DATA)")
+            throw PipelineError.invalid("cannot find the methodology data: install with `make install PREFIX=…`, "
+                + "run from the project folder, or set KS2PROGRESS_DATA")
         }
         return d + "/methodology"
     }
@@ -104,4 +112,10 @@ public struct StageClock: Sendable {
         current = nil
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K\(c) done in \(String(format: "%.2f", s)) s\n".utf8)) }
     }
+}
+
+/// For the command line, at start: libxlsxwriter's own stderr prints are silenced (its failures
+/// reach the user as one plain line each).
+public func silenceLibraryMessages() {
+    KS2Reports.silenceLibraryMessages()
 }

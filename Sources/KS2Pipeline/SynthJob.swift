@@ -30,10 +30,11 @@ public struct SynthJob: Sendable {
         var options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
                                    las: localAuthorities)
         options.story = try story()
-        let output: SynthOutput
-        do { output = try writeSynth(options, to: settings.outputDirectory) } catch {
-            throw PipelineError.io("cannot write synthetic files to \(settings.outputDirectory): \(error)")
-        }
+        let out = try OutputFolder(settings.outputDirectory)
+        let output = synthesize(options)
+        try out.write("ks2.csv", output.ks2, mode: OutputFolder.pupilFileMode)
+        try out.write("ks1.csv", output.ks1, mode: OutputFolder.pupilFileMode)
+        try out.commit()
         var story = ""
         if options.story.projectEffect != 0 {
             story += ", maths +\(options.story.projectEffect) for \(options.story.projectURNs.count) project schools"
@@ -61,21 +62,14 @@ public struct SynthJob: Sendable {
                           disadvantagedGap: disadvantagedGap)
     }
 
-    /// Writes `current-cohort.csv` into the output folder (under a temporary name first).
+    /// Writes `current-cohort.csv` as the output folder's one file.
     func writeCurrentCohort(_ settings: RunSettings) throws -> String {
         let bytes = synthesizeCurrentCohort(CurrentCohortOptions(schools: schools, ks2Year: year, seed: seed,
                                                                  las: localAuthorities))
-        let dir = settings.outputDirectory
-        let temp = dir + "/.current-cohort.csv.tmp", final = dir + "/current-cohort.csv"
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(bytes).write(to: URL(fileURLWithPath: temp))
-            if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
-            try FileManager.default.moveItem(atPath: temp, toPath: final)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw PipelineError.io("cannot write \(final): \(error)")
-        }
+        let out = try OutputFolder(settings.outputDirectory)
+        try out.write("current-cohort.csv", bytes, mode: OutputFolder.pupilFileMode)
+        try out.commit()
+        let final = settings.outputDirectory + "/current-cohort.csv"
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth current cohort (KS2 \(year)): \(rows) pupils (seed \(seed)) → \(final)"
     }

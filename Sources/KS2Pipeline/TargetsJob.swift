@@ -21,7 +21,8 @@ public struct TargetsJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
+        let out = try OutputFolder(settings.outputDirectory,
+                                   inputs: [cohort, estimates] + [settings.methodologyDirectory].compactMap { $0 })
         let computed = try compute(settings, clock: &clock)
         let written = try write(computed, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "targets")
@@ -48,7 +49,7 @@ public struct TargetsJob: Sendable {
             try loadMethodology(year: year, directory: try ProjectData.methodologyDirectory(settings))
         }
         clock.begin("targets")
-        let text = try wrapInput { try DelimitedText.readText(path: cohort) }
+        let text = try wrapInput { try DelimitedText.readText(path: cohort, allowBadText: true) }
         return try wrapInput { try computeTargets(text, table: table, methodology: methodology, stretch: stretch) }
     }
 
@@ -65,7 +66,7 @@ public struct TargetsJob: Sendable {
             clock.begin("targets workbooks")
             let books = targetWorkbookData(computed, stretch: stretch)
             let dir = out.path("targets")
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try out.makeDirectory("targets")
             let context = ReportContext(runDate: settings.runDate, sources: [
                 "Current cohort: KS1 results and predictions of the pupils in Year 6 now.",
                 "National estimates of KS2 \(books.first?.estimatesYear ?? 0) (estimates.csv)."])
@@ -245,6 +246,10 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
         }
         guard fields.count == text.header.count else {
             reject(.wrongFieldCount, "expected \(text.header.count) fields, found \(fields.count)")
+            continue
+        }
+        if let detail = text.badText[r] {
+            reject(.badText, detail)
             continue
         }
         guard let upn = UPN(upnText) else {

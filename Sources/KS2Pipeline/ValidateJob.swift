@@ -18,7 +18,7 @@ public struct ValidateJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory)
+        let out = try OutputFolder(settings.outputDirectory, inputs: [ks2] + [ks1].compactMap { $0 })
         clock.begin("read")
         let r2 = try wrapInput {
             try readKS2(path: ks2, year: year, options: IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: false))

@@ -199,12 +199,14 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
     return w.bytes
 }
 
-/// national.csv: `year,subject,pupils,sd,cap_z,p10,p90`.
+/// national.csv: `year,subject,pupils,sd,cap_z,p10,p90`, then `other_progress` (England's other,
+/// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against).
 public func nationalCSV(_ table: EstimateTable) -> [UInt8] {
-    var w = CSVWriter(header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90"])
+    var w = CSVWriter(header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"])
     for n in table.national {
         w.appendInt(table.year); w.appendText(n.subject.name); w.appendInt(n.pupils)
         w.appendDouble(n.sd); w.appendDouble(n.capZ); w.appendDouble(n.p10); w.appendDouble(n.p90)
+        w.appendDouble(n.otherProgress)
         w.endRow()
     }
     return w.bytes

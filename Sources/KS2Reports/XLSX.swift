@@ -18,6 +18,13 @@ private func check(_ result: lxw_error, _ context: @autoclosure () -> String) th
     }
 }
 
+/// libxlsxwriter prints "[ERROR]…" lines on C's stderr for failures it also returns (and that are
+/// thrown here with the file and its own text): the command line silences those prints once, at
+/// start. Only C stdio's stderr is redirected; Swift writes its messages to descriptor 2 directly.
+public func silenceLibraryMessages() {
+    ks2_silence_c_stderr()
+}
+
 /// A colour as 0xRRGGBB.
 typealias RGB = UInt32
 
@@ -155,7 +162,15 @@ final class Workbook {
     func close() throws {
         guard let wb = handle else { return }
         handle = nil
-        try check(workbook_close(wb), "writing \(path)")
+        errno = 0
+        let result = workbook_close(wb)
+        let cause = errno
+        if result != LXW_NO_ERROR {
+            // the zip and file errors come from the system: say which (e.g. no space left on device)
+            let reason = cause != 0 ? "; \(String(cString: strerror(cause)).lowercased())" : ""
+            throw XLSXError(code: Int(result.rawValue), message: String(cString: lxw_strerror(result)) + reason,
+                            context: "cannot write \(path)")
+        }
     }
 }
 

@@ -13,6 +13,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    func validate() throws { try validateThreads(threads) }
+
     func run() throws {
         print(try PipelineRun.load(pipeline).run(threads: threads))
     }
@@ -78,6 +80,32 @@ struct PublishedCommand: ParsableCommand {
     }
 }
 
+struct WhatIfCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif",
+        abstract: "A school's progress with chosen pupils removed (what-if, not an official figure).",
+        discussion: """
+        --remove lists upn[,subject] (subject read, writ, mat, or empty/all for every subject); a UPN not in
+        the run is rejected (unknown_upn). Same national estimates, σ and band thresholds as --estimates.
+        Example: ks2progress whatif --ks2 Data/sample/ks2-2019.csv --ks1 Data/sample/ks1-2019.csv --year 2019
+          --estimates Data/sample/national-2019 --remove Data/sample/whatif-remove.csv --out Reports/whatif
+        """)
+
+    @Option(help: "KS2 results file.") var ks2: String
+    @Option(help: "KS1 prior attainment file.") var ks1: String
+    @Option(help: "The KS2 year.") var year: Int
+    @Option(help: "A national run's folder (estimates.csv + national.csv) or its estimates.csv.") var estimates: String
+    @Option(help: "Pupils to remove: upn[,subject].") var remove: String
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { try validateYear(year) }
+
+    func run() throws {
+        print(try WhatIfJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates, remove: remove)
+            .run(common.settings()))
+    }
+}
+
 struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "targets", abstract: "Targets and focus pupils for a current cohort.",
@@ -121,7 +149,9 @@ struct SynthCommand: ParsableCommand {
 
     func validate() throws {
         try validateYear(year)
-        if schools < 1 { throw ValidationError("--schools must be at least 1") }
+        try validateThreads(threads)
+        try validateOutput(out)
+        if !(1...100_000).contains(schools) { throw ValidationError("--schools \(schools): expected 1 to 100000") }
     }
 
     func run() throws {

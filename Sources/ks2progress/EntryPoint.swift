@@ -8,6 +8,8 @@ import KS2Pipeline
 enum EntryPoint {
     static func main() {
         MemoryPolicy.apply()
+        Interruptions.install()
+        silenceLibraryMessages()
         var command: ParsableCommand
         do {
             command = try KS2Progress.parseAsRoot()
@@ -25,7 +27,7 @@ enum EntryPoint {
             try command.run()
             exit(0)  // results kept by the jobs are returned to the system with the process
         } catch let e as PipelineError {
-            fail(e.description)
+            fail(plainDescription(of: e))
         } catch {
             // help and version requests surface here too; usage errors exit 2, anything else 1
             switch KS2Progress.exitCode(for: error) {
@@ -36,7 +38,7 @@ enum EntryPoint {
                 FileHandle.standardError.write(Data((KS2Progress.fullMessage(for: error) + "\n").utf8))
                 exit(2)
             default:
-                fail("\(error)")
+                fail(plainDescription(of: error))
             }
         }
     }
@@ -57,7 +59,7 @@ struct KS2Progress: ParsableCommand {
         """,
         version: ks2progressVersion,
         subcommands: [RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
-                      TargetsCommand.self, SynthCommand.self])
+                      TargetsCommand.self, SynthCommand.self, WhatIfCommand.self])
 }
 
 /// Options every run shares.
@@ -80,13 +82,31 @@ struct CommonOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
+        try validateOutput(out)
+    }
+}
+
+/// `--threads` as pipeline files take it: 1 to 1024.
+func validateThreads(_ threads: Int?) throws {
+    if let t = threads, !(1...1024).contains(t) {
+        throw ValidationError("--threads \(t): expected 1 to 1024")
+    }
+}
+
+/// `--out` must name a folder; `~` is never expanded (the output policy refuses the rest).
+func validateOutput(_ out: String) throws {
+    if out.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("--out is empty: expected a folder name (e.g. --out Reports/2019)")
+    }
+    if out.hasPrefix("~") {
+        throw ValidationError("--out \(out): ks2progress does not expand `~`; write the folder's full path")
     }
 }
 
 /// Years the methodology covers (KS2 tests were not taken in 2020 and 2021).
 func validateYear(_ year: Int?) throws {
-    if let y = year, !(2016...2030).contains(y) {
-        throw ValidationError("--year \(y): expected a KS2 year from 2016")
+    if let y = year, !(2016...2035).contains(y) {
+        throw ValidationError("--year \(y): expected a KS2 year from 2016 to 2035")
     }
 }

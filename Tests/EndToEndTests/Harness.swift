@@ -31,12 +31,19 @@ enum Harness {
     /// Runs the binary with `arguments` in `directory` (default: the repository root); a run
     /// longer than `timeout` seconds is killed (SIGKILL) and reported as timed out.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 600) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 600,
+                    environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
+        if launcher.isEmpty {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = arguments
+        } else {
+            p.executableURL = URL(fileURLWithPath: launcher[0])
+            p.arguments = Array(launcher.dropFirst()) + arguments
+        }
+        // a fixed run date unless the caller sets one, so two runs give byte-identical workbooks
+        p.environment = fixedDateEnvironment.merging(environment) { $1 }
         p.currentDirectoryURL = directory ?? repoRoot
-        p.environment = fixedDateEnvironment
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

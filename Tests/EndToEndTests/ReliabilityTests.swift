@@ -91,13 +91,19 @@ import Testing
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let partial = dir.appendingPathComponent(".out.partial-\(p.processIdentifier)")
-        // wait for the working folder, then for the first file written into it, and kill
+        // the working folder is `.out.partial-PID-NONCE`: wait for it, then for the first file
+        // written into it, and kill
+        let prefix = ".out.partial-\(p.processIdentifier)-"
+        var partial = dir
         let start = Date()
         var files: [String] = []
         while p.isRunning && Date().timeIntervalSince(start) < 120 {
-            files = (try? FileManager.default.contentsOfDirectory(atPath: partial.path)) ?? []
-            if !files.isEmpty { break }
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            if let name = entries.first(where: { $0.hasPrefix(prefix) }) {
+                partial = dir.appendingPathComponent(name)
+                files = (try? FileManager.default.contentsOfDirectory(atPath: partial.path)) ?? []
+                if !files.isEmpty { break }
+            }
             usleep(2_000)
         }
         let wasRunning = p.isRunning

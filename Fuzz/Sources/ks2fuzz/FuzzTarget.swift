@@ -15,10 +15,11 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// The invariants checked on each input.
 enum FuzzChecks {
     static func check(_ bytes: [UInt8]) {
-        // physical lines as the reader counts them (a file with no LF reads each CR as a line end)
-        let lineEnd: UInt8 = bytes.contains(0x0A) ? 0x0A : 0x0D
+        // physical lines as the reader counts them: LF, CRLF or a lone CR ends a line
         var lineCount = 1
-        for b in bytes where b == lineEnd { lineCount += 1 }
+        for (i, b) in bytes.enumerated() where b == 0x0A || (b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
+            lineCount += 1
+        }
         // the plain scan
         let whole: DelimitedFile
         do {
@@ -151,7 +152,12 @@ enum FuzzChecks {
 /// only for plain inputs (valid UTF-8 without BOM or NUL, LF line ends present).
 enum NaiveReader {
     static func read(_ bytes: [UInt8]) -> (header: [String], rows: [[String]], lines: [Int])? {
-        guard !bytes.isEmpty, bytes.contains(0x0A), !bytes.contains(0),
+        // only plain text: no control character but tab, CR (before LF) and LF
+        let plain = bytes.indices.allSatisfy { i in
+            let b = bytes[i]
+            return b >= 0x20 || b == 0x09 || b == 0x0A || (b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A)
+        }
+        guard plain, !bytes.isEmpty, bytes.contains(0x0A),
               !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF),
               String(validating: bytes, as: UTF8.self) != nil else { return nil }
         // records: (start line, fields as raw byte slices, whether a quote occurs)

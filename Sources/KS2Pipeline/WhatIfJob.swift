@@ -1,0 +1,92 @@
+import Foundation
+import KS2Core
+import KS2Ingest
+import KS2Analysis
+import KS2Reports
+
+/// `ks2progress whatif`: a school's figures recomputed with chosen pupils removed from chosen
+/// subjects, against the same national estimates, σ and band thresholds (methodology.md §10) —
+/// ASP's "what would our score be without these pupils?". Never an official figure, and labelled so.
+public struct WhatIfJob: Sendable {
+    public var ks2: String
+    public var ks1: String
+    public var year: Int
+    /// A national run's folder or estimates.csv: a what-if is always against supplied national figures.
+    public var estimates: String
+    /// `upn[,subject]` rows.
+    public var remove: String
+
+    public init(ks2: String, ks1: String, year: Int, estimates: String, remove: String) {
+        self.ks2 = ks2
+        self.ks1 = ks1
+        self.year = year
+        self.estimates = estimates
+        self.remove = remove
+    }
+
+    @discardableResult
+    public func run(_ settings: RunSettings) throws -> String {
+        var clock = StageClock(progress: settings.showProgress)
+        let job = ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates)
+        let out = try OutputFolder(settings.outputDirectory, inputs: job.inputPaths(settings) + [remove])
+        let outcome = try job.compute(settings, clock: &clock)
+        clock.begin("what-if")
+        let (removals, removalRejects) = try wrapInput { try readRemovals(path: remove) }
+        var index: [UPN: Int] = [:]
+        index.reserveCapacity(outcome.cohort.pupils.count)
+        for (i, p) in outcome.cohort.pupils.enumerated() { index[p.upn] = i }
+        var chosen: [SubjectRemoval] = []
+        var unknown: [Reject] = []
+        let removeName = (remove as NSString).lastPathComponent
+        let ks2Name = (ks2 as NSString).lastPathComponent
+        for r in removals {
+            guard let pupil = index[r.upn] else {
+                unknown.append(Reject(file: removeName, line: r.line, upn: r.upn.description, reason: .unknownUPN,
+                                      detail: "upn \(r.upn) is not an accepted pupil of \(year) in \(ks2Name)"))
+                continue
+            }
+            chosen += r.subjects.map { SubjectRemoval(pupil: pupil, subject: $0) }
+        }
+        let rejectsOfRemovals = (removalRejects + unknown).sorted { $0.line < $1.line }
+        let national = outcome.computation.estimates.national
+        let after = aggregate(cohort: outcome.cohort, table: removingPupils(outcome.computation.table, chosen),
+                              sigma: outcome.sigma, thresholds: (national.map(\.p10), national.map(\.p90)),
+                              includeNational: false, laNames: ProjectData.localAuthorityNames(),
+                              threads: settings.threads)
+        let rows = whatIfRows(cohort: outcome.cohort, removals: chosen, before: outcome.aggregation.rows,
+                              after: after.rows)
+        clock.begin("write csv")
+        try out.write("whatif.csv", whatIfCSV(rows))
+        try out.write("rejects.csv", rejectsCSV(outcome.rejects + rejectsOfRemovals), mode: OutputFolder.pupilFileMode)
+        var manifest = RunManifest(command: "whatif")
+        manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
+        manifest.parameters = ["year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
+                               "note": whatIfLabel]
+        manifest.accounts = outcome.accounts
+        manifest.extra["removals"] = ["rows": removals.count + removalRejects.count,
+                                      "used": removals.count - unknown.count,
+                                      "rejected": removalRejects.count + unknown.count,
+                                      "pupil_subjects_removed": Set(chosen).count]
+        clock.end()
+        try out.write("run.json", try manifest.json(stages: clock.stages))
+        try out.commit()
+        let pupils = Set(chosen.map(\.pupil)).count
+        let schools = Set(rows.map(\.urn)).count
+        var lines = ["\(whatIfLabel): \(pupils) pupils removed from \(schools) schools' measures"]
+        if !rejectsOfRemovals.isEmpty {
+            lines.append("warning: \(removeName): \(rejectsOfRemovals.count) rows rejected (listed in rejects.csv)")
+        }
+        for r in rows {
+            lines.append("  \(r.urn) \(r.name) \(r.subject.name): \(r.removed) removed, progress "
+                         + "\(display(r.before.progress)) → \(display(r.after.progress)) (\(whatIfLabel))")
+        }
+        if settings.writeWorkbooks { lines.append("no workbook: whatif writes whatif.csv only") }
+        lines.append("wrote whatif.csv, rejects.csv in \(settings.outputDirectory)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A progress figure for the console, to two decimals; `-` when absent.
+private func display(_ value: Double?) -> String {
+    value.map { String(format: "%.2f", $0) } ?? "-"
+}

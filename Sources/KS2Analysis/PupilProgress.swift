@@ -35,25 +35,85 @@ private struct PAGSums: Sendable {
 public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: [Int32],
                                  methodology: MethodologyYear, supplied: EstimateTable?,
                                  threads: Int) -> ProgressComputation {
-    let n = cohort.pupils.count
-    let bounds = supplied?.lowerBounds ?? methodology.pagLowerBounds
-    let pagCount = bounds.count
-    let chunks = ParallelChunks(count: n, threads: threads)
+    let run = PupilProgressRun(cohort: cohort, methodology: methodology, supplied: supplied, threads: threads)
+    let scoreSums = run.scoresAndExclusions(ks1: ks1, ks1Index: ks1Index)
+    let estimate = run.estimates(from: scoreSums)
+    let unadjustedSums = run.unadjustedProgress(estimates: estimate)
+    let spread = supplied.map(run.suppliedSpread) ?? run.nationalSpread(unadjustedSums)
+    run.adjustedProgress(spread)
+    let estimates = supplied ?? run.estimateTable(estimate: estimate, unadjustedSums: unadjustedSums, spread: spread)
+    return ProgressComputation(table: run.table(), estimates: estimates, national: supplied == nil)
+}
 
-    // Columns written by workers at disjoint indices.
-    let aps = SendableBuffer<Double>(repeating: .nan, count: n, threads: threads)
-    let pag = SendableBuffer<Int16>(repeating: 0, count: n, threads: threads)
-    // Subject-major flat columns (PupilProgressTable's layout): subject s, pupil i at s * n + i.
-    let score = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
-    let source = SendableBuffer<ScoreSource>(repeating: .none, count: 3 * n, threads: threads)
-    let excluded = SendableBuffer<ExclusionReason?>(repeating: nil, count: 3 * n, threads: threads)
-    let flags = SendableBuffer<Int8>(repeating: -1, count: AttainmentFlag.allCases.count * n, threads: threads)
+/// Per-PAG spread of unadjusted progress and the cap: the SD of each (subject, PAG) (flat,
+/// subject · PAGs + PAG; NaN when it has none) and each subject's cap z.
+private struct ProgressSpread {
+    var sd: [Double]
+    var capZ: [Double?]
+}
 
-    // Phase 1: prior attainment, scores, exclusions, attainment; per-PAG score sums.
-    let pupils = cohort.pupils
-    let scoreSums = PAGSums.reduce(chunks.map { range -> PAGSums in
-        var sums = PAGSums(pags: pagCount)
-        for i in range {
+/// The columns of one progress computation, filled phase by phase by workers at disjoint indices
+/// (subject-major flat columns, PupilProgressTable's layout: subject s, pupil i at s · n + i).
+private struct PupilProgressRun {
+    let cohort: KS2Cohort
+    let methodology: MethodologyYear
+    let supplied: EstimateTable?
+    let n: Int
+    let bounds: [Double]
+    let pagCount: Int
+    let threads: Int
+    let chunks: ParallelChunks
+    let aps: SendableBuffer<Double>
+    let pag: SendableBuffer<Int16>
+    let score: SendableBuffer<Double>
+    let source: SendableBuffer<ScoreSource>
+    let excluded: SendableBuffer<ExclusionReason?>
+    let flags: SendableBuffer<Int8>
+    let estimate: SendableBuffer<Double>
+    let unadjusted: SendableBuffer<Double>
+    let adjusted: SendableBuffer<Double>
+    let capped: SendableBuffer<Bool>
+
+    init(cohort: KS2Cohort, methodology: MethodologyYear, supplied: EstimateTable?, threads: Int) {
+        self.cohort = cohort
+        self.methodology = methodology
+        self.supplied = supplied
+        self.threads = threads
+        n = cohort.pupils.count
+        bounds = supplied?.lowerBounds ?? methodology.pagLowerBounds
+        pagCount = bounds.count
+        chunks = ParallelChunks(count: n, threads: threads)
+        aps = SendableBuffer(repeating: .nan, count: n, threads: threads)
+        pag = SendableBuffer(repeating: 0, count: n, threads: threads)
+        score = SendableBuffer(repeating: .nan, count: 3 * n, threads: threads)
+        source = SendableBuffer(repeating: .none, count: 3 * n, threads: threads)
+        excluded = SendableBuffer(repeating: nil, count: 3 * n, threads: threads)
+        flags = SendableBuffer(repeating: -1, count: AttainmentFlag.allCases.count * n, threads: threads)
+        estimate = SendableBuffer(repeating: .nan, count: 3 * n, threads: threads)
+        unadjusted = SendableBuffer(repeating: .nan, count: 3 * n, threads: threads)
+        adjusted = SendableBuffer(repeating: .nan, count: 3 * n, threads: threads)
+        capped = SendableBuffer(repeating: false, count: 3 * n, threads: threads)
+    }
+
+    /// Sums per (subject, PAG) of what `add` contributes for each pupil, over fixed chunks reduced
+    /// in chunk order (so the sums never depend on the thread count).
+    func sumPerPAG(_ add: (Int, inout PAGSums) -> Void) -> PAGSums {
+        let pags = pagCount
+        return withoutActuallyEscaping(add) { add in
+            let body = UncheckedSendable(value: add)
+            return PAGSums.reduce(chunks.map { range -> PAGSums in
+                var sums = PAGSums(pags: pags)
+                for i in range { body.value(i, &sums) }
+                return sums
+            }, pags: pags)
+        }
+    }
+
+    /// Phase 1: prior attainment, the score used, exclusions and attainment flags of every pupil;
+    /// the per-PAG sums of the scores of pupils in each measure.
+    func scoresAndExclusions(ks1: [KS1Record], ks1Index: [Int32]) -> PAGSums {
+        let pupils = cohort.pupils
+        return sumPerPAG { i, sums in
             let p = pupils[i]
             let k = ks1Index[i]
             let prior = k < 0 ? PriorAttainment(record: nil)
@@ -62,15 +122,15 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
                 aps[i] = a
                 pag[i] = Int16(priorAttainmentGroup(aps: a, bounds: bounds))
             }
-            let r0 = methodology.testScoreForProgress(p.read)
-            let r1 = methodology.writingScoreForProgress(p.writTA)
-            let r2 = methodology.testScoreForProgress(p.mat)
+            let used = PerSubject(read: methodology.testScoreForProgress(p.read),
+                                  writ: methodology.writingScoreForProgress(p.writTA),
+                                  mat: methodology.testScoreForProgress(p.mat))
             for s in 0..<3 {
-                let used = s == 0 ? r0 : (s == 1 ? r1 : r2)
-                let value = used.score ?? .nan
+                let result = used[Subject(rawValue: s)!]
+                let value = result.score ?? .nan
                 score[s * n + i] = value
-                source[s * n + i] = used.source
-                let reason = progressExclusion(score: used, prior: prior)
+                source[s * n + i] = result.source
+                let reason = progressExclusion(score: result, prior: prior)
                 excluded[s * n + i] = reason
                 if reason == nil {
                     let g = s * pagCount + Int(pag[i]) - 1
@@ -80,153 +140,164 @@ public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: 
             }
             setAttainmentFlags(p, i, n, flags)
         }
-        return sums
-    }, pags: pagCount)
-
-    // Phase 2: estimates per (subject, PAG).
-    var estimate = [[Double]](repeating: [Double](repeating: .nan, count: pagCount), count: 3)
-    for s in 0..<3 {
-        for g in 0..<pagCount {
-            if let sup = supplied {
-                if let e = sup.pags[s][g].estimate { estimate[s][g] = e }
-            } else if scoreSums.count[s * pagCount + g] > 0 {
-                estimate[s][g] = scoreSums.sum[s * pagCount + g] / Double(scoreSums.count[s * pagCount + g])
-            }
-        }
     }
 
-    // Phase 3: estimates and unadjusted progress per pupil; per-PAG sums of unadjusted progress.
-    let est = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
-    let unadj = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
-    // flat (subject · PAGs + PAG) copies of the small tables the per-pupil loops read
-    let estimateTable = estimate.flatMap { $0 }
-    let unadjSums = PAGSums.reduce(chunks.map { range -> PAGSums in
-        var sums = PAGSums(pags: pagCount)
-        for i in range where pag[i] > 0 {
+    /// Phase 2: the estimate of each (subject, PAG) (flat; NaN when it has none): the mean score
+    /// of the nation's pupils in it, or the supplied table's.
+    func estimates(from scoreSums: PAGSums) -> [Double] {
+        var estimate = [Double](repeating: .nan, count: 3 * pagCount)
+        for s in 0..<3 {
+            for g in 0..<pagCount {
+                let k = s * pagCount + g
+                if let sup = supplied {
+                    if let e = sup.pags[s][g].estimate { estimate[k] = e }
+                } else if scoreSums.count[k] > 0 {
+                    estimate[k] = scoreSums.sum[k] / Double(scoreSums.count[k])
+                }
+            }
+        }
+        return estimate
+    }
+
+    /// Phase 3: each pupil's estimate and unadjusted progress; per-PAG sums of unadjusted progress.
+    func unadjustedProgress(estimates table: [Double]) -> PAGSums {
+        sumPerPAG { i, sums in
+            guard pag[i] > 0 else { return }
             let g = Int(pag[i]) - 1
             for s in 0..<3 {
-                let e = estimateTable[s * pagCount + g]
-                est[s * n + i] = e
+                let e = table[s * pagCount + g]
+                estimate[s * n + i] = e
                 if excluded[s * n + i] == nil && !e.isNaN {
                     let u = score[s * n + i] - e
-                    unadj[s * n + i] = u
+                    unadjusted[s * n + i] = u
                     sums.count[s * pagCount + g] += 1
                     sums.sum[s * pagCount + g] += u
                 }
             }
         }
-        return sums
-    }, pags: pagCount)
-
-    // Phase 4: per-PAG SD (n−1) of unadjusted progress (two-pass), national mode only.
-    var sdPAG = [[Double]](repeating: [Double](repeating: .nan, count: pagCount), count: 3)
-    var capZ: [Double?] = [nil, nil, nil]
-    if supplied == nil {
-        var meanPAG = [[Double]](repeating: [Double](repeating: .nan, count: pagCount), count: 3)
-        for s in 0..<3 { for g in 0..<pagCount where unadjSums.count[s * pagCount + g] > 0 {
-            meanPAG[s][g] = unadjSums.sum[s * pagCount + g] / Double(unadjSums.count[s * pagCount + g])
-        } }
-        let means = meanPAG.flatMap { $0 }
-        let squares = PAGSums.reduce(chunks.map { range -> PAGSums in
-            var sums = PAGSums(pags: pagCount)
-            for i in range where pag[i] > 0 {
-                let g = Int(pag[i]) - 1
-                for s in 0..<3 {
-                    let u = unadj[s * n + i]
-                    if !u.isNaN { let d = u - means[s * pagCount + g]; sums.sum[s * pagCount + g] += d * d }
-                }
-            }
-            return sums
-        }, pags: pagCount)
-        for s in 0..<3 { for g in 0..<pagCount {
-            let c = unadjSums.count[s * pagCount + g]
-            if c >= 2 { sdPAG[s][g] = (squares.sum[s * pagCount + g] / Double(c - 1)).squareRoot() }
-        } }
-        if methodology.cappingApplies {
-            // the three subjects' selections are independent: one worker each
-            let sds = sdPAG.flatMap { $0 }
-            let found = SendableBuffer<Double?>(repeating: nil, count: 3)
-            parallelFor(3, threads: threads) { s in
-                var z: [Double] = []
-                z.reserveCapacity(n)
-                for i in 0..<n where pag[i] > 0 {
-                    let u = unadj[s * n + i]
-                    let d = sds[s * pagCount + Int(pag[i]) - 1]
-                    if !u.isNaN && d > 0 { z.append(u / d) }
-                }
-                found[s] = KS2Core.capZ(sortedOrUnsortedZ: z)
-            }
-            capZ = found.array
-        }
-    } else if let sup = supplied {
-        for s in 0..<3 {
-            capZ[s] = sup.national[s].capZ
-            for g in 0..<pagCount { sdPAG[s][g] = sup.pags[s][g].sd ?? .nan }
-        }
     }
 
-    // Phase 5: capping and adjusted progress.
-    let adj = SendableBuffer<Double>(repeating: .nan, count: 3 * n, threads: threads)
-    let capped = SendableBuffer<Bool>(repeating: false, count: 3 * n, threads: threads)
-    let sdTable = sdPAG.flatMap { $0 }, caps = capZ
-    let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
-    chunks.forEach { c in
-        for i in chunks.range(c) {
+    /// Phase 4, national run: per-PAG SD (n−1, two-pass) of unadjusted progress and, from 2018,
+    /// each subject's cap z (methodology.md §6).
+    func nationalSpread(_ unadjustedSums: PAGSums) -> ProgressSpread {
+        var means = [Double](repeating: .nan, count: 3 * pagCount)
+        for k in 0..<(3 * pagCount) where unadjustedSums.count[k] > 0 {
+            means[k] = unadjustedSums.sum[k] / Double(unadjustedSums.count[k])
+        }
+        let squares = sumPerPAG { i, sums in
+            guard pag[i] > 0 else { return }
+            let g = Int(pag[i]) - 1
             for s in 0..<3 {
-                let u = unadj[s * n + i]
-                if u.isNaN { continue }
-                var a = u
-                let g = Int(pag[i]) - 1
-                let d = sdTable[s * pagCount + g]
-                if let cz = caps[s], d > 0, !d.isNaN {
-                    if u / d < cz { a = d * cz; capped[s * n + i] = true }
-                } else if let sc = supCaps, let floor = sc[s][g], u < floor {
-                    a = floor; capped[s * n + i] = true
+                let u = unadjusted[s * n + i]
+                if !u.isNaN {
+                    let d = u - means[s * pagCount + g]
+                    sums.sum[s * pagCount + g] += d * d
                 }
-                adj[s * n + i] = a
+            }
+        }
+        var sd = [Double](repeating: .nan, count: 3 * pagCount)
+        for k in 0..<(3 * pagCount) {
+            let c = unadjustedSums.count[k]
+            if c >= 2 { sd[k] = (squares.sum[k] / Double(c - 1)).squareRoot() }
+        }
+        return ProgressSpread(sd: sd, capZ: methodology.cappingApplies ? capZ(sd: sd) : [nil, nil, nil])
+    }
+
+    /// Each subject's cap z over the nation's z scores (the three selections run side by side).
+    func capZ(sd: [Double]) -> [Double?] {
+        let found = SendableBuffer<Double?>(repeating: nil, count: 3)
+        let (n, pagCount, pag, unadjusted) = (n, pagCount, pag, unadjusted)
+        parallelFor(3, threads: threads) { s in
+            var z: [Double] = []
+            z.reserveCapacity(n)
+            for i in 0..<n where pag[i] > 0 {
+                let u = unadjusted[s * n + i]
+                let d = sd[s * pagCount + Int(pag[i]) - 1]
+                if !u.isNaN && d > 0 { z.append(u / d) }
+            }
+            found[s] = KS2Core.capZ(sortedOrUnsortedZ: z)
+        }
+        return found.array
+    }
+
+    /// Phase 4, supplied run: the national run's per-PAG SDs and cap z as they are.
+    func suppliedSpread(_ sup: EstimateTable) -> ProgressSpread {
+        var sd = [Double](repeating: .nan, count: 3 * pagCount)
+        for s in 0..<3 {
+            for g in 0..<pagCount { sd[s * pagCount + g] = sup.pags[s][g].sd ?? .nan }
+        }
+        return ProgressSpread(sd: sd, capZ: sup.national.map(\.capZ))
+    }
+
+    /// Phase 5: capping (below the cap z, or below a supplied PAG's floor) and adjusted progress.
+    func adjustedProgress(_ spread: ProgressSpread) {
+        let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
+        let (n, pagCount, pag, unadjusted, adjusted, capped) = (n, pagCount, pag, unadjusted, adjusted, capped)
+        let sdTable = spread.sd
+        let caps = spread.capZ
+        chunks.forEach { c in
+            for i in chunks.range(c) {
+                for s in 0..<3 {
+                    let u = unadjusted[s * n + i]
+                    if u.isNaN { continue }
+                    var a = u
+                    let g = Int(pag[i]) - 1
+                    let d = sdTable[s * pagCount + g]
+                    if let cz = caps[s], d > 0, !d.isNaN {
+                        if u / d < cz {
+                            a = d * cz
+                            capped[s * n + i] = true
+                        }
+                    } else if let sc = supCaps, let floor = sc[s][g], u < floor {
+                        a = floor
+                        capped[s * n + i] = true
+                    }
+                    adjusted[s * n + i] = a
+                }
             }
         }
     }
 
-    var table = PupilProgressTable(count: 0)
-    table.count = n
-    table.ks1APS = Column(aps)
-    table.pag = Column(pag)
-    table.score = Column(score)
-    table.source = Column(source)
-    table.estimate = Column(est)
-    table.progressUnadjusted = Column(unadj)
-    table.progress = Column(adj)
-    table.capped = Column(capped)
-    table.excluded = Column(excluded)
-    table.attainment = Column(flags)
-
-    let estimates: EstimateTable
-    if let sup = supplied {
-        estimates = sup
-    } else {
+    /// A national run's estimates table: per PAG its interval, pupils, estimate, SD and cap; per
+    /// subject σ of adjusted progress and the cap z.
+    func estimateTable(estimate: [Double], unadjustedSums: PAGSums, spread: ProgressSpread) -> EstimateTable {
         var pagsOut: [[PAGEstimate]] = []
         var nationalOut: [NationalFigures] = []
         for s in 0..<3 {
             var rows: [PAGEstimate] = []
             for g in 0..<pagCount {
-                let pupilsIn = unadjSums.count[s * pagCount + g]
-                let sd = sdPAG[s][g]
-                let sdValue: Double? = sd.isNaN ? nil : sd
+                let k = s * pagCount + g
+                let sdValue: Double? = spread.sd[k].isNaN ? nil : spread.sd[k]
                 var cap: Double? = nil
-                if let cz = capZ[s], let d = sdValue, d > 0 { cap = d * cz }
+                if let cz = spread.capZ[s], let d = sdValue, d > 0 { cap = d * cz }
                 rows.append(PAGEstimate(pag: g + 1, lower: bounds[g], upper: g + 1 < pagCount ? bounds[g + 1] : nil,
-                                        pupils: pupilsIn, estimate: estimate[s][g].isNaN ? nil : estimate[s][g],
+                                        pupils: unadjustedSums.count[k], estimate: estimate[k].isNaN ? nil : estimate[k],
                                         sd: sdValue, cap: cap))
             }
             pagsOut.append(rows)
-            let sigma = sampleSD(adj, subject: s, count: n, threads: threads)
+            let sigma = sampleSD(adjusted, subject: s, count: n, threads: threads)
             nationalOut.append(NationalFigures(subject: Subject(rawValue: s)!, pupils: sigma.count,
-                                               sd: sigma.sd, capZ: capZ[s], p10: nil, p90: nil))
+                                               sd: sigma.sd, capZ: spread.capZ[s], p10: nil, p90: nil))
         }
-        estimates = EstimateTable(year: cohort.year, pags: pagsOut, national: nationalOut)
+        return EstimateTable(year: cohort.year, pags: pagsOut, national: nationalOut)
     }
-    return ProgressComputation(table: table, estimates: estimates, national: supplied == nil)
+
+    /// The finished columns, taken over without copying.
+    func table() -> PupilProgressTable {
+        var table = PupilProgressTable(count: 0)
+        table.count = n
+        table.ks1APS = Column(aps)
+        table.pag = Column(pag)
+        table.score = Column(score)
+        table.source = Column(source)
+        table.estimate = Column(estimate)
+        table.progressUnadjusted = Column(unadjusted)
+        table.progress = Column(adjusted)
+        table.capped = Column(capped)
+        table.excluded = Column(excluded)
+        table.attainment = Column(flags)
+        return table
+    }
 }
 
 /// Attainment flags of one pupil (methodology.md §8): 1 yes, 0 no, -1 discounted (`J`).

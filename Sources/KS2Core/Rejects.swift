@@ -13,6 +13,14 @@ public enum RejectReason: String, Sendable, CaseIterable, Comparable {
     case duplicateUPN = "duplicate_upn"
     /// What-if removals: a UPN that is not an accepted pupil of the run (methodology.md §10).
     case unknownUPN = "unknown_upn"
+    /// Tracking file: the window is not one of the run's windows.
+    case unknownWindow = "unknown_window"
+    /// Tracking file: the UPN is no accepted pupil of the current cohort.
+    case unknownPupil = "unknown_pupil"
+    /// Tracking file: the urn differs from the pupil's school in the current cohort.
+    case wrongSchool = "wrong_school"
+    /// Tracking file: the same (upn, window) on rows that differ: every copy is rejected.
+    case repeatedWindow = "repeated_window"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.order < b.order }
     var order: Int { RejectReason.allCases.firstIndex(of: self)! }

@@ -111,17 +111,20 @@ public func publishedTableYear(_ text: DelimitedText, year: Int?) throws -> Int 
 
 /// Reads a project cohorts file (`urn,cohort,baseline_year,outcome_year`, optional `school_name`)
 /// into cohorts in the order they first appear, each school once.
-public func readCohorts(_ text: DelimitedText) throws -> [ProjectCohort] {
+/// With `yearsRequired` false (in-year tracking: `urn,cohort`) the year columns may be absent and
+/// the cohorts then carry years 0.
+public func readCohorts(_ text: DelimitedText, yearsRequired: Bool = true) throws -> [ProjectCohort] {
     let urnCol = columnIndex(text.header, ["urn", "school urn", "school_urn"])
     let cohortCol = columnIndex(text.header, ["cohort", "project", "cohort_name"])
     let baseCol = columnIndex(text.header, ["baseline_year", "baseline year", "baseline"])
     let outCol = columnIndex(text.header, ["outcome_year", "outcome year", "outcome"])
+    let yearsGiven = baseCol != nil || outCol != nil || yearsRequired
     for (name, col) in [("urn", urnCol), ("cohort", cohortCol), ("baseline_year", baseCol), ("outcome_year", outCol)]
-    where col == nil {
+    where col == nil && (yearsGiven || name == "urn" || name == "cohort") {
         throw InputError(file: text.file, line: 1, column: 1,
                          message: "missing required column \(name): expected urn,cohort,baseline_year,outcome_year")
     }
-    guard let urnCol, let cohortCol, let baseCol, let outCol else { return [] }
+    guard let urnCol, let cohortCol else { return [] }
     if text.rows.isEmpty {
         throw InputError(file: text.file, line: 1, column: 1,
                          message: "header only: expected at least one cohort school after the header, found none")
@@ -133,7 +136,8 @@ public func readCohorts(_ text: DelimitedText) throws -> [ProjectCohort] {
         let urn = cell(row, urnCol), name = cell(row, cohortCol)
         if urn.isEmpty { throw InputError(file: text.file, line: line, column: urnCol + 1, message: "blank urn: expected a school URN") }
         if name.isEmpty { throw InputError(file: text.file, line: line, column: cohortCol + 1, message: "blank cohort: expected a cohort name") }
-        func year(_ col: Int, _ what: String) throws -> Int {
+        func year(_ col: Int?, _ what: String) throws -> Int {
+            guard let col else { return 0 }
             let raw = cell(row, col)
             guard let y = Int(raw), (1990...2100).contains(y) else {
                 throw InputError(file: text.file, line: line, column: col + 1, message: "\(what) \"\(raw)\": expected a year like 2018")
@@ -141,13 +145,13 @@ public func readCohorts(_ text: DelimitedText) throws -> [ProjectCohort] {
             return y
         }
         let base = try year(baseCol, "baseline_year"), out = try year(outCol, "outcome_year")
-        if out <= base {
-            throw InputError(file: text.file, line: line, column: outCol + 1,
+        if yearsGiven, out <= base {
+            throw InputError(file: text.file, line: line, column: (outCol ?? 0) + 1,
                              message: "outcome_year \(out) is not after baseline_year \(base)")
         }
         if let at = index[name] {
             if cohorts[at].baselineYear != base || cohorts[at].outcomeYear != out {
-                throw InputError(file: text.file, line: line, column: baseCol + 1,
+                throw InputError(file: text.file, line: line, column: (baseCol ?? 0) + 1,
                                  message: "cohort \(name) has \(base)→\(out) here but \(cohorts[at].baselineYear)→\(cohorts[at].outcomeYear) above: one cohort has one pair of years")
             }
             if !cohorts[at].urns.contains(urn) { cohorts[at].urns.append(urn) }

@@ -26,6 +26,10 @@ public func readRemovals(path: String) throws -> (removals: [PupilRemoval], reje
                                   detail: "\(row.count) fields: expected \(text.header.count)"))
             continue
         }
+        if let detail = text.badText[r] {
+            rejects.append(Reject(file: file, line: line, upn: raw, reason: .badText, detail: detail))
+            continue
+        }
         guard let upn = UPN(raw) else {
             rejects.append(Reject(file: file, line: line, upn: raw, reason: .invalidUPN,
                                   detail: "upn \"\(raw)\": expected a 13-character UPN with a valid check letter"))

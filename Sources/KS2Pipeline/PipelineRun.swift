@@ -30,6 +30,8 @@ public struct PipelineFile: Decodable, Sendable {
     public var focus_threshold: Double?
     /// Targets for a current cohort (issue: targets).
     public var targets: TargetsInputs?
+    /// In-year tracking of the current cohort (issue 17; TrackJob.swift).
+    public var tracking: TrackingInputs?
     public struct TargetsInputs: Decodable, Sendable {
         public var cohort: String
         public var estimates: String
@@ -96,6 +98,11 @@ public struct PipelineRun: Sendable {
             written += try job.write(computed, to: out, settings: settings, clock: &clock, otherRejects: progressRejects)
             job.record(computed, in: &manifest)
             lines += job.summary(computed)
+        }
+        if let t = file.tracking {
+            written = try TrackJob(t, focusThreshold: file.focus_threshold).runInPipeline(
+                settings, out: out, clock: &clock, manifest: &manifest, otherRejects: results.progress.flatMap(\.rejects),
+                written: written, lines: &lines)
         }
         manifest.parameters.merge(["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
                                "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]) { a, _ in a }

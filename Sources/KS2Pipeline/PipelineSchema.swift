@@ -9,10 +9,11 @@ import Yams
 enum PipelineSchema {
     static let topKeys = [
         "name", "description", "output", "methodology", "xlsx", "threads", "years", "published",
-        "published_year", "cohorts", "focus_threshold", "targets",
+        "published_year", "cohorts", "focus_threshold", "targets", "tracking",
     ]
     static let yearKeys = ["year", "ks2", "ks1", "estimates", "ks2_columns", "ks1_columns"]
     static let targetsKeys = ["cohort", "estimates", "stretch"]
+    static let trackingKeys = ["cohort", "estimates", "tracking", "cohorts", "stretch", "windows"]
     /// Years the methodology can cover.
     static let years = 2016...2035
     /// Worker threads a run may ask for (as `--threads`).
@@ -82,6 +83,9 @@ enum PipelineSchema {
         if let targets = top["targets"]?.mapping {
             problems += keyProblems(targets, allowed: targetsKeys, context: "targets", path: path)
         }
+        if let tracking = top["tracking"]?.mapping {
+            problems += keyProblems(tracking, allowed: trackingKeys, context: "tracking", path: path)
+        }
         if let first = problems.min(by: { $0.line < $1.line }) { throw PipelineError.invalid(first.message) }
     }
 
@@ -127,8 +131,8 @@ enum PipelineSchema {
                     + "write the path in full or relative to the pipeline file")
             }
         }
-        if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil {
-            throw PipelineError.invalid("\(path): declares no inputs: give `years`, `published` or `targets`")
+        if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil && file.tracking == nil {
+            throw PipelineError.invalid("\(path): declares no inputs: give `years`, `published`, `targets` or `tracking`")
         }
         try checkPath(file.output, ["output"])
         if let m = file.methodology { try checkPath(m, ["methodology"]) }
@@ -160,6 +164,18 @@ enum PipelineSchema {
             try checkPath(t.estimates, ["targets", "estimates"])
             if let s = t.stretch, !(0...TargetsJob.maximumStretch).contains(s) {
                 throw PipelineError.invalid("\(line(["targets", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
+            }
+        }
+        if let t = file.tracking {
+            for key in ["cohort", "estimates", "tracking"] {
+                try checkPath(key == "cohort" ? t.cohort : key == "estimates" ? t.estimates : t.tracking, ["tracking", key])
+            }
+            if let c = t.cohorts { try checkPath(c, ["tracking", "cohorts"]) }
+            if let s = t.stretch, !(0...TargetsJob.maximumStretch).contains(s) {
+                throw PipelineError.invalid("\(line(["tracking", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
+            }
+            if let w = t.windows, w.isEmpty {
+                throw PipelineError.invalid("\(line(["tracking", "windows"])): `windows` is empty: expected the visits in order, e.g. [oct, jan, mar, jul]")
             }
         }
     }
@@ -237,6 +253,7 @@ extension PipelineFile {
         for y in years ?? [] { paths += [y.ks2, y.ks1] + [y.estimates].compactMap { $0 } }
         paths += published ?? []
         paths += [cohorts, methodology, targets?.cohort, targets?.estimates].compactMap { $0 }
+        if let t = tracking { paths += [t.cohort, t.estimates, t.tracking] + [t.cohorts].compactMap { $0 } }
         return paths
     }
 
@@ -261,6 +278,13 @@ extension PipelineFile {
             t.cohort = resolve(t.cohort)
             t.estimates = resolve(t.estimates)
             file.targets = t
+        }
+        if var t = tracking {
+            t.cohort = resolve(t.cohort)
+            t.estimates = resolve(t.estimates)
+            t.tracking = resolve(t.tracking)
+            t.cohorts = t.cohorts.map(resolve)
+            file.tracking = t
         }
         return file
     }

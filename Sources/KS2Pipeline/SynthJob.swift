@@ -66,11 +66,17 @@ public struct SynthJob: Sendable {
     func writeCurrentCohort(_ settings: RunSettings) throws -> String {
         let bytes = synthesizeCurrentCohort(CurrentCohortOptions(schools: schools, ks2Year: year, seed: seed,
                                                                  las: localAuthorities))
-        let out = try OutputFolder(settings.outputDirectory)
-        try out.write("current-cohort.csv", bytes, mode: OutputFolder.pupilFileMode)
-        try out.commit()
-        let final = settings.outputDirectory + "/current-cohort.csv"
+        let final = try writeSynthetic(bytes, name: "current-cohort.csv", settings)
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth current cohort (KS2 \(year)): \(rows) pupils (seed \(seed)) → \(final)"
     }
+}
+
+/// Writes one synthetic file as the whole of a new output folder (the output policy applies: a
+/// synthetic file never replaces a file of the user's); returns its path.
+func writeSynthetic(_ bytes: [UInt8], name: String, _ settings: RunSettings, inputs: [String] = []) throws -> String {
+    let out = try OutputFolder(settings.outputDirectory, inputs: inputs)
+    try out.write(name, bytes, mode: OutputFolder.pupilFileMode)
+    try out.commit()
+    return settings.outputDirectory + "/" + name
 }

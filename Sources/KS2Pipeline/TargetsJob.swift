@@ -162,6 +162,12 @@ public struct CurrentCohortTargets: Sendable {
     public var names: [String: PupilName]
     /// Pupils with an estimate whose KS1 outcomes are of the other framework than the estimates'.
     public var frameworkMismatches: Int
+    /// The national figures of the estimates year (σ per subject, for in-year tracking).
+    public var national: [NationalFigures]
+    /// The estimates year's methodology (writing TA points, for in-year tracking).
+    public var methodology: MethodologyYear
+    /// Accepted pupils with any prediction in the cohort file.
+    public var pupilsWithPredictions: Int
 }
 
 /// Header spellings of the current-cohort columns (formats.md: the KS1 file's, plus `urn`,
@@ -244,17 +250,12 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
         func reject(_ reason: RejectReason, _ detail: String) {
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
-        guard fields.count == text.header.count else {
-            reject(.wrongFieldCount, "expected \(text.header.count) fields, found \(fields.count)")
-            continue
-        }
-        if let detail = text.badText[r] {
-            reject(.badText, detail)
-            continue
-        }
-        guard let upn = UPN(upnText) else {
-            reject(.invalidUPN, upnText.isEmpty ? "UPN blank: expected a check letter and 12 characters"
-                                                : "UPN \"\(upnText)\": expected a check letter and 12 characters with a right check letter")
+        let upn: UPN
+        switch checkedUPN(fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
+                          upnText: upnText) {
+        case .success(let u): upn = u
+        case .failure(let f):
+            reject(f.reason, f.detail)
             continue
         }
         let urn = urnC.map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
@@ -264,28 +265,12 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             continue
         }
         // predictions: reading and maths a scaled score (or an outcome code, which has no score)
-        var predictedText = ["", "", ""]
-        var predictedScore: [Double?] = [nil, nil, nil]
-        var outOfRange: String? = nil
-        for s in [0, 2] {
-            guard let c = predC[s] else { continue }
-            let cell = fields[c]
-            if cell.isEmpty { continue }
-            if let v = Int(cell) {
-                if !(80...120).contains(v), outOfRange == nil {
-                    outOfRange = "\(subjectNames[s])_predicted \"\(cell)\": expected a scaled score 80-120"
-                }
-                predictedText[s] = String(v)
-                predictedScore[s] = Double(v)
-            } else if let code = Code(cell), code.isOutcome {
-                predictedText[s] = code.name
-            } else {
-                reject(.badScore, "\(subjectNames[s])_predicted \"\(cell)\": expected a scaled score 80-120, an outcome code or blank")
-                continue rows
-            }
-        }
-        if let detail = outOfRange {
-            reject(.scoreOutOfRange, detail)
+        let cells: PredictionCells
+        switch predictionCells(predC.map { $0.map { fields[$0] } },
+                               writingScore: { methodology.writingScoreForProgress($0).score }) {
+        case .success(let c): cells = c
+        case .failure(let f):
+            reject(f.reason, f.detail)
             continue
         }
         var ks1: [Code] = []
@@ -297,34 +282,21 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             }
             ks1.append(code)
         }
-        if let c = predC[1], !fields[c].isEmpty {
-            guard let code = Code(fields[c]), code.isTeacherAssessment else {
-                reject(.unknownCode, "writ_predicted \"\(fields[c])\": expected a writing TA outcome (GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code")
-                continue
-            }
-            predictedText[1] = code.name
-            predictedScore[1] = methodology.writingScoreForProgress(code).score
+        if let f = cells.writingFault {
+            reject(f.reason, f.detail)
+            continue
         }
         accepted.append(CohortPupil(line: line, upn: upn.description, urn: urn, ks1: ks1,
-                                    predictedText: predictedText, predictedScore: predictedScore, fields: fields))
+                                    predictedText: cells.text, predictedScore: cells.score, fields: fields))
     }
 
     // duplicates (formats.md): identical copies after the first are duplicate_row; rows of one UPN
     // that differ are all duplicate_upn
-    var byUPN: [String: [Int]] = [:]
-    for (k, p) in accepted.enumerated() { byUPN[p.upn, default: []].append(k) }
-    var dropped = Set<Int>()
-    for (_, ks) in byUPN where ks.count > 1 {
-        let first = accepted[ks[0]].fields
-        let identical = ks.allSatisfy { accepted[$0].fields == first }
-        for (n, k) in ks.enumerated() where !identical || n > 0 {
-            dropped.insert(k)
-            let p = accepted[k]
-            rejects.append(Reject(file: fileName, line: p.line, upn: p.upn, reason: identical ? .duplicateRow : .duplicateUPN,
-                                  detail: identical ? "copy of line \(accepted[ks[0]].line)"
-                                      : "UPN on lines \(ks.map { String(accepted[$0].line) }.joined(separator: ", ")) with different values"))
-        }
-    }
+    let duplicates = duplicateRejects(keys: accepted.map(\.upn), fields: accepted.map(\.fields),
+                                      lines: accepted.map(\.line), upns: accepted.map(\.upn), file: fileName,
+                                      differing: .duplicateUPN) { "UPN on lines \($0) with different values" }
+    rejects += duplicates.rejects
+    let dropped = duplicates.dropped
 
     let bounds = table.lowerBounds
     var targets: [TargetRow] = []
@@ -365,7 +337,8 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
     return CurrentCohortTargets(targets: targets, rejects: rejects, account: account, estimatesYear: table.year,
                                 estimatesFramework: methodology.framework, schoolNames: schoolNames, names: names,
-                                frameworkMismatches: mismatches)
+                                frameworkMismatches: mismatches, national: table.national, methodology: methodology,
+                                pupilsWithPredictions: targets.filter { $0.predicted.contains { !$0.isEmpty } }.count)
 }
 
 /// The KS1 framework a pupil's outcomes belong to: levels when any is a level, interim when any is

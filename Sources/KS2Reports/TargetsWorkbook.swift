@@ -21,9 +21,12 @@ public struct TargetWorkbookData: Sendable, Hashable {
     public var estimatesYear: Int
     public var stretch: Int
     public var pupils: [TargetWorkbookPupil]
-    public init(urn: String, schoolName: String, estimatesYear: Int, stretch: Int, pupils: [TargetWorkbookPupil]) {
+    /// In-year tracking (`track`): adds the "Focus pupils" sheet; nil for `targets`.
+    public var tracking: SchoolTracking?
+    public init(urn: String, schoolName: String, estimatesYear: Int, stretch: Int, pupils: [TargetWorkbookPupil],
+                tracking: SchoolTracking? = nil) {
         self.urn = urn; self.schoolName = schoolName; self.estimatesYear = estimatesYear
-        self.stretch = stretch; self.pupils = pupils
+        self.stretch = stretch; self.pupils = pupils; self.tracking = tracking
     }
 
     /// `URN School name`, or the URN alone.
@@ -31,7 +34,10 @@ public struct TargetWorkbookData: Sendable, Hashable {
 }
 
 /// The sheet names of a targets workbook, in order.
-public let targetsWorkbookSheets = ["Summary", "Reading", "Writing", "Maths", "Notes"]
+public let targetsWorkbookSheets = ["Summary", "Reading", "Writing", "Maths"]
+
+/// The last sheet of every targets workbook (after the tracking "Focus pupils" sheet when there is one).
+public let targetsNotesSheet = "Notes"
 
 /// Fill of a focus pupil's row (light red, as Excel's "bad" cell style).
 let focusFill: RGB = 0xFFC7CE
@@ -165,7 +171,11 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
         try sheet.printSetup(repeatRows: 3...3)
         try sheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
     }
-    let notes = try book.addWorksheet(targetsWorkbookSheets[4])
+    if let tracking = data.tracking {
+        let focusSheet = try writeFocusPupilsSheet(book, data, tracking)
+        try focusSheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    }
+    let notes = try book.addWorksheet(targetsNotesSheet)
     try writeNotesSheet(notes, kind: .targets, title: data.title, years: "KS2 estimates \(data.estimatesYear)",
                         context: context)
     try book.close()

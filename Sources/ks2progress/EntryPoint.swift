@@ -59,7 +59,8 @@ struct KS2Progress: ParsableCommand {
         """,
         version: ks2progressVersion,
         subcommands: [RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
-                      TargetsCommand.self, SynthCommand.self, WhatIfCommand.self])
+                      TargetsCommand.self, SynthCommand.self, WhatIfCommand.self,
+                      TrackCommand.self, SynthTrackingCommand.self])
 }
 
 /// Options every run shares.

@@ -1,0 +1,235 @@
+import KS2Core
+
+/// A prediction cell that cannot be used: the reject reason and its detail.
+public struct RowFault: Error, Sendable, Hashable {
+    public var reason: RejectReason
+    public var detail: String
+}
+
+/// A reading or maths prediction cell (formats.md "Current cohort for targets"): blank (nil), a
+/// scaled score 80–120, or an outcome code (text only, no score); `bad_score` otherwise, and
+/// `score_out_of_range` for an integer outside 80–120.
+func testPrediction(_ cell: String, column: String) -> Result<(text: String, score: Double?)?, RowFault> {
+    if cell.isEmpty { return .success(nil) }
+    if let v = Int(cell) {
+        guard (80...120).contains(v) else {
+            return .failure(RowFault(reason: .scoreOutOfRange,
+                                            detail: "\(column) \"\(cell)\": expected a scaled score 80-120"))
+        }
+        return .success((String(v), Double(v)))
+    }
+    if let code = Code(cell), code.isOutcome { return .success((code.name, nil)) }
+    return .failure(RowFault(reason: .badScore,
+                                    detail: "\(column) \"\(cell)\": expected a scaled score 80-120, "
+                                        + "an outcome code or blank"))
+}
+
+/// A writing prediction cell: blank (nil) or a TA outcome; `unknown_code` otherwise.
+func writingPrediction(_ cell: String, column: String) -> Result<Code?, RowFault> {
+    if cell.isEmpty { return .success(nil) }
+    guard let code = Code(cell), code.isTeacherAssessment else {
+        return .failure(RowFault(reason: .unknownCode,
+                                        detail: "\(column) \"\(cell)\": expected a writing TA outcome "
+                                            + "(GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code"))
+    }
+    return .success(code)
+}
+
+/// The predictions of one row, per subject (read, writ, mat): the text written to the outputs and
+/// the score for progress (`writingScore` gives a writing TA's). A `bad_score` in any test cell comes
+/// before a `score_out_of_range` in any (formats.md's order); a writing cell no TA table knows is
+/// `writingFault`, left to the caller, whose other `unknown_code` checks may come first.
+public struct PredictionCells: Sendable {
+    public var text: [String]
+    public var score: [Double?]
+    public var writingFault: RowFault?
+}
+
+/// Reads the cells of `read_predicted`, `writ_predicted`, `mat_predicted` (nil = no such column).
+public func predictionCells(_ cells: [String?], writingScore: (Code) -> Double?) -> Result<PredictionCells, RowFault> {
+    var out = PredictionCells(text: ["", "", ""], score: [nil, nil, nil], writingFault: nil)
+    var outOfRange: RowFault? = nil
+    for s in [0, 2] {
+        guard let cell = cells[s] else { continue }
+        switch testPrediction(cell, column: ["read", "writ", "mat"][s] + "_predicted") {
+        case .success(let p):
+            out.text[s] = p?.text ?? ""
+            out.score[s] = p?.score
+        case .failure(let f) where f.reason == .scoreOutOfRange:
+            if outOfRange == nil { outOfRange = f }
+        case .failure(let f): return .failure(f)
+        }
+    }
+    if let outOfRange { return .failure(outOfRange) }
+    if let cell = cells[1] {
+        switch writingPrediction(cell, column: "writ_predicted") {
+        case .success(let code):
+            if let code {
+                out.text[1] = code.name
+                out.score[1] = writingScore(code)
+            }
+        case .failure(let f): out.writingFault = f
+        }
+    }
+    return .success(out)
+}
+
+/// The first checks of every pupil row (formats.md's order): `wrong_field_count`, `bad_text`
+/// (`badText` the detail of a row holding a control character), then `invalid_upn`; the UPN when
+/// all pass. `upnText` is the UPN cell trimmed and upper-cased.
+public func checkedUPN(fieldCount: Int, headerCount: Int, badText: String? = nil,
+                       upnText: String) -> Result<UPN, RowFault> {
+    guard fieldCount == headerCount else {
+        return .failure(RowFault(reason: .wrongFieldCount,
+                                 detail: "expected \(headerCount) fields, found \(fieldCount)"))
+    }
+    if let badText { return .failure(RowFault(reason: .badText, detail: badText)) }
+    guard let upn = UPN(upnText) else {
+        return .failure(RowFault(reason: .invalidUPN,
+                                 detail: upnText.isEmpty ? "UPN blank: expected a check letter and 12 characters"
+                                     : "UPN \"\(upnText)\": expected a check letter and 12 characters "
+                                        + "with a right check letter"))
+    }
+    return .success(upn)
+}
+
+/// Rows sharing a key (formats.md's duplicates): when every row of a key has the same fields, the
+/// first is kept and the rest are `duplicate_row`; when any differ, every row of the key is
+/// `differing` with `detail(lines)`. Returns the indices dropped and their rejects.
+public func duplicateRejects(keys: [String], fields: [[String]], lines: [Int], upns: [String], file: String,
+                             differing: RejectReason,
+                             detail: (String) -> String) -> (dropped: Set<Int>, rejects: [Reject]) {
+    var byKey: [String: [Int]] = [:]
+    for (k, key) in keys.enumerated() { byKey[key, default: []].append(k) }
+    var dropped = Set<Int>()
+    var rejects: [Reject] = []
+    for (_, ks) in byKey where ks.count > 1 {
+        let identical = ks.allSatisfy { fields[$0] == fields[ks[0]] }
+        let together = ks.map { String(lines[$0]) }.joined(separator: ", ")
+        for (n, k) in ks.enumerated() where !identical || n > 0 {
+            dropped.insert(k)
+            rejects.append(Reject(file: file, line: lines[k], upn: upns[k],
+                                  reason: identical ? .duplicateRow : differing,
+                                  detail: identical ? "copy of line \(lines[ks[0]])" : detail(together)))
+        }
+    }
+    return (dropped, rejects)
+}
+
+/// The usable rows of a tracking file, its rejects, row accounting and warnings.
+public struct TrackingFile: Sendable {
+    public var records: [TrackingRecord]
+    /// By line.
+    public var rejects: [Reject]
+    /// Rows read = accepted + rejected.
+    public var account: FileAccount
+    /// Columns missing and what that means (nothing silent).
+    public var warnings: [String]
+}
+
+/// Reads a tracking file (formats.md "In-year tracking"): `urn,upn,window,read_predicted,
+/// writ_predicted,mat_predicted`, one row per pupil per window. `pupils` maps each accepted
+/// current-cohort UPN to its URN; `windows` are the run's windows (matched case-insensitively);
+/// `writingScore` gives a writing TA's points. Each row is rejected with the first reason that
+/// applies: `wrong_field_count`, `invalid_upn`, `missing_school`, `unknown_window`, `bad_score`,
+/// `score_out_of_range`, `unknown_code`, `unknown_pupil`, `wrong_school`, then `duplicate_row`
+/// (an identical copy of an earlier row of the same pupil and window: the first is kept) or
+/// `repeated_window` (rows of one pupil and window that differ: every copy is rejected).
+public func readTracking(_ text: DelimitedText, windows: [String], pupils: [String: String],
+                         writingScore: (Code) -> Double?) throws(InputError) -> TrackingFile {
+    let fileName = text.file.split(separator: "/").last.map(String.init) ?? text.file
+    func column(_ aliases: [String]) -> Int? {
+        for a in aliases { if let i = text.column(a) { return i } }
+        return nil
+    }
+    func required(_ aliases: [String]) throws(InputError) -> Int {
+        guard let i = column(aliases) else {
+            throw InputError(file: text.file, line: 1, column: 1,
+                             message: "missing required column \"\(aliases[0])\": expected "
+                                + "urn,upn,window,read_predicted,writ_predicted,mat_predicted")
+        }
+        return i
+    }
+    let upnC = try required(["upn", "unique pupil number", "pupil upn"])
+    let urnC = try required(["urn", "school urn", "unique reference number"])
+    let windowC = try required(["window", "visit", "tracking window"])
+    let subjects = ["read", "writ", "mat"]
+    let predC = subjects.map { column(["\($0)_predicted"]) }
+    if predC.allSatisfy({ $0 == nil }) {
+        throw InputError(file: text.file, line: 1, column: 1,
+                         message: "no prediction column: expected read_predicted, writ_predicted and mat_predicted")
+    }
+    var warnings: [String] = []
+    for (s, c) in predC.enumerated() where c == nil {
+        warnings.append("\(fileName) has no \(subjects[s])_predicted column: no \(subjects[s]) predictions are tracked")
+    }
+    if text.rows.isEmpty {
+        throw InputError(file: text.file, line: 1, column: 1,
+                         message: "header only: expected at least one row after the header, found none")
+    }
+    let windowIndex = Dictionary(uniqueKeysWithValues: windows.enumerated().map {
+        ($0.element.lowercased(), $0.offset)
+    })
+
+    var rejects: [Reject] = []
+    var accepted: [(record: TrackingRecord, fields: [String])] = []
+    for (r, fields) in text.rows.enumerated() {
+        let line = text.lines[r]
+        let upnText = upnC < fields.count ? fields[upnC].uppercased() : ""
+        func reject(_ reason: RejectReason, _ detail: String) {
+            rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
+        }
+        let upn: UPN
+        switch checkedUPN(fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
+                          upnText: upnText) {
+        case .success(let u): upn = u
+        case .failure(let f):
+            reject(f.reason, f.detail)
+            continue
+        }
+        let urn = fields[urnC]
+        guard !urn.isEmpty else {
+            reject(.missingSchool, "no urn: expected the school's URN")
+            continue
+        }
+        guard let window = windowIndex[fields[windowC].lowercased()] else {
+            reject(.unknownWindow, "window \"\(fields[windowC])\": expected one of \(windows.joined(separator: ", "))")
+            continue
+        }
+        let cells: PredictionCells
+        switch predictionCells(predC.map { $0.map { fields[$0] } }, writingScore: writingScore) {
+        case .success(let c): cells = c
+        case .failure(let f):
+            reject(f.reason, f.detail)
+            continue
+        }
+        if let f = cells.writingFault {
+            reject(f.reason, f.detail)
+            continue
+        }
+        let id = upn.description
+        guard let cohortURN = pupils[id] else {
+            reject(.unknownPupil, "UPN \(id) is no pupil of the current cohort file")
+            continue
+        }
+        guard cohortURN == urn else {
+            reject(.wrongSchool, "urn \(urn): the current cohort file has this pupil at \(cohortURN)")
+            continue
+        }
+        accepted.append((TrackingRecord(line: line, urn: urn, upn: id, window: window, predicted: cells.text,
+                                        score: cells.score), fields))
+    }
+
+    let duplicates = duplicateRejects(keys: accepted.map { "\($0.record.upn)|\($0.record.window)" },
+                                      fields: accepted.map(\.fields), lines: accepted.map(\.record.line),
+                                      upns: accepted.map(\.record.upn), file: fileName, differing: .repeatedWindow) {
+        "the same window on lines \($0) with different values"
+    }
+    rejects += duplicates.rejects
+    let dropped = duplicates.dropped
+    let records = accepted.enumerated().filter { !dropped.contains($0.offset) }.map(\.element.record)
+    rejects.sort { $0.line < $1.line }
+    var account = FileAccount(file: fileName, read: text.rows.count, accepted: records.count, rejected: rejects.count)
+    for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
+    return TrackingFile(records: records, rejects: rejects, account: account, warnings: warnings)
+}

@@ -340,7 +340,9 @@ private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult], chartData: W
     sheet.freezePanes(rows: 1)
     try sheet.printSetup(repeatRows: 0...0)
     guard rows.count >= 2 else { return chartRow }
-    let plottable = rows.contains { r in Subject.allCases.contains { !isSuppressed(r[$0].status) && r[$0].progress != nil } }
+    let plottable = rows.contains { r in
+        Subject.allCases.contains { !isSuppressed(r[$0].status) && r[$0].progress != nil }
+    }
     guard plottable else {
         try sheet.write(rows.count + 2, 0, "No chart: every year's figures are suppressed (SUPP).", .note)
         return chartRow

@@ -6,6 +6,9 @@
 #   4. ingest alone: reading and cleaning the national ks2.csv (validate), MB/s
 #   5. synth at national size
 #   6. a county run of 400 schools with every school workbook
+#   7. ks2progress, polars and DuckDB side by side, taking turns (national, --no-xlsx)
+#   8. the national run with all 16,800 school workbooks
+#   9. a three-year national pipeline (3 × 650,000 pupils, --no-xlsx) against one year
 # Data come from ../shared/bench/gen_national.py, cached in $KS2BENCH_CACHE (default /tmp/ks2bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +18,13 @@ runs=${RUNS:-5}
 cache=${KS2BENCH_CACHE:-${TMPDIR:-/tmp}/ks2bench}
 [[ -x $bin ]] || { echo "bench: build first (make release)" >&2; exit 1; }
 [[ -f $shared/bench/run-bench.sh ]] || { echo "bench: $shared/bench/run-bench.sh not found (set KS2_SHARED)" >&2; exit 1; }
-# the reference pipeline and compare_reference.py need polars
-if ! python3 -c 'import polars' 2>/dev/null; then
-  echo "bench: installing polars for the reference pipeline" >&2
-  python3 -m pip install --quiet polars || python3 -m pip install --quiet --break-system-packages polars
-fi
+# the reference pipelines and compare_reference.py need polars and duckdb
+for module in polars duckdb; do
+  if ! python3 -c "import $module" 2>/dev/null; then
+    echo "bench: installing $module for the reference pipelines" >&2
+    python3 -m pip install --quiet "$module" || python3 -m pip install --quiet --break-system-packages "$module"
+  fi
+done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # median of the numbers on stdin
@@ -86,3 +91,56 @@ for i in $(seq "$runs"); do
   wall "$bin" progress --ks2 "$tmp/county/ks2.csv" --ks1 "$tmp/county/ks1.csv" --year 2019 --estimates "$tmp/n" --out "$tmp/c"
 done | median | sed 's/^/county 400 schools with workbooks: /; s/$/ s/'
 echo "school workbooks written: $(ls "$tmp/c/schools" | wc -l), impact.xlsx: $(test -f "$tmp/c/impact.xlsx" && echo yes || echo no)"
+
+echo "== 7. three tools side by side, taking turns: national progress, --no-xlsx, $runs rounds (wall s, peak RSS MB)"
+: > "$tmp/three"
+measure() {  # measure LABEL CMD... : appends "LABEL seconds rss_mb"
+  local label=$1; shift
+  rm -rf "$tmp/o3"
+  /usr/bin/time -f "%e %M" -o "$tmp/tm" "$@" >/dev/null 2>&1 || { echo "bench: $label failed" >&2; exit 1; }
+  read -r secs kb < "$tmp/tm"; echo "$label $secs $((kb / 1024))" >> "$tmp/three"
+}
+for i in $(seq "$runs"); do
+  measure ks2progress "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o3" --no-xlsx
+  measure polars python3 "$shared/bench/reference_polars.py" --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o3"
+  measure duckdb python3 "$shared/bench/reference_duckdb.py" --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o3"
+done
+python3 - "$tmp/three" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+med = {}
+for tool in ("ks2progress", "polars", "duckdb"):
+    secs = [float(r[1]) for r in rows if r[0] == tool]
+    rss = [int(r[2]) for r in rows if r[0] == tool]
+    med[tool] = statistics.median(secs)
+    print(f"  {tool:12s} median {med[tool]:.2f} s, peak RSS median {statistics.median(rss)} MB   runs: {' '.join(f'{x:.2f}' for x in secs)}")
+best = min(med["polars"], med["duckdb"])
+print(f"  ratio to the best peer: {med['ks2progress'] / best:.2f}x")
+PY
+
+echo "== 8. national progress with all school workbooks (16,800), median of 3 (wall s, peak RSS MB)"
+for i in 1 2 3; do
+  rm -rf "$tmp/w"
+  /usr/bin/time -f "%e %M" -o "$tmp/tw" "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/w" --quiet >/dev/null 2>&1
+  read -r secs kb < "$tmp/tw"; echo "$secs $((kb / 1024))"
+done > "$tmp/wb"
+echo "runs: $(cut -d' ' -f1 "$tmp/wb" | tr '\n' ' ')"
+cut -d' ' -f1 "$tmp/wb" | median | sed 's/^/national with workbooks: /; s/$/ s/'
+cut -d' ' -f2 "$tmp/wb" | median | sed 's/^/peak RSS: /; s/$/ MB/'
+echo "workbooks written: $(ls "$tmp/w/schools" | wc -l)"
+
+echo "== 9. three national years in one pipeline (2017, 2018, 2019; 650,000 pupils each), --no-xlsx, median of 3"
+years=""
+for y in 2017 2018 2019; do
+  d=$cache/p650000-y$y-s1-$(sha256sum "$shared/bench/gen_national.py" | cut -c1-12)
+  if [[ ! -f $d/complete ]]; then
+    rm -rf "$d"; python3 "$shared/bench/gen_national.py" --pupils 650000 --year "$y" --seed 1 --out "$d" >&2; touch "$d/complete"
+  fi
+  years+="  - {year: $y, ks2: $d/ks2.csv, ks1: $d/ks1.csv}"$'\n'
+done
+printf 'output: %s\nxlsx: false\nyears:\n%s' "$tmp/p3out" "$years" > "$tmp/three.yml"
+for i in 1 2 3; do rm -rf "$tmp/p3out"; wall "$bin" run "$tmp/three.yml" --quiet; done > "$tmp/t3"
+one=$(for i in 1 2 3; do rm -rf "$tmp/o"; wall "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o" --no-xlsx; done | median)
+three=$(median < "$tmp/t3")
+echo "three years: $three s  [runs: $(tr '\n' ' ' < "$tmp/t3")]; one year: $one s"
+python3 -c "print(f'three years / one year: {$three / $one:.2f}x')"

@@ -227,81 +227,141 @@ public struct Aggregation: Sendable {
 public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?],
                       thresholds: (p10: [Double?], p90: [Double?])?, includeNational: Bool,
                       laNames: [String: String], threads: Int) -> Aggregation {
-    let year = cohort.year
-    let pupils = cohort.pupils
-    // Schools sorted by id; pupils grouped by school (counting sort), then by UPN.
-    let schoolOrder = cohort.schools.indices.sorted { cohort.schools[$0].id < cohort.schools[$1].id }
-    var rank = [Int](repeating: 0, count: cohort.schools.count)
-    for (r, s) in schoolOrder.enumerated() { rank[s] = r }
-    var start = [Int](repeating: 0, count: cohort.schools.count + 1)
-    for p in pupils { start[rank[Int(p.school)] + 1] += 1 }
-    for k in 0..<cohort.schools.count { start[k + 1] += start[k] }
-    var fill = start
-    var order = [Int32](repeating: 0, count: pupils.count)
-    for (i, p) in pupils.enumerated() {
-        let r = rank[Int(p.school)]
-        order[fill[r]] = Int32(i)
-        fill[r] += 1
-    }
-    let bounds = start
-    let sortedOrder = SendableBuffer<Int32>(repeating: 0, count: order.count)
-    for (k, v) in order.enumerated() { sortedOrder[k] = v }
-    parallelFor(schoolOrder.count, threads: threads) { r in
-        var slice = UnsafeMutableBufferPointer(rebasing: sortedOrder.pointer[bounds[r]..<bounds[r + 1]])
-        slice.sort { pupils[Int($0)].upn < pupils[Int($1)].upn }
-    }
-    order = sortedOrder.array
-
-    // One pass over the pupils, in parallel over schools: each school's sums, split by the pupils'
-    // own LA (nearly always one), so LA and national rows are sums of school partials in a fixed order.
-    let contributions = PupilContributions(table, pupils)
-    let ordered = order
-    let schoolCount = schoolOrder.count
-    // Which group rows each school will have, so its rows can be built straight into place.
-    let masks = SendableBuffer<UInt16>(repeating: 0, count: schoolCount)
-    parallelFor(schoolCount, threads: threads) { r in
-        var m: UInt16 = 0
-        for k in bounds[r]..<bounds[r + 1] {
-            let i = Int(ordered[k])
-            m |= slotMask(groupSlots(pupils[i], aps: contributions.aps[i]))
-        }
-        masks[r] = m
-    }
-    var groupStart = [Int](repeating: 0, count: schoolCount + 1)
-    for r in 0..<schoolCount { groupStart[r + 1] = groupStart[r] + masks[r].nonzeroBitCount }
-    let schoolGroupCount = groupStart[schoolCount]
-    let firstGroup = groupStart
-
+    let run = SchoolAggregation(cohort: cohort, table: table, sigma: sigma, threads: threads)
+    var rows: [SchoolResult] = []
+    let groupStart = run.groupRowStarts()
+    let schoolGroupCount = groupStart[run.schoolCount]
     // The final groups array is allocated first and filled in place: the schools' group rows by the
     // workers, then the LAs' and England's (at most 12 each).
-    var rows: [SchoolResult] = []
     let groupCapacity = schoolGroupCount + 12 * (cohort.localAuthorities.count + 1)
     let groups = [GroupResult](unsafeUninitializedCapacity: groupCapacity) { groupBuffer, groupCount in
+        let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: run.schoolCount)
+        let partials = run.schoolRows(into: schoolRows, groups: SendablePointer(base: groupBuffer.baseAddress!),
+                                      groupStart: groupStart)
+        let areas = run.areaRows(partials, includeNational: includeNational, laNames: laNames)
+        rows = [SchoolResult](unsafeUninitializedCapacity: run.schoolCount + areas.rows.count) { buffer, count in
+            // the school rows are moved (not copied) in front of the LA and England rows
+            if run.schoolCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolRows.base, count: run.schoolCount) }
+            for (k, r) in areas.rows.enumerated() { (buffer.baseAddress! + run.schoolCount + k).initialize(to: r) }
+            count = run.schoolCount + areas.rows.count
+        }
+        schoolRows.deallocate()
+        // groups.csv rows: the schools' (already in place), then the LAs' and England's
+        for (k, g) in areas.groups.enumerated() { (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
+        groupCount = schoolGroupCount + areas.groups.count
+    }
+    let (p10, p90) = thresholds ?? run.bandThresholds(rows)
+    // schools and LAs (not England) get bands
+    for k in rows.indices where rows[k].level != .national {
+        for s in 0..<3 {
+            let m = rows[k].subjects[s]
+            guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
+            rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
+        }
+    }
+    return Aggregation(rows: rows, groups: groups, pupilOrder: run.order, p10: p10, p90: p90)
+}
+
+/// One aggregation's shared inputs: schools sorted by id, the pupils grouped by school (then by
+/// UPN) and each pupil's contributions; its phases run in parallel over schools or areas.
+private struct SchoolAggregation {
+    let cohort: KS2Cohort
+    let sigma: [Double?]
+    let threads: Int
+    let contributions: PupilContributions
+    /// School indices sorted by id.
+    let schoolOrder: [Int]
+    /// Pupil indices by school (in `schoolOrder`), then UPN; school r's pupils are bounds[r]..<bounds[r + 1].
+    let order: [Int32]
+    let bounds: [Int]
+    var schoolCount: Int { schoolOrder.count }
+
+    init(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?], threads: Int) {
+        self.cohort = cohort
+        self.sigma = sigma
+        self.threads = threads
+        let pupils = cohort.pupils
+        contributions = PupilContributions(table, pupils)
+        schoolOrder = cohort.schools.indices.sorted { cohort.schools[$0].id < cohort.schools[$1].id }
+        // pupils grouped by school (counting sort), then sorted by UPN within each school
+        var rank = [Int](repeating: 0, count: cohort.schools.count)
+        for (r, s) in schoolOrder.enumerated() { rank[s] = r }
+        var start = [Int](repeating: 0, count: cohort.schools.count + 1)
+        for p in pupils { start[rank[Int(p.school)] + 1] += 1 }
+        for k in 0..<cohort.schools.count { start[k + 1] += start[k] }
+        var fill = start
+        let sorted = SendableBuffer<Int32>(repeating: 0, count: pupils.count)
+        for (i, p) in pupils.enumerated() {
+            let r = rank[Int(p.school)]
+            sorted[fill[r]] = Int32(i)
+            fill[r] += 1
+        }
+        let bounds = start
+        parallelFor(schoolOrder.count, threads: threads) { r in
+            var slice = UnsafeMutableBufferPointer(rebasing: sorted.pointer[bounds[r]..<bounds[r + 1]])
+            slice.sort { pupils[Int($0)].upn < pupils[Int($1)].upn }
+        }
+        order = sorted.array
+        self.bounds = bounds
+    }
+
+    /// Where each school's group rows start in the groups array (the rows it will have are known
+    /// from its pupils' group slots), so the workers can build them straight into place.
+    func groupRowStarts() -> [Int] {
+        let masks = SendableBuffer<UInt16>(repeating: 0, count: schoolCount)
+        let (pupils, contributions, order, bounds) = (cohort.pupils, contributions, order, bounds)
+        parallelFor(schoolCount, threads: threads) { r in
+            var m: UInt16 = 0
+            for k in bounds[r]..<bounds[r + 1] {
+                let i = Int(order[k])
+                m |= slotMask(groupSlots(pupils[i], aps: contributions.aps[i]))
+            }
+            masks[r] = m
+        }
+        var groupStart = [Int](repeating: 0, count: schoolCount + 1)
+        for r in 0..<schoolCount { groupStart[r + 1] = groupStart[r] + masks[r].nonzeroBitCount }
+        return groupStart
+    }
+
+    /// One pass over the pupils, in parallel over schools: each school's row and group rows,
+    /// initialised into place, and its sums split by the pupils' own LA (nearly always one), so
+    /// LA and national rows are sums of school partials in a fixed order.
+    func schoolRows(into rows: SendablePointer<SchoolResult>, groups: SendablePointer<GroupResult>,
+                    groupStart: [Int]) -> SendableBuffer<[LAPartial]> {
         let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
-        // school rows, initialised by the workers and then moved (not copied) in front of the LA and
-        // England rows; their group rows go straight into the final array
-        let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: schoolCount)
-        let schoolGroups = SendablePointer(base: groupBuffer.baseAddress!)
+        let (cohort, schoolOrder, contributions, order, bounds, sigma) = (cohort, schoolOrder, contributions, order,
+                                                                          bounds, sigma)
+        let year = cohort.year
         parallelFor(schoolCount, threads: threads) { r in
             let info = cohort.schools[schoolOrder[r]]
             var parts: [LAPartial] = []
             for k in bounds[r]..<bounds[r + 1] {
-                let i = Int(ordered[k])
-                let la = pupils[i].la
-                if let j = parts.firstIndex(where: { $0.la == la }) { parts[j].sums.add(i, contributions) }
-                else { var g = GroupedSums(); g.add(i, contributions); parts.append(LAPartial(la: la, sums: g)) }
+                let i = Int(order[k])
+                let la = cohort.pupils[i].la
+                if let j = parts.firstIndex(where: { $0.la == la }) {
+                    parts[j].sums.add(i, contributions)
+                } else {
+                    var g = GroupedSums()
+                    g.add(i, contributions)
+                    parts.append(LAPartial(la: la, sums: g))
+                }
             }
             var total = GroupedSums()
             for p in parts { total += p.sums }
             partials[r] = parts
-            (schoolRows.base + r).initialize(to: total.all.result(year: year, level: .school, id: info.id,
-                                                                  name: info.name, la: info.la, sigma: sigma))
-            let written = total.initializeGroups(schoolGroups.base + firstGroup[r], year: year, level: .school,
+            (rows.base + r).initialize(to: total.all.result(year: year, level: .school, id: info.id,
+                                                            name: info.name, la: info.la, sigma: sigma))
+            let written = total.initializeGroups(groups.base + groupStart[r], year: year, level: .school,
                                                  id: info.id, name: info.name, la: info.la, sigma: sigma)
-            precondition(written == firstGroup[r + 1] - firstGroup[r], "group rows of a school miscounted")
+            precondition(written == groupStart[r + 1] - groupStart[r], "group rows of a school miscounted")
         }
-        // LA and national sums of the school partials, each in school order, the national one and
-        // the LAs' on the workers side by side
+        return partials
+    }
+
+    /// The LA rows (sorted by code) and, in a national run, England's, with their group rows:
+    /// sums of the school partials, each in school order, the LAs' and England's side by side.
+    func areaRows(_ partials: SendableBuffer<[LAPartial]>, includeNational: Bool,
+                  laNames: [String: String]) -> (rows: [SchoolResult], groups: [GroupResult]) {
         let laCount = cohort.localAuthorities.count
         var members = [[PartialRef]](repeating: [], count: laCount)
         for r in 0..<schoolCount {
@@ -310,6 +370,7 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
             }
         }
         let laMembers = members
+        let schoolCount = schoolCount
         let sums = SendableBuffer<GroupedSums?>(repeating: nil, count: laCount + 1)
         parallelFor(laCount + 1, threads: threads) { k in
             var total = GroupedSums()
@@ -320,43 +381,31 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
             }
             sums[k] = total
         }
-        let nationalSums = sums[0]!
-        let laOrder = cohort.localAuthorities.indices.sorted { cohort.localAuthorities[$0] < cohort.localAuthorities[$1] }
-            .filter { !laMembers[$0].isEmpty }
+        let las = cohort.localAuthorities
+        let laOrder = las.indices.sorted { las[$0] < las[$1] }.filter { !laMembers[$0].isEmpty }
         let laTotals = (0..<laCount).map { sums[$0 + 1]! }
         let laRows = SendableBuffer<SchoolResult?>(repeating: nil, count: laOrder.count)
         let laGroups = SendableBuffer<[GroupResult]>(repeating: [], count: laOrder.count)
+        let (year, sigma) = (cohort.year, sigma)
         parallelFor(laOrder.count, threads: threads) { r in
-            let code = cohort.localAuthorities[laOrder[r]]
+            let code = las[laOrder[r]]
             let (row, groups) = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
                                                              la: code, sigma: sigma)
             laRows[r] = row
             laGroups[r] = groups
         }
-
-        let nationalRow: (SchoolResult, [GroupResult])? = includeNational
-            ? nationalSums.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
+        let national: (SchoolResult, [GroupResult])? = includeNational
+            ? sums[0]!.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
             : nil
-        let areaRows = laRows.takeAll().map { $0! } + (nationalRow.map { [$0.0] } ?? [])
-        rows = [SchoolResult](unsafeUninitializedCapacity: schoolCount + areaRows.count) { buffer, count in
-            if schoolCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolRows.base, count: schoolCount) }
-            for (k, r) in areaRows.enumerated() { (buffer.baseAddress! + schoolCount + k).initialize(to: r) }
-            count = schoolCount + areaRows.count
-        }
-        schoolRows.deallocate()
-
-        // groups.csv rows: the schools' (already in place), then the LAs' and England's
-        let areaGroups = laGroups.takeAll().flatMap { $0 } + (nationalRow?.1 ?? [])
-        for (k, g) in areaGroups.enumerated() { (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
-        groupCount = schoolGroupCount + areaGroups.count
+        return (laRows.takeAll().map { $0! } + (national.map { [$0.0] } ?? []),
+                laGroups.takeAll().flatMap { $0 } + (national?.1 ?? []))
     }
 
-    // Bands: p10/p90 as supplied, or nearest rank over mainstream schools with status ok.
-    var p10: [Double?] = [nil, nil, nil], p90: [Double?] = [nil, nil, nil]
-    for s in 0..<3 {
-        if let t = thresholds {
-            p10[s] = t.p10[s]; p90[s] = t.p90[s]
-        } else {
+    /// p10/p90 per subject: nearest rank over the mainstream schools with status ok (§7).
+    func bandThresholds(_ rows: [SchoolResult]) -> (p10: [Double?], p90: [Double?]) {
+        var p10: [Double?] = [nil, nil, nil]
+        var p90: [Double?] = [nil, nil, nil]
+        for s in 0..<3 {
             var ok: [Double] = []
             for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
                 if let p = rows[k].subjects[s].progress { ok.append(p) }
@@ -368,16 +417,8 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
                 p90[s] = ok[(9 * m + 9) / 10 - 1]
             }
         }
+        return (p10, p90)
     }
-    // schools and LAs (not England) get bands
-    for k in rows.indices where rows[k].level != .national {
-        for s in 0..<3 {
-            let m = rows[k].subjects[s]
-            guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
-            rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
-        }
-    }
-    return Aggregation(rows: rows, groups: groups, pupilOrder: order, p10: p10, p90: p90)
 }
 
 /// Band 1–5 for a row with status ok (methodology.md §7): 1 well above … 5 well below.

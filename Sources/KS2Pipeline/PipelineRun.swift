@@ -52,10 +52,11 @@ public struct PipelineRun: Sendable {
         return PipelineRun(file: file.resolvingPaths(from: PipelineSchema.folder(of: path)), path: path)
     }
 
-    public func run(threads: Int? = nil) throws -> String {
+    public func run(threads: Int? = nil, quiet: Bool = false) throws -> String {
         let settings = RunSettings(outputDirectory: file.output,
                                    threads: threads ?? file.threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                   writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology)
+                                   writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology,
+                                   showProgress: !quiet)
         var clock = StageClock(progress: settings.showProgress)
         let out = try OutputFolder(settings.outputDirectory, inputs: [path] + file.inputPaths)
         var results = RunResults()

@@ -11,16 +11,16 @@ public struct RunSettings: Sendable {
     public var writeWorkbooks: Bool
     /// Folder of per-year methodology files; nil = the project's `Data/methodology`.
     public var methodologyDirectory: String?
-    /// Show a progress line on stderr (only when stderr is a terminal).
+    /// Show progress on stderr for stages longer than about two seconds (false: `--quiet`).
     public var showProgress: Bool
     /// The run's date (seconds since 1970, UTC), taken once: every workbook of the run carries it.
     public var runDate: Int
 
     public init(outputDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 writeWorkbooks: Bool = true, methodologyDirectory: String? = nil,
-                showProgress: Bool = isatty(2) == 1, runDate: Int = RunSettings.currentRunDate()) {
+                showProgress: Bool = true, runDate: Int = RunSettings.currentRunDate()) {
         self.outputDirectory = outputDirectory
-        self.threads = max(1, threads)
+        self.threads = min(max(1, threads), 1024)
         self.writeWorkbooks = writeWorkbooks
         self.methodologyDirectory = methodologyDirectory
         self.showProgress = showProgress
@@ -88,21 +88,31 @@ public enum ProjectData {
     }
 }
 
-/// Seconds per stage, in the order the stages ran (run.json).
+/// Seconds per stage, in the order the stages ran (run.json), and the progress display: a stage
+/// that runs longer than about two seconds shows progress on stderr (never stdout) — a bar with
+/// count, rate and time left on a terminal, a line every five seconds otherwise.
 public struct StageClock: Sendable {
     public private(set) var stages: [(String, Double)] = []
     private var started = DispatchTime.now()
     private var current: String? = nil
-    private let progress: Bool
+    private let display: ProgressDisplay.Mode
+    private var shown: ProgressDisplay? = nil
 
-    public init(progress: Bool) { self.progress = progress }
+    /// `progress` false (`--quiet`) shows nothing.
+    public init(progress: Bool) {
+        display = progress ? (isatty(2) == 1 ? .terminal : .lines) : .off
+    }
 
-    /// Ends the running stage (if any) and starts `name`.
-    public mutating func begin(_ name: String) {
+    /// Ends the running stage (if any) and starts `name`; with `items`, returns the counter the
+    /// stage advances as it finishes items (shown as a bar with a rate and the time left).
+    @discardableResult
+    public mutating func begin(_ name: String, items: Int? = nil) -> WorkProgress? {
         end()
         current = name
         started = DispatchTime.now()
-        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K\(name)…".utf8)) }
+        let work = items.map { WorkProgress(total: $0) }
+        if display != .off { shown = ProgressDisplay(stage: name, work: work, mode: display) }
+        return work
     }
 
     public mutating func end() {
@@ -110,7 +120,8 @@ public struct StageClock: Sendable {
         let s = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         stages.append((c, s))
         current = nil
-        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K\(c) done in \(String(format: "%.2f", s)) s\n".utf8)) }
+        shown?.finish(seconds: s)
+        shown = nil
     }
 }
 

@@ -13,10 +13,13 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Flag(help: "Show no progress on stderr for long stages.")
+    var quiet = false
+
     func validate() throws { try validateThreads(threads) }
 
     func run() throws {
-        print(try PipelineRun.load(pipeline).run(threads: threads))
+        print(try PipelineRun.load(pipeline).run(threads: threads, quiet: quiet))
     }
 }
 

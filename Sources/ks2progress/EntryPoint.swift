@@ -77,9 +77,12 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Folder of per-year methodology files (default: Data/methodology).")
     var methodology: String?
 
+    @Flag(help: "Show no progress on stderr for long stages.")
+    var quiet = false
+
     func settings() -> RunSettings {
         RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                    writeWorkbooks: !noXlsx, methodologyDirectory: methodology)
+                    writeWorkbooks: !noXlsx, methodologyDirectory: methodology, showProgress: !quiet)
     }
 
     func validate() throws {

@@ -8,7 +8,7 @@ TEST_DEPS   = unzip
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/ks2progress
 
-.PHONY: all deps build release run test bench fuzz install clean
+.PHONY: all deps build release run test bench fuzz preview install clean
 
 all: release
 
@@ -34,6 +34,10 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+
+## Every workbook kind rendered with LibreOffice to PNG pages in Reports/preview/ (to look at).
+preview: release
+	bash scripts/preview.sh
 
 ## National-size benchmarks side by side with the polars reference (not part of `make test`).
 bench: release

@@ -223,6 +223,17 @@ public struct PupilReportRow: Sendable, Hashable {
     }
 }
 
+/// A project cohort a school is in, as its workbook shows it: the cohort's results (every subject)
+/// and the school's own baseline and outcome figures.
+public struct SchoolProjectCohort: Sendable {
+    public var impacts: [CohortImpact]
+    public var school: CohortSchool
+    public init(impacts: [CohortImpact], school: CohortSchool) {
+        self.impacts = impacts
+        self.school = school
+    }
+}
+
 /// Everything one headteacher's workbook shows: only that school's pupils, its LA and England.
 public struct SchoolWorkbookData: Sendable {
     public var school: SchoolResult
@@ -234,6 +245,8 @@ public struct SchoolWorkbookData: Sendable {
     public var pupils: [PupilReportRow]
     /// Focus pupils: progress below this in a subject (methodology.md §9; default 0).
     public var focusThreshold: Double
+    /// The project cohorts the school is in (empty when none, or no cohorts were given).
+    public var projectCohorts: [SchoolProjectCohort] = []
     public init(school: SchoolResult, localAuthority: SchoolResult? = nil, national: SchoolResult? = nil,
                 trend: [SchoolResult] = [], groups: [GroupResult] = [], pupils: [PupilReportRow] = [],
                 focusThreshold: Double = 0) {
@@ -249,10 +262,13 @@ public struct ImpactWorkbookData: Sendable {
     /// LA and national rows per year (the county comparison), plus pooled-from-schools LA rows.
     public var comparison: [SchoolResult]
     public var schools: [SchoolResult]
+    /// Every school's funnel point (funnel.csv); the workbook plots the latest year's unsuppressed ones.
+    public var funnel: [FunnelRow]
     public init(impacts: [CohortImpact] = [], cohortSchools: [CohortSchool] = [],
-                comparison: [SchoolResult] = [], schools: [SchoolResult] = []) {
+                comparison: [SchoolResult] = [], schools: [SchoolResult] = [], funnel: [FunnelRow] = []) {
         self.impacts = impacts; self.cohortSchools = cohortSchools
         self.comparison = comparison; self.schools = schools
+        self.funnel = funnel
     }
 }
 

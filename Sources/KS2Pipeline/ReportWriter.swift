@@ -95,6 +95,23 @@ struct RunResults {
     /// Every rejected row of the run: the pupil files' and the published tables'.
     var rejects: [Reject] { progress.flatMap(\.rejects) + publishedRejects }
 
+    /// What the workbooks' Notes sheets name as the run's sources.
+    var sourceLines: [String] {
+        var lines: [String] = []
+        for o in progress.sorted(by: { $0.cohort.year < $1.cohort.year }) {
+            let estimates = nationalYears.contains(o.cohort.year)
+                ? "estimates computed from this national cohort" : "national estimates supplied (national.csv)"
+            lines.append("KS2 \(o.cohort.year): pupil-level KS2 results joined to KS1 prior attainment; \(estimates).")
+        }
+        let publishedYears = Set(published.map(\.year)).sorted()
+        if !publishedYears.isEmpty {
+            let years = publishedYears.map(String.init).joined(separator: ", ")
+            lines.append("DfE published KS2 school tables: \(years).")
+        }
+        if !cohorts.isEmpty { lines.append("Project cohorts: \(cohorts.map(\.name).joined(separator: ", ")).") }
+        return lines
+    }
+
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input, cohorts whose
     /// baseline→outcome crosses a methodology change (methodology.md §10).
     var warnings: [String] {
@@ -228,16 +245,33 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         try out.write("cohort_schools.csv", cohortSchoolsCSV(schools))
         written += ["cohorts.csv", "cohort_schools.csv"]
     }
+    if !results.cohorts.isEmpty || !results.published.isEmpty {
+        // the funnel plot's points (methodology.md §10), written with the impact outputs
+        let sigma = try results.sigmaByYear(settings)
+        let funnel = funnelRows(rows, sigma: { y, s in sigma[y]?[s.rawValue] ?? nil })
+        try out.write("funnel.csv", funnelCSV(funnel))
+        // a year without a national σ has no limits: said on the console, never dropped silently
+        let schoolYears = Set(rows.filter { $0.level == .school }.map(\.year))
+        let noSigma = schoolYears.filter { y in Subject.allCases.contains { sigma[y]?[$0.rawValue] == nil } }.sorted()
+        written.append(noSigma.isEmpty ? "funnel.csv" : "funnel.csv (warning: no national σ for "
+            + noSigma.map(String.init).joined(separator: ", ") + ", whose schools have no funnel limits)")
+        if settings.writeWorkbooks { impact.funnel = funnel }
+    }
     if settings.writeWorkbooks {
         clock.begin("workbooks")
-        try writeImpactWorkbook(impact, to: out.path("impact.xlsx"))
+        let context = ReportContext(runDate: settings.runDate, sources: results.sourceLines)
+        try writeImpactWorkbook(impact, to: out.path("impact.xlsx"), context: context)
         written.append("impact.xlsx")
         if let latest = progress.last {
             var books = schoolWorkbookData(cohort: latest.cohort, table: latest.computation.table,
                                            aggregation: latest.aggregation, trend: rows)
-            for k in books.indices { books[k].focusThreshold = results.focusThreshold }
+            let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
+            for k in books.indices {
+                books[k].focusThreshold = results.focusThreshold
+                books[k].projectCohorts = cohortsBySchool[books[k].school.id] ?? []
+            }
             try out.makeDirectory("schools")
-            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads)
+            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads, context: context)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
             }

@@ -13,15 +13,27 @@ public struct RunSettings: Sendable {
     public var methodologyDirectory: String?
     /// Show progress on stderr for stages longer than about two seconds (false: `--quiet`).
     public var showProgress: Bool
+    /// The run's date (seconds since 1970, UTC), taken once: every workbook of the run carries it.
+    public var runDate: Int
 
     public init(outputDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 writeWorkbooks: Bool = true, methodologyDirectory: String? = nil,
-                showProgress: Bool = true) {
+                showProgress: Bool = true, runDate: Int = RunSettings.currentRunDate()) {
         self.outputDirectory = outputDirectory
         self.threads = min(max(1, threads), 1024)
         self.writeWorkbooks = writeWorkbooks
         self.methodologyDirectory = methodologyDirectory
         self.showProgress = showProgress
+        self.runDate = runDate
+    }
+
+    /// Now, or `$SOURCE_DATE_EPOCH` when set (the reproducible-builds convention: a rerun with it
+    /// gives byte-identical workbooks; the tests use it).
+    public static func currentRunDate() -> Int {
+        if let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int(text), seconds >= 0 {
+            return seconds
+        }
+        return Int(Date().timeIntervalSince1970)
     }
 }
 

@@ -53,3 +53,14 @@ func schoolWorkbookData(cohort: KS2Cohort, table t: PupilProgressTable, aggregat
     books.sort { $0.school.id < $1.school.id }
     return books
 }
+
+/// Per school URN, the project cohorts it is in: the cohort's results and the school's own row.
+func schoolProjectCohorts(_ impacts: [CohortImpact], _ schools: [CohortSchool]) -> [String: [SchoolProjectCohort]] {
+    var byCohort: [String: [CohortImpact]] = [:]
+    for i in impacts { byCohort[i.cohort, default: []].append(i) }
+    var out: [String: [SchoolProjectCohort]] = [:]
+    for s in schools {
+        out[s.urn, default: []].append(SchoolProjectCohort(impacts: byCohort[s.cohort] ?? [], school: s))
+    }
+    return out
+}

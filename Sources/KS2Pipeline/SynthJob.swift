@@ -17,6 +17,11 @@ public struct SynthJob: Sendable {
     public var currentCohort = false
     /// The header names of another system's export (`npd`, `pag`, `ncer`); canonical by default.
     public var layout: ExportLayout = .canonical
+    /// The demo's story: a cohort file whose schools get `projectEffect` maths points in their
+    /// outcome year (when it is `year`), and the disadvantaged gap. Off by default (national sets).
+    public var projectCohorts: String?
+    public var projectEffect = 0.6
+    public var disadvantagedGap = false
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, localAuthorities: [String]? = nil) {
         self.schools = schools; self.year = year; self.seed = seed; self.edge = edge
@@ -30,15 +35,38 @@ public struct SynthJob: Sendable {
         var options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
                                    las: localAuthorities)
         options.layout = layout
+        options.story = try story()
         let out = try OutputFolder(settings.outputDirectory)
         let output = synthesize(options)
         try out.write("ks2.csv", output.ks2, mode: OutputFolder.pupilFileMode)
         try out.write("ks1.csv", output.ks1, mode: OutputFolder.pupilFileMode)
         try out.commit()
+        var story = ""
+        if options.story.projectEffect != 0 {
+            story += ", maths +\(options.story.projectEffect) for \(options.story.projectURNs.count) project schools"
+        }
+        if disadvantagedGap { story += ", disadvantaged gap (−0.5 / +0.17 points)" }
         let edges = edge ? ", with edge cases" : ""
         let names = layout == .canonical ? "" : ", \(layout.rawValue) layout"
-        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(names)) → "
+        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(names)\(story)) → "
             + "\(settings.outputDirectory)/ks2.csv, ks1.csv"
+    }
+
+    /// The story of the options: the URNs of cohorts whose outcome year is this year get the effect.
+    func story() throws -> SynthStory {
+        var urns: Set<Int> = []
+        if let file = projectCohorts {
+            for cohort in try readCohortFile(file) where cohort.outcomeYear == year {
+                for urn in cohort.urns {
+                    guard let value = Int(urn) else {
+                        throw PipelineError.invalid("\(file): URN \"\(urn)\" is not a number (synth URNs are)")
+                    }
+                    urns.insert(value)
+                }
+            }
+        }
+        return SynthStory(projectEffect: urns.isEmpty ? 0 : projectEffect, projectURNs: urns,
+                          disadvantagedGap: disadvantagedGap)
     }
 
     /// Writes `current-cohort.csv` as the output folder's one file.

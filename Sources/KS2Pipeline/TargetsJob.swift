@@ -67,7 +67,10 @@ public struct TargetsJob: Sendable {
             let books = targetWorkbookData(computed, stretch: stretch)
             let dir = out.path("targets")
             try out.makeDirectory("targets")
-            try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads)
+            let context = ReportContext(runDate: settings.runDate, sources: [
+                "Current cohort: KS1 results and predictions of the pupils in Year 6 now.",
+                "National estimates of KS2 \(books.first?.estimatesYear ?? 0) (estimates.csv)."])
+            try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads, context: context)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
                 chmod(dir + "/" + name, OutputFolder.pupilFileMode)
             }

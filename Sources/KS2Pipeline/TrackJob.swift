@@ -152,7 +152,10 @@ public struct TrackJob: Sendable {
         clock.begin("tracking workbooks")
         let lead = TrackingWorkbookData(windows: windows, estimatesYear: c.targets.estimatesYear, stretch: stretch,
                                         summaries: c.summaries)
-        try writeTrackingWorkbook(lead, to: out.path("tracking.xlsx"))
+        let context = ReportContext(runDate: settings.runDate, sources: [
+            "Current cohort: KS1 results of the pupils in Year 6 now; tracking file: predictions at each window.",
+            "National estimates of KS2 \(c.targets.estimatesYear) (estimates.csv)."])
+        try writeTrackingWorkbook(lead, to: out.path("tracking.xlsx"), context: context)
         chmod(out.path("tracking.xlsx"), OutputFolder.summaryFileMode)
         var books = targetWorkbookData(c.targets, stretch: stretch)
         var pupilsBySchool: [String: [TrackedPupil]] = [:]
@@ -166,7 +169,7 @@ public struct TrackJob: Sendable {
         }
         let dir = out.path("tracking")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads)
+        try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads, context: context)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
             chmod(dir + "/" + name, OutputFolder.pupilFileMode)
         }

@@ -6,26 +6,45 @@ let impactConstantMemoryRows = 40_000
 
 /// The county impact workbook: a plain-words summary of each cohort's result with charts, then the
 /// cohort, cohort-school, county-comparison and all-schools tables for analysts.
-public func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String) throws {
-    try writeImpactWorkbook(data, to: path, constantMemoryAbove: impactConstantMemoryRows)
+public func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String,
+                                context: ReportContext = ReportContext()) throws {
+    try writeImpactWorkbook(data, to: path, constantMemoryAbove: impactConstantMemoryRows, context: context)
 }
 
 /// The impact workbook, streamed (constant memory) when its tables exceed `constantMemoryAbove` rows.
-func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMemoryAbove: Int) throws {
+func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMemoryAbove: Int,
+                         context: ReportContext = ReportContext()) throws {
     let rows = data.schools.count + data.comparison.count + data.cohortSchools.count
-    let book = try Workbook(path: path, constantMemory: rows > constantMemoryAbove)
+    let title = impactTitle(data)
+    let book = try Workbook(path: path, constantMemory: rows > constantMemoryAbove, created: context.created,
+                            title: title)
     let summary = try book.addWorksheet("Summary")
     let cohorts = try book.addWorksheet("Cohorts")
     let cohortSchools = try book.addWorksheet("Cohort schools")
     let comparison = try book.addWorksheet("County comparison")
     let schools = try book.addWorksheet("All schools")
+    let countyCharts = try book.addWorksheet("County charts")
     let chartData = try book.addWorksheet("Chart data")
-    try writeImpactSummary(summary, chartData: chartData, data: data)
+    let notes = try book.addWorksheet("Notes")
+    let chartRow = try writeImpactSummary(summary, chartData: chartData, data: data, title: title)
+    _ = try writeCountyCharts(countyCharts, chartData: chartData, data: data, chartRow: chartRow)
     try writeCohortsSheet(cohorts, data.impacts)
     try writeCohortSchoolsSheet(cohortSchools, data.cohortSchools)
     try writeResultsTable(comparison, data.comparison, includeLevel: true)
     try writeResultsTable(schools, data.schools, includeLevel: false)
+    let years = Set(data.schools.map(\.year) + data.comparison.map(\.year)).sorted()
+    let yearsText = years.isEmpty ? "the run's years" : "KS2 " + years.map(String.init).joined(separator: ", ")
+    try writeNotesSheet(notes, kind: .impact, title: title, years: yearsText, context: context)
+    for sheet in [summary, cohorts, cohortSchools, comparison, schools, countyCharts] {
+        try sheet.pageHeaderFooter(left: title, date: context.dateText)
+    }
+    chartData.hide()
     try book.close()
+}
+
+/// The workbook's title: project impact when cohorts were given, else the county comparison.
+func impactTitle(_ data: ImpactWorkbookData) -> String {
+    data.impacts.isEmpty ? "KS2 progress: county comparison" : "KS2 progress: project impact"
 }
 
 /// The sentence for one cohort and subject, e.g. "Cohort C1, maths: progress rose from −0.97 to
@@ -80,130 +99,6 @@ func impactSentence(_ c: CohortImpact) -> String {
     return text + "."
 }
 
-private func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData) throws {
-    try sheet.columnWidth(0, 0, 110)
-    // without cohorts the workbook is a county comparison, and says so in its title
-    let title = data.impacts.isEmpty ? "KS2 progress: county comparison" : "KS2 progress: project impact"
-    try sheet.write(0, 0, title, .title)
-    try sheet.rowHeight(1, 30)
-    let note = data.impacts.isEmpty
-        ? "Progress is a school's mean pupil progress; each LA's published figure stands beside the figure "
-            + "pooled from its schools (weighted by pupils), with England (0 by definition). Intervals are 95%."
-        : "Progress is a school's mean pupil progress; cohort figures are the mean of school "
-            + "scores (schools with figures in both years). Comparison: the other schools of the cohorts' local "
-            + "authorities. Intervals are 95%."
-    try sheet.write(1, 0, note, CellStyle.note.wrapped)
-    var row = 3
-    if data.impacts.isEmpty {
-        try sheet.write(row, 0, "A county comparison (no project cohorts in this run): see the County comparison "
-            + "and All schools sheets.", .sentence)
-        row += 1
-    }
-    for c in data.impacts {
-        let text = impactSentence(c)
-        try sheet.rowHeight(row, text.count > 110 ? 32 : 16)
-        try sheet.write(row, 0, text, .sentence)
-        row += 1
-    }
-    try sheet.printSetup(landscape: true)
-
-    // Chart 1: cohort progress by year (baseline vs outcome mean per cohort and subject).
-    try chartData.write(0, 0, "Cohort progress by year", .title)
-    try chartData.printSetup(landscape: false)
-    try chartData.rowHeight(1, 30)
-    try chartData.header(1, ["Cohort and subject", "Baseline year mean", "Outcome year mean"])
-    try chartData.columnWidth(0, 0, 34)
-    try chartData.columnWidth(1, 6, 14)
-    var dataRow = 2
-    let progressRows = data.impacts.filter { $0.subject != "rwm" && ($0.baselineMean != nil || $0.outcomeMean != nil) }
-    for c in progressRows {
-        try chartData.write(dataRow, 0, "\(c.cohort) \(Wording.subject(c.subject)) (\(c.baselineYear)→\(c.outcomeYear))")
-        try chartData.write(dataRow, 1, c.baselineMean, .dp2)
-        try chartData.write(dataRow, 2, c.outcomeMean, .dp2)
-        dataRow += 1
-    }
-    var chartRow = row + 1
-    if !progressRows.isEmpty {
-        let chart = try sheet.workbook.addChart(LXW_CHART_COLUMN)
-        chart.title("Cohort progress: baseline and outcome year (mean of school scores)")
-        let cats = chartData.range(2, 0, dataRow - 1, 0)
-        try chart.addSeries(name: "Baseline year", categories: cats, values: chartData.range(2, 1, dataRow - 1, 1))
-            .fill(colour: 0x9DC3E6)
-        try chart.addSeries(name: "Outcome year", categories: cats, values: chartData.range(2, 2, dataRow - 1, 2))
-            .fill(colour: 0x2E75B6)
-        chart.yAxisName("Progress")
-        chart.yNumberFormat("0.0")
-        chart.xLabelsLow()
-        chart.legendBottom()
-        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.6, yScale: 1.2)
-        chartRow += 20
-    }
-
-    // Chart 2: each cohort school's maths progress in the outcome year with its interval.
-    dataRow += 2
-    let whiskerTitle = dataRow
-    try chartData.write(whiskerTitle, 0, "School maths progress with 95% confidence interval", .title)
-    try chartData.rowHeight(whiskerTitle + 1, 30)
-    try chartData.header(whiskerTitle + 1, ["School", "CI lower", "Progress", "CI upper"])
-    dataRow = whiskerTitle + 2
-    let first = dataRow
-    var byKey: [String: SchoolResult] = [:]
-    for s in data.schools where s.level == .school { byKey["\(s.year) \(s.id)"] = s }
-    var chartTitle = "Cohort schools: maths progress in the outcome year, with 95% interval"
-    var points: [(String, SubjectResult)] = []
-    if !data.cohortSchools.isEmpty {
-        let outcomeYear = Dictionary(data.impacts.map { ($0.cohort, $0.outcomeYear) }, uniquingKeysWith: { a, _ in a })
-        for cs in data.cohortSchools {
-            guard let year = outcomeYear[cs.cohort], let r = byKey["\(year) \(cs.urn)"] else { continue }
-            let m = r[.mat]
-            if m.progress != nil { points.append(("\(cs.cohort): \(r.name.isEmpty ? cs.urn : r.name)", m)) }
-        }
-    } else if let latest = data.schools.map(\.year).max() {
-        chartTitle = "Schools: maths progress in \(latest), with 95% interval"
-        for r in data.schools where r.year == latest && r.level == .school && r[.mat].progress != nil {
-            points.append((r.name.isEmpty ? r.id : r.name, r[.mat]))
-            if points.count == 60 { break }
-        }
-    }
-    for (label, m) in points {
-        try chartData.write(dataRow, 0, label)
-        try chartData.write(dataRow, 1, m.lower, .dp2)
-        try chartData.write(dataRow, 2, m.progress, .dp2)
-        try chartData.write(dataRow, 3, m.upper, .dp2)
-        dataRow += 1
-    }
-    if !points.isEmpty {
-        let chart = try whiskerChart(sheet.workbook, title: chartTitle, data: chartData, first: first, last: dataRow - 1)
-        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.6, yScale: 1.4)
-    }
-}
-
-/// A line chart with three series (lower, progress, upper), no lines, and high-low lines joining
-/// lower to upper: each point's interval drawn as a whisker (libxlsxwriter has no per-point error bars).
-func whiskerChart(_ book: Workbook, title: String, data: Worksheet, first: Int, last: Int,
-                  labelCol: Int = 0, lowerCol: Int = 1) throws -> Chart {
-    let chart = try book.addChart(LXW_CHART_LINE)
-    chart.title(title)
-    let cats = data.range(first, labelCol, last, labelCol)
-    let lower = try chart.addSeries(name: "95% interval", categories: cats, values: data.range(first, lowerCol, last, lowerCol))
-    lower.noLine()
-    lower.marker(LXW_CHART_MARKER_SHORT_DASH, size: 7, colour: 0x7F7F7F)
-    let mid = try chart.addSeries(name: "Progress", categories: cats, values: data.range(first, lowerCol + 1, last, lowerCol + 1))
-    mid.noLine()
-    mid.marker(LXW_CHART_MARKER_CIRCLE, size: 7, colour: 0x2E75B6)
-    let upper = try chart.addSeries(name: "CI upper", categories: cats, values: data.range(first, lowerCol + 2, last, lowerCol + 2))
-    upper.noLine()
-    upper.marker(LXW_CHART_MARKER_SHORT_DASH, size: 7, colour: 0x7F7F7F)
-    chart.highLowLines(colour: 0x7F7F7F)
-    chart.deleteLegendEntries([2]) // the upper bound shares the interval's legend entry
-    chart.yAxisName("Progress")
-    chart.yNumberFormat("0.0")
-    chart.xLabelsLow()
-    chart.legendBottom()
-    chart.blanksAsGaps()
-    return chart
-}
-
 private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throws {
     let titles = ["Cohort", "Subject", "Baseline year", "Outcome year", "Schools with both years",
                   "Schools missing", "Baseline mean progress", "Outcome mean progress", "Change",
@@ -230,7 +125,8 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         let rest: [Double?] = [c.comparisonChange, c.comparisonLower, c.comparisonUpper, c.did, c.didLower, c.didUpper]
         for (j, v) in rest.enumerated() { try sheet.write(r, 16 + j, v, .dp2) }
     }
-    try sheet.columnWidth(0, 0, 14)
+    // cohort names in full ("Maths leaders 2018-19" was cut at 14)
+    try sheet.columnWidth(0, 0, max(14, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
     try sheet.columnWidth(1, 1, 30)
     try sheet.columnWidth(2, titles.count - 1, 12)
     try finishTable(sheet, rows: rows.count, cols: titles.count)
@@ -263,7 +159,8 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
         }
         try sheet.write(r, 13, c.missingReason, missing ? CellStyle.plain.greyed : .plain)
     }
-    try sheet.columnWidth(0, 1, 10)
+    try sheet.columnWidth(0, 0, max(10, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
+    try sheet.columnWidth(1, 1, 10)
     try sheet.columnWidth(2, 2, 34)
     try sheet.columnWidth(3, 3, 6)
     try sheet.columnWidth(4, 12, 10)

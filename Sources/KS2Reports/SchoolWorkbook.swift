@@ -40,11 +40,13 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
 
 /// Writes every school's workbook into `directory` on up to `threads` threads; every workbook is
 /// attempted, and the first error (in input order) is rethrown after all have finished.
-public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: String, threads: Int) throws {
+public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: String, threads: Int,
+                                 context: ReportContext = ReportContext()) throws {
     if items.isEmpty { return }
     try writeWorkbooksInParallel(items.count, threads: threads) { i in
         let item = items[i]
-        try writeSchoolWorkbook(item, to: directory + "/" + schoolWorkbookFileName(urn: item.school.id, name: item.school.name))
+        let name = schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
+        try writeSchoolWorkbook(item, to: directory + "/" + name, context: context)
     }
 }
 
@@ -136,21 +138,48 @@ func schoolSentence(_ r: SchoolResult) -> String {
     return "In \(r.year), progress at \(who) was " + list + "."
 }
 
-/// One headteacher's workbook: the school against its LA and England, its trend, groups, its own
-/// pupils (only those in `data.pupils`) and the focus pupils.
-public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String) throws {
-    let book = try Workbook(path: path)
+/// The headline a head reads first: each subject's band in plain words, maths first, e.g.
+/// "Maths progress was well above average (+3.20); reading average (+0.40); writing not published (…)."
+func schoolHeadline(_ r: SchoolResult) -> String {
+    func phrase(_ s: Subject) -> String {
+        let m = r[s]
+        if isSuppressed(m.status) { return "not published (5 or fewer pupils)" }
+        guard let p = m.progress, m.status == .ok else {
+            let reason = Wording.status(m.status)
+            return "not published (\(reason.isEmpty ? "missing" : reason))"
+        }
+        return "\(m.band.map(Wording.band) ?? "not banded") (\(Wording.signed(p)))"
+    }
+    return "Maths progress was \(phrase(.mat)); reading \(phrase(.read)); writing \(phrase(.writ))."
+}
+
+/// One headteacher's workbook: page 1 the school against its LA and England (headline, interval
+/// chart, tables, project cohort), then its trend, groups, its own pupils (only those in
+/// `data.pupils`), the focus pupils, the notes, and the charts' data on a hidden sheet.
+public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String,
+                                context: ReportContext = ReportContext()) throws {
+    let school = data.school
+    let title = "\(school.id) \(school.name)".trimmingCharacters(in: .whitespaces)
+    let book = try Workbook(path: path, created: context.created, title: "KS2 progress \(school.year): \(title)")
     let overview = try book.addWorksheet("Overview")
     let trend = try book.addWorksheet("Trend")
     let groups = try book.addWorksheet("Groups")
     let pupilsSheet = try book.addWorksheet("Pupils")
     let focus = try book.addWorksheet("Focus pupils")
+    let notes = try book.addWorksheet("Notes")
+    let chartData = try book.addWorksheet("Chart data")
     let pupils = sortedPupils(data.pupils)
-    try writeOverview(overview, data, pupilsSheet: pupilsSheet, pupilCount: pupils.count)
-    try writeTrend(trend, data.trend)
+    let chartRow = try writeOverview(overview, data, chartData: chartData, chartRow: 0)
+    _ = try writeTrend(trend, data.trend, chartData: chartData, chartRow: chartRow)
     try writeGroups(groups, data.groups)
     try writePupils(pupilsSheet, pupils, threshold: data.focusThreshold)
+    try writePupilChart(pupilsSheet, pupilCount: pupils.count, on: overview)
     try writeFocus(focus, pupils, threshold: data.focusThreshold)
+    try writeNotesSheet(notes, kind: .school, title: title, years: "KS2 \(school.year)", context: context)
+    for sheet in [overview, trend, groups, pupilsSheet, focus] {
+        try sheet.pageHeaderFooter(left: "\(title) · KS2 progress \(school.year)", date: context.dateText)
+    }
+    chartData.hide()
     try book.close()
 }
 
@@ -158,67 +187,136 @@ public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String) thr
 private let pupilSubjectFirstColumn = 5
 private func pupilProgressColumn(_ s: Subject) -> Int { pupilSubjectFirstColumn + 5 * s.rawValue + 2 }
 
-private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, pupilsSheet: Worksheet,
-                           pupilCount: Int) throws {
+/// The last column of the Overview's printed page (the charts sit right of the tables, from
+/// `overviewChartColumn`; the pupils' chart from `overviewPupilChartRow`).
+private let overviewLastColumn = 18
+private let overviewChartColumn = 9
+private let overviewPupilChartRow = 27
+
+/// Page 1: who, the headline, the progress table with LA and England, the interval chart,
+/// attainment against LA and England, and the project cohort. Returns the next free chart-data row.
+private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: Worksheet,
+                           chartRow: Int) throws -> Int {
     let school = data.school
-    try sheet.columnWidth(0, 0, 44)
-    try sheet.columnWidth(1, 5, 11)
-    try sheet.columnWidth(6, 6, 20)
-    try sheet.columnWidth(7, 9, 11)
+    try sheet.columnWidth(0, 0, 40)
+    try sheet.columnWidth(1, 2, 8)
+    try sheet.columnWidth(3, 5, 8.5)
+    try sheet.columnWidth(6, 6, 19)
+    try sheet.columnWidth(7, 8, 9)
+    try sheet.columnWidth(9, overviewLastColumn, 8.5)
     try sheet.write(0, 0, "\(school.id) \(school.name)".trimmingCharacters(in: .whitespaces), .title)
     var subtitle = "KS2 progress \(school.year)"
     if let la = data.localAuthority { subtitle += " · \(la.name.isEmpty ? "LA" : la.name) (\(la.id))" }
+    else if !school.la.isEmpty { subtitle += " · LA \(school.la)" }
     if let e = school.eligible { subtitle += " · \(e) eligible pupils" }
     try sheet.write(1, 0, subtitle, .note)
-    try sheet.rowHeight(3, 62)
-    try sheet.merge(3, 0, 3, 9, schoolSentence(school), .sentence)
+    try sheet.rowHeight(2, 34)
+    let headline = CellStyle(bold: true, wrap: true, fontSize: 12, verticalTop: true)
+    try sheet.merge(2, 0, 2, 8, schoolHeadline(school), headline)
+    try sheet.rowHeight(3, 46)
+    try sheet.merge(3, 0, 3, 8, schoolSentence(school), .sentence)
 
     try sheet.rowHeight(5, 30)
-    try sheet.header(5, ["Subject", "Pupils", "Coverage", "Progress", "CI lower", "CI upper", "Band",
+    try sheet.header(5, ["Subject", "Pupils", "Coverage", "Progress", "95% CI lower", "95% CI upper", "Band",
                          "LA progress", "England progress"])
+    var points: [IntervalPoint] = []
     for s in Subject.allCases {
         let r = 6 + s.rawValue
         let m = school[s]
-        try sheet.write(r, 0, Wording.subjectTitle(s))
+        try sheet.write(r, 0, Wording.subjectTitle(s), CellStyle(bold: true))
         try sheet.write(r, 1, m.n)
         try sheet.writePercent(r, 2, m.coverage)
         try sheet.writeProgress(r, 3, m)
-        try sheet.write(r, 7, data.localAuthority?[s].progress, .dp2)
-        try sheet.write(r, 8, data.national?[s].progress, .dp2)
+        try sheet.writeComparison(r, 7, data.localAuthority?[s])
+        // England's progress is 0 by definition (methodology.md §7): shown, not left blank
+        try sheet.write(r, 8, data.national?[s].progress ?? 0, .dp2)
+        if !isSuppressed(m.status), let p = m.progress {
+            points.append(IntervalPoint(label: Wording.subjectTitle(s), value: p, lower: m.lower, upper: m.upper,
+                                        colour: m.status == .ok ? bandColour(m.band) : bandColour(nil)))
+        }
     }
     try sheet.write(9, 0, "Progress 0 = pupils did as well as pupils nationally with the same KS1 results. "
-        + "Bands: 1 well above … 5 well below average.", .note)
+        + "Green: significantly above; red: significantly below (see Notes).", .note)
 
     try sheet.rowHeight(11, 30)
     try sheet.header(11, ["Attainment", "School", "LA", "England"])
+    var nationalMissing = false
     for m in AttainmentMeasure.allCases {
         let r = 12 + m.rawValue
         try sheet.write(r, 0, Wording.measure(m))
         let values = [school[m], data.localAuthority?[m], data.national?[m]]
         for (j, v) in values.enumerated() {
-            if Wording.isPercent(m) { try sheet.writePercent(r, 1 + j, v ?? nil) }
-            else { try sheet.write(r, 1 + j, v ?? nil, .dp1) }
+            let value = v ?? nil
+            if j == 2 && value == nil {
+                nationalMissing = true
+                try sheet.write(r, 1 + j, "n/a", CellStyle.plain.greyed)
+                continue
+            }
+            var style = Wording.isPercent(m) ? CellStyle.percent : CellStyle.dp1
+            if j == 0, let own = value, let la = values[1] ?? nil {
+                if own > la { style.fontColor = 0x006100 } else if own < la { style.fontColor = 0x9C0006 }
+            }
+            if Wording.isPercent(m) { try sheet.writePercent(r, 1 + j, value, style) }
+            else { try sheet.write(r, 1 + j, value, style) }
         }
     }
-    let chartRow = 12 + AttainmentMeasure.allCases.count + 1
-    if pupilCount > 0 {
-        let chart = try sheet.workbook.addChart(LXW_CHART_SCATTER)
-        chart.title("KS1 prior attainment and maths progress")
-        let col = pupilProgressColumn(.mat)
-        let series = try chart.addSeries(name: "Pupils", categories: pupilsSheet.range(1, 3, pupilCount, 3),
-                                         values: pupilsSheet.range(1, col, pupilCount, col))
-        series.marker(LXW_CHART_MARKER_CIRCLE, size: 5, colour: 0x2E75B6)
-        chart.xAxisName("KS1 average point score")
-        chart.yAxisName("Maths progress")
-        chart.xNumberFormat("0")
-        chart.xLabelsLow()
-        chart.legendOff()
-        try sheet.insert(chart, row: chartRow, col: 0, xScale: 1.3, yScale: 1.1)
+    var row = 12 + AttainmentMeasure.allCases.count
+    try sheet.write(row, 0, "School figures green above the LA's, red below."
+        + (nationalMissing ? " England attainment (n/a) is not in this run's inputs." : ""), .note)
+    row += 2
+    row = try writeProjectCohorts(sheet, data.projectCohorts, at: row)
+
+    var next = chartRow
+    if !points.isEmpty {
+        let (chart, end) = try intervalChart(sheet.workbook, title: "Progress \(school.year) with 95% interval",
+                                             axisName: "Progress (0 = national average)", points: points,
+                                             data: chartData, firstRow: next)
+        next = end + 1
+        try sheet.insert(chart, row: 5, col: overviewChartColumn, xScale: 1.25, yScale: 1.4)
+    } else {
+        try sheet.write(5, overviewChartColumn, "No progress chart: no subject has a figure that may be shown "
+            + "(SUPP: 5 or fewer pupils).", .note)
     }
-    try sheet.printSetup(landscape: false)
+    try sheet.printArea(rows: 0...max(row, overviewPupilChartRow + 16), lastCol: overviewLastColumn)
+    try sheet.printSetup(landscape: true, onePage: true)
+    sheet.activate()
+    return next
 }
 
-private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult]) throws {
+/// The project cohorts a school is in: the cohort's maths result and the school's own change.
+private func writeProjectCohorts(_ sheet: Worksheet, _ cohorts: [SchoolProjectCohort], at first: Int) throws -> Int {
+    var row = first
+    guard !cohorts.isEmpty else { return row }
+    try sheet.write(row, 0, "Project cohort", CellStyle(bold: true, fontSize: 12))
+    row += 1
+    for c in cohorts {
+        let cs = c.school
+        var own = "This school is in project cohort \(cs.cohort)"
+        if let first = c.impacts.first { own += " (\(first.baselineYear) → \(first.outcomeYear))" }
+        let before = cs.baseline.count > 2 ? cs.baseline[2] : nil
+        let after = cs.outcome.count > 2 ? cs.outcome[2] : nil
+        if let before, let after {
+            own += ": its maths progress went from \(Wording.number(before)) to \(Wording.number(after)) "
+                + "(\(Wording.signed(after - before)))."
+        } else {
+            own += cs.missingReason.isEmpty ? "." : " (not in the cohort's figures: \(cs.missingReason))."
+        }
+        try sheet.merge(row, 0, row, 8, own, .sentence)
+        try sheet.rowHeight(row, 30)
+        row += 1
+        for impact in c.impacts where impact.subject == "mat" {
+            let text = impactSentence(impact)
+            try sheet.merge(row, 0, row, 8, text, .sentence)
+            try sheet.rowHeight(row, 44)
+            row += 1
+        }
+    }
+    return row
+}
+
+/// The trend table (suppressed years show SUPP) and its chart, drawn from the hidden chart data
+/// where a suppressed year is a gap. Returns the next free chart-data row.
+private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult], chartData: Worksheet, chartRow: Int) throws -> Int {
     var titles = ["Year", "Pupils"]
     for s in Subject.allCases {
         let t = Wording.subjectTitle(s)
@@ -241,25 +339,60 @@ private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult]) throws {
     try sheet.columnWidth(14, 14, 10)
     sheet.freezePanes(rows: 1)
     try sheet.printSetup(repeatRows: 0...0)
-    if rows.count >= 2 {
-        let chart = try sheet.workbook.addChart(LXW_CHART_LINE)
-        chart.title("Progress by year")
-        let cats = sheet.range(1, 0, rows.count, 0)
-        let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
-        for s in Subject.allCases {
-            let col = 2 + 4 * s.rawValue
-            let series = try chart.addSeries(name: Wording.subjectTitle(s), categories: cats,
-                                             values: sheet.range(1, col, rows.count, col))
-            series.line(colour: colours[s.rawValue])
-            series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[s.rawValue])
-        }
-        chart.yAxisName("Progress")
-        chart.yNumberFormat("0.0")
-        chart.xLabelsLow()
-        chart.legendBottom()
-        chart.blanksAsGaps()
-        try sheet.insert(chart, row: rows.count + 3, col: 0, xScale: 1.4, yScale: 1.1)
+    guard rows.count >= 2 else { return chartRow }
+    let plottable = rows.contains { r in
+        Subject.allCases.contains { !isSuppressed(r[$0].status) && r[$0].progress != nil }
     }
+    guard plottable else {
+        try sheet.write(rows.count + 2, 0, "No chart: every year's figures are suppressed (SUPP).", .note)
+        return chartRow
+    }
+    // chart data: year and one column per subject, blank where the figure may not be shown
+    try chartData.write(chartRow, 0, "Progress by year (suppressed years left out)", .title)
+    try chartData.header(chartRow + 1, ["Year", "Reading", "Writing", "Maths"])
+    let top = chartRow + 2
+    for (i, r) in rows.enumerated() {
+        try chartData.write(top + i, 0, String(r.year))
+        for s in Subject.allCases where !isSuppressed(r[s].status) {
+            try chartData.write(top + i, 1 + s.rawValue, r[s].progress, .dp2)
+        }
+    }
+    let last = top + rows.count - 1
+    let chart = try sheet.workbook.addChart(LXW_CHART_LINE)
+    chart.title("Progress by year")
+    let cats = chartData.range(top, 0, last, 0)
+    let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
+    for s in Subject.allCases {
+        let series = try chart.addSeries(name: Wording.subjectTitle(s), categories: cats,
+                                         values: chartData.range(top, 1 + s.rawValue, last, 1 + s.rawValue))
+        series.line(colour: colours[s.rawValue])
+        series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[s.rawValue])
+    }
+    chart.yAxisName("Progress (0 = national average)")
+    chart.yNumberFormat("0.0")
+    chart.xLabelsLow()
+    chart.legendBottom()
+    chart.blanksAsGaps()
+    try sheet.insert(chart, row: rows.count + 3, col: 0, xScale: 1.4, yScale: 1.1)
+    return last + 2
+}
+
+/// KS1 prior attainment against maths progress, one point per pupil (from the Pupils sheet), on the
+/// overview below the interval chart: page 1 shows which pupils the maths figure rests on.
+private func writePupilChart(_ pupilsSheet: Worksheet, pupilCount: Int, on overview: Worksheet) throws {
+    guard pupilCount > 0 else { return }
+    let chart = try pupilsSheet.workbook.addChart(LXW_CHART_SCATTER)
+    chart.title("KS1 prior attainment and maths progress")
+    let col = pupilProgressColumn(.mat)
+    let series = try chart.addSeries(name: "Pupils", categories: pupilsSheet.range(1, 3, pupilCount, 3),
+                                     values: pupilsSheet.range(1, col, pupilCount, col))
+    series.marker(LXW_CHART_MARKER_CIRCLE, size: 5, colour: 0x2E75B6)
+    chart.xAxisName("KS1 average point score")
+    chart.yAxisName("Maths progress")
+    chart.xNumberFormat("0")
+    chart.xLabelsLow()
+    chart.legendOff()
+    try overview.insert(chart, row: overviewPupilChartRow, col: overviewChartColumn, xScale: 1.25, yScale: 1.0)
 }
 
 private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
@@ -279,11 +412,11 @@ private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
         for s in Subject.allCases {
             let m = g.result[s]
             let col = 3 + 4 * s.rawValue
-            switch m.status {
-            case .supp, .none:
-                try sheet.write(r, col, "suppressed", CellStyle.plain.greyed)
-                for k in 1...3 { try sheet.blank(r, col + k, CellStyle.plain.greyed) }
-            default:
+            if isSuppressed(m.status) {
+                try sheet.write(r, col, m.n)
+                try sheet.write(r, col + 1, suppressedText, CellStyle.plain.greyed)
+                for k in 2...3 { try sheet.blank(r, col + k, CellStyle.plain.greyed) }
+            } else {
                 let style = m.status == .ok ? CellStyle.dp2 : CellStyle.dp2.greyed
                 try sheet.write(r, col, m.n)
                 try sheet.write(r, col + 1, m.progress, style)
@@ -296,7 +429,8 @@ private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
     try sheet.columnWidth(1, 1, 16)
     try sheet.columnWidth(2, 14, 9)
     try finishTable(sheet, rows: rows.count, cols: titles.count)
-    try sheet.write(rows.count + 2, 0, "Groups with 5 or fewer pupils in a subject are suppressed.", .note)
+    try sheet.write(rows.count + 2, 0, "SUPP: 5 or fewer pupils in the group and subject; the DfE does not publish "
+        + "such figures.", .note)
 }
 
 private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
@@ -318,7 +452,12 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
         for s in Subject.allCases {
             let k = s.rawValue
             let col = pupilSubjectFirstColumn + 5 * k
-            try sheet.write(r, col, k < p.score.count ? p.score[k] : nil, .integer)
+            let score = k < p.score.count ? p.score[k] : nil
+            if s == .writ, let outcome = writingOutcome(points: score) {
+                try sheet.write(r, col, outcome) // writing is a teacher assessment: WTS/EXS/GDS, not its points
+            } else {
+                try sheet.write(r, col, score, .integer)
+            }
             try sheet.write(r, col + 1, k < p.estimate.count ? p.estimate[k] : nil, .dp1)
             let progress = k < p.progress.count ? p.progress[k] : nil
             try sheet.write(r, col + 2, progress, (progress ?? 0) < threshold ? below : .dp2)
@@ -336,34 +475,50 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
     try sheet.printSetup(repeatRows: 0...0)
 }
 
+/// How far below the focus threshold a pupil's progress is "well below": 5 scaled-score points,
+/// about the distance between a pupil at the expected standard and one well short of it.
+let wellBelowMargin = 5.0
+
+/// The focus pupils, lowest progress first (the pupils to act on first), each subject below the
+/// threshold light red and well below it (by `wellBelowMargin` or more) dark red.
 private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
     let titles = ["UPN", "Forename", "Surname", "KS1 APS", "Below in", "Reading progress", "Writing progress",
-                  "Maths progress"]
+                  "Maths progress", "Lowest progress"]
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
-    var r = 1
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
-    for p in pupils {
+    let wellBelow = CellStyle(bold: true, numberFormat: "0.00", fill: 0xC00000, fontColor: 0xFFFFFF)
+    func lowest(_ p: PupilReportRow) -> Double { p.progress.compactMap { $0 }.min() ?? 0 }
+    let focus = pupils.filter { !focusSubjects($0, threshold: threshold).isEmpty }
+        .sorted { (lowest($0), $0.upn) < (lowest($1), $1.upn) }
+    var r = 1
+    for p in focus {
         let subjects = focusSubjects(p, threshold: threshold)
-        if subjects.isEmpty { continue }
         try sheet.write(r, 0, p.upn)
         try sheet.write(r, 1, p.forename)
         try sheet.write(r, 2, p.surname)
         try sheet.write(r, 3, p.ks1APS, .dp1)
-        try sheet.write(r, 4, subjects.map { Wording.subject($0.name) }.joined(separator: ", "))
+        let names = subjects.map { Wording.subject($0.name) }.joined(separator: ", ")
+        try sheet.write(r, 4, names, CellStyle(indent: true))
         for s in Subject.allCases {
             let v = s.rawValue < p.progress.count ? p.progress[s.rawValue] : nil
-            try sheet.write(r, 5 + s.rawValue, v, subjects.contains(s) ? below : .dp2)
+            var style = CellStyle.dp2
+            if subjects.contains(s), let v { style = v < threshold - wellBelowMargin ? wellBelow : below }
+            try sheet.write(r, 5 + s.rawValue, v, style)
         }
+        try sheet.write(r, 8, lowest(p), .dp2)
         r += 1
     }
     try sheet.columnWidth(0, 0, 15)
     try sheet.columnWidth(1, 2, 14)
     try sheet.columnWidth(3, 3, 8)
-    try sheet.columnWidth(4, 4, 24)
-    try sheet.columnWidth(5, 7, 10)
+    try sheet.columnWidth(4, 4, 26)
+    try sheet.columnWidth(5, 8, 10)
     try finishTable(sheet, rows: r - 1, cols: titles.count)
-    let threshold = Wording.number(threshold)
-    try sheet.write(r + 1, 0, r == 1 ? "No pupil has progress below \(threshold) in any subject."
-        : "Pupils whose progress is below \(threshold) in at least one subject.", .note)
+    let thresholdText = Wording.number(threshold)
+    try sheet.write(r + 1, 0, r == 1 ? "No pupil has progress below \(thresholdText) in any subject."
+        : "\(focus.count) of \(pupils.count) pupils have progress below \(thresholdText) in at least one subject "
+            + "(lowest first). Dark red: more than \(Wording.number(wellBelowMargin, decimals: 0)) points below. "
+            + "The threshold is the run's focus_threshold; with 0, the national average, most pupils are "
+            + "below it in at least one subject.", .note)
 }

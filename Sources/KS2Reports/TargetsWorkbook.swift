@@ -36,6 +36,9 @@ public struct TargetWorkbookData: Sendable, Hashable {
 /// The sheet names of a targets workbook, in order.
 public let targetsWorkbookSheets = ["Summary", "Reading", "Writing", "Maths"]
 
+/// The last sheet of every targets workbook (after the tracking "Focus pupils" sheet when there is one).
+public let targetsNotesSheet = "Notes"
+
 /// Fill of a focus pupil's row (light red, as Excel's "bad" cell style).
 let focusFill: RGB = 0xFFC7CE
 
@@ -81,8 +84,10 @@ public func targetCounts(_ pupils: [TargetWorkbookPupil], subject: Subject) -> T
 
 /// Writes one school's targets workbook to `path`: a summary of pupils on track per subject and
 /// one sheet per subject with pupils by predicted progress, focus pupils highlighted.
-public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) throws {
-    let book = try Workbook(path: path)
+public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
+                                 context: ReportContext = ReportContext()) throws {
+    let book = try Workbook(path: path, created: context.created, title: "KS2 targets: \(data.title)")
+    let pageTitle = "\(data.title) · KS2 targets and focus pupils"
     let subjectTitles = ["Reading", "Writing", "Maths"]
     let yearText = "national estimates of KS2 \(data.estimatesYear)"
 
@@ -94,6 +99,7 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
                       + (data.stretch > 0 ? " plus a stretch of \(data.stretch)" : "")
                       + " (at most 120); writing target = the lowest of WTS, EXS, GDS whose points (91, 103, 113) reach the estimate.", .note)
     try summary.write(3, 0, "A focus pupil's predicted score is below the estimate; a pupil on track is predicted at or above it.", .note)
+    try summary.rowHeight(5, 30)
     try summary.header(5, ["Subject", "Pupils", "With an estimate", "With a prediction", "On track", "Focus pupils",
                            "On track (% of predicted)", "Estimates year"])
     for s in Subject.allCases {
@@ -110,6 +116,7 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
     }
     let without = data.pupils.filter { !$0.row.excluded.isEmpty }.sorted { $0.row.upn < $1.row.upn }
     try summary.write(10, 0, "Pupils without an estimate (\(without.count))", CellStyle(bold: true))
+    try summary.rowHeight(11, 16)
     try summary.header(11, ["UPN", "Surname", "Forename", "Reason"])
     for (k, p) in without.enumerated() {
         try summary.write(12 + k, 0, p.row.upn)
@@ -121,6 +128,7 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
     try summary.columnWidth(0, 0, 18)
     try summary.columnWidth(1, 7, 14)
     try summary.printSetup()
+    try summary.pageHeaderFooter(left: pageTitle, date: context.dateText)
 
     // One sheet per subject
     let header = ["UPN", "Surname", "Forename", "KS1 APS", "PAG", "Estimate", "Target", "Predicted",
@@ -130,6 +138,8 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
         let i = s.rawValue
         try sheet.write(0, 0, "\(subjectTitles[i]): \(data.title), pupils by predicted progress (lowest first)", .title)
         try sheet.write(1, 0, "Estimates: \(yearText). Focus pupils (predicted below the estimate) are highlighted; pupils without a prediction follow, then pupils without an estimate.", .note)
+        // wrapped titles need the height of two lines, or they run over the first pupil's row
+        try sheet.rowHeight(3, 30)
         try sheet.header(3, header)
         let ordered = targetsOrder(data.pupils, subject: s)
         for (k, p) in ordered.enumerated() {
@@ -159,16 +169,25 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String) th
         sheet.freezePanes(rows: 4)
         if !ordered.isEmpty { try sheet.autofilter(3, 0, 3 + ordered.count, header.count - 1) }
         try sheet.printSetup(repeatRows: 3...3)
+        try sheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
     }
-    if let tracking = data.tracking { try writeFocusPupilsSheet(book, data, tracking) }
+    if let tracking = data.tracking {
+        let focusSheet = try writeFocusPupilsSheet(book, data, tracking)
+        try focusSheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    }
+    let notes = try book.addWorksheet(targetsNotesSheet)
+    try writeNotesSheet(notes, kind: .targets, title: data.title, years: "KS2 estimates \(data.estimatesYear)",
+                        context: context)
     try book.close()
 }
 
 /// Writes every school's targets workbook (`URN School name.xlsx`) into `directory` on up to
 /// `threads` threads; all are attempted and the first error (in input order) is rethrown.
-public func writeTargetsWorkbooks(_ items: [TargetWorkbookData], directory: String, threads: Int) throws {
+public func writeTargetsWorkbooks(_ items: [TargetWorkbookData], directory: String, threads: Int,
+                                  context: ReportContext = ReportContext()) throws {
     try writeWorkbooksInParallel(items.count, threads: threads) { i in
         let item = items[i]
-        try writeTargetsWorkbook(item, to: directory + "/" + schoolWorkbookFileName(urn: item.urn, name: item.schoolName))
+        let name = schoolWorkbookFileName(urn: item.urn, name: item.schoolName)
+        try writeTargetsWorkbook(item, to: directory + "/" + name, context: context)
     }
 }

@@ -59,7 +59,9 @@ func focusOnTrackText(_ s: TrackingSummary) -> String {
 /// The school workbook's "Focus pupils" sheet: the school's mean predicted progress per subject and
 /// window, then each focus pupil's predictions by window against the target, green when predicted
 /// on track and red when behind.
-func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData, _ tracking: SchoolTracking) throws {
+@discardableResult
+func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData,
+                           _ tracking: SchoolTracking) throws -> Worksheet {
     let sheet = try book.addWorksheet("Focus pupils")
     let windows = tracking.windows
     try sheet.write(0, 0, "Focus pupils' predictions by window: \(data.title)", .title)
@@ -121,13 +123,16 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData, _ track
     try sheet.columnWidth(5, 6 + windows.count, 12)
     if !focus.isEmpty { try sheet.autofilter(headerRow, 0, r - 1, header.count - 1) }
     try sheet.printSetup()
+    return sheet
 }
 
 /// The project lead's tracking.xlsx: a summary with the project's mean predicted progress by window
 /// (a chart per subject, cohorts side by side), one sheet per subject of schools × windows, and the
 /// full table of track_schools.csv.
-public func writeTrackingWorkbook(_ data: TrackingWorkbookData, to path: String) throws {
-    let book = try Workbook(path: path)
+public func writeTrackingWorkbook(_ data: TrackingWorkbookData, to path: String,
+                                  context: ReportContext = ReportContext()) throws {
+    let title = "KS2 in-year tracking: predicted progress"
+    let book = try Workbook(path: path, created: context.created, title: title)
     let summary = try book.addWorksheet("Summary")
     let subjectSheets = try Subject.allCases.map { try book.addWorksheet("Schools \(Wording.subject($0.name))") }
     let all = try book.addWorksheet("All rows")
@@ -135,6 +140,13 @@ public func writeTrackingWorkbook(_ data: TrackingWorkbookData, to path: String)
     try writeTrackingSummary(summary, chartData: chartData, data: data)
     for s in Subject.allCases { try writeSchoolsByWindow(subjectSheets[s.rawValue], data: data, subject: s) }
     try writeTrackingTable(all, data: data)
+    let notes = try book.addWorksheet("Notes")
+    try writeNotesSheet(notes, kind: .targets, title: title, years: "KS2 estimates \(data.estimatesYear)",
+                        context: context)
+    for sheet in [summary, all] + subjectSheets {
+        try sheet.pageHeaderFooter(left: title, date: context.dateText)
+    }
+    chartData.hide()
     try book.close()
 }
 

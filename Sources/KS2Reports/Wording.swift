@@ -80,7 +80,7 @@ enum Wording {
 
     /// Fill and font of a band cell: 1 and 2 green, 3 plain, 4 and 5 red.
     static func bandStyle(_ band: Int) -> CellStyle {
-        var s = CellStyle.plain
+        var s = CellStyle(indent: true)
         switch band {
         case 1: s.fill = 0x00B050; s.fontColor = 0xFFFFFF; s.bold = true
         case 2: s.fill = 0xC6EFCE; s.fontColor = 0x006100
@@ -138,20 +138,50 @@ enum Wording {
     }
 }
 
+extension String {
+    /// The text with its first letter in capitals ("maths" → "Maths").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
 extension Worksheet {
     /// One subject's progress, interval and band cells (4 columns from `col`), greyed and labelled
     /// with the reason when the figure may not be published.
     func writeProgress(_ row: Int, _ col: Int, _ s: SubjectResult) throws {
+        if isSuppressed(s.status) {
+            // never shown, as the DfE does: the figure's cell says SUPP, its interval is empty
+            try write(row, col, suppressedText, CellStyle.plain.greyed)
+            try blank(row, col + 1, CellStyle.plain.greyed)
+            try blank(row, col + 2, CellStyle.plain.greyed)
+            try write(row, col + 3, Wording.status(s.status), CellStyle(indent: true).greyed)
+            return
+        }
         let published = s.status == .ok
         let style = published ? CellStyle.dp2 : CellStyle.dp2.greyed
-        try write(row, col, s.progress, style)
+        // a published figure whose interval excludes 0 is significant: green above, red below
+        var progressStyle = style
+        if published, let lower = s.lower, lower > 0 {
+            progressStyle.fontColor = 0x006100
+            progressStyle.bold = true
+        }
+        if published, let upper = s.upper, upper < 0 {
+            progressStyle.fontColor = 0x9C0006
+            progressStyle.bold = true
+        }
+        try write(row, col, s.progress, progressStyle)
         try write(row, col + 1, s.lower, style)
         try write(row, col + 2, s.upper, style)
         if !published {
-            try write(row, col + 3, Wording.status(s.status), CellStyle.plain.greyed)
+            try write(row, col + 3, Wording.status(s.status), CellStyle(indent: true).greyed)
         } else if let band = s.band {
             try write(row, col + 3, Wording.bandCell(band), Wording.bandStyle(band))
         }
+    }
+
+    /// A comparison row's progress (LA, England): SUPP when suppressed, blank when absent.
+    func writeComparison(_ row: Int, _ col: Int, _ s: SubjectResult?) throws {
+        guard let s else { return try blank(row, col, .dp2) }
+        if isSuppressed(s.status) { return try write(row, col, suppressedText, CellStyle.plain.greyed) }
+        try write(row, col, s.progress, .dp2)
     }
 
     /// A percentage given as 0–100, shown as a whole percent.

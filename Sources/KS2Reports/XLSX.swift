@@ -40,6 +40,8 @@ struct CellStyle: Hashable {
     var borderBottom = false
     var alignCentre = false
     var verticalTop = false
+    /// One level of indent (text that follows a right-aligned number reads apart from it).
+    var indent = false
 
     static let plain = CellStyle()
     static let header = CellStyle(bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, verticalTop: true)
@@ -69,22 +71,33 @@ final class Workbook {
     let path: String
 
     /// Starts a workbook at `path`; `constantMemory` streams rows to disk (rows must then be
-    /// written in order, and strings are stored inline rather than shared).
-    init(path: String, constantMemory: Bool = false) throws {
+    /// written in order, and strings are stored inline rather than shared). `created` is the run's
+    /// date (taken once per run, so every workbook of a run carries the same one) and `title` the
+    /// document title shown in the file's properties.
+    init(path: String, constantMemory: Bool = false, created: time_t = Workbook.fixedCreationTime,
+         title: String = "") throws {
         self.path = path
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
         guard let wb = workbook_new_opt(path, &options) else {
             throw XLSXError(code: 0, message: "could not create the workbook", context: path)
         }
         handle = wb
-        // a fixed creation date, so the same inputs give byte-identical workbooks
+        // the date given, never the clock: the same inputs and run date give byte-identical workbooks
         var properties = lxw_doc_properties()
-        properties.created = Workbook.fixedCreationTime
-        _ = workbook_set_properties(wb, &properties)
+        properties.created = created
+        let setProperties = { (title: UnsafeMutablePointer<CChar>?) in
+            properties.title = title
+            properties.author = nil
+            _ = workbook_set_properties(wb, &properties)
+        }
+        if title.isEmpty {
+            setProperties(nil)
+        } else {
+            title.withCString { setProperties(UnsafeMutablePointer(mutating: $0)) }
+        }
     }
 
-    /// 2000-01-01T00:00:00Z, written as the created/modified date of every workbook (libxlsxwriter
-    /// otherwise writes the current time into docProps/core.xml).
+    /// 2000-01-01T00:00:00Z, the document date when no run date is given (unit tests).
     static let fixedCreationTime: time_t = 946_684_800
 
     /// A workbook dropped without `close()` was abandoned by an error: free it and leave no
@@ -131,6 +144,7 @@ final class Workbook {
         if style.borderBottom { format_set_bottom(f, UInt8(LXW_BORDER_THIN.rawValue)) }
         if style.alignCentre { format_set_align(f, UInt8(LXW_ALIGN_CENTER.rawValue)) }
         if style.verticalTop { format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue)) }
+        if style.indent { format_set_indent(f, 1) }
         formats[style] = f
         return f
     }
@@ -222,16 +236,39 @@ struct Worksheet {
                                        lxw_col_t(lastCol)), "\(workbook.path): \(name) autofilter")
     }
 
-    /// Landscape, one page wide, the given header rows repeated on every printed page.
-    func printSetup(repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true) throws {
+    /// Landscape, one page wide (or one page in all with `onePage`), the given header rows
+    /// repeated on every printed page.
+    func printSetup(repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true, onePage: Bool = false) throws {
         if landscape { worksheet_set_landscape(handle) }
         worksheet_set_paper(handle, 9) // A4
-        worksheet_fit_to_pages(handle, 1, 0)
+        worksheet_fit_to_pages(handle, 1, onePage ? 1 : 0)
+        worksheet_set_margins(handle, 0.4, 0.4, 0.6, 0.6)
         if let r = repeatRows {
             try check(worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)),
                       "\(workbook.path): \(name) repeat rows")
         }
     }
+
+    /// Prints only rows `rows` of columns `0...lastCol`.
+    func printArea(rows: ClosedRange<Int>, lastCol: Int) throws {
+        try check(worksheet_print_area(handle, lxw_row_t(rows.lowerBound), 0, lxw_row_t(rows.upperBound),
+                                       lxw_col_t(lastCol)), "\(workbook.path): \(name) print area")
+    }
+
+    /// A printed page's header (`left` and the run date on the right) and footer ("Page x of y"), so a
+    /// printed page can be traced to its school or report.
+    func pageHeaderFooter(left: String, date: String) throws {
+        // `&` starts a header code: a literal one is doubled; Excel allows 255 characters
+        let escaped = String(left.replacingOccurrences(of: "&", with: "&&").prefix(180))
+        try check(worksheet_set_header(handle, "&L\(escaped)&R\(date)"), "\(workbook.path): \(name) header")
+        try check(worksheet_set_footer(handle, "&L\(name)&CPage &P of &N"), "\(workbook.path): \(name) footer")
+    }
+
+    /// Hides the sheet (chart data a reader does not need to see or print).
+    func hide() { worksheet_hide(handle) }
+
+    /// Makes the sheet the one the workbook opens on.
+    func activate() { worksheet_activate(handle) }
 
     func insert(_ chart: Chart, row: Int, col: Int, xScale: Double = 1, yScale: Double = 1) throws {
         var options = lxw_chart_options()
@@ -288,9 +325,36 @@ struct Chart {
     func xNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.x_axis, format) }
     /// Puts the category labels at the bottom of the plot even when values are negative.
     func xLabelsLow() { chart_axis_set_label_position(handle.pointee.x_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
+    /// Puts the y axis's labels at the left of the plot (a bar chart's names, whatever the values).
+    func yLabelsLow() {
+        chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue))
+    }
     func legendBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
     func legendOff() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
     func blanksAsGaps() { chart_show_blanks_as(handle, UInt8(LXW_CHART_BLANKS_AS_GAP.rawValue)) }
+    /// Fixes an axis's range (so a zero line or a funnel's limits span the whole plot).
+    func xRange(_ min: Double, _ max: Double) {
+        chart_axis_set_min(handle.pointee.x_axis, min)
+        chart_axis_set_max(handle.pointee.x_axis, max)
+    }
+    func yRange(_ min: Double, _ max: Double) {
+        chart_axis_set_min(handle.pointee.y_axis, min)
+        chart_axis_set_max(handle.pointee.y_axis, max)
+    }
+    /// Hides the y axis's numbers (row positions that stand for categories are labelled on the points).
+    func yAxisNumbersOff() {
+        chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_NONE.rawValue))
+        chart_axis_set_major_tick_mark(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_TICK_MARK_NONE.rawValue))
+        chart_axis_major_gridlines_set_visible(handle.pointee.y_axis, 0)
+    }
+    /// Bars of the series drawn over each other (100) and the gap between categories (% of a bar).
+    func seriesOverlap(_ overlap: Int8) { chart_set_series_overlap(handle, overlap) }
+    func seriesGap(_ gap: UInt16) { chart_set_series_gap(handle, gap) }
+    /// No gridlines across the value axis (white bars drawn over them would cut them).
+    func valueGridlinesOff() {
+        chart_axis_major_gridlines_set_visible(handle.pointee.y_axis, 0)
+        chart_axis_major_gridlines_set_visible(handle.pointee.x_axis, 0)
+    }
     func deleteLegendEntries(_ indices: [Int16]) {
         var list = indices + [-1]
         _ = chart_legend_delete_series(handle, &list)
@@ -318,6 +382,53 @@ struct ChartSeries {
         var fill = lxw_chart_fill(color: colour, none: 0, transparency: 0)
         chart_series_set_fill(handle, &fill)
     }
+    /// A dashed line (limits and reference lines).
+    func dashedLine(colour: RGB, width: Float = 1.25) {
+        var line = lxw_chart_line(color: colour, none: 0, width: width,
+                                  dash_type: UInt8(LXW_CHART_LINE_DASH_DASH.rawValue), transparency: 0)
+        chart_series_set_line(handle, &line)
+    }
+
+    /// One colour per point (marker fill and border), e.g. by band.
+    func pointColours(_ colours: [RGB]) throws {
+        var fills = colours.map { lxw_chart_fill(color: $0, none: 0, transparency: 0) }
+        var lines = colours.map { lxw_chart_line(color: $0, none: 0, width: 0.75, dash_type: 0, transparency: 0) }
+        try fills.withUnsafeMutableBufferPointer { f in
+            try lines.withUnsafeMutableBufferPointer { l in
+                var points = (0..<colours.count).map { lxw_chart_point(line: l.baseAddress! + $0,
+                                                                       fill: f.baseAddress! + $0, pattern: nil) }
+                try points.withUnsafeMutableBufferPointer { p in
+                    var list: [UnsafeMutablePointer<lxw_chart_point>?] = (0..<colours.count).map { p.baseAddress! + $0 }
+                    list.append(nil)
+                    try check(chart_series_set_points(handle, &list), "chart point colours")
+                }
+            }
+        }
+    }
+
+    /// A text label beside each point (e.g. "Maths +0.60"), above it by default.
+    func labels(_ texts: [String], position: lxw_chart_label_position = LXW_CHART_LABEL_POSITION_RIGHT,
+                fontSize: Double = 9) throws {
+        let cStrings = texts.map { strdup($0) }
+        defer { for c in cStrings { free(c) } }
+        var font = lxw_chart_font()
+        font.size = fontSize
+        try withUnsafeMutablePointer(to: &font) { fontPointer in
+            var labels = cStrings.indices.map { i in
+                var l = lxw_chart_data_label()
+                l.value = cStrings[i]
+                l.font = fontPointer
+                return l
+            }
+            try labels.withUnsafeMutableBufferPointer { b in
+                var list: [UnsafeMutablePointer<lxw_chart_data_label>?] = (0..<texts.count).map { b.baseAddress! + $0 }
+                list.append(nil)
+                try check(chart_series_set_labels_custom(handle, &list), "chart labels")
+            }
+        }
+        chart_series_set_labels_position(handle, UInt8(position.rawValue))
+    }
+
     func marker(_ type: lxw_chart_marker_type, size: UInt8 = 6, colour: RGB? = nil) {
         chart_series_set_marker_type(handle, UInt8(type.rawValue))
         if type != LXW_CHART_MARKER_NONE { chart_series_set_marker_size(handle, size) }

@@ -72,7 +72,7 @@ struct CohortModel {
     }
 
     /// Generates school `school`'s cohort for the model's year.
-    func cohort(seed: UInt64, school: SynthSchool) -> SchoolCohort {
+    func cohort(seed: UInt64, school: SynthSchool, story: SynthStory = SynthStory()) -> SchoolCohort {
         var r = RandomStream(seed, 0x5055_5049_4C53, UInt64(year), UInt64(school.index))
         let valueAdded = school.valueAdded + 0.2 * r.normal()
         let size = min(120, max(5, Int((Double(school.baseSize) * (1 + 0.06 * r.normal())).rounded())))
@@ -99,7 +99,12 @@ struct CohortModel {
             for t in 0..<3 {
                 let m = tests[t]
                 let y = 0.85 * theta + valueAdded + m.noise * r.normal()
-                let score = Int((m.mean + m.sd * y / m.latentSD).rounded())
+                // the story's points, on the latent scale (a point is latentSD / sd of it), move the
+                // score only: the B and N cuts (which draw more random numbers) stay on y, so every
+                // later pupil is drawn exactly as without the story
+                let points = story.shift(subject: t, urn: school.urn, disadvantaged: pupil.disadvantaged)
+                let shifted = points == 0 ? y : y + points * m.latentSD / m.sd
+                let score = Int((m.mean + m.sd * shifted / m.latentSD).rounded())
                 var code: Token = score >= 100 ? .AS : .NS
                 var ta: Token = score >= 100 ? .EXS : .HNM
                 if y < m.cutN { code = .N }
@@ -120,7 +125,10 @@ struct CohortModel {
                 default: pupil.gpsScore = scaled; pupil.gpsCode = code
                 }
             }
-            let yw = 0.85 * theta + valueAdded + 0.4 * r.normal()
+            var yw = 0.85 * theta + valueAdded + 0.4 * r.normal()
+            let writingPoints = story.shift(subject: 3, urn: school.urn, disadvantaged: pupil.disadvantaged)
+            // writing's outcomes are ~10 points apart on a latent of sd ~1: a point is about 0.1 of it
+            if writingPoints != 0 { yw += writingPoints * 0.1 }
             pupil.writTA = writingLabels[writingCuts.label(yw)]
             let q = r.uniform()
             if q < 0.004 { pupil.writTA = .A } else if q < 0.0045 { pupil.writTA = .J } else if q < 0.005 { pupil.writTA = .D }

@@ -19,10 +19,40 @@ public struct SynthOptions: Sendable, Hashable {
     public var las: [String]?
     /// The header names written (the cells are the same in every layout).
     public var layout: ExportLayout = .canonical
+    /// The demo's story (off by default, as for national sets, whose bytes it then leaves unchanged).
+    public var story = SynthStory()
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, threads: Int = 0, las: [String]? = nil) {
         self.schools = schools; self.year = year; self.seed = seed
         self.edge = edge; self.threads = threads; self.las = las
+    }
+}
+
+/// What a demo county shows that real data shows (issue 16): project schools' maths progress up in
+/// the outcome year (the Hertfordshire project reported −0.97 → −0.37) and a disadvantaged gap near
+/// the national one (2019: disadvantaged −0.6, others +0.3, a gap of 0.9). Shifts are deterministic
+/// and move scores only (never a random draw), so every pupil is otherwise exactly as without them.
+public struct SynthStory: Sendable, Hashable {
+    /// Scaled-score points added to the maths result of every pupil of `projectURNs` (0 = off).
+    public var projectEffect: Double
+    public var projectURNs: Set<Int>
+    /// Disadvantaged pupils' results shifted by −0.5 points and others' by +0.17 in every subject: with
+    /// the model's own gap of about 0.23 (disadvantage follows lower ability) the gap is about 0.9,
+    /// and the county's mean is unchanged (a quarter of pupils are disadvantaged).
+    public var disadvantagedGap: Bool
+
+    public init(projectEffect: Double = 0, projectURNs: Set<Int> = [], disadvantagedGap: Bool = false) {
+        self.projectEffect = projectEffect
+        self.projectURNs = projectURNs
+        self.disadvantagedGap = disadvantagedGap
+    }
+
+    /// Points added to a pupil's result in test `subject` (0 read, 1 maths, 2 GPS, 3 writing).
+    func shift(subject: Int, urn: Int, disadvantaged: Bool) -> Double {
+        var points = 0.0
+        if disadvantagedGap && subject != 2 { points += disadvantaged ? -0.5 : 0.17 }
+        if subject == 1 && projectEffect != 0 && projectURNs.contains(urn) { points += projectEffect }
+        return points
     }
 }
 
@@ -71,7 +101,10 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
     let model = CohortModel(year: options.year)
     let renderer = Renderer(model: model)
     let seed = options.seed
-    let cohorts = parallelMap(schools.count, threads: threads) { model.cohort(seed: seed, school: schools[$0]) }
+    let story = options.story
+    let cohorts = parallelMap(schools.count, threads: threads) {
+        model.cohort(seed: seed, school: schools[$0], story: story)
+    }
     let plan = options.edge
         ? planEdges(seed: seed, renderer: renderer, schools: schools, cohorts: cohorts)
         : EdgePlan(ks2: Array(repeating: [:], count: schools.count), ks1: Array(repeating: [:], count: schools.count))

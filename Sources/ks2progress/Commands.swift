@@ -146,6 +146,12 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
     @Option(help: "Header names of another system's export: canonical, npd, pag or ncer (docs/ALIASES.md).")
     var layout: String = "canonical"
+    @Option(help: "Demo story: a cohort file whose schools' maths rises by --project-effect in their outcome year.")
+    var projectCohorts: String?
+    @Option(help: "Scaled-score points added to project schools' maths (with --project-cohorts).")
+    var projectEffect: Double = 0.6
+    @Flag(help: "Demo story: disadvantaged pupils' results −0.5 points, others' +0.17 (a gap near the national 0.9).")
+    var disadvantagedGap = false
     @Option(help: "Output folder.") var out: String
     @Option(help: "Worker threads.") var threads: Int?
 
@@ -166,6 +172,9 @@ struct SynthCommand: ParsableCommand {
         var job = SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las)
         job.currentCohort = currentCohort
         job.layout = ExportLayout(rawValue: layout) ?? .canonical
+        job.projectCohorts = projectCohorts
+        job.projectEffect = projectEffect
+        job.disadvantagedGap = disadvantagedGap
         print(try job.run(settings))
     }
 }

@@ -23,6 +23,11 @@ enum Harness {
         var timedOut = false
     }
 
+    /// The environment with a fixed run date (2000-01-01), so two runs give byte-identical workbooks.
+    static var fixedDateEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(["SOURCE_DATE_EPOCH": "946684800"]) { _, fixed in fixed }
+    }
+
     /// Runs the binary with `arguments` in `directory` (default: the repository root); a run
     /// longer than `timeout` seconds is killed (SIGKILL) and reported as timed out.
     @discardableResult
@@ -36,9 +41,8 @@ enum Harness {
             p.executableURL = URL(fileURLWithPath: launcher[0])
             p.arguments = Array(launcher.dropFirst()) + arguments
         }
-        if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        // a fixed run date unless the caller sets one, so two runs give byte-identical workbooks
+        p.environment = fixedDateEnvironment.merging(environment) { $1 }
         p.currentDirectoryURL = directory ?? repoRoot
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -69,7 +69,7 @@ private func summary(_ level: TrackingLevel, _ id: String, window: Int, pupils: 
         let path = dir + "/school.xlsx"
         try writeTargetsWorkbook(book, to: path)
         #expect(try captures("<sheet name=\"([^\"]+)\"", in: try unzipText(path, "xl/workbook.xml"))
-                == targetsWorkbookSheets + ["Focus pupils"])
+                == targetsWorkbookSheets + ["Focus pupils", targetsNotesSheet])
         let strings = try captures("<t[^>]*>([^<]*)</t>", in: try unzipText(path, "xl/sharedStrings.xml"))
         #expect(strings.contains("SUPP") && strings.contains("Predicted oct") && strings.contains("Able"))
         #expect(strings.contains { $0.hasPrefix("Predicted, not results") })
@@ -93,7 +93,8 @@ private func summary(_ level: TrackingLevel, _ id: String, window: Int, pupils: 
                                                                                   mean: 0.5, status: .ok)]),
                                   to: lead)
         #expect(try captures("<sheet name=\"([^\"]+)\"", in: try unzipText(lead, "xl/workbook.xml"))
-                == ["Summary", "Schools reading", "Schools writing", "Schools maths", "All rows", "Chart data"])
+                == ["Summary", "Schools reading", "Schools writing", "Schools maths", "All rows", "Chart data",
+                    "Notes"])
         let leadStrings = try captures("<t[^>]*>([^<]*)</t>", in: try unzipText(lead, "xl/sharedStrings.xml"))
         #expect(leadStrings.contains("SUPP") && leadStrings.contains("Project (all schools)"))
         #expect(leadStrings.contains("oct: mean predicted progress") && leadStrings.contains("1 of 1"))

@@ -100,7 +100,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let path = dir + "/impact.xlsx"
         try writeImpactWorkbook(impactData(), to: path)
         let workbook = try unzipText(path, "xl/workbook.xml")
-        for name in ["Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "Chart data"] {
+        for name in ["Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "County charts",
+                     "Chart data", "Notes"] {
             #expect(workbook.contains("name=\"\(name)\""), "sheet \(name)")
         }
         let strings = try unzipText(path, "xl/sharedStrings.xml")
@@ -111,9 +112,18 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let members = try zipMembers(path)
         #expect(members.contains("xl/charts/chart1.xml"))
         #expect(members.contains("xl/charts/chart2.xml"))
-        let whisker = try unzipText(path, "xl/charts/chart2.xml")
-        #expect(whisker.contains("<c:hiLowLines>"))
-        #expect(occurrences(of: "<c:ser>", in: whisker) == 3)
+        // chart 1: cohort against comparison change, floating interval bars (far bound, near bound)
+        let change = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(change.contains("<c:barChart>") && occurrences(of: "<c:ser>", in: change) == 2)
+        #expect(change.contains("C1 maths: cohort") && change.contains("C1 maths: comparison"))
+        // chart 2: the cohort school's maths progress (the 2019 school 100001, -0.37 from -2.37 to +1.63)
+        let schoolChart = try unzipText(path, "xl/charts/chart2.xml")
+        #expect(schoolChart.contains("<c:v>1.63</c:v>") && schoolChart.contains("<c:v>-0.37</c:v>") == false)
+        #expect(workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
+        let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
+        #expect(summary.contains("<oddHeader>&amp;LKS2 progress: project impact&amp;R1 January 2000</oddHeader>"))
+        let summaryStrings = try unzipText(path, "xl/sharedStrings.xml")
+        #expect(summaryStrings.contains("+0.05 to +0.95")) // the DiD interval in the headline table
         let cohorts = try unzipText(path, "xl/worksheets/sheet2.xml")
         #expect(cohorts.contains("<v>-0.97</v>"))
         #expect(cohorts.contains("<v>0.6125</v>")) // 61.25% stored as a fraction, shown as 0%
@@ -179,12 +189,32 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(strings.contains("In 2019, progress at Oak Primary was average in reading (+1.25, 95% CI \u{2212}0.75 to "
             + "+3.25), not published in writing (suppressed) and well above average in maths (\u{2212}0.37, 95% CI "
             + "\u{2212}2.37 to +1.63)."))
-        #expect(strings.contains("suppressed"))
+        #expect(strings.contains("Maths progress was well above average (\u{2212}0.37); reading average (+1.25); "
+            + "writing not published (5 or fewer pupils)."))
+        #expect(strings.contains("<t>SUPP</t>"))
+        #expect(strings.contains("<t>WTS</t>") == false) // the test pupils have no writing score
         #expect(strings.contains("reading, maths")) // Ben: below 0 in reading and maths
+        #expect(workbook.contains("name=\"Notes\""))
+        #expect(workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
+        let overview = try unzipText(path, "xl/worksheets/sheet1.xml")
+        #expect(overview.contains("orientation=\"landscape\""))
+        #expect(overview.contains("fitToHeight=\"1\"") || !overview.contains("fitToHeight"))
+        let header = "<oddHeader>&amp;L100002 Oak Primary · KS2 progress 2019&amp;R1 January 2000</oddHeader>"
+        #expect(overview.contains(header))
+        #expect(overview.contains("<oddFooter>&amp;LOverview&amp;CPage &amp;P of &amp;N</oddFooter>"))
+        #expect(workbook.contains("_xlnm.Print_Area"))
         let members = try zipMembers(path)
-        #expect(members.contains("xl/charts/chart1.xml")) // scatter on the overview
-        #expect(members.contains("xl/charts/chart2.xml")) // trend line chart (2 years)
-        let scatter = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(members.contains("xl/charts/chart1.xml")) // interval chart on the overview
+        #expect(members.contains("xl/charts/chart2.xml")) // KS1 against maths progress, on the overview
+        #expect(members.contains("xl/charts/chart3.xml")) // trend line chart (2 years)
+        #expect(try unzipText(path, "xl/charts/chart3.xml").contains("<c:lineChart>"))
+        let interval = try unzipText(path, "xl/charts/chart1.xml")
+        #expect(interval.contains("<c:scatterChart>"))
+        // reading and maths are drawn (a zero line, two whiskers, the dots); suppressed writing is not
+        #expect(occurrences(of: "<c:ser>", in: interval) == 4)
+        #expect(interval.contains("Reading +1.25") && interval.contains("Maths \u{2212}0.37"))
+        #expect(!interval.contains("Writing"))
+        let scatter = try unzipText(path, "xl/charts/chart2.xml")
         #expect(scatter.contains("<c:scatterChart>"))
         #expect(scatter.contains("Pupils!$D$2:$D$4") || scatter.contains("'Pupils'!$D$2:$D$4"))
         let pupilsSheet = try unzipText(path, "xl/worksheets/sheet4.xml")
@@ -204,7 +234,50 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         data.pupils = []
         try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
         let members = try zipMembers(dir + "/s.xlsx")
-        #expect(!members.contains { $0.hasPrefix("xl/charts/") })
+        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // the interval chart only
+    }
+
+    @Test func fullySuppressedTrendHasNoChart() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var data = schoolData()
+        data.pupils = []
+        for k in data.trend.indices {
+            for s in Subject.allCases { data.trend[k][s] = SubjectResult(n: 4, progress: 1.5, status: .supp) }
+        }
+        try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
+        let members = try zipMembers(dir + "/s.xlsx")
+        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // no trend chart
+        #expect(try unzipText(dir + "/s.xlsx", "xl/sharedStrings.xml").contains("every year's figures are suppressed"))
+    }
+
+    /// Distinctive figures that are suppressed wherever they occur: no cell or chart may hold them.
+    @Test func suppressedFiguresAppearInNoCellOrChart() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func hidden(_ status: ResultStatus) -> SubjectResult {
+            SubjectResult(n: status == .none ? 0 : 5, coverage: 100, progress: -7.1834, lower: -12.5317,
+                          upper: -1.8351, status: status)
+        }
+        var data = schoolData()
+        data.school[.read] = hidden(.supp)
+        data.school[.mat] = hidden(.none)
+        data.localAuthority?[.read] = hidden(.supp)
+        for k in data.trend.indices { data.trend[k][.mat] = hidden(.supp) }
+        data.groups[1].result[.writ] = hidden(.supp)
+        try writeSchoolWorkbook(data, to: dir + "/school.xlsx")
+        var impact = impactData()
+        for k in impact.schools.indices { impact.schools[k][.mat] = hidden(.supp) }
+        impact.comparison[0][.mat] = hidden(.coded("SUPP"))
+        try writeImpactWorkbook(impact, to: dir + "/impact.xlsx")
+        for book in ["school.xlsx", "impact.xlsx"] {
+            var all = ""
+            for member in try zipMembers(dir + "/" + book) where member.hasSuffix(".xml") {
+                all += try unzipText(dir + "/" + book, member)
+            }
+            for figure in ["7.1834", "12.5317", "1.8351"] { #expect(!all.contains(figure), "\(book): \(figure)") }
+            #expect(all.contains("<t>SUPP</t>"), "\(book)")
+        }
     }
 
     @Test func libxlsxwriterErrorsBecomeSwiftErrors() throws {
@@ -318,5 +391,16 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
             return p
         }
         try writeSchoolWorkbook(data, to: dir + "/" + schoolWorkbookFileName(urn: data.school.id, name: data.school.name))
+    }
+}
+
+@Suite struct FunnelCSVTests {
+    /// formats.md: `year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998`.
+    @Test func columnsAndFlags() {
+        let row = FunnelRow(year: 2019, urn: "100001", name: "Oak, Primary", la: "850", subject: .mat, n: 25,
+                            progress: 2.5, limit95: 1.96, limit998: 3.09, status: .ok)
+        let text = String(decoding: funnelCSV([row]), as: UTF8.self)
+        #expect(text == "year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998\n"
+            + "2019,100001,\"Oak, Primary\",850,mat,25,2.5,1.96,3.09,Y,N\n")
     }
 }

@@ -14,8 +14,9 @@ public struct PipelineFile: Decodable, Sendable {
         /// A national run's folder or estimates.csv; omitted = this input is the national cohort.
         public var estimates: String?
         /// Canonical column → header text in the file, when an export uses its own names.
-        public var ks2_columns: [String: String]?
-        public var ks1_columns: [String: String]?
+        /// A null or empty header (`read_score: ~`) says the file has no such column, on purpose.
+        public var ks2_columns: [String: String?]?
+        public var ks1_columns: [String: String?]?
     }
     public var name: String?
     public var description: String?
@@ -66,8 +67,8 @@ public struct PipelineRun: Sendable {
         var lines: [String] = []
         for y in (file.years ?? []).sorted(by: { $0.year < $1.year }) {
             var job = ProgressJob(ks2: y.ks2, ks1: y.ks1, year: y.year, estimates: y.estimates)
-            job.ks2Columns = y.ks2_columns ?? [:]
-            job.ks1Columns = y.ks1_columns ?? [:]
+            job.ks2Columns = (y.ks2_columns ?? [:]).mapValues { $0 ?? "" }
+            job.ks1Columns = (y.ks1_columns ?? [:]).mapValues { $0 ?? "" }
             let outcome = try job.compute(settings, clock: &clock)
             results.progress.append(outcome)
             if y.estimates == nil { results.nationalYears.insert(y.year) }

@@ -147,9 +147,9 @@ import Testing
             ks2: \(ks2.path)
             ks1: \(data.appendingPathComponent("ks1.csv").path)
             ks2_columns:
-              read_score: ""
+              read_score: ~
               read_code: ""
-              read_ta: ""
+              read_ta: null
         """, to: pipeline)
         let p = try Harness.run(["run", pipeline.path])
         #expect(p.status == 0, "\(p.stderr)")

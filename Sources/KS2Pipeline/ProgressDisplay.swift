@@ -42,7 +42,7 @@ final class ProgressDisplay: @unchecked Sendable {
         var drawnLine = false
         var lastLine = 0.0
         let tick = mode == .terminal ? 0.25 : 0.5
-        while stop.wait(timeout: .now() + tick) == .timedOut {
+        repeat {
             let t = elapsed
             guard t >= Self.delay else { continue }
             if mode == .terminal {
@@ -53,7 +53,7 @@ final class ProgressDisplay: @unchecked Sendable {
                 lastLine = t
                 drawnLine = true
             }
-        }
+        } while stop.wait(timeout: .now() + tick) == .timedOut
         if drawn { Self.write("\r\u{1B}[K\(stage) done in \(String(format: "%.1f", elapsed)) s\n") }
         stopped.signal()
     }

@@ -271,7 +271,9 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
                 books[k].projectCohorts = cohortsBySchool[books[k].school.id] ?? []
             }
             try out.makeDirectory("schools")
-            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads, context: context)
+            let progress = clock.begin("school workbooks", items: books.count)
+            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads, context: context,
+                                     progress: progress)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
             }

@@ -63,14 +63,15 @@ public struct TargetsJob: Sendable {
         try out.write(rejectsFile, rejectsCSV(otherRejects + computed.rejects), mode: OutputFolder.pupilFileMode)
         var written = ["targets.csv", rejectsFile]
         if settings.writeWorkbooks {
-            clock.begin("targets workbooks")
             let books = targetWorkbookData(computed, stretch: stretch)
+            let progress = clock.begin("targets workbooks", items: books.count)
             let dir = out.path("targets")
             try out.makeDirectory("targets")
             let context = ReportContext(runDate: settings.runDate, sources: [
                 "Current cohort: KS1 results and predictions of the pupils in Year 6 now.",
                 "National estimates of KS2 \(books.first?.estimatesYear ?? 0) (estimates.csv)."])
-            try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads, context: context)
+            try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads, context: context,
+                                      progress: progress)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
                 chmod(dir + "/" + name, OutputFolder.pupilFileMode)
             }

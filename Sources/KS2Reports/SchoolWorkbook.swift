@@ -41,53 +41,27 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
 /// Writes every school's workbook into `directory` on up to `threads` threads; every workbook is
 /// attempted, and the first error (in input order) is rethrown after all have finished.
 public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: String, threads: Int,
-                                 context: ReportContext = ReportContext()) throws {
+                                 context: ReportContext = ReportContext(), progress: WorkProgress? = nil) throws {
     if items.isEmpty { return }
-    try writeWorkbooksInParallel(items.count, threads: threads) { i in
+    try writeWorkbooksInParallel(items.count, threads: threads, progress: progress) { i in
         let item = items[i]
         let name = schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
         try writeSchoolWorkbook(item, to: directory + "/" + name, context: context)
     }
 }
 
-/// Writes `count` workbooks on at most `threads` workers taking the next index from a shared
-/// counter (workbooks differ in size, so a fixed split would leave a worker idle); every item is
-/// attempted and the error of the earliest failing item is rethrown.
-func writeWorkbooksInParallel(_ count: Int, threads: Int, _ write: @Sendable (Int) throws -> Void) throws {
+/// Writes `count` workbooks on at most `threads` workers claiming runs of items (workbooks differ
+/// in size, so a fixed split would leave a worker idle); every item is attempted, `progress`
+/// counts them, and the error of the earliest failing item is rethrown.
+func writeWorkbooksInParallel(_ count: Int, threads: Int, progress: WorkProgress? = nil,
+                              _ write: @Sendable (Int) throws -> Void) throws {
     if count == 0 { return }
-    let state = ParallelState(count: count)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in
-        while let i = state.next() {
-            do { try write(i) } catch { state.fail(i, error) }
-        }
+    let errors = SendableBuffer<(any Error)?>(repeating: nil, count: count)
+    parallelFor(count, threads: threads) { i in
+        do { try write(i) } catch { errors[i] = error }
+        progress?.advance()
     }
-    if let error = state.firstError { throw error }
-}
-
-/// The shared work counter and error list of `writeWorkbooksInParallel`, guarded by a lock.
-private final class ParallelState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-    private var errors: [(Int, any Error)] = []
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func fail(_ index: Int, _ error: any Error) {
-        lock.lock(); defer { lock.unlock() }
-        errors.append((index, error))
-    }
-
-    var firstError: (any Error)? {
-        lock.lock(); defer { lock.unlock() }
-        return errors.min(by: { $0.0 < $1.0 })?.1
-    }
+    if let first = errors.array.first(where: { $0 != nil }) { throw first! }
 }
 
 /// Pupils in the order a headteacher looks them up: surname, forename, then UPN.

@@ -184,8 +184,8 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
 /// Writes every school's targets workbook (`URN School name.xlsx`) into `directory` on up to
 /// `threads` threads; all are attempted and the first error (in input order) is rethrown.
 public func writeTargetsWorkbooks(_ items: [TargetWorkbookData], directory: String, threads: Int,
-                                  context: ReportContext = ReportContext()) throws {
-    try writeWorkbooksInParallel(items.count, threads: threads) { i in
+                                  context: ReportContext = ReportContext(), progress: WorkProgress? = nil) throws {
+    try writeWorkbooksInParallel(items.count, threads: threads, progress: progress) { i in
         let item = items[i]
         let name = schoolWorkbookFileName(urn: item.urn, name: item.schoolName)
         try writeTargetsWorkbook(item, to: directory + "/" + name, context: context)

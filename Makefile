@@ -8,7 +8,7 @@ TEST_DEPS   = unzip
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/ks2progress
 
-.PHONY: all deps build release run test bench fuzz preview install clean
+.PHONY: all deps build release run test lint bench fuzz preview install clean
 
 all: release
 
@@ -30,8 +30,12 @@ release: deps
 run: release
 	$(BIN) run Pipelines/demo.yml
 
-## Unit, end-to-end and real-file tests (debug build).
-test: deps
+## The formatter's check (.swift-format: line length 120): the whole tree must pass it.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Fuzz/Sources Package.swift
+
+## Unit, end-to-end and real-file tests (debug build), after the formatter's check.
+test: deps lint
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
 

@@ -16,22 +16,27 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter",
-                       providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
         .target(name: "KS2Core"),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "KS2Ingest", dependencies: ["KS2Core", "CLibCrypto"]),
         .target(name: "KS2Analysis", dependencies: ["KS2Core"]),
         .target(name: "KS2Reports", dependencies: ["KS2Core", "CXLSXWriter"]),
         .target(name: "KS2Synth", dependencies: ["KS2Core"]),
-        .target(name: "KS2Pipeline", dependencies: [
-            "KS2Core", "KS2Ingest", "KS2Analysis", "KS2Reports", "KS2Synth",
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .executableTarget(name: "ks2progress", dependencies: [
-            "KS2Pipeline",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "KS2Pipeline",
+            dependencies: [
+                "KS2Core", "KS2Ingest", "KS2Analysis", "KS2Reports", "KS2Synth",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "ks2progress",
+            dependencies: [
+                "KS2Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "KS2CoreTests", dependencies: ["KS2Core"]),
         .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "KS2Pipeline"]),

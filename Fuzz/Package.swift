@@ -13,7 +13,7 @@ let package = Package(
     name: "KS2Fuzz",
     platforms: [.macOS(.v13)],
     dependencies: [
-        .package(path: mainPackage.path),
+        .package(path: mainPackage.path)
     ],
     targets: [
         .executableTarget(
@@ -23,7 +23,7 @@ let package = Package(
                 .product(name: "KS2Core", package: mainIdentity),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

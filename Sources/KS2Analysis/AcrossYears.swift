@@ -34,13 +34,15 @@ public func trendRows(_ rows: [SchoolResult]) -> [TrendRow] {
             var previous: (year: Int, figures: SubjectResult)? = nil
             for r in years {
                 let figures = r[subject]
-                var row = TrendRow(level: key.level, id: key.id, name: latest.name, la: latest.la,
-                                   subject: subject, year: r.year, figures: figures)
+                var row = TrendRow(
+                    level: key.level, id: key.id, name: latest.name, la: latest.la,
+                    subject: subject, year: r.year, figures: figures)
                 if let previous {
                     row.previousYear = previous.year
                     row.comparability = comparabilityChanges(from: previous.year, to: r.year)
                     if previous.figures.status == .ok, figures.status == .ok,
-                       let before = previous.figures.progress, let now = figures.progress {
+                        let before = previous.figures.progress, let now = figures.progress
+                    {
                         row.change = now - before
                     }
                 }
@@ -64,8 +66,10 @@ public func threeYearWindow(_ rows: [SchoolResult]) -> [Int] {
 /// denominator, significance, the changes crossed. A year adds its pupils when it has a progress
 /// figure and a pupil count; a row needs one such year with status `ok` or `supp`.
 /// `sigma` gives a year's national σ; a year without one leaves the interval empty (a warning says so).
-public func threeYearRows(_ rows: [SchoolResult],
-                          sigma: (Int, Subject) -> Double?) -> (rows: [ThreeYearRow], warnings: [String]) {
+public func threeYearRows(
+    _ rows: [SchoolResult],
+    sigma: (Int, Subject) -> Double?
+) -> (rows: [ThreeYearRow], warnings: [String]) {
     let window = threeYearWindow(rows)
     let inWindow = Set(window)
     var out: [ThreeYearRow] = []
@@ -112,22 +116,26 @@ public func threeYearRows(_ rows: [SchoolResult],
             let interval = variance.map {
                 confidenceInterval(progress: progress, sigma: ($0 / Double(n)).squareRoot(), n: n)
             }
-            out.append(ThreeYearRow(level: key.level, id: key.id, name: latest.name, la: latest.la,
-                                    subject: subject, years: pooledYears, n: n, progress: progress,
-                                    lower: interval?.lower, upper: interval?.upper,
-                                    status: ResultStatus(MeasureStatus(n: n, denominator: denominator ?? 0))))
+            out.append(
+                ThreeYearRow(
+                    level: key.level, id: key.id, name: latest.name, la: latest.la,
+                    subject: subject, years: pooledYears, n: n, progress: progress,
+                    lower: interval?.lower, upper: interval?.upper,
+                    status: ResultStatus(MeasureStatus(n: n, denominator: denominator ?? 0))))
         }
     }
     var warnings: [String] = []
     if !withoutSigma.isEmpty {
-        warnings.append("warning: three_year.csv: no national σ for \(withoutSigma.sorted().joined(separator: ", ")) "
-                        + "(no national run or methodology file gives it): those rows have no interval")
+        warnings.append(
+            "warning: three_year.csv: no national σ for \(withoutSigma.sorted().joined(separator: ", ")) "
+                + "(no national run or methodology file gives it): those rows have no interval")
     }
     if withoutN > 0 {
         let years = yearsWithoutN.sorted().map(String.init).joined(separator: ", ")
-        warnings.append("warning: three_year.csv: \(withoutN) subject figures of \(years) have progress but no pupil "
-                        + "count (no TELIG or coverage: a later table's prior-year columns carry neither); "
-                        + "they are left out of the pooled figures")
+        warnings.append(
+            "warning: three_year.csv: \(withoutN) subject figures of \(years) have progress but no pupil "
+                + "count (no TELIG or coverage: a later table's prior-year columns carry neither); "
+                + "they are left out of the pooled figures")
     }
     return (out, warnings)
 }
@@ -146,8 +154,10 @@ public func nationalOtherProgress(_ groups: [GroupResult]) -> [Int: [Double?]] {
 /// the disadvantaged group's figures, the same row's other pupils, England's other pupils that year
 /// (`nationalOther`) and the gaps. England's own row is measured against its own other pupils.
 /// Returns the years that have gap rows but no national figure, so the caller can say why.
-public func gapRows(_ rows: [SchoolResult], groups: [GroupResult],
-                    nationalOther: [Int: [Double?]]) -> (rows: [GapRow], yearsWithoutNational: [Int]) {
+public func gapRows(
+    _ rows: [SchoolResult], groups: [GroupResult],
+    nationalOther: [Int: [Double?]]
+) -> (rows: [GapRow], yearsWithoutNational: [Int]) {
     struct Key: Hashable {
         var year: Int
         var level: ResultLevel
@@ -173,8 +183,10 @@ public func gapRows(_ rows: [SchoolResult], groups: [GroupResult],
             let england = nationalOther[r.year]?[subject.rawValue] ?? nil
             let national = r.level == .national ? otherFigures.progress : england
             if national == nil && r.level != .national { missing.insert(r.year) }
-            out.append(GapRow(year: r.year, level: r.level, id: r.id, name: r.name, la: r.la, subject: subject,
-                              disadvantaged: disFigures, other: otherFigures, nationalOtherProgress: national))
+            out.append(
+                GapRow(
+                    year: r.year, level: r.level, id: r.id, name: r.name, la: r.la, subject: subject,
+                    disadvantaged: disFigures, other: otherFigures, nationalOtherProgress: national))
         }
     }
     return (out, missing.sorted())

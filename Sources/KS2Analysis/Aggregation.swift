@@ -17,16 +17,27 @@ struct MeasureSums {
     var avgN = SIMD4<Int>()
 
     static func += (a: inout MeasureSums, b: MeasureSums) {
-        a.eligible += b.eligible; a.apsSum += b.apsSum; a.apsN += b.apsN
-        a.n &+= b.n; a.den &+= b.den; a.sumAdj += b.sumAdj; a.sumUnadj += b.sumUnadj
-        a.attNum &+= b.attNum; a.attDen &+= b.attDen; a.avgSum += b.avgSum; a.avgN &+= b.avgN
+        a.eligible += b.eligible
+        a.apsSum += b.apsSum
+        a.apsN += b.apsN
+        a.n &+= b.n
+        a.den &+= b.den
+        a.sumAdj += b.sumAdj
+        a.sumUnadj += b.sumUnadj
+        a.attNum &+= b.attNum
+        a.attDen &+= b.attDen
+        a.avgSum += b.avgSum
+        a.avgN &+= b.avgN
     }
 
     /// The row's figures; bands are set later, once p10/p90 are known.
-    func result(year: Int, level: ResultLevel, id: String, name: String, la: String,
-                sigma: [Double?]) -> SchoolResult {
-        var r = SchoolResult(year: year, level: level, id: id, name: name, la: la, eligible: eligible,
-                             ks1APS: apsN > 0 ? apsSum / Double(apsN) : nil)
+    func result(
+        year: Int, level: ResultLevel, id: String, name: String, la: String,
+        sigma: [Double?]
+    ) -> SchoolResult {
+        var r = SchoolResult(
+            year: year, level: level, id: id, name: name, la: la, eligible: eligible,
+            ks1APS: apsN > 0 ? apsSum / Double(apsN) : nil)
         for s in 0..<3 {
             var m = SubjectResult(n: n[s])
             if den[s] > 0 { m.coverage = Double(n[s] * 100) / Double(den[s]) }
@@ -54,11 +65,19 @@ struct MeasureSums {
             r.attainment[m.rawValue] = avgN[k] > 0 ? avgSum[k] / Double(avgN[k]) : nil
             r.attainmentDenominators[m.rawValue] = avgN[k]
         }
-        set(.pctReadExp, .readExp); set(.pctReadHigh, .readHigh); average(.readAvg, 0)
-        set(.pctWritExp, .writExp); set(.pctWritHigh, .writHigh)
-        set(.pctMatExp, .matExp); set(.pctMatHigh, .matHigh); average(.matAvg, 1)
-        set(.pctGpsExp, .gpsExp); set(.pctGpsHigh, .gpsHigh); average(.gpsAvg, 2)
-        set(.pctRwmExp, .rwmExp); set(.pctRwmHigh, .rwmHigh)
+        set(.pctReadExp, .readExp)
+        set(.pctReadHigh, .readHigh)
+        average(.readAvg, 0)
+        set(.pctWritExp, .writExp)
+        set(.pctWritHigh, .writHigh)
+        set(.pctMatExp, .matExp)
+        set(.pctMatHigh, .matHigh)
+        average(.matAvg, 1)
+        set(.pctGpsExp, .gpsExp)
+        set(.pctGpsHigh, .gpsHigh)
+        average(.gpsAvg, 2)
+        set(.pctRwmExp, .rwmExp)
+        set(.pctRwmHigh, .rwmHigh)
         return r
     }
 }
@@ -88,27 +107,41 @@ struct PupilContributions: Sendable {
         var m = MeasureSums()
         m.eligible = 1
         let a = aps[i]
-        if !a.isNaN { m.apsSum = a; m.apsN = 1 }
+        if !a.isNaN {
+            m.apsSum = a
+            m.apsN = 1
+        }
         let adj = SIMD4<Double>(self.adj[i], self.adj[n + i], self.adj[2 * n + i], 0)
         let un = SIMD4<Double>(unadj[i], unadj[n + i], unadj[2 * n + i], 0)
         let has = adj .== adj  // not NaN
         m.n = SIMD4<Int>(has[0] ? 1 : 0, has[1] ? 1 : 0, has[2] ? 1 : 0, 0)
         m.sumAdj = SIMD4<Double>(repeating: 0).replacing(with: adj, where: has)
         m.sumUnadj = SIMD4<Double>(repeating: 0).replacing(with: un, where: has)
-        let fl = SIMD16<Int32>(Int32(flags[i]), Int32(flags[n + i]), Int32(flags[2 * n + i]), Int32(flags[3 * n + i]),
-                               Int32(flags[4 * n + i]), Int32(flags[5 * n + i]), Int32(flags[6 * n + i]),
-                               Int32(flags[7 * n + i]), Int32(flags[8 * n + i]), Int32(flags[9 * n + i]),
-                               -1, -1, -1, -1, -1, -1)
+        let fl = SIMD16<Int32>(
+            Int32(flags[i]), Int32(flags[n + i]), Int32(flags[2 * n + i]), Int32(flags[3 * n + i]),
+            Int32(flags[4 * n + i]), Int32(flags[5 * n + i]), Int32(flags[6 * n + i]),
+            Int32(flags[7 * n + i]), Int32(flags[8 * n + i]), Int32(flags[9 * n + i]),
+            -1, -1, -1, -1, -1, -1)
         let known = fl .>= 0
         m.attDen = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: known)
         m.attNum = SIMD16<Int32>(repeating: 0).replacing(with: fl, where: known)
         // denominators of the progress measures: not discounted (the subject's expected flag is known)
-        m.den = SIMD4<Int>(Int(m.attDen[AttainmentFlag.readExp.rawValue]), Int(m.attDen[AttainmentFlag.writExp.rawValue]),
-                           Int(m.attDen[AttainmentFlag.matExp.rawValue]), 0)
+        m.den = SIMD4<Int>(
+            Int(m.attDen[AttainmentFlag.readExp.rawValue]), Int(m.attDen[AttainmentFlag.writExp.rawValue]),
+            Int(m.attDen[AttainmentFlag.matExp.rawValue]), 0)
         let p = pupils[i]
-        if p.read.scaled != 0 && fl[AttainmentFlag.readExp.rawValue] >= 0 { m.avgSum[0] = Double(p.read.scaled); m.avgN[0] = 1 }
-        if p.mat.scaled != 0 && fl[AttainmentFlag.matExp.rawValue] >= 0 { m.avgSum[1] = Double(p.mat.scaled); m.avgN[1] = 1 }
-        if p.gps.scaled != 0 && fl[AttainmentFlag.gpsExp.rawValue] >= 0 { m.avgSum[2] = Double(p.gps.scaled); m.avgN[2] = 1 }
+        if p.read.scaled != 0 && fl[AttainmentFlag.readExp.rawValue] >= 0 {
+            m.avgSum[0] = Double(p.read.scaled)
+            m.avgN[0] = 1
+        }
+        if p.mat.scaled != 0 && fl[AttainmentFlag.matExp.rawValue] >= 0 {
+            m.avgSum[1] = Double(p.mat.scaled)
+            m.avgN[1] = 1
+        }
+        if p.gps.scaled != 0 && fl[AttainmentFlag.gpsExp.rawValue] >= 0 {
+            m.avgSum[2] = Double(p.gps.scaled)
+            m.avgN[2] = 1
+        }
         return m
     }
 }
@@ -136,10 +169,27 @@ public enum PupilGroup: Int, CaseIterable, Sendable {
 @inline(__always)
 func groupSlots(_ p: KS2Pupil, aps: Double) -> SIMD8<Int8> {
     var s = SIMD8<Int8>(repeating: -1)
-    switch p.gender { case .female: s[0] = 0; case .male: s[0] = 1; case .unknown: break }
-    switch p.disadvantaged { case .no: s[1] = 2; case .yes: s[1] = 3; case .unknown: break }
-    switch p.eal { case .no: s[2] = 4; case .yes: s[2] = 5; case .unknown: break }
-    switch p.sen { case .ehcPlan: s[3] = 6; case .support: s[3] = 7; case .none: s[3] = 8; case .unknown: break }
+    switch p.gender {
+    case .female: s[0] = 0
+    case .male: s[0] = 1
+    case .unknown: break
+    }
+    switch p.disadvantaged {
+    case .no: s[1] = 2
+    case .yes: s[1] = 3
+    case .unknown: break
+    }
+    switch p.eal {
+    case .no: s[2] = 4
+    case .yes: s[2] = 5
+    case .unknown: break
+    }
+    switch p.sen {
+    case .ehcPlan: s[3] = 6
+    case .support: s[3] = 7
+    case .none: s[3] = 8
+    case .unknown: break
+    }
     if !aps.isNaN { s[4] = aps >= 18 ? 9 : aps < 12 ? 10 : 11 }
     return s
 }
@@ -162,25 +212,33 @@ struct GroupedSums {
         for k in 0..<12 { a.slots[k] += b.slots[k] }
     }
 
-    func results(year: Int, level: ResultLevel, id: String, name: String, la: String,
-                 sigma: [Double?]) -> (SchoolResult, [GroupResult]) {
+    func results(
+        year: Int, level: ResultLevel, id: String, name: String, la: String,
+        sigma: [Double?]
+    ) -> (SchoolResult, [GroupResult]) {
         let row = all.result(year: year, level: level, id: id, name: name, la: la, sigma: sigma)
         let groups = [GroupResult](unsafeUninitializedCapacity: PupilGroup.slots.count) { buffer, count in
-            count = initializeGroups(buffer.baseAddress!, year: year, level: level, id: id, name: name, la: la,
-                                     sigma: sigma)
+            count = initializeGroups(
+                buffer.baseAddress!, year: year, level: level, id: id, name: name, la: la,
+                sigma: sigma)
         }
         return (row, groups)
     }
 
     /// The group rows initialised straight into `out` (the final array's memory), in slot order;
     /// returns how many. Building 200,000 rows elsewhere and copying them over was a serial tail.
-    func initializeGroups(_ out: UnsafeMutablePointer<GroupResult>, year: Int, level: ResultLevel, id: String,
-                          name: String, la: String, sigma: [Double?]) -> Int {
+    func initializeGroups(
+        _ out: UnsafeMutablePointer<GroupResult>, year: Int, level: ResultLevel, id: String,
+        name: String, la: String, sigma: [Double?]
+    ) -> Int {
         var written = 0
         for k in 0..<12 where slots[k].eligible > 0 {
-            (out + written).initialize(to: GroupResult(group: PupilGroup.slotGroups[k], value: PupilGroup.slotValues[k],
-                                                       result: slots[k].result(year: year, level: level, id: id,
-                                                                               name: name, la: la, sigma: sigma)))
+            (out + written).initialize(
+                to: GroupResult(
+                    group: PupilGroup.slotGroups[k], value: PupilGroup.slotValues[k],
+                    result: slots[k].result(
+                        year: year, level: level, id: id,
+                        name: name, la: la, sigma: sigma)))
             written += 1
         }
         return written
@@ -224,9 +282,11 @@ public struct Aggregation: Sendable {
 /// Aggregates pupils to schools, LAs and (in a national run) England, in parallel over schools and
 /// LAs; every figure is summed in a fixed order, so outputs are identical for any thread count.
 /// `thresholds` gives p10/p90 per subject (supplied run); without it they come from these schools.
-public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?],
-                      thresholds: (p10: [Double?], p90: [Double?])?, includeNational: Bool,
-                      laNames: [String: String], threads: Int) -> Aggregation {
+public func aggregate(
+    cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?],
+    thresholds: (p10: [Double?], p90: [Double?])?, includeNational: Bool,
+    laNames: [String: String], threads: Int
+) -> Aggregation {
     let run = SchoolAggregation(cohort: cohort, table: table, sigma: sigma, threads: threads)
     var rows: [SchoolResult] = []
     let groupStart = run.groupRowStarts()
@@ -236,8 +296,9 @@ public func aggregate(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Doub
     let groupCapacity = schoolGroupCount + 12 * (cohort.localAuthorities.count + 1)
     let groups = [GroupResult](unsafeUninitializedCapacity: groupCapacity) { groupBuffer, groupCount in
         let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: run.schoolCount)
-        let partials = run.schoolRows(into: schoolRows, groups: SendablePointer(base: groupBuffer.baseAddress!),
-                                      groupStart: groupStart)
+        let partials = run.schoolRows(
+            into: schoolRows, groups: SendablePointer(base: groupBuffer.baseAddress!),
+            groupStart: groupStart)
         let areas = run.areaRows(partials, includeNational: includeNational, laNames: laNames)
         rows = [SchoolResult](unsafeUninitializedCapacity: run.schoolCount + areas.rows.count) { buffer, count in
             // the school rows are moved (not copied) in front of the LA and England rows
@@ -326,11 +387,15 @@ private struct SchoolAggregation {
     /// One pass over the pupils, in parallel over schools: each school's row and group rows,
     /// initialised into place, and its sums split by the pupils' own LA (nearly always one), so
     /// LA and national rows are sums of school partials in a fixed order.
-    func schoolRows(into rows: SendablePointer<SchoolResult>, groups: SendablePointer<GroupResult>,
-                    groupStart: [Int]) -> SendableBuffer<[LAPartial]> {
+    func schoolRows(
+        into rows: SendablePointer<SchoolResult>, groups: SendablePointer<GroupResult>,
+        groupStart: [Int]
+    ) -> SendableBuffer<[LAPartial]> {
         let partials = SendableBuffer<[LAPartial]>(repeating: [], count: schoolCount)
-        let (cohort, schoolOrder, contributions, order, bounds, sigma) = (cohort, schoolOrder, contributions, order,
-                                                                          bounds, sigma)
+        let (cohort, schoolOrder, contributions, order, bounds, sigma) = (
+            cohort, schoolOrder, contributions, order,
+            bounds, sigma
+        )
         let year = cohort.year
         parallelFor(schoolCount, threads: threads) { r in
             let info = cohort.schools[schoolOrder[r]]
@@ -349,10 +414,13 @@ private struct SchoolAggregation {
             var total = GroupedSums()
             for p in parts { total += p.sums }
             partials[r] = parts
-            (rows.base + r).initialize(to: total.all.result(year: year, level: .school, id: info.id,
-                                                            name: info.name, la: info.la, sigma: sigma))
-            let written = total.initializeGroups(groups.base + groupStart[r], year: year, level: .school,
-                                                 id: info.id, name: info.name, la: info.la, sigma: sigma)
+            (rows.base + r).initialize(
+                to: total.all.result(
+                    year: year, level: .school, id: info.id,
+                    name: info.name, la: info.la, sigma: sigma))
+            let written = total.initializeGroups(
+                groups.base + groupStart[r], year: year, level: .school,
+                id: info.id, name: info.name, la: info.la, sigma: sigma)
             precondition(written == groupStart[r + 1] - groupStart[r], "group rows of a school miscounted")
         }
         return partials
@@ -360,8 +428,10 @@ private struct SchoolAggregation {
 
     /// The LA rows (sorted by code) and, in a national run, England's, with their group rows:
     /// sums of the school partials, each in school order, the LAs' and England's side by side.
-    func areaRows(_ partials: SendableBuffer<[LAPartial]>, includeNational: Bool,
-                  laNames: [String: String]) -> (rows: [SchoolResult], groups: [GroupResult]) {
+    func areaRows(
+        _ partials: SendableBuffer<[LAPartial]>, includeNational: Bool,
+        laNames: [String: String]
+    ) -> (rows: [SchoolResult], groups: [GroupResult]) {
         let laCount = cohort.localAuthorities.count
         var members = [[PartialRef]](repeating: [], count: laCount)
         for r in 0..<schoolCount {
@@ -389,16 +459,20 @@ private struct SchoolAggregation {
         let (year, sigma) = (cohort.year, sigma)
         parallelFor(laOrder.count, threads: threads) { r in
             let code = las[laOrder[r]]
-            let (row, groups) = laTotals[laOrder[r]].results(year: year, level: .la, id: code, name: laNames[code] ?? "",
-                                                             la: code, sigma: sigma)
+            let (row, groups) = laTotals[laOrder[r]].results(
+                year: year, level: .la, id: code, name: laNames[code] ?? "",
+                la: code, sigma: sigma)
             laRows[r] = row
             laGroups[r] = groups
         }
-        let national: (SchoolResult, [GroupResult])? = includeNational
+        let national: (SchoolResult, [GroupResult])? =
+            includeNational
             ? sums[0]!.results(year: year, level: .national, id: "E92000001", name: "England", la: "", sigma: sigma)
             : nil
-        return (laRows.takeAll().map { $0! } + (national.map { [$0.0] } ?? []),
-                laGroups.takeAll().flatMap { $0 } + (national?.1 ?? []))
+        return (
+            laRows.takeAll().map { $0! } + (national.map { [$0.0] } ?? []),
+            laGroups.takeAll().flatMap { $0 } + (national?.1 ?? [])
+        )
     }
 
     /// p10/p90 per subject: nearest rank over the mainstream schools with status ok (§7).
@@ -407,7 +481,8 @@ private struct SchoolAggregation {
         var p90: [Double?] = [nil, nil, nil]
         for s in 0..<3 {
             var ok: [Double] = []
-            for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special {
+            for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special
+            {
                 if let p = rows[k].subjects[s].progress { ok.append(p) }
             }
             ok.sort()

@@ -12,7 +12,10 @@ public let countyComparisonTolerance = 0.1
 /// Per LA, subject and year (sorted so): the published LA figure beside the one pooled from the LA's
 /// school rows (mean of school progress weighted by n = eligible × coverage), with England.
 public func countyComparison(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?) -> [ComparisonRow] {
-    struct Key: Hashable { var year: Int; var la: String }
+    struct Key: Hashable {
+        var year: Int
+        var la: String
+    }
     var laRows: [Key: SchoolResult] = [:]
     var schools: [Key: [SchoolResult]] = [:]
     var national: [Int: SchoolResult] = [:]
@@ -33,12 +36,13 @@ public func countyComparison(_ rows: [SchoolResult], sigma: (Int, Subject) -> Do
             let published = laRows[key]?[subject]
             var difference: Double?
             if let p = pooled.progress, let q = published?.progress { difference = p - q }
-            out.append(ComparisonRow(
-                year: key.year, la: key.la, laName: laRows[key]?.name ?? "", subject: subject, published: published,
-                pooledSchools: pooled.schools, schoolsWithoutN: pooled.withoutN, pooledPupils: pooled.pupils,
-                pooledProgress: pooled.progress, pooledLower: pooled.lower, pooledUpper: pooled.upper,
-                england: national[key.year]?[subject], difference: difference,
-                differs: difference.map { abs($0) > countyComparisonTolerance + 1e-9 } ?? false))
+            out.append(
+                ComparisonRow(
+                    year: key.year, la: key.la, laName: laRows[key]?.name ?? "", subject: subject, published: published,
+                    pooledSchools: pooled.schools, schoolsWithoutN: pooled.withoutN, pooledPupils: pooled.pupils,
+                    pooledProgress: pooled.progress, pooledLower: pooled.lower, pooledUpper: pooled.upper,
+                    england: national[key.year]?[subject], difference: difference,
+                    differs: difference.map { abs($0) > countyComparisonTolerance + 1e-9 } ?? false))
         }
     }
     return out
@@ -47,7 +51,10 @@ public func countyComparison(_ rows: [SchoolResult], sigma: (Int, Subject) -> Do
 /// LA rows pooled from their school rows (level `.la`, source `.computed`, name "<LA> (pooled from
 /// schools)"): progress weighted by n with the year's σ, attainment weighted by its denominators.
 public func pooledLAResults(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?) -> [SchoolResult] {
-    struct Key: Hashable { var year: Int; var la: String }
+    struct Key: Hashable {
+        var year: Int
+        var la: String
+    }
     var names: [Key: String] = [:]
     var schools: [Key: [SchoolResult]] = [:]
     for r in rows {
@@ -57,20 +64,24 @@ public func pooledLAResults(_ rows: [SchoolResult], sigma: (Int, Subject) -> Dou
     return schools.keys.sorted { ($0.year, $0.la) < ($1.year, $1.la) }.map { key in
         let members = schools[key] ?? []
         let base = names[key] ?? key.la
-        var result = SchoolResult(year: key.year, level: .la, id: key.la, name: "\(base) (pooled from schools)",
-                                  la: key.la, source: .computed)
+        var result = SchoolResult(
+            year: key.year, level: .la, id: key.la, name: "\(base) (pooled from schools)",
+            la: key.la, source: .computed)
         let eligible = members.compactMap(\.eligible)
         result.eligible = eligible.isEmpty ? nil : eligible.reduce(0, +)
         for subject in Subject.allCases {
             let p = poolProgress(members, subject: subject, sigma: sigma(key.year, subject))
-            result[subject] = SubjectResult(n: p.pupils, progress: p.progress, lower: p.lower, upper: p.upper,
-                                            status: p.pupils == 0 ? .none : (p.pupils <= 5 ? .supp : .ok))
+            result[subject] = SubjectResult(
+                n: p.pupils, progress: p.progress, lower: p.lower, upper: p.upper,
+                status: p.pupils == 0 ? .none : (p.pupils <= 5 ? .supp : .ok))
         }
         for m in AttainmentMeasure.allCases {
-            var weighted = 0.0, total = 0
+            var weighted = 0.0
+            var total = 0
             for s in members {
                 guard let v = s[m], let d = s.attainmentDenominators[m.rawValue] ?? s.eligible, d > 0 else { continue }
-                weighted += v * Double(d); total += d
+                weighted += v * Double(d)
+                total += d
             }
             if total > 0 {
                 result[m] = weighted / Double(total)
@@ -83,15 +94,24 @@ public func pooledLAResults(_ rows: [SchoolResult], sigma: (Int, Subject) -> Dou
 
 /// Pupil-weighted mean of school progress with its 95% interval (σ known).
 private func poolProgress(_ schools: [SchoolResult], subject: Subject, sigma: Double?)
-    -> (schools: Int, withoutN: Int, pupils: Int, progress: Double?, lower: Double?, upper: Double?) {
-    var weighted = 0.0, pupils = 0, count = 0, withoutN = 0
+    -> (schools: Int, withoutN: Int, pupils: Int, progress: Double?, lower: Double?, upper: Double?)
+{
+    var weighted = 0.0
+    var pupils = 0
+    var count = 0
+    var withoutN = 0
     for s in schools {
         let r = s[subject]
         // Any figure with pupils counts (a computed SUPP/LOWCOV school's pupils are in its LA too);
         // published tables carry numbers only for status ok.
         guard r.status != .none, let p = r.progress else { continue }
-        guard let n = r.n, n > 0 else { withoutN += 1; continue }
-        weighted += Double(n) * p; pupils += n; count += 1
+        guard let n = r.n, n > 0 else {
+            withoutN += 1
+            continue
+        }
+        weighted += Double(n) * p
+        pupils += n
+        count += 1
     }
     guard pupils > 0 else { return (count, withoutN, 0, nil, nil, nil) }
     let progress = weighted / Double(pupils)

@@ -9,10 +9,13 @@ public func funnelRows(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?)
         for s in Subject.allCases {
             let m = r[s]
             guard m.status == .ok || m.status == .supp, let p = m.progress, let n = m.n, n > 0,
-                  let sd = sigma(r.year, s) else { continue }
+                let sd = sigma(r.year, s)
+            else { continue }
             let (l95, l998) = funnelLimits(sigma: sd, n: n)
-            out.append(FunnelRow(year: r.year, urn: r.id, name: r.name, la: r.la, subject: s, n: n, progress: p,
-                                 limit95: l95, limit998: l998, status: m.status))
+            out.append(
+                FunnelRow(
+                    year: r.year, urn: r.id, name: r.name, la: r.la, subject: s, n: n, progress: p,
+                    limit95: l95, limit998: l998, status: m.status))
         }
     }
     out.sort { ($0.year, $0.urn, $0.subject.rawValue) < ($1.year, $1.urn, $1.subject.rawValue) }

@@ -8,7 +8,8 @@ import KS2Core
 /// Project impact per cohort and subject (`read`, `writ`, `mat`, then `rwm` with attainment only),
 /// and every cohort school with both years' progress or the plain reason it could not be used.
 public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
-    -> (impacts: [CohortImpact], schools: [CohortSchool]) {
+    -> (impacts: [CohortImpact], schools: [CohortSchool])
+{
     var byYear: [Int: [String: SchoolResult]] = [:]
     var yearsOfSchool: [String: Set<Int>] = [:]
     for r in results where r.level == .school {
@@ -20,7 +21,8 @@ public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
     var listed: [CohortSchool] = []
 
     for cohort in cohorts {
-        let base = byYear[cohort.baselineYear] ?? [:], out = byYear[cohort.outcomeYear] ?? [:]
+        let base = byYear[cohort.baselineYear] ?? [:]
+        let out = byYear[cohort.outcomeYear] ?? [:]
         var urns: [String] = []
         for u in cohort.urns where !urns.contains(u) { urns.append(u) }
         // The cohort's LAs: the LA of each cohort school in either year.
@@ -29,57 +31,71 @@ public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
             for row in [base[u], out[u]] { if let la = row?.la, !la.isEmpty { las.insert(la) } }
         }
         for u in urns {
-            listed.append(cohortSchool(cohort: cohort, urn: u, baseline: base[u], outcome: out[u],
-                                       inTables: yearsOfSchool[u] != nil))
+            listed.append(
+                cohortSchool(
+                    cohort: cohort, urn: u, baseline: base[u], outcome: out[u],
+                    inTables: yearsOfSchool[u] != nil))
         }
         let comparisonURNs = base.values
             .filter { las.contains($0.la) && !inAnyCohort.contains($0.id) && out[$0.id] != nil }
             .map(\.id).sorted()
 
         for subject in Subject.allCases {
-            var impact = CohortImpact(cohort: cohort.name, subject: subject.name, baselineYear: cohort.baselineYear,
-                                      outcomeYear: cohort.outcomeYear)
+            var impact = CohortImpact(
+                cohort: cohort.name, subject: subject.name, baselineYear: cohort.baselineYear,
+                outcomeYear: cohort.outcomeYear)
             let pairs = urns.compactMap { u -> (SubjectResult, SubjectResult)? in
                 guard let b = base[u]?[subject], let o = out[u]?[subject],
-                      numericProgress(b) != nil, numericProgress(o) != nil else { return nil }
+                    numericProgress(b) != nil, numericProgress(o) != nil
+                else { return nil }
                 return (b, o)
             }
             impact.schools = pairs.count
             impact.schoolsMissing = urns.count - pairs.count
-            let before = pairs.compactMap { numericProgress($0.0) }, after = pairs.compactMap { numericProgress($0.1) }
+            let before = pairs.compactMap { numericProgress($0.0) }
+            let after = pairs.compactMap { numericProgress($0.1) }
             let changes = zip(after, before).map { $0 - $1 }
             impact.baselineMean = arithmeticMean(before)
             impact.outcomeMean = arithmeticMean(after)
             let change = meanWithInterval(changes)
-            impact.change = change.mean; impact.changeLower = change.lower; impact.changeUpper = change.upper
+            impact.change = change.mean
+            impact.changeLower = change.lower
+            impact.changeUpper = change.upper
             impact.baselinePooled = pupilPooled(pairs.map(\.0))
             impact.outcomePooled = pupilPooled(pairs.map(\.1))
             let attainment = pooledAttainment(urns, measure: attainmentMeasure(subject), base: base, out: out)
-            impact.baselinePctExp = attainment.baseline; impact.outcomePctExp = attainment.outcome
+            impact.baselinePctExp = attainment.baseline
+            impact.outcomePctExp = attainment.outcome
 
             let comparison = comparisonURNs.compactMap { u -> Double? in
                 guard let b = base[u].flatMap({ numericProgress($0[subject]) }),
-                      let o = out[u].flatMap({ numericProgress($0[subject]) }) else { return nil }
+                    let o = out[u].flatMap({ numericProgress($0[subject]) })
+                else { return nil }
                 return o - b
             }
             impact.comparisonSchools = comparison.count
             let comp = meanWithInterval(comparison)
-            impact.comparisonChange = comp.mean; impact.comparisonLower = comp.lower; impact.comparisonUpper = comp.upper
+            impact.comparisonChange = comp.mean
+            impact.comparisonLower = comp.lower
+            impact.comparisonUpper = comp.upper
             if let c = change.mean, let k = comp.mean {
                 impact.did = c - k
                 if let w = welchInterval(changes, comparison) {
-                    impact.didLower = w.lower; impact.didUpper = w.upper
+                    impact.didLower = w.lower
+                    impact.didUpper = w.upper
                 }
             }
             impacts.append(impact)
         }
         // rwm: attainment only (the schools with RWM expected in both years).
-        var rwm = CohortImpact(cohort: cohort.name, subject: "rwm", baselineYear: cohort.baselineYear,
-                               outcomeYear: cohort.outcomeYear)
+        var rwm = CohortImpact(
+            cohort: cohort.name, subject: "rwm", baselineYear: cohort.baselineYear,
+            outcomeYear: cohort.outcomeYear)
         let attainment = pooledAttainment(urns, measure: .pctRwmExp, base: base, out: out)
         rwm.schools = attainment.schools
         rwm.schoolsMissing = urns.count - attainment.schools
-        rwm.baselinePctExp = attainment.baseline; rwm.outcomePctExp = attainment.outcome
+        rwm.baselinePctExp = attainment.baseline
+        rwm.outcomePctExp = attainment.outcome
         impacts.append(rwm)
     }
     return (impacts, listed)
@@ -102,20 +118,26 @@ private func attainmentMeasure(_ subject: Subject) -> AttainmentMeasure {
 /// Σ n·progress / Σ n over the given rows; nil when any row's n is unknown (the pool would not be
 /// over the same schools as the means) or there are none.
 private func pupilPooled(_ rows: [SubjectResult]) -> Double? {
-    var weighted = 0.0, pupils = 0
+    var weighted = 0.0
+    var pupils = 0
     for r in rows {
         guard let n = r.n, n > 0, let p = r.progress else { return nil }
-        weighted += Double(n) * p; pupils += n
+        weighted += Double(n) * p
+        pupils += n
     }
     return pupils > 0 ? weighted / Double(pupils) : nil
 }
 
 /// A percentage pooled by eligible pupils each year over the schools with it (and its denominator)
 /// in both years.
-private func pooledAttainment(_ urns: [String], measure: AttainmentMeasure, base: [String: SchoolResult],
-                              out: [String: SchoolResult]) -> (schools: Int, baseline: Double?, outcome: Double?) {
+private func pooledAttainment(
+    _ urns: [String], measure: AttainmentMeasure, base: [String: SchoolResult],
+    out: [String: SchoolResult]
+) -> (schools: Int, baseline: Double?, outcome: Double?) {
     func pair(_ r: SchoolResult?) -> (Double, Int)? {
-        guard let r, let v = r[measure], let d = r.attainmentDenominators[measure.rawValue] ?? r.eligible, d > 0 else { return nil }
+        guard let r, let v = r[measure], let d = r.attainmentDenominators[measure.rawValue] ?? r.eligible, d > 0 else {
+            return nil
+        }
         return (v, d)
     }
     var schools = 0
@@ -123,18 +145,23 @@ private func pooledAttainment(_ urns: [String], measure: AttainmentMeasure, base
     for u in urns {
         guard let b = pair(base[u]), let o = pair(out[u]) else { continue }
         schools += 1
-        sums.0 += b.0 * Double(b.1); sums.1 += b.1
-        sums.2 += o.0 * Double(o.1); sums.3 += o.1
+        sums.0 += b.0 * Double(b.1)
+        sums.1 += b.1
+        sums.2 += o.0 * Double(o.1)
+        sums.3 += o.1
     }
     guard schools > 0 else { return (0, nil, nil) }
     return (schools, sums.0 / Double(sums.1), sums.2 / Double(sums.3))
 }
 
 /// One cohort school's row for cohort_schools.csv: progress in both years, and why any is missing.
-private func cohortSchool(cohort: ProjectCohort, urn: String, baseline: SchoolResult?, outcome: SchoolResult?,
-                          inTables: Bool) -> CohortSchool {
-    var school = CohortSchool(cohort: cohort.name, urn: urn, name: outcome?.name ?? baseline?.name ?? "",
-                              la: outcome?.la ?? baseline?.la ?? "")
+private func cohortSchool(
+    cohort: ProjectCohort, urn: String, baseline: SchoolResult?, outcome: SchoolResult?,
+    inTables: Bool
+) -> CohortSchool {
+    var school = CohortSchool(
+        cohort: cohort.name, urn: urn, name: outcome?.name ?? baseline?.name ?? "",
+        la: outcome?.la ?? baseline?.la ?? "")
     var reasons: [String] = []
     if !inTables {
         reasons.append("URN \(urn) is in no results file")
@@ -183,6 +210,7 @@ func meanWithInterval(_ xs: [Double]) -> (mean: Double?, lower: Double?, upper: 
 /// The 95% Welch interval of mean(a) − mean(b); nil unless both groups have two values or more.
 func welchInterval(_ a: [Double], _ b: [Double]) -> WelchInterval? {
     guard let ma = arithmeticMean(a), let mb = arithmeticMean(b),
-          let sa = sampleStandardDeviation(a), let sb = sampleStandardDeviation(b) else { return nil }
+        let sa = sampleStandardDeviation(a), let sb = sampleStandardDeviation(b)
+    else { return nil }
     return welchInterval(meanA: ma, sdA: sa, countA: a.count, meanB: mb, sdB: sb, countB: b.count)
 }

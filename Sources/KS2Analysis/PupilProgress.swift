@@ -32,9 +32,11 @@ private struct PAGSums: Sendable {
 /// Computes every pupil's KS1 APS, PAG, score used, estimate, unadjusted and adjusted progress
 /// (methodology.md §2–§6). Without `supplied`, the cohort is the nation: estimates, per-PAG SDs,
 /// the cap and σ come from it; with `supplied`, a national run's tables are used as they are.
-public func computePupilProgress(cohort: KS2Cohort, ks1: [KS1Record], ks1Index: [Int32],
-                                 methodology: MethodologyYear, supplied: EstimateTable?,
-                                 threads: Int) -> ProgressComputation {
+public func computePupilProgress(
+    cohort: KS2Cohort, ks1: [KS1Record], ks1Index: [Int32],
+    methodology: MethodologyYear, supplied: EstimateTable?,
+    threads: Int
+) -> ProgressComputation {
     let run = PupilProgressRun(cohort: cohort, methodology: methodology, supplied: supplied, threads: threads)
     let scoreSums = run.scoresAndExclusions(ks1: ks1, ks1Index: ks1Index)
     let estimate = run.estimates(from: scoreSums)
@@ -101,11 +103,12 @@ private struct PupilProgressRun {
         let pags = pagCount
         return withoutActuallyEscaping(add) { add in
             let body = UncheckedSendable(value: add)
-            return PAGSums.reduce(chunks.map { range -> PAGSums in
-                var sums = PAGSums(pags: pags)
-                for i in range { body.value(i, &sums) }
-                return sums
-            }, pags: pags)
+            return PAGSums.reduce(
+                chunks.map { range -> PAGSums in
+                    var sums = PAGSums(pags: pags)
+                    for i in range { body.value(i, &sums) }
+                    return sums
+                }, pags: pags)
         }
     }
 
@@ -116,15 +119,18 @@ private struct PupilProgressRun {
         return sumPerPAG { i, sums in
             let p = pupils[i]
             let k = ks1Index[i]
-            let prior = k < 0 ? PriorAttainment(record: nil)
+            let prior =
+                k < 0
+                ? PriorAttainment(record: nil)
                 : PriorAttainment(read: ks1[Int(k)].read, writ: ks1[Int(k)].writ, mat: ks1[Int(k)].mat)
             if let a = prior.aps {
                 aps[i] = a
                 pag[i] = Int16(priorAttainmentGroup(aps: a, bounds: bounds))
             }
-            let used = PerSubject(read: methodology.testScoreForProgress(p.read),
-                                  writ: methodology.writingScoreForProgress(p.writTA),
-                                  mat: methodology.testScoreForProgress(p.mat))
+            let used = PerSubject(
+                read: methodology.testScoreForProgress(p.read),
+                writ: methodology.writingScoreForProgress(p.writTA),
+                mat: methodology.testScoreForProgress(p.mat))
             for s in 0..<3 {
                 let result = used[Subject(rawValue: s)!]
                 let value = result.score ?? .nan
@@ -270,14 +276,18 @@ private struct PupilProgressRun {
                 let sdValue: Double? = spread.sd[k].isNaN ? nil : spread.sd[k]
                 var cap: Double? = nil
                 if let cz = spread.capZ[s], let d = sdValue, d > 0 { cap = d * cz }
-                rows.append(PAGEstimate(pag: g + 1, lower: bounds[g], upper: g + 1 < pagCount ? bounds[g + 1] : nil,
-                                        pupils: unadjustedSums.count[k], estimate: estimate[k].isNaN ? nil : estimate[k],
-                                        sd: sdValue, cap: cap))
+                rows.append(
+                    PAGEstimate(
+                        pag: g + 1, lower: bounds[g], upper: g + 1 < pagCount ? bounds[g + 1] : nil,
+                        pupils: unadjustedSums.count[k], estimate: estimate[k].isNaN ? nil : estimate[k],
+                        sd: sdValue, cap: cap))
             }
             pagsOut.append(rows)
             let sigma = sampleSD(adjusted, subject: s, count: n, threads: threads)
-            nationalOut.append(NationalFigures(subject: Subject(rawValue: s)!, pupils: sigma.count,
-                                               sd: sigma.sd, capZ: spread.capZ[s], p10: nil, p90: nil))
+            nationalOut.append(
+                NationalFigures(
+                    subject: Subject(rawValue: s)!, pupils: sigma.count,
+                    sd: sigma.sd, capZ: spread.capZ[s], p10: nil, p90: nil))
         }
         return EstimateTable(year: cohort.year, pags: pagsOut, national: nationalOut)
     }
@@ -303,7 +313,9 @@ private struct PupilProgressRun {
 /// Attainment flags of one pupil (methodology.md §8): 1 yes, 0 no, -1 discounted (`J`).
 @inline(__always)
 private func setAttainmentFlags(_ p: KS2Pupil, _ i: Int, _ n: Int, _ flags: SendableBuffer<Int8>) {
-    let readDisc = p.read.code == .J, matDisc = p.mat.code == .J, gpsDisc = p.gps.code == .J
+    let readDisc = p.read.code == .J
+    let matDisc = p.mat.code == .J
+    let gpsDisc = p.gps.code == .J
     let writDisc = p.writTA == .J
     @inline(__always) func f(_ b: Bool) -> Int8 { b ? 1 : 0 }
     if !readDisc {
@@ -335,8 +347,12 @@ func sampleSD(_ all: SendableBuffer<Double>, subject: Int, count n: Int, threads
     let base = subject * n
     let chunks = ParallelChunks(count: n, threads: threads)
     let parts = chunks.map { range -> (Int, Double) in
-        var c = 0, s = 0.0
-        for i in range where !all[base + i].isNaN { c += 1; s += all[base + i] }
+        var c = 0
+        var s = 0.0
+        for i in range where !all[base + i].isNaN {
+            c += 1
+            s += all[base + i]
+        }
         return (c, s)
     }
     let count = parts.reduce(0) { $0 + $1.0 }
@@ -344,7 +360,10 @@ func sampleSD(_ all: SendableBuffer<Double>, subject: Int, count n: Int, threads
     let mean = parts.reduce(0.0) { $0 + $1.1 } / Double(count)
     let sq = chunks.map { range -> Double in
         var s = 0.0
-        for i in range where !all[base + i].isNaN { let d = all[base + i] - mean; s += d * d }
+        for i in range where !all[base + i].isNaN {
+            let d = all[base + i] - mean
+            s += d * d
+        }
         return s
     }.reduce(0, +)
     return (count, (sq / Double(count - 1)).squareRoot())

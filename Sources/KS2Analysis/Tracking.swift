@@ -4,20 +4,26 @@ import KS2Core
 /// (methodology.md §11): predicted progress and on track at each window from the tracking
 /// `records`, and focus fixed at the first window with a predicted progress (progress below
 /// `focusThreshold`). Sorted by urn, upn, subject, as `targets` is.
-public func trackPupils(_ targets: [TargetRow], records: [TrackingRecord], windows: Int,
-                        writingPoints: CodeScoreTable, focusThreshold: Double = 0) -> [TrackedPupil] {
+public func trackPupils(
+    _ targets: [TargetRow], records: [TrackingRecord], windows: Int,
+    writingPoints: CodeScoreTable, focusThreshold: Double = 0
+) -> [TrackedPupil] {
     var byUPN: [String: [TrackingRecord]] = [:]
     for r in records { byUPN[r.upn, default: []].append(r) }
     var out: [TrackedPupil] = []
     for row in targets.sorted(by: { ($0.urn, $0.upn) < ($1.urn, $1.upn) }) {
         for subject in Subject.allCases {
             let s = subject.rawValue
-            guard let estimate = row.estimate[s], let targetScore = targetScore(row.target[s], subject: subject,
-                                                                                writingPoints: writingPoints) else {
+            guard let estimate = row.estimate[s],
+                let targetScore = targetScore(
+                    row.target[s], subject: subject,
+                    writingPoints: writingPoints)
+            else {
                 continue
             }
-            var pupil = TrackedPupil(urn: row.urn, upn: row.upn, subject: subject, estimate: estimate,
-                                     target: row.target[s], windows: windows)
+            var pupil = TrackedPupil(
+                urn: row.urn, upn: row.upn, subject: subject, estimate: estimate,
+                target: row.target[s], windows: windows)
             for r in byUPN[row.upn] ?? [] {
                 pupil.predicted[r.window] = r.predicted[s]
                 pupil.progress[r.window] = predictedProgress(score: r.score[s], estimate: estimate)
@@ -46,8 +52,10 @@ public func targetScore(_ target: String, subject: Subject, writingPoints: CodeS
 /// interval (`sigma` per subject: σ of the estimates' year) and status (coverage over pupils with
 /// an estimate), the focus pupils and those on track, and the movement since the first window.
 /// Sorted by level, id, subject, window.
-public func trackingSummaries(_ pupils: [TrackedPupil], windows: Int, schoolNames: [String: String],
-                              cohorts: [ProjectCohort], sigma: [Double?]) -> [TrackingSummary] {
+public func trackingSummaries(
+    _ pupils: [TrackedPupil], windows: Int, schoolNames: [String: String],
+    cohorts: [ProjectCohort], sigma: [Double?]
+) -> [TrackingSummary] {
     var bySchool: [String: [TrackedPupil]] = [:]
     for p in pupils { bySchool[p.urn, default: []].append(p) }
     var groups: [(TrackingLevel, String, String, [TrackedPupil])] = []
@@ -63,8 +71,10 @@ public func trackingSummaries(_ pupils: [TrackedPupil], windows: Int, schoolName
         for subject in Subject.allCases {
             let inSubject = members.filter { $0.subject == subject }
             for w in 0..<windows {
-                out.append(summarise(inSubject, level: level, id: id, name: name, subject: subject, window: w,
-                                     sigma: sigma[subject.rawValue]))
+                out.append(
+                    summarise(
+                        inSubject, level: level, id: id, name: name, subject: subject, window: w,
+                        sigma: sigma[subject.rawValue]))
             }
         }
     }
@@ -72,8 +82,10 @@ public func trackingSummaries(_ pupils: [TrackedPupil], windows: Int, schoolName
 }
 
 /// One (level, id, subject, window) of track_schools.csv over `pupils` of that subject.
-func summarise(_ pupils: [TrackedPupil], level: TrackingLevel, id: String, name: String, subject: Subject,
-               window w: Int, sigma: Double?) -> TrackingSummary {
+func summarise(
+    _ pupils: [TrackedPupil], level: TrackingLevel, id: String, name: String, subject: Subject,
+    window w: Int, sigma: Double?
+) -> TrackingSummary {
     var row = TrackingSummary(level: level, id: id, name: name, subject: subject, window: w)
     row.withEstimate = pupils.count
     var sum = 0.0

@@ -50,8 +50,10 @@ private func copy<Element>(_ column: Column<Element>) -> SendableBuffer<Element>
 /// whatif.csv's rows: each (school, subject) some removal touched, sorted by URN then subject, with
 /// the school's figures `before` and `after` (school rows of the two aggregations) and the number of
 /// distinct pupils removed from that subject there.
-public func whatIfRows(cohort: KS2Cohort, removals: [SubjectRemoval], before: [SchoolResult],
-                       after: [SchoolResult]) -> [WhatIfRow] {
+public func whatIfRows(
+    cohort: KS2Cohort, removals: [SubjectRemoval], before: [SchoolResult],
+    after: [SchoolResult]
+) -> [WhatIfRow] {
     var removed: [String: [Set<Int>]] = [:]
     for r in removals {
         let id = cohort.schools[Int(cohort.pupils[r.pupil].school)].id
@@ -63,8 +65,10 @@ public func whatIfRows(cohort: KS2Cohort, removals: [SubjectRemoval], before: [S
     for id in removed.keys.sorted() {
         guard let b = beforeRows[id], let a = afterRows[id], let pupils = removed[id] else { continue }
         for subject in Subject.allCases where !pupils[subject.rawValue].isEmpty {
-            out.append(WhatIfRow(urn: id, name: b.name, subject: subject, removed: pupils[subject.rawValue].count,
-                                 before: b[subject], after: a[subject]))
+            out.append(
+                WhatIfRow(
+                    urn: id, name: b.name, subject: subject, removed: pupils[subject.rawValue].count,
+                    before: b[subject], after: a[subject]))
         }
     }
     return out

@@ -91,9 +91,11 @@ public struct TrendRow: Sendable, Hashable {
     /// The changes the pair (previous year, year) crosses.
     public var comparability: [ComparabilityChange]
 
-    public init(level: ResultLevel, id: String, name: String, la: String, subject: Subject, year: Int,
-                figures: SubjectResult, previousYear: Int? = nil, change: Double? = nil,
-                comparability: [ComparabilityChange] = []) {
+    public init(
+        level: ResultLevel, id: String, name: String, la: String, subject: Subject, year: Int,
+        figures: SubjectResult, previousYear: Int? = nil, change: Double? = nil,
+        comparability: [ComparabilityChange] = []
+    ) {
         self.level = level
         self.id = id
         self.name = name
@@ -133,8 +135,10 @@ public struct ThreeYearRow: Sendable, Hashable {
     /// The changes the pooled years cross.
     public var comparability: [ComparabilityChange]
 
-    public init(level: ResultLevel, id: String, name: String, la: String, subject: Subject, years: [Int], n: Int,
-                progress: Double?, lower: Double?, upper: Double?, status: ResultStatus) {
+    public init(
+        level: ResultLevel, id: String, name: String, la: String, subject: Subject, years: [Int], n: Int,
+        progress: Double?, lower: Double?, upper: Double?, status: ResultStatus
+    ) {
         self.level = level
         self.id = id
         self.name = name
@@ -171,8 +175,10 @@ public struct GapRow: Sendable, Hashable {
     /// Progress of England's other pupils that year; nil when the run does not know it.
     public var nationalOtherProgress: Double?
 
-    public init(year: Int, level: ResultLevel, id: String, name: String, la: String, subject: Subject,
-                disadvantaged: SubjectResult, other: SubjectResult, nationalOtherProgress: Double?) {
+    public init(
+        year: Int, level: ResultLevel, id: String, name: String, la: String, subject: Subject,
+        disadvantaged: SubjectResult, other: SubjectResult, nationalOtherProgress: Double?
+    ) {
         self.year = year
         self.level = level
         self.id = id
@@ -209,8 +215,10 @@ public struct AcrossYearsResults: Sendable {
     /// Figures left empty and why (printed and written to run.json).
     public var warnings: [String]
 
-    public init(trends: [TrendRow] = [], threeYear: [ThreeYearRow] = [], gaps: [GapRow] = [],
-                warnings: [String] = []) {
+    public init(
+        trends: [TrendRow] = [], threeYear: [ThreeYearRow] = [], gaps: [GapRow] = [],
+        warnings: [String] = []
+    ) {
         self.trends = trends
         self.threeYear = threeYear
         self.gaps = gaps
@@ -247,8 +255,10 @@ public struct WhatIfRow: Sendable, Hashable {
     public var before: SubjectResult
     public var after: SubjectResult
 
-    public init(urn: String, name: String, subject: Subject, removed: Int, before: SubjectResult,
-                after: SubjectResult) {
+    public init(
+        urn: String, name: String, subject: Subject, removed: Int, before: SubjectResult,
+        after: SubjectResult
+    ) {
         self.urn = urn
         self.name = name
         self.subject = subject

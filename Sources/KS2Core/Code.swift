@@ -52,7 +52,10 @@ public enum Code: UInt8, Sendable, CaseIterable, Hashable {
     /// Parses trimmed text case-insensitively; nil when no table knows it, `.none` when blank.
     public init?(_ text: some StringProtocol) {
         let t = text.trimmedWhitespace().uppercased()
-        if t.isEmpty { self = .none; return }
+        if t.isEmpty {
+            self = .none
+            return
+        }
         guard let c = Code.lookup[t] else { return nil }
         self = c
     }

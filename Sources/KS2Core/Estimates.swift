@@ -12,8 +12,13 @@ public struct PAGEstimate: Sendable, Hashable {
     /// Floor for adjusted progress (`sd` × `cap_z`), nil before 2018 or where the PAG cannot be capped.
     public var cap: Double?
     public init(pag: Int, lower: Double, upper: Double?, pupils: Int, estimate: Double?, sd: Double?, cap: Double?) {
-        self.pag = pag; self.lower = lower; self.upper = upper; self.pupils = pupils
-        self.estimate = estimate; self.sd = sd; self.cap = cap
+        self.pag = pag
+        self.lower = lower
+        self.upper = upper
+        self.pupils = pupils
+        self.estimate = estimate
+        self.sd = sd
+        self.cap = cap
     }
 }
 
@@ -29,9 +34,16 @@ public struct NationalFigures: Sendable, Hashable {
     /// Progress of England's other (not disadvantaged) pupils, for the disadvantaged gap
     /// (methodology.md §10); nil when unknown (a national.csv written before the column existed).
     public var otherProgress: Double?
-    public init(subject: Subject, pupils: Int, sd: Double?, capZ: Double?, p10: Double?, p90: Double?,
-                otherProgress: Double? = nil) {
-        self.subject = subject; self.pupils = pupils; self.sd = sd; self.capZ = capZ; self.p10 = p10; self.p90 = p90
+    public init(
+        subject: Subject, pupils: Int, sd: Double?, capZ: Double?, p10: Double?, p90: Double?,
+        otherProgress: Double? = nil
+    ) {
+        self.subject = subject
+        self.pupils = pupils
+        self.sd = sd
+        self.capZ = capZ
+        self.p10 = p10
+        self.p90 = p90
         self.otherProgress = otherProgress
     }
 }
@@ -44,7 +56,9 @@ public struct EstimateTable: Sendable, Hashable {
     /// Indexed by `Subject.rawValue`.
     public var national: [NationalFigures]
     public init(year: Int, pags: [[PAGEstimate]], national: [NationalFigures]) {
-        self.year = year; self.pags = pags; self.national = national
+        self.year = year
+        self.pags = pags
+        self.national = national
     }
 
     /// PAG lower bounds (from the first subject's rows), so a supplied run uses the file's groups.

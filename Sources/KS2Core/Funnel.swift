@@ -14,8 +14,10 @@ public struct FunnelRow: Sendable, Hashable {
     /// `ok` or `supp`: a suppressed school is in funnel.csv but never on a workbook's plot.
     public var status: ResultStatus
 
-    public init(year: Int, urn: String, name: String, la: String, subject: Subject, n: Int, progress: Double,
-                limit95: Double, limit998: Double, status: ResultStatus) {
+    public init(
+        year: Int, urn: String, name: String, la: String, subject: Subject, n: Int, progress: Double,
+        limit95: Double, limit998: Double, status: ResultStatus
+    ) {
         self.year = year
         self.urn = urn
         self.name = name

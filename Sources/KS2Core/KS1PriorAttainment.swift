@@ -58,12 +58,18 @@ public struct PriorAttainment: Sendable, Equatable {
     /// `no_ks1` (no KS1 record) or `ks1_incomplete` (a subject without a valid result).
     public var reason: ExclusionReason?
 
-    public init(aps: Double?, reason: ExclusionReason?) { self.aps = aps; self.reason = reason }
+    public init(aps: Double?, reason: ExclusionReason?) {
+        self.aps = aps
+        self.reason = reason
+    }
 
     /// The prior attainment from the pupil's KS1 record, or `no_ks1` when the UPN has none.
     @inlinable
     public init(record: KS1Record?) {
-        guard let record else { self.init(aps: nil, reason: .noKS1); return }
+        guard let record else {
+            self.init(aps: nil, reason: .noKS1)
+            return
+        }
         self.init(read: record.read, writ: record.writ, mat: record.mat)
     }
 
@@ -90,7 +96,11 @@ public enum KS1Band: UInt8, Sendable, CaseIterable, Hashable {
 
     /// `L`, `M` or `H` as written in outputs.
     public var name: String {
-        switch self { case .low: return "L"; case .middle: return "M"; case .high: return "H" }
+        switch self {
+        case .low: return "L"
+        case .middle: return "M"
+        case .high: return "H"
+        }
     }
 }
 
@@ -101,7 +111,8 @@ public enum KS1Band: UInt8, Sendable, CaseIterable, Hashable {
 @inlinable
 public func priorAttainmentGroup(aps: Double, bounds: [Double]) -> Int {
     // The number of bounds after the first that are ≤ aps, by binary search.
-    var lo = 1, hi = bounds.count
+    var lo = 1
+    var hi = bounds.count
     while lo < hi {
         let mid = (lo + hi) >> 1
         if bounds[mid] <= aps { lo = mid + 1 } else { hi = mid }

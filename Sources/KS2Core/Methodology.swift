@@ -20,17 +20,27 @@ public struct PerSubject<Value: Sendable & Equatable>: Sendable, Equatable {
     public var mat: Value
 
     public init(read: Value, writ: Value, mat: Value) {
-        self.read = read; self.writ = writ; self.mat = mat
+        self.read = read
+        self.writ = writ
+        self.mat = mat
     }
 
     /// The value of one subject.
     @inlinable
     public subscript(subject: Subject) -> Value {
         get {
-            switch subject { case .read: return read; case .writ: return writ; case .mat: return mat }
+            switch subject {
+            case .read: return read
+            case .writ: return writ
+            case .mat: return mat
+            }
         }
         set {
-            switch subject { case .read: read = newValue; case .writ: writ = newValue; case .mat: mat = newValue }
+            switch subject {
+            case .read: read = newValue
+            case .writ: writ = newValue
+            case .mat: mat = newValue
+            }
         }
     }
 }
@@ -39,7 +49,10 @@ public struct PerSubject<Value: Sendable & Equatable>: Sendable, Equatable {
 public struct BandThresholds: Sendable, Equatable {
     public var p10: Double
     public var p90: Double
-    public init(p10: Double, p90: Double) { self.p10 = p10; self.p90 = p90 }
+    public init(p10: Double, p90: Double) {
+        self.p10 = p10
+        self.p90 = p90
+    }
 }
 
 /// A score (or points) per `Code`, stored densely by the code's raw value so that a lookup on
@@ -89,7 +102,9 @@ public struct ValueSource: Sendable, Equatable {
     public var assumedItems: [String]
 
     public init(kind: SourceKind, note: String = "", assumedItems: [String] = []) {
-        self.kind = kind; self.note = note; self.assumedItems = assumedItems
+        self.kind = kind
+        self.note = note
+        self.assumedItems = assumedItems
     }
 }
 
@@ -105,12 +120,18 @@ public struct MethodologySources: Sendable, Equatable {
     /// Nil when the year has no published band thresholds.
     public var bandThresholds: ValueSource?
 
-    public init(framework: ValueSource, priorAttainmentGroups: ValueSource, nominalScores: ValueSource,
-                writingTAPoints: ValueSource, capping: ValueSource, sigma: ValueSource? = nil,
-                bandThresholds: ValueSource? = nil) {
-        self.framework = framework; self.priorAttainmentGroups = priorAttainmentGroups
-        self.nominalScores = nominalScores; self.writingTAPoints = writingTAPoints
-        self.capping = capping; self.sigma = sigma; self.bandThresholds = bandThresholds
+    public init(
+        framework: ValueSource, priorAttainmentGroups: ValueSource, nominalScores: ValueSource,
+        writingTAPoints: ValueSource, capping: ValueSource, sigma: ValueSource? = nil,
+        bandThresholds: ValueSource? = nil
+    ) {
+        self.framework = framework
+        self.priorAttainmentGroups = priorAttainmentGroups
+        self.nominalScores = nominalScores
+        self.writingTAPoints = writingTAPoints
+        self.capping = capping
+        self.sigma = sigma
+        self.bandThresholds = bandThresholds
     }
 }
 
@@ -137,14 +158,21 @@ public struct MethodologyYear: Sendable, Equatable {
     public var publishedBandThresholds: PerSubject<BandThresholds>?
     public var sources: MethodologySources
 
-    public init(year: Int, framework: KS1Framework, pagLowerBounds: [Double], nominalScores: CodeScoreTable,
-                nominalForNoScaledScore: Double?, writingTAPoints: CodeScoreTable, cappingApplies: Bool,
-                publishedSigma: PerSubject<Double>?, publishedBandThresholds: PerSubject<BandThresholds>?,
-                sources: MethodologySources) {
-        self.year = year; self.framework = framework; self.pagLowerBounds = pagLowerBounds
-        self.nominalScores = nominalScores; self.nominalForNoScaledScore = nominalForNoScaledScore
-        self.writingTAPoints = writingTAPoints; self.cappingApplies = cappingApplies
-        self.publishedSigma = publishedSigma; self.publishedBandThresholds = publishedBandThresholds
+    public init(
+        year: Int, framework: KS1Framework, pagLowerBounds: [Double], nominalScores: CodeScoreTable,
+        nominalForNoScaledScore: Double?, writingTAPoints: CodeScoreTable, cappingApplies: Bool,
+        publishedSigma: PerSubject<Double>?, publishedBandThresholds: PerSubject<BandThresholds>?,
+        sources: MethodologySources
+    ) {
+        self.year = year
+        self.framework = framework
+        self.pagLowerBounds = pagLowerBounds
+        self.nominalScores = nominalScores
+        self.nominalForNoScaledScore = nominalForNoScaledScore
+        self.writingTAPoints = writingTAPoints
+        self.cappingApplies = cappingApplies
+        self.publishedSigma = publishedSigma
+        self.publishedBandThresholds = publishedBandThresholds
         self.sources = sources
     }
 
@@ -160,8 +188,9 @@ public struct MethodologyYear: Sendable, Equatable {
     /// The reading or maths score used for progress (§4) under this year's tables.
     @inlinable
     public func testScoreForProgress(_ result: TestResult) -> ScoreForProgress {
-        KS2Core.testScoreForProgress(result, nominalScores: nominalScores,
-                                     nominalForNoScaledScore: nominalForNoScaledScore)
+        KS2Core.testScoreForProgress(
+            result, nominalScores: nominalScores,
+            nominalForNoScaledScore: nominalForNoScaledScore)
     }
 
     /// The writing score used for progress (§4) under this year's tables.

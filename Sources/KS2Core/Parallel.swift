@@ -1,9 +1,10 @@
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Hands out chunk indices 0, 1, 2, … to whichever worker asks next. Workers claim work instead of
@@ -92,7 +93,7 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
     /// then parallel too).
     public init(repeating value: Element, count: Int, threads: Int) where Element: Sendable {
         pointer = .allocate(capacity: count)
-        guard let start = pointer.baseAddress else { return }   // no elements
+        guard let start = pointer.baseAddress else { return }  // no elements
         let chunks = ParallelChunks(count: count, chunkSize: 1 << 16, threads: threads)
         let base = SendablePointer(base: start)
         chunks.forEach { c in
@@ -212,8 +213,10 @@ public func forEachChunk(_ count: Int, threads: Int, _ body: (Int) -> Void) {
 /// order) is rethrown. `second` runs as a plain asynchronous block, not as an iteration of
 /// `concurrentPerform`: Dispatch runs a `concurrentPerform` nested in another one on a share of the
 /// threads (one of two here), which would make both sides' own parallel loops serial.
-public func sideBySide<A: Sendable, B: Sendable>(parallel: Bool, _ first: () throws -> A,
-                                                 _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+public func sideBySide<A: Sendable, B: Sendable>(
+    parallel: Bool, _ first: () throws -> A,
+    _ second: @escaping @Sendable () throws -> B
+) throws -> (A, B) {
     guard parallel else { return (try first(), try second()) }
     let secondResult = SendableBuffer<Result<B, Error>?>(repeating: nil, count: 1)
     let done = DispatchSemaphore(value: 0)
@@ -232,13 +235,15 @@ public func startDedicatedThread(_ body: @escaping @Sendable () -> Void) {
     let box = UnsafeMutablePointer<(@Sendable () -> Void)>.allocate(capacity: 1)
     box.initialize(to: body)
     var thread = pthread_t()
-    let started = pthread_create(&thread, nil, { raw in
-        let typed = raw!.assumingMemoryBound(to: (@Sendable () -> Void).self)
-        let work = typed.move()
-        typed.deallocate()
-        work()
-        return nil
-    }, box)
+    let started = pthread_create(
+        &thread, nil,
+        { raw in
+            let typed = raw!.assumingMemoryBound(to: (@Sendable () -> Void).self)
+            let work = typed.move()
+            typed.deallocate()
+            work()
+            return nil
+        }, box)
     precondition(started == 0, "cannot start a thread")
     pthread_detach(thread)
 }

@@ -55,7 +55,9 @@ public struct ScoreForProgress: Sendable, Hashable {
     public var reason: ExclusionReason?
 
     public init(score: Double?, source: ScoreSource, reason: ExclusionReason?) {
-        self.score = score; self.source = source; self.reason = reason
+        self.score = score
+        self.source = source
+        self.reason = reason
     }
 
     /// A score from the given source.
@@ -77,8 +79,10 @@ public struct ScoreForProgress: Sendable, Hashable {
 /// nominal score of the teacher assessment (reason `B` when it has none); any other code → excluded
 /// with the code as reason; nothing → `blank`.
 @inlinable
-public func testScoreForProgress(_ result: TestResult, nominalScores: CodeScoreTable,
-                                 nominalForNoScaledScore: Double?) -> ScoreForProgress {
+public func testScoreForProgress(
+    _ result: TestResult, nominalScores: CodeScoreTable,
+    nominalForNoScaledScore: Double?
+) -> ScoreForProgress {
     if result.code == .J { return .excluded(.discounted) }
     if result.hasScaled { return .scored(Double(result.scaled), .scaled) }
     switch result.code {
@@ -99,8 +103,10 @@ public func testScoreForProgress(_ result: TestResult, nominalScores: CodeScoreT
 /// `J` → discounted; `GDS`/`EXS`/`WTS` → their points (`ta`); a value of the nominal table →
 /// `nominal`; any other value (`HNM`, a code) → excluded with the value as reason; blank → `blank`.
 @inlinable
-public func writingScoreForProgress(_ ta: Code, writingTAPoints: CodeScoreTable,
-                                    nominalScores: CodeScoreTable) -> ScoreForProgress {
+public func writingScoreForProgress(
+    _ ta: Code, writingTAPoints: CodeScoreTable,
+    nominalScores: CodeScoreTable
+) -> ScoreForProgress {
     switch ta {
     case .none: return .excluded(.blank)
     case .J: return .excluded(.discounted)
@@ -133,7 +139,10 @@ public func progressExclusion(score: ScoreForProgress, prior: PriorAttainment) -
 public struct StandardReached: Sendable, Hashable {
     public var expected: Bool
     public var high: Bool
-    public init(expected: Bool, high: Bool) { self.expected = expected; self.high = high }
+    public init(expected: Bool, high: Bool) {
+        self.expected = expected
+        self.high = high
+    }
 }
 
 /// Whether a test result reaches the expected (scaled ≥ 100) and high (≥ 110) standard;
@@ -169,19 +178,28 @@ public struct PupilAttainment: Sendable, Hashable {
     /// Expected/high in reading, writing and maths together; nil when discounted in any of the three.
     public var rwm: StandardReached?
 
-    public init(read: StandardReached?, writ: StandardReached?, mat: StandardReached?,
-                gps: StandardReached?, rwm: StandardReached?) {
-        self.read = read; self.writ = writ; self.mat = mat; self.gps = gps; self.rwm = rwm
+    public init(
+        read: StandardReached?, writ: StandardReached?, mat: StandardReached?,
+        gps: StandardReached?, rwm: StandardReached?
+    ) {
+        self.read = read
+        self.writ = writ
+        self.mat = mat
+        self.gps = gps
+        self.rwm = rwm
     }
 
     /// The attainment of an accepted KS2 pupil.
     @inlinable
     public init(_ pupil: KS2Pupil) {
-        let r = testAttainment(pupil.read), w = writingAttainment(pupil.writTA), m = testAttainment(pupil.mat)
+        let r = testAttainment(pupil.read)
+        let w = writingAttainment(pupil.writTA)
+        let m = testAttainment(pupil.mat)
         var rwm: StandardReached? = nil
         if let r, let w, let m {
-            rwm = StandardReached(expected: r.expected && w.expected && m.expected,
-                                  high: r.high && w.high && m.high)
+            rwm = StandardReached(
+                expected: r.expected && w.expected && m.expected,
+                high: r.high && w.high && m.high)
         }
         self.init(read: r, writ: w, mat: m, gps: testAttainment(pupil.gps), rwm: rwm)
     }

@@ -52,7 +52,9 @@ public struct PupilProgressTable: Sendable {
 public enum AttainmentFlag: Int, Sendable, CaseIterable {
     case readExp, readHigh, writExp, writHigh, matExp, matHigh, rwmExp, rwmHigh, gpsExp, gpsHigh
     public var column: String {
-        ["read_exp", "read_high", "writ_exp", "writ_high", "mat_exp", "mat_high", "rwm_exp", "rwm_high",
-         "gps_exp", "gps_high"][rawValue]
+        [
+            "read_exp", "read_high", "writ_exp", "writ_high", "mat_exp", "mat_high", "rwm_exp", "rwm_high",
+            "gps_exp", "gps_high",
+        ][rawValue]
     }
 }

@@ -1,24 +1,31 @@
 /// The three subjects with a progress measure, in output order.
 public enum Subject: Int, Sendable, CaseIterable, Hashable {
-    case read = 0, writ = 1, mat = 2
+    case read = 0
+    case writ = 1
+    case mat = 2
     public var name: String { ["read", "writ", "mat"][rawValue] }
 }
 
 /// The three tests with a scaled score (GPS has attainment only).
 public enum TestSubject: Int, Sendable, CaseIterable, Hashable {
-    case read = 0, mat = 1, gps = 2
+    case read = 0
+    case mat = 1
+    case gps = 2
     public var name: String { ["read", "mat", "gps"][rawValue] }
 }
 
-public enum Gender: UInt8, Sendable { case unknown, male, female
+public enum Gender: UInt8, Sendable {
+    case unknown, male, female
     public var name: String { ["", "M", "F"][Int(rawValue)] }
 }
 
-public enum YesNo: UInt8, Sendable { case unknown, yes, no
+public enum YesNo: UInt8, Sendable {
+    case unknown, yes, no
     public var name: String { ["", "Y", "N"][Int(rawValue)] }
 }
 
-public enum SENProvision: UInt8, Sendable { case unknown, none, support, ehcPlan
+public enum SENProvision: UInt8, Sendable {
+    case unknown, none, support, ehcPlan
     public var name: String { ["", "N", "K", "E"][Int(rawValue)] }
 }
 
@@ -29,7 +36,9 @@ public struct TestResult: Sendable, Hashable {
     public var code: Code
     public var ta: Code
     public init(scaled: UInt8 = 0, code: Code = .none, ta: Code = .none) {
-        self.scaled = scaled; self.code = code; self.ta = ta
+        self.scaled = scaled
+        self.code = code
+        self.ta = ta
     }
     public var hasScaled: Bool { scaled != 0 }
 }
@@ -54,17 +63,33 @@ public struct KS2Pupil: Sendable, Hashable {
     /// Index into `KS2Cohort.names` (forename, surname), or -1; kept out of county outputs.
     public var name: Int32
 
-    public init(line: Int32, upn: UPN, school: Int32, la: Int32 = -1, gender: Gender = .unknown,
-                disadvantaged: YesNo = .unknown, eal: YesNo = .unknown, sen: SENProvision = .unknown,
-                read: TestResult = TestResult(), mat: TestResult = TestResult(),
-                gps: TestResult = TestResult(), writTA: Code = .none, name: Int32 = -1) {
-        self.line = line; self.upn = upn; self.school = school; self.la = la; self.gender = gender
-        self.disadvantaged = disadvantaged; self.eal = eal; self.sen = sen
-        self.read = read; self.mat = mat; self.gps = gps; self.writTA = writTA; self.name = name
+    public init(
+        line: Int32, upn: UPN, school: Int32, la: Int32 = -1, gender: Gender = .unknown,
+        disadvantaged: YesNo = .unknown, eal: YesNo = .unknown, sen: SENProvision = .unknown,
+        read: TestResult = TestResult(), mat: TestResult = TestResult(),
+        gps: TestResult = TestResult(), writTA: Code = .none, name: Int32 = -1
+    ) {
+        self.line = line
+        self.upn = upn
+        self.school = school
+        self.la = la
+        self.gender = gender
+        self.disadvantaged = disadvantaged
+        self.eal = eal
+        self.sen = sen
+        self.read = read
+        self.mat = mat
+        self.gps = gps
+        self.writTA = writTA
+        self.name = name
     }
 
     public func test(_ t: TestSubject) -> TestResult {
-        switch t { case .read: return read; case .mat: return mat; case .gps: return gps }
+        switch t {
+        case .read: return read
+        case .mat: return mat
+        case .gps: return gps
+        }
     }
 }
 
@@ -76,7 +101,10 @@ public struct SchoolInfo: Sendable, Hashable {
     public var la: String
     public var special: Bool
     public init(id: String, name: String = "", la: String = "", special: Bool = false) {
-        self.id = id; self.name = name; self.la = la; self.special = special
+        self.id = id
+        self.name = name
+        self.la = la
+        self.special = special
     }
 }
 
@@ -84,7 +112,10 @@ public struct SchoolInfo: Sendable, Hashable {
 public struct PupilName: Sendable, Hashable {
     public var forename: String
     public var surname: String
-    public init(forename: String, surname: String) { self.forename = forename; self.surname = surname }
+    public init(forename: String, surname: String) {
+        self.forename = forename
+        self.surname = surname
+    }
 }
 
 /// A KS1 prior-attainment record as read (codes interned; points are KS2Core's business).
@@ -95,7 +126,11 @@ public struct KS1Record: Sendable, Hashable {
     public var writ: Code
     public var mat: Code
     public init(line: Int32, upn: UPN, read: Code, writ: Code, mat: Code) {
-        self.line = line; self.upn = upn; self.read = read; self.writ = writ; self.mat = mat
+        self.line = line
+        self.upn = upn
+        self.read = read
+        self.writ = writ
+        self.mat = mat
     }
 }
 
@@ -107,9 +142,14 @@ public struct KS2Cohort: Sendable {
     /// LA codes as written (3 digits), indexed by `KS2Pupil.la`.
     public var localAuthorities: [String]
     public var names: [PupilName]
-    public init(year: Int, pupils: [KS2Pupil] = [], schools: [SchoolInfo] = [],
-                localAuthorities: [String] = [], names: [PupilName] = []) {
-        self.year = year; self.pupils = pupils; self.schools = schools
-        self.localAuthorities = localAuthorities; self.names = names
+    public init(
+        year: Int, pupils: [KS2Pupil] = [], schools: [SchoolInfo] = [],
+        localAuthorities: [String] = [], names: [PupilName] = []
+    ) {
+        self.year = year
+        self.pupils = pupils
+        self.schools = schools
+        self.localAuthorities = localAuthorities
+        self.names = names
     }
 }

@@ -45,7 +45,9 @@ public struct Reject: Sendable, Hashable {
     /// What was found and what was expected, e.g. `mat_score "121": expected 80-120`.
     public var detail: String
     public init(file: String, line: Int, upn: String, reason: RejectReason, detail: String = "") {
-        self.file = file; self.line = line; self.reason = reason
+        self.file = file
+        self.line = line
+        self.reason = reason
         self.upn = MessageText.clip(upn, limit: 80)
         self.detail = MessageText.clip(detail, limit: 300)
     }
@@ -61,10 +63,17 @@ public struct FileAccount: Sendable, Hashable {
     /// KS1 only: accepted rows whose UPN is an accepted KS2 pupil, and those that are not.
     public var matched: Int?
     public var unmatched: Int?
-    public init(file: String, read: Int = 0, accepted: Int = 0, rejected: Int = 0,
-                rejectedByReason: [RejectReason: Int] = [:], matched: Int? = nil, unmatched: Int? = nil) {
-        self.file = file; self.read = read; self.accepted = accepted; self.rejected = rejected
-        self.rejectedByReason = rejectedByReason; self.matched = matched; self.unmatched = unmatched
+    public init(
+        file: String, read: Int = 0, accepted: Int = 0, rejected: Int = 0,
+        rejectedByReason: [RejectReason: Int] = [:], matched: Int? = nil, unmatched: Int? = nil
+    ) {
+        self.file = file
+        self.read = read
+        self.accepted = accepted
+        self.rejected = rejected
+        self.rejectedByReason = rejectedByReason
+        self.matched = matched
+        self.unmatched = unmatched
     }
 }
 
@@ -75,7 +84,9 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
     public var column: Int
     public var message: String
     public init(file: String, line: Int, column: Int, message: String) {
-        self.file = file; self.line = line; self.column = column
+        self.file = file
+        self.line = line
+        self.column = column
         self.message = MessageText.clip(message, limit: 600)
     }
     public var description: String { "\(file):\(line):\(column): \(message)" }
@@ -95,7 +106,11 @@ public enum MessageText {
             total += 1
             if kept >= limit { continue }
             let v = ch.value
-            if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) { out.append("?") } else { out.unicodeScalars.append(ch) }
+            if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
+                out.append("?")
+            } else {
+                out.unicodeScalars.append(ch)
+            }
             kept += 1
         }
         total = max(total, whole ?? 0)

@@ -24,9 +24,15 @@ public enum ResultSource: String, Sendable, Hashable { case computed, published 
 
 /// The level of a results row (schools.csv `level`), in output order.
 public enum ResultLevel: Int, Sendable, Hashable, Comparable, CaseIterable {
-    case school = 0, la = 1, national = 2
+    case school = 0
+    case la = 1
+    case national = 2
     public var name: String {
-        switch self { case .school: "school"; case .la: "la"; case .national: "national" }
+        switch self {
+        case .school: "school"
+        case .la: "la"
+        case .national: "national"
+        }
     }
     public static func < (a: ResultLevel, b: ResultLevel) -> Bool { a.rawValue < b.rawValue }
 }
@@ -45,22 +51,32 @@ public struct SubjectResult: Sendable, Hashable {
     /// 1 well above … 5 well below; only for status `ok` schools and LAs.
     public var band: Int?
 
-    public init(n: Int? = nil, coverage: Double? = nil, progress: Double? = nil, lower: Double? = nil,
-                upper: Double? = nil, progressUnadjusted: Double? = nil, status: ResultStatus = .none,
-                band: Int? = nil) {
-        self.n = n; self.coverage = coverage; self.progress = progress; self.lower = lower
-        self.upper = upper; self.progressUnadjusted = progressUnadjusted; self.status = status; self.band = band
+    public init(
+        n: Int? = nil, coverage: Double? = nil, progress: Double? = nil, lower: Double? = nil,
+        upper: Double? = nil, progressUnadjusted: Double? = nil, status: ResultStatus = .none,
+        band: Int? = nil
+    ) {
+        self.n = n
+        self.coverage = coverage
+        self.progress = progress
+        self.lower = lower
+        self.upper = upper
+        self.progressUnadjusted = progressUnadjusted
+        self.status = status
+        self.band = band
     }
 }
 
 /// Attainment measures in schools.csv column order (percentages 0–100, averages as scaled scores).
 public enum AttainmentMeasure: Int, Sendable, CaseIterable, Hashable {
     case pctReadExp, pctReadHigh, readAvg, pctWritExp, pctWritHigh, pctMatExp, pctMatHigh, matAvg,
-         pctGpsExp, pctGpsHigh, gpsAvg, pctRwmExp, pctRwmHigh
+        pctGpsExp, pctGpsHigh, gpsAvg, pctRwmExp, pctRwmHigh
     public var column: String {
-        ["pct_read_exp", "pct_read_high", "read_avg", "pct_writ_exp", "pct_writ_high", "pct_mat_exp",
-         "pct_mat_high", "mat_avg", "pct_gps_exp", "pct_gps_high", "gps_avg", "pct_rwm_exp",
-         "pct_rwm_high"][rawValue]
+        [
+            "pct_read_exp", "pct_read_high", "read_avg", "pct_writ_exp", "pct_writ_high", "pct_mat_exp",
+            "pct_mat_high", "mat_avg", "pct_gps_exp", "pct_gps_high", "gps_avg", "pct_rwm_exp",
+            "pct_rwm_high",
+        ][rawValue]
     }
 }
 
@@ -84,16 +100,26 @@ public struct SchoolResult: Sendable, Hashable {
     public var special: Bool
     public var source: ResultSource
 
-    public init(year: Int, level: ResultLevel, id: String, name: String = "", la: String = "",
-                eligible: Int? = nil, ks1APS: Double? = nil,
-                subjects: [SubjectResult] = Array(repeating: SubjectResult(), count: 3),
-                attainment: [Double?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
-                attainmentDenominators: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
-                special: Bool = false, source: ResultSource = .computed) {
-        self.year = year; self.level = level; self.id = id; self.name = name; self.la = la
-        self.eligible = eligible; self.ks1APS = ks1APS; self.subjects = subjects
-        self.attainment = attainment; self.attainmentDenominators = attainmentDenominators
-        self.special = special; self.source = source
+    public init(
+        year: Int, level: ResultLevel, id: String, name: String = "", la: String = "",
+        eligible: Int? = nil, ks1APS: Double? = nil,
+        subjects: [SubjectResult] = Array(repeating: SubjectResult(), count: 3),
+        attainment: [Double?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
+        attainmentDenominators: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
+        special: Bool = false, source: ResultSource = .computed
+    ) {
+        self.year = year
+        self.level = level
+        self.id = id
+        self.name = name
+        self.la = la
+        self.eligible = eligible
+        self.ks1APS = ks1APS
+        self.subjects = subjects
+        self.attainment = attainment
+        self.attainmentDenominators = attainmentDenominators
+        self.special = special
+        self.source = source
     }
 
     public subscript(subject: Subject) -> SubjectResult {
@@ -113,7 +139,9 @@ public struct GroupResult: Sendable, Hashable {
     /// Year, level, id, name, la and the measures of the pupils in that group.
     public var result: SchoolResult
     public init(group: String, value: String, result: SchoolResult) {
-        self.group = group; self.value = value; self.result = result
+        self.group = group
+        self.value = value
+        self.result = result
     }
 }
 
@@ -124,7 +152,10 @@ public struct ProjectCohort: Sendable, Hashable {
     public var outcomeYear: Int
     public var urns: [String]
     public init(name: String, baselineYear: Int, outcomeYear: Int, urns: [String]) {
-        self.name = name; self.baselineYear = baselineYear; self.outcomeYear = outcomeYear; self.urns = urns
+        self.name = name
+        self.baselineYear = baselineYear
+        self.outcomeYear = outcomeYear
+        self.urns = urns
     }
 }
 
@@ -154,21 +185,37 @@ public struct CohortImpact: Sendable, Hashable {
     public var didLower: Double?
     public var didUpper: Double?
 
-    public init(cohort: String, subject: String, baselineYear: Int, outcomeYear: Int, schools: Int = 0,
-                schoolsMissing: Int = 0, baselineMean: Double? = nil, outcomeMean: Double? = nil,
-                change: Double? = nil, changeLower: Double? = nil, changeUpper: Double? = nil,
-                baselinePooled: Double? = nil, outcomePooled: Double? = nil, baselinePctExp: Double? = nil,
-                outcomePctExp: Double? = nil, comparisonSchools: Int = 0, comparisonChange: Double? = nil,
-                comparisonLower: Double? = nil, comparisonUpper: Double? = nil, did: Double? = nil,
-                didLower: Double? = nil, didUpper: Double? = nil) {
-        self.cohort = cohort; self.subject = subject; self.baselineYear = baselineYear
-        self.outcomeYear = outcomeYear; self.schools = schools; self.schoolsMissing = schoolsMissing
-        self.baselineMean = baselineMean; self.outcomeMean = outcomeMean; self.change = change
-        self.changeLower = changeLower; self.changeUpper = changeUpper; self.baselinePooled = baselinePooled
-        self.outcomePooled = outcomePooled; self.baselinePctExp = baselinePctExp
-        self.outcomePctExp = outcomePctExp; self.comparisonSchools = comparisonSchools
-        self.comparisonChange = comparisonChange; self.comparisonLower = comparisonLower
-        self.comparisonUpper = comparisonUpper; self.did = did; self.didLower = didLower; self.didUpper = didUpper
+    public init(
+        cohort: String, subject: String, baselineYear: Int, outcomeYear: Int, schools: Int = 0,
+        schoolsMissing: Int = 0, baselineMean: Double? = nil, outcomeMean: Double? = nil,
+        change: Double? = nil, changeLower: Double? = nil, changeUpper: Double? = nil,
+        baselinePooled: Double? = nil, outcomePooled: Double? = nil, baselinePctExp: Double? = nil,
+        outcomePctExp: Double? = nil, comparisonSchools: Int = 0, comparisonChange: Double? = nil,
+        comparisonLower: Double? = nil, comparisonUpper: Double? = nil, did: Double? = nil,
+        didLower: Double? = nil, didUpper: Double? = nil
+    ) {
+        self.cohort = cohort
+        self.subject = subject
+        self.baselineYear = baselineYear
+        self.outcomeYear = outcomeYear
+        self.schools = schools
+        self.schoolsMissing = schoolsMissing
+        self.baselineMean = baselineMean
+        self.outcomeMean = outcomeMean
+        self.change = change
+        self.changeLower = changeLower
+        self.changeUpper = changeUpper
+        self.baselinePooled = baselinePooled
+        self.outcomePooled = outcomePooled
+        self.baselinePctExp = baselinePctExp
+        self.outcomePctExp = outcomePctExp
+        self.comparisonSchools = comparisonSchools
+        self.comparisonChange = comparisonChange
+        self.comparisonLower = comparisonLower
+        self.comparisonUpper = comparisonUpper
+        self.did = did
+        self.didLower = didLower
+        self.didUpper = didUpper
     }
 }
 
@@ -185,11 +232,18 @@ public struct CohortSchool: Sendable, Hashable {
     public var missingReason: String
     /// The methodology changes its baseline→outcome crosses, `;`-joined (`capping`; methodology.md §10).
     public var comparability: String = ""
-    public init(cohort: String, urn: String, name: String = "", la: String = "",
-                baseline: [Double?] = [nil, nil, nil], outcome: [Double?] = [nil, nil, nil],
-                missingReason: String = "") {
-        self.cohort = cohort; self.urn = urn; self.name = name; self.la = la
-        self.baseline = baseline; self.outcome = outcome; self.missingReason = missingReason
+    public init(
+        cohort: String, urn: String, name: String = "", la: String = "",
+        baseline: [Double?] = [nil, nil, nil], outcome: [Double?] = [nil, nil, nil],
+        missingReason: String = ""
+    ) {
+        self.cohort = cohort
+        self.urn = urn
+        self.name = name
+        self.la = la
+        self.baseline = baseline
+        self.outcome = outcome
+        self.missingReason = missingReason
     }
 }
 
@@ -211,15 +265,28 @@ public struct PupilReportRow: Sendable, Hashable {
     public var disadvantaged: String
     public var eal: String
     public var sen: String
-    public init(upn: String, forename: String = "", surname: String = "", ks1APS: Double? = nil,
-                pag: Int? = nil, score: [Double?] = [nil, nil, nil], source: [String] = ["", "", ""],
-                estimate: [Double?] = [nil, nil, nil], progress: [Double?] = [nil, nil, nil],
-                capped: [Bool?] = [nil, nil, nil], excluded: [String] = ["", "", ""], gender: String = "",
-                disadvantaged: String = "", eal: String = "", sen: String = "") {
-        self.upn = upn; self.forename = forename; self.surname = surname; self.ks1APS = ks1APS
-        self.pag = pag; self.score = score; self.source = source; self.estimate = estimate
-        self.progress = progress; self.capped = capped; self.excluded = excluded; self.gender = gender
-        self.disadvantaged = disadvantaged; self.eal = eal; self.sen = sen
+    public init(
+        upn: String, forename: String = "", surname: String = "", ks1APS: Double? = nil,
+        pag: Int? = nil, score: [Double?] = [nil, nil, nil], source: [String] = ["", "", ""],
+        estimate: [Double?] = [nil, nil, nil], progress: [Double?] = [nil, nil, nil],
+        capped: [Bool?] = [nil, nil, nil], excluded: [String] = ["", "", ""], gender: String = "",
+        disadvantaged: String = "", eal: String = "", sen: String = ""
+    ) {
+        self.upn = upn
+        self.forename = forename
+        self.surname = surname
+        self.ks1APS = ks1APS
+        self.pag = pag
+        self.score = score
+        self.source = source
+        self.estimate = estimate
+        self.progress = progress
+        self.capped = capped
+        self.excluded = excluded
+        self.gender = gender
+        self.disadvantaged = disadvantaged
+        self.eal = eal
+        self.sen = sen
     }
 }
 
@@ -247,11 +314,18 @@ public struct SchoolWorkbookData: Sendable {
     public var focusThreshold: Double
     /// The project cohorts the school is in (empty when none, or no cohorts were given).
     public var projectCohorts: [SchoolProjectCohort] = []
-    public init(school: SchoolResult, localAuthority: SchoolResult? = nil, national: SchoolResult? = nil,
-                trend: [SchoolResult] = [], groups: [GroupResult] = [], pupils: [PupilReportRow] = [],
-                focusThreshold: Double = 0) {
-        self.school = school; self.localAuthority = localAuthority; self.national = national
-        self.trend = trend; self.groups = groups; self.pupils = pupils; self.focusThreshold = focusThreshold
+    public init(
+        school: SchoolResult, localAuthority: SchoolResult? = nil, national: SchoolResult? = nil,
+        trend: [SchoolResult] = [], groups: [GroupResult] = [], pupils: [PupilReportRow] = [],
+        focusThreshold: Double = 0
+    ) {
+        self.school = school
+        self.localAuthority = localAuthority
+        self.national = national
+        self.trend = trend
+        self.groups = groups
+        self.pupils = pupils
+        self.focusThreshold = focusThreshold
     }
 }
 
@@ -264,10 +338,14 @@ public struct ImpactWorkbookData: Sendable {
     public var schools: [SchoolResult]
     /// Every school's funnel point (funnel.csv); the workbook plots the latest year's unsuppressed ones.
     public var funnel: [FunnelRow]
-    public init(impacts: [CohortImpact] = [], cohortSchools: [CohortSchool] = [],
-                comparison: [SchoolResult] = [], schools: [SchoolResult] = [], funnel: [FunnelRow] = []) {
-        self.impacts = impacts; self.cohortSchools = cohortSchools
-        self.comparison = comparison; self.schools = schools
+    public init(
+        impacts: [CohortImpact] = [], cohortSchools: [CohortSchool] = [],
+        comparison: [SchoolResult] = [], schools: [SchoolResult] = [], funnel: [FunnelRow] = []
+    ) {
+        self.impacts = impacts
+        self.cohortSchools = cohortSchools
+        self.comparison = comparison
+        self.schools = schools
         self.funnel = funnel
     }
 }
@@ -289,13 +367,23 @@ public struct TargetRow: Sendable, Hashable {
     public var predictedProgress: [Double?]
     /// `Y`, `N`, or empty without a prediction.
     public var focus: [String]
-    public init(urn: String, upn: String, ks1APS: Double? = nil, pag: Int? = nil, excluded: String = "",
-                estimatesYear: Int, estimate: [Double?] = [nil, nil, nil], target: [String] = ["", "", ""],
-                predicted: [String] = ["", "", ""], predictedProgress: [Double?] = [nil, nil, nil],
-                focus: [String] = ["", "", ""]) {
-        self.urn = urn; self.upn = upn; self.ks1APS = ks1APS; self.pag = pag; self.excluded = excluded
-        self.estimatesYear = estimatesYear; self.estimate = estimate; self.target = target
-        self.predicted = predicted; self.predictedProgress = predictedProgress; self.focus = focus
+    public init(
+        urn: String, upn: String, ks1APS: Double? = nil, pag: Int? = nil, excluded: String = "",
+        estimatesYear: Int, estimate: [Double?] = [nil, nil, nil], target: [String] = ["", "", ""],
+        predicted: [String] = ["", "", ""], predictedProgress: [Double?] = [nil, nil, nil],
+        focus: [String] = ["", "", ""]
+    ) {
+        self.urn = urn
+        self.upn = upn
+        self.ks1APS = ks1APS
+        self.pag = pag
+        self.excluded = excluded
+        self.estimatesYear = estimatesYear
+        self.estimate = estimate
+        self.target = target
+        self.predicted = predicted
+        self.predictedProgress = predictedProgress
+        self.focus = focus
     }
 }
 
@@ -343,13 +431,25 @@ public struct ComparisonRow: Sendable, Hashable {
     /// True when |pooled − published| exceeds `countyComparisonTolerance`.
     public var differs: Bool
 
-    public init(year: Int, la: String, laName: String, subject: Subject, published: SubjectResult?,
-                pooledSchools: Int, schoolsWithoutN: Int, pooledPupils: Int, pooledProgress: Double?,
-                pooledLower: Double?, pooledUpper: Double?, england: SubjectResult?, difference: Double?,
-                differs: Bool) {
-        self.year = year; self.la = la; self.laName = laName; self.subject = subject; self.published = published
-        self.pooledSchools = pooledSchools; self.schoolsWithoutN = schoolsWithoutN; self.pooledPupils = pooledPupils
-        self.pooledProgress = pooledProgress; self.pooledLower = pooledLower; self.pooledUpper = pooledUpper
-        self.england = england; self.difference = difference; self.differs = differs
+    public init(
+        year: Int, la: String, laName: String, subject: Subject, published: SubjectResult?,
+        pooledSchools: Int, schoolsWithoutN: Int, pooledPupils: Int, pooledProgress: Double?,
+        pooledLower: Double?, pooledUpper: Double?, england: SubjectResult?, difference: Double?,
+        differs: Bool
+    ) {
+        self.year = year
+        self.la = la
+        self.laName = laName
+        self.subject = subject
+        self.published = published
+        self.pooledSchools = pooledSchools
+        self.schoolsWithoutN = schoolsWithoutN
+        self.pooledPupils = pooledPupils
+        self.pooledProgress = pooledProgress
+        self.pooledLower = pooledLower
+        self.pooledUpper = pooledUpper
+        self.england = england
+        self.difference = difference
+        self.differs = differs
     }
 }

@@ -1,9 +1,9 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 // MARK: - Moments
@@ -16,7 +16,11 @@ public struct RunningMoments: Sendable, Equatable {
     /// Σ (x − mean)².
     public var sumOfSquaredDeviations: Double
 
-    public init() { count = 0; mean = 0; sumOfSquaredDeviations = 0 }
+    public init() {
+        count = 0
+        mean = 0
+        sumOfSquaredDeviations = 0
+    }
 
     /// Adds one value.
     @inlinable
@@ -31,10 +35,15 @@ public struct RunningMoments: Sendable, Equatable {
     @inlinable
     public mutating func merge(_ other: RunningMoments) {
         if other.count == 0 { return }
-        if count == 0 { self = other; return }
+        if count == 0 {
+            self = other
+            return
+        }
         let n = count + other.count
         let delta = other.mean - mean
-        let nA = Double(count), nB = Double(other.count), nAB = Double(n)
+        let nA = Double(count)
+        let nB = Double(other.count)
+        let nAB = Double(n)
         mean += delta * nB / nAB
         sumOfSquaredDeviations += other.sumOfSquaredDeviations + delta * delta * nA * nB / nAB
         count = n
@@ -72,7 +81,8 @@ public func arithmeticMean(_ values: [Double]) -> Double? {
 public func sampleStandardDeviation(_ values: UnsafeBufferPointer<Double>) -> Double? {
     let n = values.count
     guard n >= 2, let m = arithmeticMean(values) else { return nil }
-    var squares = 0.0, correction = 0.0
+    var squares = 0.0
+    var correction = 0.0
     for v in values {
         let d = v - m
         squares += d * d
@@ -109,7 +119,13 @@ public func capZ(sortedOrUnsortedZ z: [Double]) -> Double? {
     if k == 0 { return nil }
     var ascending = true
     var i = 1
-    while i < z.count { if z[i] < z[i - 1] { ascending = false; break }; i += 1 }
+    while i < z.count {
+        if z[i] < z[i - 1] {
+            ascending = false
+            break
+        }
+        i += 1
+    }
     if ascending { return z[k - 1] }
     var work = z
     return work.withUnsafeMutableBufferPointer { kthSmallest($0, k) }
@@ -118,20 +134,28 @@ public func capZ(sortedOrUnsortedZ z: [Double]) -> Double? {
 /// The k-th smallest (1-based) of a buffer, reordering it (Hoare quickselect, median-of-three).
 func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
     let target = k - 1
-    var lo = 0, hi = a.count - 1
+    var lo = 0
+    var hi = a.count - 1
     while lo < hi {
         let mid = lo + (hi - lo) / 2
         // median of three as pivot value
-        var x = a[lo], y = a[mid], w = a[hi]
+        var x = a[lo]
+        var y = a[mid]
+        var w = a[hi]
         if x > y { swap(&x, &y) }
         if y > w { swap(&y, &w) }
         if x > y { swap(&x, &y) }
         let pivot = y
-        var i = lo, j = hi
+        var i = lo
+        var j = hi
         while i <= j {
             while a[i] < pivot { i += 1 }
             while a[j] > pivot { j -= 1 }
-            if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            if i <= j {
+                a.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
         }
         if target <= j { hi = j } else if target >= i { lo = i } else { return a[target] }
     }
@@ -142,7 +166,8 @@ func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
 /// adjusted = sd of the PAG × cap z; otherwise adjusted = unadjusted.
 @inlinable
 public func adjustedProgress(unadjusted: Double, z: Double?, pagSD: Double?, capZ: Double?)
-    -> (progress: Double, capped: Bool) {
+    -> (progress: Double, capped: Bool)
+{
     if let z, let capZ, let sd = pagSD, z < capZ { return (sd * capZ, true) }
     return (unadjusted, false)
 }
@@ -161,7 +186,10 @@ public func adjustedProgress(unadjusted: Double, pagCap: Double?) -> (progress: 
 public struct Interval: Sendable, Hashable {
     public var lower: Double
     public var upper: Double
-    public init(lower: Double, upper: Double) { self.lower = lower; self.upper = upper }
+    public init(lower: Double, upper: Double) {
+        self.lower = lower
+        self.upper = upper
+    }
 }
 
 /// The confidence interval of a progress score: progress ± 1.96 · σ / √n (σ national).
@@ -185,13 +213,25 @@ public enum MeasureStatus: UInt8, Sendable, CaseIterable, Hashable {
     /// `none` n = 0; `supp` n ≤ 5; `lowcov` coverage < 50% (2n < denominator); else `ok`.
     @inlinable
     public init(n: Int, denominator: Int) {
-        if n == 0 { self = .none } else if n <= 5 { self = .supp }
-        else if 2 * n < denominator { self = .lowcov } else { self = .ok }
+        if n == 0 {
+            self = .none
+        } else if n <= 5 {
+            self = .supp
+        } else if 2 * n < denominator {
+            self = .lowcov
+        } else {
+            self = .ok
+        }
     }
 
     /// The text written to schools.csv.
     public var name: String {
-        switch self { case .none: return "none"; case .supp: return "supp"; case .lowcov: return "lowcov"; case .ok: return "ok" }
+        switch self {
+        case .none: return "none"
+        case .supp: return "supp"
+        case .lowcov: return "lowcov"
+        case .ok: return "ok"
+        }
     }
 }
 
@@ -202,16 +242,23 @@ public enum Significance: UInt8, Sendable, CaseIterable, Hashable {
     /// Above when the lower limit is > 0, below when the upper limit is < 0.
     @inlinable
     public init(_ interval: Interval) {
-        if interval.lower > 0 { self = .above } else if interval.upper < 0 { self = .below }
-        else { self = .notSignificant }
+        if interval.lower > 0 {
+            self = .above
+        } else if interval.upper < 0 {
+            self = .below
+        } else {
+            self = .notSignificant
+        }
     }
 }
 
 /// The progress band (§7): 1 well above, 2 above, 3 average, 4 below, 5 well below; nil unless the
 /// status is `ok`. A missing threshold (no school with status `ok`) never matches.
 @inlinable
-public func progressBand(progress: Double, interval: Interval, status: MeasureStatus,
-                         p10: Double?, p90: Double?) -> Int? {
+public func progressBand(
+    progress: Double, interval: Interval, status: MeasureStatus,
+    p10: Double?, p90: Double?
+) -> Int? {
     guard status == .ok else { return nil }
     if interval.lower > 0 {
         if let p90, progress >= p90 { return 1 }
@@ -239,7 +286,8 @@ public func nearestRankPercentile(sortedAscending values: [Double], percent: Int
 @inlinable
 public func nearestRankBandThresholds(sortedAscending values: [Double]) -> BandThresholds? {
     guard let p10 = nearestRankPercentile(sortedAscending: values, percent: 10),
-          let p90 = nearestRankPercentile(sortedAscending: values, percent: 90) else { return nil }
+        let p90 = nearestRankPercentile(sortedAscending: values, percent: 90)
+    else { return nil }
     return BandThresholds(p10: p10, p90: p90)
 }
 
@@ -251,22 +299,29 @@ func logGamma(_ x: Double) -> Double { lgamma(x) }
 /// Continued fraction of the regularized incomplete beta function (modified Lentz).
 func incompleteBetaFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
     let tiny = 1e-300
-    let qab = a + b, qap = a + 1, qam = a - 1
+    let qab = a + b
+    let qap = a + 1
+    let qam = a - 1
     var c = 1.0
     var d = 1 - qab * x / qap
     if abs(d) < tiny { d = tiny }
     d = 1 / d
     var h = d
     for m in 1...10_000 {
-        let m = Double(m), m2 = 2 * m
+        let m = Double(m)
+        let m2 = 2 * m
         var aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-        c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+        d = 1 + aa * d
+        if abs(d) < tiny { d = tiny }
+        c = 1 + aa / c
+        if abs(c) < tiny { c = tiny }
         d = 1 / d
         h *= d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-        c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+        d = 1 + aa * d
+        if abs(d) < tiny { d = tiny }
+        c = 1 + aa / c
+        if abs(c) < tiny { c = tiny }
         d = 1 / d
         let delta = d * c
         h *= delta
@@ -291,7 +346,8 @@ func regularizedIncompleteBeta(x: Double, oneMinusX: Double, a: Double, b: Doubl
 /// P(T > t) for Student's t with `df` degrees of freedom, t ≥ 0.
 func studentTUpperTail(_ t: Double, df: Double) -> Double {
     let t2 = t * t
-    let x = df / (df + t2), oneMinusX = t2 / (df + t2)
+    let x = df / (df + t2)
+    let oneMinusX = t2 / (df + t2)
     return 0.5 * regularizedIncompleteBeta(x: x, oneMinusX: oneMinusX, a: df / 2, b: 0.5)
 }
 
@@ -310,9 +366,11 @@ public func studentTQuantile(probability p: Double, degreesOfFreedom df: Double)
     if df == 1 { return tan(Double.pi * (p - 0.5)) }
     let tail = 1 - p
     // Bracket the root of upperTail(t) = tail, then safeguarded Newton.
-    var lo = 0.0, hi = 2.0
+    var lo = 0.0
+    var hi = 2.0
     while studentTUpperTail(hi, df: df) > tail {
-        lo = hi; hi *= 2
+        lo = hi
+        hi *= 2
         if hi > 1e300 { return nil }
     }
     var t = (lo + hi) / 2
@@ -351,7 +409,9 @@ public struct WelchInterval: Sendable, Hashable {
     /// interval is the difference itself).
     public var degreesOfFreedom: Double?
     public init(difference: Double, lower: Double, upper: Double, degreesOfFreedom: Double?) {
-        self.difference = difference; self.lower = lower; self.upper = upper
+        self.difference = difference
+        self.lower = lower
+        self.upper = upper
         self.degreesOfFreedom = degreesOfFreedom
     }
 }
@@ -359,11 +419,14 @@ public struct WelchInterval: Sendable, Hashable {
 /// The 95% Welch interval of mean A − mean B from each group's mean, sd (n − 1) and size:
 /// difference ± t(0.975, ν) · √(sA²/nA + sB²/nB), ν = (sA²/nA + sB²/nB)² /
 /// ((sA²/nA)²/(nA − 1) + (sB²/nB)²/(nB − 1)); nil when either group has fewer than 2 values.
-public func welchInterval(meanA: Double, sdA: Double, countA: Int,
-                          meanB: Double, sdB: Double, countB: Int) -> WelchInterval? {
+public func welchInterval(
+    meanA: Double, sdA: Double, countA: Int,
+    meanB: Double, sdB: Double, countB: Int
+) -> WelchInterval? {
     guard countA >= 2, countB >= 2 else { return nil }
     let difference = meanA - meanB
-    let va = sdA * sdA / Double(countA), vb = sdB * sdB / Double(countB)
+    let va = sdA * sdA / Double(countA)
+    let vb = sdB * sdB / Double(countB)
     let se2 = va + vb
     guard se2 > 0 else {
         return WelchInterval(difference: difference, lower: difference, upper: difference, degreesOfFreedom: nil)
@@ -371,6 +434,7 @@ public func welchInterval(meanA: Double, sdA: Double, countA: Int,
     let df = se2 * se2 / (va * va / Double(countA - 1) + vb * vb / Double(countB - 1))
     guard let t = studentT975(degreesOfFreedom: df) else { return nil }
     let half = t * se2.squareRoot()
-    return WelchInterval(difference: difference, lower: difference - half, upper: difference + half,
-                         degreesOfFreedom: df)
+    return WelchInterval(
+        difference: difference, lower: difference - half, upper: difference + half,
+        degreesOfFreedom: df)
 }

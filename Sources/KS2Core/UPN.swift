@@ -26,7 +26,8 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses and validates a cell (trimmed, upper-cased); nil when invalid.
     @inlinable
     public static func parse(_ raw: UnsafeRawBufferPointer) -> UPN? {
-        var lo = 0, hi = raw.count
+        var lo = 0
+        var hi = raw.count
         while lo < hi, raw[lo] == 0x20 || raw[lo] == 0x09 { lo += 1 }
         while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 || raw[hi - 1] == 0x0D { hi -= 1 }
         guard hi - lo == 13 else { return nil }
@@ -43,9 +44,13 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         let last = upper(raw[lo + 12])
         let lastValue: Int
-        if last >= 0x30 && last <= 0x39 { lastValue = Int(last - 0x30) }
-        else if let v = letterValue(last) { lastValue = v }
-        else { return nil }
+        if last >= 0x30 && last <= 0x39 {
+            lastValue = Int(last - 0x30)
+        } else if let v = letterValue(last) {
+            lastValue = v
+        } else {
+            return nil
+        }
         total += lastValue * 13
         guard total % 23 == check else { return nil }
         return UPN(key: (UInt64(check) * 100_000_000_000 + digits) * 64 + UInt64(last - 0x30))

@@ -21,7 +21,8 @@ struct CodeTable: @unchecked Sendable {
             for b in c.name.utf8 { key = (key << 8) | UInt32(b) }
             var h = CodeTable.slot(key)
             while keys[h] != 0 { h = (h + 1) & CodeTable.mask }
-            keys[h] = key; codes[h] = c.rawValue
+            keys[h] = key
+            codes[h] = c.rawValue
         }
     }
 
@@ -69,13 +70,19 @@ enum Cells {
         if n == 0 { return .blank }
         var i = 0
         var negative = false
-        if v[0] == 0x2B || v[0] == 0x2D { negative = v[0] == 0x2D; i = 1 }
+        if v[0] == 0x2B || v[0] == 0x2D {
+            negative = v[0] == 0x2D
+            i = 1
+        }
         if i < n {
             var value = 0
             var digits = true
             while i < n {
                 let d = v[i] &- 0x30
-                if d > 9 { digits = false; break }
+                if d > 9 {
+                    digits = false
+                    break
+                }
                 if value < 1_000_000 { value = value * 10 + Int(d) }
                 i += 1
             }

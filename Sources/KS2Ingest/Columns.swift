@@ -15,7 +15,9 @@ public struct IngestOptions: Sendable {
     public var chunkBytes: Int = 1 << 20
 
     public init(columns: [String: String] = [:], threads: Int = 1, keepNames: Bool = false) {
-        self.columns = columns; self.threads = max(1, threads); self.keepNames = keepNames
+        self.columns = columns
+        self.threads = max(1, threads)
+        self.keepNames = keepNames
     }
 }
 
@@ -36,10 +38,17 @@ enum Columns {
         var out = ""
         var pendingSpace = false
         for ch in text.lowercased().unicodeScalars {
-            let isSep = ch == "_" || ch == "-" || ch == "." || ch == "/" || ch == "(" || ch == ")"
+            let isSep =
+                ch == "_" || ch == "-" || ch == "." || ch == "/" || ch == "(" || ch == ")"
                 || ch == " " || ch == "\t" || ch == "\r" || ch == "\n" || ch == "\u{FEFF}" || ch == "\u{A0}"
-            if isSep { pendingSpace = !out.isEmpty; continue }
-            if pendingSpace { out.append(" "); pendingSpace = false }
+            if isSep {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.append(" ")
+                pendingSpace = false
+            }
             out.unicodeScalars.append(ch)
         }
         return out
@@ -55,13 +64,25 @@ enum Columns {
     /// LA pupil-level extracts, MIS exports) is listed in docs/ALIASES.md.
     static let ks2: [ColumnSpec] = [
         ColumnSpec("upn", ["unique pupil number", "pupil upn", "upn number", "pupil number upn"]),
-        ColumnSpec("urn", ["school urn", "unique reference number", "school unique reference number", "urn number",
-                           "ks2 urn"]),
-        ColumnSpec("laestab", ["dfe number", "dfe", "dfe no", "dfes number", "dfe establishment number",
-                               "la estab", "la establishment number", "laestab number", "lea estab", "ks2 laestab"]),
-        ColumnSpec("la", ["lea", "local authority", "la code", "lea code", "local authority code", "la number",
-                          "lea number",
-                          "ks2 la"]),
+        ColumnSpec(
+            "urn",
+            [
+                "school urn", "unique reference number", "school unique reference number", "urn number",
+                "ks2 urn",
+            ]),
+        ColumnSpec(
+            "laestab",
+            [
+                "dfe number", "dfe", "dfe no", "dfes number", "dfe establishment number",
+                "la estab", "la establishment number", "laestab number", "lea estab", "ks2 laestab",
+            ]),
+        ColumnSpec(
+            "la",
+            [
+                "lea", "local authority", "la code", "lea code", "local authority code", "la number",
+                "lea number",
+                "ks2 la",
+            ]),
         ColumnSpec("school_name", ["school", "school name", "schname", "establishment name", "establishment"]),
         ColumnSpec("special", ["special school", "is special", "special school flag"]),
         ColumnSpec("year", ["ks2 year", "ks2 test year", "test year", "year of test", "ks2 year taken"]),
@@ -69,59 +90,113 @@ enum Columns {
         ColumnSpec("forename", ["legal forename", "first name", "given name", "forenames", "preferred forename"]),
         ColumnSpec("gender", ["sex", "ks2 gender"]),
         ColumnSpec("dob", ["date of birth", "birth date", "birthdate"]),
-        ColumnSpec("disadvantaged", ["fsm6cla1a", "pp", "pupil premium", "disadvantage", "ever 6 fsm", "fsm6cla",
-                                     "ks2 fsm6cla1a"]),
+        ColumnSpec(
+            "disadvantaged",
+            [
+                "fsm6cla1a", "pp", "pupil premium", "disadvantage", "ever 6 fsm", "fsm6cla",
+                "ks2 fsm6cla1a",
+            ]),
         ColumnSpec("eal", ["english as an additional language", "eal flag"]),
         ColumnSpec("sen", ["sen provision", "send", "sen status", "senprov", "sen flag"]),
-        ColumnSpec("read_score", ["reading scaled score", "reading score", "read scaled score", "ks2 reading score",
-                                  "ks2 read score", "reading ss", "ks2 reading scaled score",
-                                  "ks2 readscore", "english reading scaled score", "reading scaledscore"]),
-        ColumnSpec("mat_score", ["maths scaled score", "maths score", "mathematics scaled score", "mathematics score",
-                                 "math scaled score", "math score", "mat scaled score", "ks2 maths score",
-                                 "ks2 mat score", "maths ss", "ks2 maths scaled score",
-                                 "ks2 matscore", "maths scaledscore"]),
-        ColumnSpec("gps_score", ["gps scaled score", "egps scaled score", "egps score", "spag scaled score", "spag score",
-                                 "grammar punctuation and spelling scaled score", "ks2 gps score", "gps ss",
-                                 "grammar punctuation spelling scaled score",
-                                 "ks2 gpsscore", "english grammar, punctuation and spelling scaled score",
-                                 "gps scaledscore"]),
-        ColumnSpec("read_code", ["reading outcome", "reading code", "read outcome", "reading result code",
-                                 "reading test code",
-                                 "ks2 readoutcome", "english reading result"]),
-        ColumnSpec("mat_code", ["maths outcome", "maths code", "mathematics outcome", "mathematics code", "mat outcome",
-                                "math outcome", "maths result code", "maths test code",
-                                "ks2 matoutcome", "mathematics result"]),
-        ColumnSpec("gps_code", ["gps outcome", "egps outcome", "spag outcome", "gps result code", "gps test code",
-                                "grammar punctuation and spelling outcome",
-                                "ks2 gpsoutcome", "english grammar, punctuation and spelling result"]),
-        ColumnSpec("read_ta", ["reading ta", "reading teacher assessment", "read teacher assessment",
-                               "ks2 readtaoutcome", "english reading ta", "reading tao"]),
-        ColumnSpec("mat_ta", ["maths ta", "mathematics ta", "math ta", "maths teacher assessment",
-                              "mathematics teacher assessment", "ks2 mattaoutcome", "maths tao"]),
-        ColumnSpec("writ_ta", ["writing ta", "writing teacher assessment", "write ta", "writing",
-                               "writ teacher assessment",
-                               "ks2 writtaoutcome", "english writing ta", "writing tao"]),
+        ColumnSpec(
+            "read_score",
+            [
+                "reading scaled score", "reading score", "read scaled score", "ks2 reading score",
+                "ks2 read score", "reading ss", "ks2 reading scaled score",
+                "ks2 readscore", "english reading scaled score", "reading scaledscore",
+            ]),
+        ColumnSpec(
+            "mat_score",
+            [
+                "maths scaled score", "maths score", "mathematics scaled score", "mathematics score",
+                "math scaled score", "math score", "mat scaled score", "ks2 maths score",
+                "ks2 mat score", "maths ss", "ks2 maths scaled score",
+                "ks2 matscore", "maths scaledscore",
+            ]),
+        ColumnSpec(
+            "gps_score",
+            [
+                "gps scaled score", "egps scaled score", "egps score", "spag scaled score", "spag score",
+                "grammar punctuation and spelling scaled score", "ks2 gps score", "gps ss",
+                "grammar punctuation spelling scaled score",
+                "ks2 gpsscore", "english grammar, punctuation and spelling scaled score",
+                "gps scaledscore",
+            ]),
+        ColumnSpec(
+            "read_code",
+            [
+                "reading outcome", "reading code", "read outcome", "reading result code",
+                "reading test code",
+                "ks2 readoutcome", "english reading result",
+            ]),
+        ColumnSpec(
+            "mat_code",
+            [
+                "maths outcome", "maths code", "mathematics outcome", "mathematics code", "mat outcome",
+                "math outcome", "maths result code", "maths test code",
+                "ks2 matoutcome", "mathematics result",
+            ]),
+        ColumnSpec(
+            "gps_code",
+            [
+                "gps outcome", "egps outcome", "spag outcome", "gps result code", "gps test code",
+                "grammar punctuation and spelling outcome",
+                "ks2 gpsoutcome", "english grammar, punctuation and spelling result",
+            ]),
+        ColumnSpec(
+            "read_ta",
+            [
+                "reading ta", "reading teacher assessment", "read teacher assessment",
+                "ks2 readtaoutcome", "english reading ta", "reading tao",
+            ]),
+        ColumnSpec(
+            "mat_ta",
+            [
+                "maths ta", "mathematics ta", "math ta", "maths teacher assessment",
+                "mathematics teacher assessment", "ks2 mattaoutcome", "maths tao",
+            ]),
+        ColumnSpec(
+            "writ_ta",
+            [
+                "writing ta", "writing teacher assessment", "write ta", "writing",
+                "writ teacher assessment",
+                "ks2 writtaoutcome", "english writing ta", "writing tao",
+            ]),
     ]
 
     static let ks1: [ColumnSpec] = [
         ColumnSpec("upn", ["unique pupil number", "pupil upn", "upn number", "pupil number upn"]),
-        ColumnSpec("ks1_read", ["ks1 reading", "ks1 reading ta", "ks1 reading outcome", "reading ks1", "ks1 rea",
-                                "ks1 read ta", "ks1 reading level",
-                                "ks1 read", "reading ta"]),
-        ColumnSpec("ks1_writ", ["ks1 writing", "ks1 writing ta", "ks1 writing outcome", "writing ks1", "ks1 wri",
-                                "ks1 writ ta", "ks1 write", "ks1 writing level",
-                                "ks1 writ", "writing ta"]),
-        ColumnSpec("ks1_mat", ["ks1 maths", "ks1 mathematics", "ks1 math", "ks1 maths ta", "ks1 maths outcome",
-                               "maths ks1", "ks1 mat ta", "ks1 maths level",
-                               "ks1 math", "ks1 mat", "mathematics ta"]),
+        ColumnSpec(
+            "ks1_read",
+            [
+                "ks1 reading", "ks1 reading ta", "ks1 reading outcome", "reading ks1", "ks1 rea",
+                "ks1 read ta", "ks1 reading level",
+                "ks1 read", "reading ta",
+            ]),
+        ColumnSpec(
+            "ks1_writ",
+            [
+                "ks1 writing", "ks1 writing ta", "ks1 writing outcome", "writing ks1", "ks1 wri",
+                "ks1 writ ta", "ks1 write", "ks1 writing level",
+                "ks1 writ", "writing ta",
+            ]),
+        ColumnSpec(
+            "ks1_mat",
+            [
+                "ks1 maths", "ks1 mathematics", "ks1 math", "ks1 maths ta", "ks1 maths outcome",
+                "maths ks1", "ks1 mat ta", "ks1 maths level",
+                "ks1 math", "ks1 mat", "mathematics ta",
+            ]),
         ColumnSpec("ks1_year", ["ks1 year taken", "year of ks1", "ks1 test year"]),
     ]
 
     /// Maps canonical names to field indices; throws the header faults of formats.md
     /// (duplicate header, missing required column, a mapping naming no header).
     /// `required` holds groups: each needs at least one of its columns.
-    static func resolve(_ file: DelimitedFile, specs: [ColumnSpec], mapping: [String: String],
-                        required: [[String]]) throws(InputError) -> [String: Int] {
+    static func resolve(
+        _ file: DelimitedFile, specs: [ColumnSpec], mapping: [String: String],
+        required: [[String]]
+    ) throws(InputError) -> [String: Int] {
         let normalized = file.header.map(normalize)
         let found = Columns.describeHeader(file.header)
         // explicit mapping first: normalized header text → canonical
@@ -133,16 +208,20 @@ enum Columns {
                 // absent on purpose: a column of the file that would name it is a contradiction, not ignored
                 let spec = specs.first { $0.canonical == canonical }
                 if let k = normalized.firstIndex(where: { spec?.aliases.contains($0) ?? false }) {
-                    throw InputError(file: file.path, line: file.headerLine, column: file.headerColumns[k],
-                                     message: "column mapping: \(canonical) is mapped to nothing, but column \(k + 1) "
-                                        + "\"\(MessageText.clip(file.header[k], limit: 200))\" names it; "
-                                        + "map it to that column or remove the column")
+                    throw InputError(
+                        file: file.path, line: file.headerLine, column: file.headerColumns[k],
+                        message: "column mapping: \(canonical) is mapped to nothing, but column \(k + 1) "
+                            + "\"\(MessageText.clip(file.header[k], limit: 200))\" names it; "
+                            + "map it to that column or remove the column")
                 }
                 continue
             }
             guard normalized.contains(key) else {
-                throw InputError(file: file.path, line: file.headerLine, column: 1,
-                                 message: "column mapping: \"\(headerText)\" (given for \(canonical)) is not in the header; header found: \(found)")
+                throw InputError(
+                    file: file.path, line: file.headerLine, column: 1,
+                    message:
+                        "column mapping: \"\(headerText)\" (given for \(canonical)) is not in the header; header found: \(found)"
+                )
             }
             explicit[key] = canonical
         }
@@ -151,30 +230,39 @@ enum Columns {
             for a in spec.aliases where alias[a] == nil { alias[a] = spec.canonical }
         }
         var index: [String: Int] = [:]
-        var seen: [String: Int] = [:]   // name (canonical or normalized text) → first field index
+        var seen: [String: Int] = [:]  // name (canonical or normalized text) → first field index
         for (k, key) in normalized.enumerated() {
             let canonical = explicit[key] ?? alias[key]
             let name = canonical ?? key
-            if name.isEmpty { continue }   // unnamed columns (a trailing delimiter) are ignored
+            if name.isEmpty { continue }  // unnamed columns (a trailing delimiter) are ignored
             // a column the mapping displaced is an unknown column, not a second copy
             let seenKey = canonical == nil ? "header:" + key : "column:" + name
             if let first = seen[seenKey] {
-                throw InputError(file: file.path, line: file.headerLine, column: file.headerColumns[k],
-                                 message: "duplicate header: column \(first + 1) \"\(file.header[first])\" and column \(k + 1) \"\(file.header[k])\" both name \(name); expected each column once")
+                throw InputError(
+                    file: file.path, line: file.headerLine, column: file.headerColumns[k],
+                    message:
+                        "duplicate header: column \(first + 1) \"\(file.header[first])\" and column \(k + 1) \"\(file.header[k])\" both name \(name); expected each column once"
+                )
             }
             seen[seenKey] = k
             if let c = canonical { index[c] = k }
         }
         for group in required where !group.contains(where: { index[$0] != nil }) {
-            let what = group.count == 1 ? "\"\(group[0])\""
+            let what =
+                group.count == 1
+                ? "\"\(group[0])\""
                 : "one of " + group.map { "\"\($0)\"" }.joined(separator: " or ")
             var hint = ""
-            if file.header.count == 1, let other = [("|", "a vertical bar"), (":", "a colon"), ("^", "a caret")]
-                .first(where: { file.header[0].contains($0.0) }) {
-                hint = "; the header holds no comma, tab or semicolon but is split by \(other.1) (\"\(other.0)\"): save the file delimited by commas"
+            if file.header.count == 1,
+                let other = [("|", "a vertical bar"), (":", "a colon"), ("^", "a caret")]
+                    .first(where: { file.header[0].contains($0.0) })
+            {
+                hint =
+                    "; the header holds no comma, tab or semicolon but is split by \(other.1) (\"\(other.0)\"): save the file delimited by commas"
             }
-            throw InputError(file: file.path, line: file.headerLine, column: 1,
-                             message: "missing required column \(what); header found: \(found)\(hint)")
+            throw InputError(
+                file: file.path, line: file.headerLine, column: 1,
+                message: "missing required column \(what); header found: \(found)\(hint)")
         }
         return index
     }
@@ -189,8 +277,10 @@ enum Columns {
     /// Stops a KS2 read whose header has no result column for a subject (e.g. NPD-style
     /// `KS2_READSCORE` unknown to the aliases): it would otherwise run with no pupil in that
     /// subject's measure. The message lists the headers found and the known names nearest them.
-    static func requireSubjects(_ file: DelimitedFile, index: [String: Int], mapping: [String: String],
-                                specs: [ColumnSpec]) throws(InputError) {
+    static func requireSubjects(
+        _ file: DelimitedFile, index: [String: Int], mapping: [String: String],
+        specs: [ColumnSpec]
+    ) throws(InputError) {
         let matched = Set(index.values)
         for (subject, columns) in ks2SubjectColumns {
             if columns.contains(where: { index[$0] != nil }) { continue }
@@ -215,17 +305,19 @@ enum Columns {
             let found = describeHeader(file.header)
             let names = columns.joined(separator: ", ")
             let nearestNames = hints.isEmpty ? "none" : hints.joined(separator: "; ")
-            throw InputError(file: file.path, line: file.headerLine, column: 1,
-                             message: "no \(subject) results column: expected one of \(names) or an alias; "
-                                + "header found: \(found); closest known names: \(nearestNames); "
-                                + "map the file's column in the pipeline file (ks2_columns), or map \(columns[0]) "
-                                + "to \"\" if the file has no \(subject) results")
+            throw InputError(
+                file: file.path, line: file.headerLine, column: 1,
+                message: "no \(subject) results column: expected one of \(names) or an alias; "
+                    + "header found: \(found); closest known names: \(nearestNames); "
+                    + "map the file's column in the pipeline file (ks2_columns), or map \(columns[0]) "
+                    + "to \"\" if the file has no \(subject) results")
         }
     }
 
     /// Levenshtein distance between two strings (by Unicode scalar).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        let x = Array(a.unicodeScalars)
+        let y = Array(b.unicodeScalars)
         if x.isEmpty { return y.count }
         var previous = Array(0...y.count)
         var current = previous

@@ -28,18 +28,22 @@ public final class DelimitedFile: @unchecked Sendable {
 
     /// Opens `path`, decodes it, and reads the header; throws on an empty file or an unterminated quote.
     public convenience init(path: String, threads: Int = 1) throws(InputError) {
-        try self.init(path: path, data: FileBytes.load(path: path, threads: threads), threads: threads, chunkBytes: 1 << 20)
+        try self.init(
+            path: path, data: FileBytes.load(path: path, threads: threads), threads: threads, chunkBytes: 1 << 20)
     }
 
     /// Opens `path` for a reader with its thread count and chunk size.
     convenience init(path: String, options: IngestOptions) throws(InputError) {
-        try self.init(path: path, data: FileBytes.load(path: path, threads: options.threads),
-                      threads: options.threads, chunkBytes: options.chunkBytes)
+        try self.init(
+            path: path, data: FileBytes.load(path: path, threads: options.threads),
+            threads: options.threads, chunkBytes: options.chunkBytes)
     }
 
     /// Reads `bytes` held in memory as if they were the contents of `path` (fuzzing and tests):
     /// the same decoding, header, delimiter and quote checks as a file on disk.
-    public convenience init(bytes: [UInt8], path: String, threads: Int = 1, chunkBytes: Int = 1 << 20) throws(InputError) {
+    public convenience init(bytes: [UInt8], path: String, threads: Int = 1, chunkBytes: Int = 1 << 20)
+        throws(InputError)
+    {
         try self.init(path: path, data: FileBytes.from(bytes), threads: threads, chunkBytes: chunkBytes)
     }
 
@@ -58,12 +62,14 @@ public final class DelimitedFile: @unchecked Sendable {
         dataStart = found.next
         dataStartLine = found.nextLine
         // plan the chunks; the quote counts also tell whether some quote never closes
-        let planned = DelimitedFile.plan(base: data.base, count: data.count, dataStart: found.next,
-                                         dataStartLine: found.nextLine, threads: threads, chunkBytes: chunkBytes)
+        let planned = DelimitedFile.plan(
+            base: data.base, count: data.count, dataStart: found.next,
+            dataStartLine: found.nextLine, threads: threads, chunkBytes: chunkBytes)
         let headerQuotes = ByteCount.count(data.base, from: 0, to: found.next).quotes
         if (headerQuotes + planned.quotes) % 2 == 1 {
-            throw DelimitedFile.unclosedQuoteError(path: path, data: data, delimiter: found.delimiter,
-                                                   from: found.next, line: found.nextLine)
+            throw DelimitedFile.unclosedQuoteError(
+                path: path, data: data, delimiter: found.delimiter,
+                from: found.next, line: found.nextLine)
         }
         self.chunks = planned.chunks
     }
@@ -72,7 +78,8 @@ public final class DelimitedFile: @unchecked Sendable {
     /// delimiters, unless its cells are still all blank once read (a lone byte-order mark) — its
     /// delimiter, cells and their columns, and where the data starts.
     private static func findHeader(path: String, data: FileBytes) throws(InputError)
-        -> (header: [String], columns: [Int], delimiter: UInt8, line: Int, next: Int, nextLine: Int) {
+        -> (header: [String], columns: [Int], delimiter: UInt8, line: Int, next: Int, nextLine: Int)
+    {
         let base = data.base
         let n = data.count
         var start = 0
@@ -99,8 +106,9 @@ public final class DelimitedFile: @unchecked Sendable {
                 line += 1
             }
             if headerStart < 0 {
-                throw InputError(file: path, line: 1, column: 1,
-                                 message: "empty file: expected a header line naming the columns, found no text")
+                throw InputError(
+                    file: path, line: 1, column: 1,
+                    message: "empty file: expected a header line naming the columns, found no text")
             }
             try rejectBinaryHeader(path: path, base: base, count: n, from: headerStart)
             let delimiter = detectDelimiter(base: base, count: n, from: headerStart)
@@ -123,16 +131,19 @@ public final class DelimitedFile: @unchecked Sendable {
     }
 
     /// A NUL byte on the header line: binary data or UTF-16 text, not a delimited export.
-    private static func rejectBinaryHeader(path: String, base: UnsafePointer<UInt8>, count n: Int,
-                                           from start: Int) throws(InputError) {
+    private static func rejectBinaryHeader(
+        path: String, base: UnsafePointer<UInt8>, count n: Int,
+        from start: Int
+    ) throws(InputError) {
         var h = start
         while h < n && base[h] != 0x0A {
             if base[h] == 0 {
                 let (line, column) = DelimitedFile.position(of: h, in: base)
-                throw InputError(file: path, line: line, column: column,
-                                 message: "binary data: the header line holds a NUL byte; expected a delimited text "
-                                    + "file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved "
-                                    + "again as \"CSV UTF-8\")")
+                throw InputError(
+                    file: path, line: line, column: column,
+                    message: "binary data: the header line holds a NUL byte; expected a delimited text "
+                        + "file in UTF-8 or Windows-1252 (a UTF-16 \"Unicode text\" export must be saved "
+                        + "again as \"CSV UTF-8\")")
             }
             h += 1
         }
@@ -149,7 +160,13 @@ public final class DelimitedFile: @unchecked Sendable {
                 inQuote.toggle()
             } else if !inQuote {
                 if b == 0x0A { break }
-                if b == 0x2C { counts.comma += 1 } else if b == 0x09 { counts.tab += 1 } else if b == 0x3B { counts.semi += 1 }
+                if b == 0x2C {
+                    counts.comma += 1
+                } else if b == 0x09 {
+                    counts.tab += 1
+                } else if b == 0x3B {
+                    counts.semi += 1
+                }
             }
             i += 1
         }
@@ -160,8 +177,10 @@ public final class DelimitedFile: @unchecked Sendable {
 
     /// The fault for a file whose quotes do not pair up: the stray quote that opened a quoted part,
     /// or the quote that never closes, found by a plain scan.
-    private static func unclosedQuoteError(path: String, data: FileBytes, delimiter: UInt8, from: Int,
-                                           line: Int) -> InputError {
+    private static func unclosedQuoteError(
+        path: String, data: FileBytes, delimiter: UInt8, from: Int,
+        line: Int
+    ) -> InputError {
         let base = data.base
         let n = data.count
         var check = RecordScanner(base: base, count: n, delimiter: delimiter)
@@ -176,30 +195,38 @@ public final class DelimitedFile: @unchecked Sendable {
             while j > 0 && base[j] != 0x22 { j -= 1 }
         }
         let (errorLine, column) = DelimitedFile.position(of: j, in: base)
-        return InputError(file: path, line: errorLine, column: column,
-                          message: "unterminated quote: the quoted field opened here has no closing quote "
-                            + "(expected \" before the end of the file)")
+        return InputError(
+            file: path, line: errorLine, column: column,
+            message: "unterminated quote: the quoted field opened here has no closing quote "
+                + "(expected \" before the end of the file)")
     }
 
     /// The file fault for a file with a header and no rows.
     var headerOnlyError: InputError {
-        InputError(file: path, line: headerLine, column: 1,
-                   message: "header only: expected at least one row after the header, found none")
+        InputError(
+            file: path, line: headerLine, column: 1,
+            message: "header only: expected at least one row after the header, found none")
     }
 
     /// The file fault for a quote inside an unquoted field whose quoted part runs over a delimiter
     /// or a line end: read as RFC 4180 it would silently merge cells or whole rows.
     static func strayQuoteError(path: String, offset: Int, base: UnsafePointer<UInt8>) -> InputError {
         let (line, column) = position(of: offset, in: base)
-        return InputError(file: path, line: line, column: column,
-                          message: "stray quote: a quote inside an unquoted field opens a quoted part that runs over a delimiter or line end, which would merge cells or rows; expected quotes only around a whole field, with any quote inside it doubled (\"\")")
+        return InputError(
+            file: path, line: line, column: column,
+            message:
+                "stray quote: a quote inside an unquoted field opens a quoted part that runs over a delimiter or line end, which would merge cells or rows; expected quotes only around a whole field, with any quote inside it doubled (\"\")"
+        )
     }
 
     /// Physical line (1-based) and character column (1-based, UTF-8 scalars) of a byte offset.
     static func position(of offset: Int, in base: UnsafePointer<UInt8>) -> (line: Int, column: Int) {
         var line = 1
         var lineStart = 0
-        for i in 0..<offset where base[i] == 0x0A { line += 1; lineStart = i + 1 }
+        for i in 0..<offset where base[i] == 0x0A {
+            line += 1
+            lineStart = i + 1
+        }
         var column = 1
         for i in lineStart..<offset where base[i] & 0xC0 != 0x80 { column += 1 }
         return (line, column)
@@ -218,22 +245,26 @@ public final class DelimitedFile: @unchecked Sendable {
 
     /// Splits [dataStart, count) into chunks, each knowing its first physical line and whether it
     /// starts inside a quoted field (from per-chunk quote and newline counts, counted in parallel).
-    static func plan(base: UnsafePointer<UInt8>, count n: Int, dataStart: Int, dataStartLine: Int,
-                     threads: Int, chunkBytes: Int) -> (chunks: [Chunk], quotes: Int) {
+    static func plan(
+        base: UnsafePointer<UInt8>, count n: Int, dataStart: Int, dataStartLine: Int,
+        threads: Int, chunkBytes: Int
+    ) -> (chunks: [Chunk], quotes: Int) {
         let size = n - dataStart
         if size <= 0 { return ([], 0) }
         let chunkCount = max(1, min(size / max(chunkBytes, 1), max(threads, 1) * 64, 1 << 20))
         let step = size / chunkCount
         var chunks = (0..<chunkCount).map { k in
-            Chunk(start: dataStart + k * step, end: k == chunkCount - 1 ? n : dataStart + (k + 1) * step,
-                  line: 0, inQuote: false, newlines: 0)
+            Chunk(
+                start: dataStart + k * step, end: k == chunkCount - 1 ? n : dataStart + (k + 1) * step,
+                line: 0, inQuote: false, newlines: 0)
         }
         let quotes = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
         defer { quotes.deallocate() }
         chunks.withUnsafeMutableBufferPointer { plan in
             forEachChunk(chunkCount, threads: threads) { k in
                 let c = ByteCount.count(base, from: plan[k].start, to: plan[k].end)
-                quotes[k] = c.quotes; plan[k].newlines = c.newlines
+                quotes[k] = c.quotes
+                plan[k].newlines = c.newlines
             }
         }
         var q = 0
@@ -241,7 +272,8 @@ public final class DelimitedFile: @unchecked Sendable {
         for k in 0..<chunkCount {
             chunks[k].line = line
             chunks[k].inQuote = q % 2 == 1
-            q += quotes[k]; line += chunks[k].newlines
+            q += quotes[k]
+            line += chunks[k].newlines
         }
         return (chunks, q)
     }
@@ -251,13 +283,21 @@ public final class DelimitedFile: @unchecked Sendable {
     /// of the chunk's records). Returns the states in chunk (= file) order; the chunking never
     /// changes which records exist or their lines.
     /// Throws the stray-quote fault (the first in the file) when a record holds one.
-    func scanRecords<State>(threads: Int, makeState: (Int) -> State, record: (inout State, Record) -> Void) throws(InputError) -> [State] {
+    func scanRecords<State>(threads: Int, makeState: (Int) -> State, record: (inout State, Record) -> Void)
+        throws(InputError) -> [State]
+    {
         let chunks = self.chunks
         let states = UnsafeMutableBufferPointer<State>.allocate(capacity: chunks.count)
         for k in 0..<chunks.count { (states.baseAddress! + k).initialize(to: makeState(chunks[k].newlines + 1)) }
-        defer { states.baseAddress?.deinitialize(count: chunks.count); states.deallocate() }
+        defer {
+            states.baseAddress?.deinitialize(count: chunks.count)
+            states.deallocate()
+        }
         let workers = min(max(threads, 1), chunks.count)
-        let base = data.base, n = data.count, delimiter = delimiter, dataStart = dataStart
+        let base = data.base
+        let n = data.count
+        let delimiter = delimiter
+        let dataStart = dataStart
         let controls = data.controls
         let strays = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(workers, 1))
         strays.initialize(repeating: -1)
@@ -276,7 +316,12 @@ public final class DelimitedFile: @unchecked Sendable {
                         while at < n {
                             let b = base[at]
                             at += 1
-                            if b == 0x22 { q.toggle() } else if b == 0x0A { line += 1; if !q { break } }
+                            if b == 0x22 {
+                                q.toggle()
+                            } else if b == 0x0A {
+                                line += 1
+                                if !q { break }
+                            }
                         }
                     }
                     if at < chunk.end {
@@ -325,7 +370,8 @@ public struct Record {
         guard let (field, character) = badText else { return "" }
         let name = field <= header.count ? " (\(header[field - 1]))" : ""
         let code = String(character, radix: 16, uppercase: true)
-        return "field \(field)\(name) holds control character U+\(String(repeating: "0", count: 4 - code.count))\(code): "
+        return
+            "field \(field)\(name) holds control character U+\(String(repeating: "0", count: 4 - code.count))\(code): "
             + "expected text without control characters"
     }
 
@@ -340,7 +386,8 @@ public struct Record {
     /// Bounds of `value(k)` and whether outer quotes were removed.
     @inline(__always)
     func valueRange(_ k: Int) -> (lo: Int, hi: Int, quoted: Bool) {
-        var lo = starts[k], hi = ends[k]
+        var lo = starts[k]
+        var hi = ends[k]
         while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
         while hi > lo && Record.isSpace(base[hi - 1]) { hi -= 1 }
         // a byte-order mark left inside the text (files joined together) is not part of the value
@@ -349,7 +396,8 @@ public struct Record {
             while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
         }
         if hasQuote && hi - lo >= 2 && base[lo] == 0x22 && base[hi - 1] == 0x22 {
-            lo += 1; hi -= 1
+            lo += 1
+            hi -= 1
             while lo < hi && Record.isSpace(base[lo]) { lo += 1 }
             while hi > lo && Record.isSpace(base[hi - 1]) { hi -= 1 }
             return (lo, hi, true)
@@ -397,19 +445,29 @@ struct RecordScanner {
     var controls: ControlIndex? = nil
 
     init(base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, controls: ControlIndex? = nil) {
-        self.base = base; self.count = count; self.delimiter = delimiter; self.controls = controls
+        self.base = base
+        self.count = count
+        self.delimiter = delimiter
+        self.controls = controls
         starts = .allocate(capacity: capacity)
         ends = .allocate(capacity: capacity)
     }
 
-    mutating func release() { starts.deallocate(); ends.deallocate() }
+    mutating func release() {
+        starts.deallocate()
+        ends.deallocate()
+    }
 
     mutating func grow() {
         let s = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
         let e = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
-        s.update(from: starts, count: capacity); e.update(from: ends, count: capacity)
-        starts.deallocate(); ends.deallocate()
-        starts = s; ends = e; capacity *= 2
+        s.update(from: starts, count: capacity)
+        e.update(from: ends, count: capacity)
+        starts.deallocate()
+        ends.deallocate()
+        starts = s
+        ends = e
+        capacity *= 2
     }
 
     /// High bit of each byte of the 8 at `p` that is a quote, the delimiter or LF (bytes past
@@ -431,10 +489,15 @@ struct RecordScanner {
     /// before `until`, calling `body` for each non-blank one. Returns the offset after the last
     /// record parsed and the physical line there.
     mutating func scan(from: Int, line startLine: Int, until: Int, _ body: (Record) -> Void) -> (next: Int, line: Int) {
-        let base = self.base, n = count, delimiter = self.delimiter
+        let base = self.base
+        let n = count
+        let delimiter = self.delimiter
         if from >= n { return (from, startLine) }
         var line = startLine
-        var recordStart = from, recordLine = line, fields = 0, hasQuote = false
+        var recordStart = from
+        var recordLine = line
+        var fields = 0
+        var hasQuote = false
         starts[0] = from
         var block = from
         var lastClose = -2
@@ -460,13 +523,16 @@ struct RecordScanner {
                 if fields == capacity { grow() }
                 line += 1
                 emit(recordStart, p, fields, recordLine, hasQuote, body)
-                recordStart = p + 1; recordLine = line; fields = 0; hasQuote = false
+                recordStart = p + 1
+                recordLine = line
+                fields = 0
+                hasQuote = false
                 starts[0] = recordStart
                 if recordStart >= until || recordStart >= n { return (recordStart, line) }
             } else {
                 // an opening quote: skip to the closing one (a doubled quote reopens at once)
                 hasQuote = true
-                var opensField = p == lastClose + 1   // a doubled quote reopens at once
+                var opensField = p == lastClose + 1  // a doubled quote reopens at once
                 if !opensField {
                     var k = starts[fields]
                     while k < p && (base[k] == 0x20 || base[k] == 0x09) { k += 1 }
@@ -476,7 +542,12 @@ struct RecordScanner {
                 var crosses = false
                 while j < n && base[j] != 0x22 {
                     let c = base[j]
-                    if c == 0x0A { line += 1; crosses = true } else if c == delimiter { crosses = true }
+                    if c == 0x0A {
+                        line += 1
+                        crosses = true
+                    } else if c == delimiter {
+                        crosses = true
+                    }
                     j += 1
                 }
                 if !opensField && (crosses || j >= n) && strayQuote < 0 { strayQuote = p }
@@ -496,10 +567,12 @@ struct RecordScanner {
     }
 
     @inline(__always)
-    private func emit(_ start: Int, _ end: Int, _ fields: Int, _ line: Int, _ hasQuote: Bool, _ body: (Record) -> Void) {
+    private func emit(_ start: Int, _ end: Int, _ fields: Int, _ line: Int, _ hasQuote: Bool, _ body: (Record) -> Void)
+    {
         let control = controls?.first(from: start, to: end) ?? -1
-        let record = Record(base: base, starts: starts, ends: ends, count: fields, line: line,
-                            start: start, end: end, hasQuote: hasQuote, controlOffset: control)
+        let record = Record(
+            base: base, starts: starts, ends: ends, count: fields, line: line,
+            start: start, end: end, hasQuote: hasQuote, controlOffset: control)
         if !hasQuote && RecordScanner.isBlank(record) { return }
         body(record)
     }
@@ -528,14 +601,19 @@ enum ByteCount {
     }
 
     static func count(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> (quotes: Int, newlines: Int) {
-        var q = 0, nl = 0
+        var q = 0
+        var nl = 0
         var i = from
         while i + 8 <= to {
             let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            q &+= matches(w, 0x22); nl &+= matches(w, 0x0A)
+            q &+= matches(w, 0x22)
+            nl &+= matches(w, 0x0A)
             i += 8
         }
-        while i < to { if base[i] == 0x22 { q += 1 } else if base[i] == 0x0A { nl += 1 }; i += 1 }
+        while i < to {
+            if base[i] == 0x22 { q += 1 } else if base[i] == 0x0A { nl += 1 }
+            i += 1
+        }
         return (q, nl)
     }
 }

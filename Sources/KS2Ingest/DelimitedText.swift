@@ -17,7 +17,11 @@ public struct DelimitedText: Sendable, Equatable {
     public var badText: [Int: String]
 
     public init(file: String, header: [String], rows: [[String]], lines: [Int], badText: [Int: String] = [:]) {
-        self.file = file; self.header = header; self.rows = rows; self.lines = lines; self.badText = badText
+        self.file = file
+        self.header = header
+        self.rows = rows
+        self.lines = lines
+        self.badText = badText
     }
 
     /// Reads `path`; throws on an empty file, an unterminated quote, or a control character in a
@@ -39,7 +43,7 @@ public struct DelimitedText: Sendable, Equatable {
             var lines: [Int] = []
             var badText: [Int: String] = [:]
         }
-        let chunks = try file.scanRecords(threads: 1, makeState: { _ in Rows() }) { state, record in
+        let addRow: (inout Rows, Record) -> Void = { state, record in
             if record.controlOffset >= 0 {
                 state.badText[state.rows.count] = record.badTextDetail(header: file.header)
                 state.rows.append(Array(repeating: "", count: record.count))
@@ -48,14 +52,16 @@ public struct DelimitedText: Sendable, Equatable {
             }
             state.lines.append(record.line)
         }
+        let chunks = try file.scanRecords(threads: 1, makeState: { _ in Rows() }, record: addRow)
         var badText: [Int: String] = [:]
         var offset = 0
         for chunk in chunks {
             for (row, detail) in chunk.badText { badText[offset + row] = detail }
             offset += chunk.rows.count
         }
-        return DelimitedText(file: file.path, header: file.header, rows: chunks.flatMap(\.rows),
-                             lines: chunks.flatMap(\.lines), badText: badText)
+        return DelimitedText(
+            file: file.path, header: file.header, rows: chunks.flatMap(\.rows),
+            lines: chunks.flatMap(\.lines), badText: badText)
     }
 
     /// Index of the column whose header matches `name` case-insensitively after trimming, or nil.

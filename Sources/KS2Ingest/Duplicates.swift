@@ -6,7 +6,8 @@ enum Duplicates {
     /// duplicate: a UPN whose rows are all identical (fields trimmed) keeps its first row and the
     /// rest are duplicate_row; a UPN with any two differing rows loses all of them (duplicate_upn).
     static func find(file: DelimitedFile, keys: [UInt64], threads: Int, lines: (Int) -> Int, starts: (Int) -> Int)
-        -> [(index: Int, reason: RejectReason, detail: String)] {
+        -> [(index: Int, reason: RejectReason, detail: String)]
+    {
         // scatter (key, row) into 256 hash buckets in file order, so each bucket's table stays in
         // cache; workers take buckets in turn
         let bucketCount = 256
@@ -24,7 +25,10 @@ enum Duplicates {
         let parts = keys.count < 100_000 ? 1 : max(1, threads)
         let pairs = UnsafeMutableBufferPointer<[(first: Int32, row: Int32)]>.allocate(capacity: parts)
         pairs.initialize(repeating: [])
-        defer { pairs.baseAddress?.deinitialize(count: parts); pairs.deallocate() }
+        defer {
+            pairs.baseAddress?.deinitialize(count: parts)
+            pairs.deallocate()
+        }
         // a UPN's rows all fall in one bucket, in file order, whichever worker claims it
         let claims = WorkClaims(count: bucketCount)
         keys.withUnsafeBufferPointer { k in
@@ -71,7 +75,11 @@ enum Duplicates {
                 for (j, m) in members.enumerated() {
                     let others = memberLines.enumerated().filter { $0.offset != j }.map { String($0.element) }
                     let plural = others.count == 1 ? "line" : "lines"
-                    out.append((Int(m), .duplicateUPN, "same UPN as \(plural) \(others.joined(separator: ", ")) with different fields"))
+                    out.append(
+                        (
+                            Int(m), .duplicateUPN,
+                            "same UPN as \(plural) \(others.joined(separator: ", ")) with different fields"
+                        ))
                 }
             }
         }

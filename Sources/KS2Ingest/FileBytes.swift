@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
 import KS2Core
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The bytes of one input file exactly as read: a private read-only mapping of a regular file,
 /// or an allocation. They are decoded and hashed from the same buffer, so run.json's size and
@@ -44,26 +45,29 @@ final class RawFile: @unchecked Sendable {
     static func load(path: String) throws(InputError) -> RawFile {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
-            throw InputError(file: path, line: 0, column: 0,
-                             message: "cannot open the file: \(String(cString: strerror(errno)))")
+            throw InputError(
+                file: path, line: 0, column: 0,
+                message: "cannot open the file: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw InputError(file: path, line: 0, column: 0,
-                             message: "cannot read the file: \(String(cString: strerror(errno)))")
+            throw InputError(
+                file: path, line: 0, column: 0,
+                message: "cannot read the file: \(String(cString: strerror(errno)))")
         }
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFREG else {
-            throw InputError(file: path, line: 0, column: 0,
-                             message: "not a regular file (\(RawFile.describe(kind))): expected a CSV file")
+            throw InputError(
+                file: path, line: 0, column: 0,
+                message: "not a regular file (\(RawFile.describe(kind))): expected a CSV file")
         }
         let size = Int(info.st_size)
         if size > 0 {
             #if canImport(Glibc)
-            let flags = MAP_PRIVATE | MAP_POPULATE
+                let flags = MAP_PRIVATE | MAP_POPULATE
             #else
-            let flags = MAP_PRIVATE
+                let flags = MAP_PRIVATE
             #endif
             // the mapping's length is fixed here: bytes appended during the run are not read
             if let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED {
@@ -130,8 +134,10 @@ final class FileBytes: @unchecked Sendable {
     var count: Int { bytes.count }
     let base: UnsafePointer<UInt8>
 
-    private init(raw: RawFile?, converted: UnsafeMutableRawBufferPointer?, bytes: UnsafeRawBufferPointer,
-                 windows1252: Bool, controls: [Int]) {
+    private init(
+        raw: RawFile?, converted: UnsafeMutableRawBufferPointer?, bytes: UnsafeRawBufferPointer,
+        windows1252: Bool, controls: [Int]
+    ) {
         self.raw = raw
         self.converted = converted
         self.bytes = bytes
@@ -189,8 +195,9 @@ final class FileBytes: @unchecked Sendable {
             scan = TextScan.scan(UnsafeRawBufferPointer(rebasing: text[0..<length]), threads: threads)
         }
         if scan.loneCR { TextScan.rewriteLoneCRs(UnsafeMutableRawBufferPointer(rebasing: text[0..<length])) }
-        self.init(raw: nil, converted: text, bytes: UnsafeRawBufferPointer(rebasing: text[0..<length]),
-                  windows1252: windows1252, controls: scan.controls)
+        self.init(
+            raw: nil, converted: text, bytes: UnsafeRawBufferPointer(rebasing: text[0..<length]),
+            windows1252: windows1252, controls: scan.controls)
     }
 }
 
@@ -362,22 +369,35 @@ enum Windows1252 {
     ]
 
     /// A new buffer holding the UTF-8 encoding of `bytes` read as Windows-1252.
-    static func transcode(_ bytes: UnsafeRawBufferPointer) -> (storage: UnsafeMutableRawBufferPointer, text: UnsafeRawBufferPointer) {
+    static func transcode(_ bytes: UnsafeRawBufferPointer) -> (
+        storage: UnsafeMutableRawBufferPointer, text: UnsafeRawBufferPointer
+    ) {
         var size = 0
         for b in bytes {
-            if b < 0x80 { size += 1 } else if b < 0xA0 { size += high[Int(b - 0x80)] < 0x800 ? 2 : 3 } else { size += 2 }
+            if b < 0x80 {
+                size += 1
+            } else if b < 0xA0 {
+                size += high[Int(b - 0x80)] < 0x800 ? 2 : 3
+            } else {
+                size += 2
+            }
         }
         let out = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         var o = 0
         for b in bytes {
             let scalar: UInt32 = b < 0x80 ? UInt32(b) : (b < 0xA0 ? high[Int(b - 0x80)] : UInt32(b))
             if scalar < 0x80 {
-                out[o] = UInt8(scalar); o += 1
+                out[o] = UInt8(scalar)
+                o += 1
             } else if scalar < 0x800 {
-                out[o] = UInt8(0xC0 | (scalar >> 6)); out[o + 1] = UInt8(0x80 | (scalar & 0x3F)); o += 2
+                out[o] = UInt8(0xC0 | (scalar >> 6))
+                out[o + 1] = UInt8(0x80 | (scalar & 0x3F))
+                o += 2
             } else {
-                out[o] = UInt8(0xE0 | (scalar >> 12)); out[o + 1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
-                out[o + 2] = UInt8(0x80 | (scalar & 0x3F)); o += 3
+                out[o] = UInt8(0xE0 | (scalar >> 12))
+                out[o + 1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+                out[o + 2] = UInt8(0x80 | (scalar & 0x3F))
+                o += 3
             }
         }
         return (out, UnsafeRawBufferPointer(rebasing: out[0..<size]))

@@ -36,7 +36,7 @@ public final class InputLedger: @unchecked Sendable {
             pending.done.leave()
         }
         if threads <= 1 {
-            hash()   // one thread means one core
+            hash()  // one thread means one core
         } else {
             DispatchQueue.global(qos: .utility).async(execute: hash)
         }

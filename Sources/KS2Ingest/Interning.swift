@@ -21,7 +21,8 @@ struct ByteInterner {
 
     @inline(__always)
     private func same(_ i: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let lo = offsets[Int(i)], hi = offsets[Int(i) + 1]
+        let lo = offsets[Int(i)]
+        let hi = offsets[Int(i) + 1]
         guard hi - lo == bytes.count else { return false }
         return arena.withUnsafeBufferPointer { a in
             for k in 0..<bytes.count where a[lo + k] != bytes[k] { return false }
@@ -31,14 +32,17 @@ struct ByteInterner {
 
     /// The index of `bytes`, adding it when new (first appearance order).
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        if last >= 0 && same(last, bytes) { return last }   // rows of a school are usually together
+        if last >= 0 && same(last, bytes) { return last }  // rows of a school are usually together
         let h = ByteInterner.hash(bytes)
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let i = slots[s]
             if i < 0 { break }
-            if hashes[Int(i)] == h && same(i, bytes) { last = i; return i }
+            if hashes[Int(i)] == h && same(i, bytes) {
+                last = i
+                return i
+            }
             s = (s + 1) & mask
         }
         let index = Int32(count)
@@ -70,7 +74,10 @@ struct ByteInterner {
 /// Open-addressing index of UPN keys → row index, for duplicates and the KS1 join; the key is
 /// stored in the slot so a probe touches one cache line.
 struct UPNTable {
-    private struct Slot { var key: UInt64; var index: Int32 }   // key + 1; 0 = empty
+    private struct Slot {
+        var key: UInt64
+        var index: Int32
+    }  // key + 1; 0 = empty
     private var slots: [Slot]
     private let shift: UInt64
     private let mask: Int
@@ -94,7 +101,10 @@ struct UPNTable {
         return slots.withUnsafeMutableBufferPointer { t in
             while true {
                 let k = t[s].key
-                if k == 0 { t[s] = Slot(key: stored, index: index); return -1 }
+                if k == 0 {
+                    t[s] = Slot(key: stored, index: index)
+                    return -1
+                }
                 if k == stored { return t[s].index }
                 s = (s + 1) & mask
             }

@@ -10,7 +10,9 @@ public struct KS1ReadResult: Sendable {
     let upnIndex: UPNTable
 
     public init(records: [KS1Record], rejects: [Reject], account: FileAccount) {
-        self.records = records; self.rejects = rejects; self.account = account
+        self.records = records
+        self.rejects = rejects
+        self.account = account
         var index = UPNTable(expected: records.count)
         for (i, r) in records.enumerated() { _ = index.insert(r.upn.key, Int32(i)) }
         upnIndex = index
@@ -23,7 +25,10 @@ struct KS1Chunk {
     var starts: [Int] = []
     var rejects: [PendingReject] = []
     var read = 0
-    init(expected: Int) { records.reserveCapacity(expected); starts.reserveCapacity(expected) }
+    init(expected: Int) {
+        records.reserveCapacity(expected)
+        starts.reserveCapacity(expected)
+    }
 }
 
 /// The KS1 row checks of formats.md: field count, UPN, then every KS1 cell known.
@@ -41,20 +46,26 @@ struct KS1RowReader {
         c.read += 1
         if r.count != fieldCount {
             let text = upn < r.count ? Cells.printable(r.value(upn), uppercased: true) : ""
-            c.rejects.append(PendingReject(line: r.line, upn: text, reason: .wrongFieldCount,
-                                           detail: "expected \(fieldCount) fields, found \(r.count)"))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: text, reason: .wrongFieldCount,
+                    detail: "expected \(fieldCount) fields, found \(r.count)"))
             return
         }
         if r.controlOffset >= 0 {
-            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(r.value(upn), uppercased: true),
-                                           reason: .badText, detail: r.badTextDetail(header: header)))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: Cells.printable(r.value(upn), uppercased: true),
+                    reason: .badText, detail: r.badTextDetail(header: header)))
             return
         }
         let upnCell = r.value(upn)
         guard let key = UPN.parse(upnCell) else {
             let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
-            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(upnCell, uppercased: true),
-                                           reason: .invalidUPN, detail: detail))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: Cells.printable(upnCell, uppercased: true),
+                    reason: .invalidUPN, detail: detail))
             return
         }
         let cells = (r.value(subjects.0), r.value(subjects.1), r.value(subjects.2))
@@ -63,13 +74,18 @@ struct KS1RowReader {
         if !(ok.0 && ok.1 && ok.2) {
             let k = !ok.0 ? 0 : (!ok.1 ? 1 : 2)
             let text = Cells.printable(k == 0 ? cells.0 : (k == 1 ? cells.1 : cells.2))
-            c.rejects.append(PendingReject(
-                line: r.line, upn: key.description, reason: .unknownCode,
-                detail: "\(KS1RowReader.names[k]) \"\(text)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: key.description, reason: .unknownCode,
+                    detail:
+                        "\(KS1RowReader.names[k]) \"\(text)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"
+                ))
             return
         }
-        c.records.append(KS1Record(line: Int32(truncatingIfNeeded: r.line), upn: key,
-                                   read: values.0 ?? .none, writ: values.1 ?? .none, mat: values.2 ?? .none))
+        c.records.append(
+            KS1Record(
+                line: Int32(truncatingIfNeeded: r.line), upn: key,
+                read: values.0 ?? .none, writ: values.1 ?? .none, mat: values.2 ?? .none))
         c.starts.append(r.start)
     }
 
@@ -89,32 +105,43 @@ public func readKS1(path: String, options: IngestOptions) throws -> KS1ReadResul
 
 /// Reads and checks an opened KS1 file (the in-memory path used by the fuzz target).
 public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputError) -> KS1ReadResult {
-    let index = try Columns.resolve(file, specs: Columns.ks1, mapping: options.columns,
-                                    required: [["upn"], ["ks1_read"], ["ks1_writ"], ["ks1_mat"]])
-    let reader = KS1RowReader(fieldCount: file.header.count, upn: index["upn"] ?? 0,
-                              subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0),
-                              header: file.header)
-    let chunks = try file.scanRecords(threads: options.threads,
-                                  makeState: { KS1Chunk(expected: $0) }, record: { reader.process($1, &$0) })
+    let index = try Columns.resolve(
+        file, specs: Columns.ks1, mapping: options.columns,
+        required: [["upn"], ["ks1_read"], ["ks1_writ"], ["ks1_mat"]])
+    let reader = KS1RowReader(
+        fieldCount: file.header.count, upn: index["upn"] ?? 0,
+        subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0),
+        header: file.header)
+    let chunks = try file.scanRecords(
+        threads: options.threads,
+        makeState: { KS1Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
     if read == 0 { throw file.headerOnlyError }
     var all: [KS1Record] = []
     var starts: [Int] = []
     all.reserveCapacity(chunks.reduce(0) { $0 + $1.records.count })
     starts.reserveCapacity(all.capacity)
-    for c in chunks { all.append(contentsOf: c.records); starts.append(contentsOf: c.starts) }
+    for c in chunks {
+        all.append(contentsOf: c.records)
+        starts.append(contentsOf: c.starts)
+    }
     let keys = all.map(\.upn.key)
-    let duplicates = Duplicates.find(file: file, keys: keys, threads: options.threads, lines: { Int(all[$0].line) }, starts: { starts[$0] })
+    let duplicates = Duplicates.find(
+        file: file, keys: keys, threads: options.threads, lines: { Int(all[$0].line) }, starts: { starts[$0] })
     var pending: [PendingReject] = []
     for c in chunks { pending.append(contentsOf: c.rejects) }
     var dropped = [Bool](repeating: false, count: all.count)
     for d in duplicates {
         dropped[d.index] = true
-        pending.append(PendingReject(line: Int(all[d.index].line), upn: all[d.index].upn.description,
-                                     reason: d.reason, detail: d.detail))
+        pending.append(
+            PendingReject(
+                line: Int(all[d.index].line), upn: all[d.index].upn.description,
+                reason: d.reason, detail: d.detail))
     }
     var records: [KS1Record] = []
-    if duplicates.isEmpty { records = all } else {
+    if duplicates.isEmpty {
+        records = all
+    } else {
         records.reserveCapacity(all.count - duplicates.count)
         for (i, r) in all.enumerated() where !dropped[i] { records.append(r) }
     }
@@ -130,7 +157,10 @@ public struct KS1Join: Sendable {
     public var ks1Index: [Int32]
     /// The KS1 account: read = matched + unmatched + rejected.
     public var account: FileAccount
-    public init(ks1Index: [Int32], account: FileAccount) { self.ks1Index = ks1Index; self.account = account }
+    public init(ks1Index: [Int32], account: FileAccount) {
+        self.ks1Index = ks1Index
+        self.account = account
+    }
 }
 
 /// Links every accepted KS2 pupil to its KS1 record by UPN (both sides are unique after the

@@ -6,7 +6,9 @@ public struct KS2ReadResult: Sendable {
     public var rejects: [Reject]
     public var account: FileAccount
     public init(cohort: KS2Cohort, rejects: [Reject], account: FileAccount) {
-        self.cohort = cohort; self.rejects = rejects; self.account = account
+        self.cohort = cohort
+        self.rejects = rejects
+        self.account = account
     }
 }
 
@@ -18,11 +20,18 @@ struct Span {
     static let empty = Span(lo: 0, hi: 0, quoted: false)
     var isEmpty: Bool { hi <= lo }
 
-    init(lo: Int, hi: Int, quoted: Bool) { self.lo = lo; self.hi = hi; self.quoted = quoted }
+    init(lo: Int, hi: Int, quoted: Bool) {
+        self.lo = lo
+        self.hi = hi
+        self.quoted = quoted
+    }
 
     @inline(__always)
     init(_ r: Record, _ k: Int) {
-        if k < 0 { self = .empty; return }
+        if k < 0 {
+            self = .empty
+            return
+        }
         let v = r.valueRange(k)
         self.init(lo: v.lo, hi: v.hi, quoted: v.quoted)
     }
@@ -52,10 +61,19 @@ struct KS2Layout {
     init(_ index: [String: Int], fieldCount: Int) {
         func at(_ name: String) -> Int { index[name] ?? -1 }
         self.fieldCount = fieldCount
-        upn = at("upn"); urn = at("urn"); laestab = at("laestab"); la = at("la")
-        schoolName = at("school_name"); special = at("special"); year = at("year")
-        surname = at("surname"); forename = at("forename"); gender = at("gender")
-        disadvantaged = at("disadvantaged"); eal = at("eal"); sen = at("sen")
+        upn = at("upn")
+        urn = at("urn")
+        laestab = at("laestab")
+        la = at("la")
+        schoolName = at("school_name")
+        special = at("special")
+        year = at("year")
+        surname = at("surname")
+        forename = at("forename")
+        gender = at("gender")
+        disadvantaged = at("disadvantaged")
+        eal = at("eal")
+        sen = at("sen")
         score = (at("read_score"), at("mat_score"), at("gps_score"))
         code = (at("read_code"), at("mat_code"), at("gps_code"))
         ta = (at("read_ta"), at("mat_ta"))
@@ -83,7 +101,10 @@ struct KS2Chunk {
     var schools = ByteInterner()
     var las = ByteInterner()
     var digits: [UInt8] = []
-    init(expected: Int) { rows.reserveCapacity(expected); digits.reserveCapacity(64) }
+    init(expected: Int) {
+        rows.reserveCapacity(expected)
+        digits.reserveCapacity(64)
+    }
 }
 
 var emptyCell: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
@@ -108,21 +129,27 @@ struct KS2RowReader {
         let L = layout
         if r.count != L.fieldCount {
             let upnText = L.upn < r.count ? Cells.printable(r.value(L.upn), uppercased: true) : ""
-            c.rejects.append(PendingReject(line: r.line, upn: upnText, reason: .wrongFieldCount,
-                                           detail: "expected \(L.fieldCount) fields, found \(r.count)"))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: upnText, reason: .wrongFieldCount,
+                    detail: "expected \(L.fieldCount) fields, found \(r.count)"))
             return
         }
         if r.controlOffset >= 0 {
-            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(r.value(L.upn), uppercased: true),
-                                           reason: .badText, detail: r.badTextDetail(header: header)))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: Cells.printable(r.value(L.upn), uppercased: true),
+                    reason: .badText, detail: r.badTextDetail(header: header)))
             return
         }
         @inline(__always) func cell(_ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : emptyCell }
         let upnCell = r.value(L.upn)
         guard let upn = UPN.parse(upnCell) else {
             let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
-            c.rejects.append(PendingReject(line: r.line, upn: Cells.printable(upnCell, uppercased: true),
-                                           reason: .invalidUPN, detail: detail))
+            c.rejects.append(
+                PendingReject(
+                    line: r.line, upn: Cells.printable(upnCell, uppercased: true),
+                    reason: .invalidUPN, detail: detail))
             return
         }
         @inline(__always) func reject(_ reason: RejectReason, _ detail: String) {
@@ -145,27 +172,41 @@ struct KS2RowReader {
                 return
             }
         }
-        let scores = (Cells.score(cell(L.score.0), codes), Cells.score(cell(L.score.1), codes),
-                      Cells.score(cell(L.score.2), codes))
+        let scores = (
+            Cells.score(cell(L.score.0), codes), Cells.score(cell(L.score.1), codes),
+            Cells.score(cell(L.score.2), codes)
+        )
         if scores.0 == .bad || scores.1 == .bad || scores.2 == .bad {
             let k = scores.0 == .bad ? 0 : (scores.1 == .bad ? 1 : 2)
-            reject(.badScore, "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120, an outcome code or blank")
+            reject(
+                .badScore,
+                "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120, an outcome code or blank"
+            )
             return
         }
-        let ranges = (KS2RowReader.outOfRange(scores.0), KS2RowReader.outOfRange(scores.1), KS2RowReader.outOfRange(scores.2))
+        let ranges = (
+            KS2RowReader.outOfRange(scores.0), KS2RowReader.outOfRange(scores.1), KS2RowReader.outOfRange(scores.2)
+        )
         if ranges.0 || ranges.1 || ranges.2 {
             let k = ranges.0 ? 0 : (ranges.1 ? 1 : 2)
-            reject(.scoreOutOfRange, "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120")
+            reject(
+                .scoreOutOfRange,
+                "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120"
+            )
             return
         }
         // outcome codes, then teacher assessments
         let codeCells = (cell(L.code.0), cell(L.code.1), cell(L.code.2))
         let outcome = (codes.parse(codeCells.0), codes.parse(codeCells.1), codes.parse(codeCells.2))
-        let okOutcome = (KS2RowReader.isOutcome(outcome.0), KS2RowReader.isOutcome(outcome.1), KS2RowReader.isOutcome(outcome.2))
+        let okOutcome = (
+            KS2RowReader.isOutcome(outcome.0), KS2RowReader.isOutcome(outcome.1), KS2RowReader.isOutcome(outcome.2)
+        )
         if !(okOutcome.0 && okOutcome.1 && okOutcome.2) {
             let k = !okOutcome.0 ? 0 : (!okOutcome.1 ? 1 : 2)
             let text = Cells.printable(k == 0 ? codeCells.0 : (k == 1 ? codeCells.1 : codeCells.2))
-            reject(.unknownCode, "\(KS2RowReader.codeNames[k]) \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
+            reject(
+                .unknownCode,
+                "\(KS2RowReader.codeNames[k]) \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
             return
         }
         let taCells = (cell(L.ta.0), cell(L.writTA), cell(L.ta.1))
@@ -175,15 +216,21 @@ struct KS2RowReader {
             let k = !okTA.0 ? 0 : (!okTA.1 ? 1 : 2)
             let name = ["read_ta", "writ_ta", "mat_ta"][k]
             let text = Cells.printable(k == 0 ? taCells.0 : (k == 1 ? taCells.1 : taCells.2))
-            reject(.unknownCode, "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, P1i-P8, EM) or an outcome code")
+            reject(
+                .unknownCode,
+                "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, P1i-P8, EM) or an outcome code"
+            )
             return
         }
         // accepted (duplicates aside): clean and intern
         let school = urn.isEmpty ? c.digits.withUnsafeBytes { c.schools.intern($0) } : c.schools.intern(urn)
         var la: Int32 = -1
         let laCell = cell(L.la)
-        if !laCell.isEmpty { la = c.las.intern(laCell) }
-        else if c.digits.count >= 3 { la = c.digits.withUnsafeBytes { c.las.intern(UnsafeRawBufferPointer(rebasing: $0[0..<3])) } }
+        if !laCell.isEmpty {
+            la = c.las.intern(laCell)
+        } else if c.digits.count >= 3 {
+            la = c.digits.withUnsafeBytes { c.las.intern(UnsafeRawBufferPointer(rebasing: $0[0..<3])) }
+        }
         let pupil = KS2Pupil(
             line: Int32(truncatingIfNeeded: r.line), upn: upn, school: school, la: la,
             gender: Cells.gender(cell(L.gender)), disadvantaged: Cells.yesNo(cell(L.disadvantaged)),
@@ -192,8 +239,10 @@ struct KS2RowReader {
             mat: KS2RowReader.result(scores.1, outcome.1, tas.2),
             gps: KS2RowReader.result(scores.2, outcome.2, nil),
             writTA: tas.1 ?? .none)
-        c.rows.append(KS2Row(pupil: pupil, start: r.start, hasSchoolName: L.schoolName >= 0 && !r.value(L.schoolName).isEmpty,
-                             special: L.special >= 0 && Cells.yesNo(r.value(L.special)) == .yes))
+        c.rows.append(
+            KS2Row(
+                pupil: pupil, start: r.start, hasSchoolName: L.schoolName >= 0 && !r.value(L.schoolName).isEmpty,
+                special: L.special >= 0 && Cells.yesNo(r.value(L.special)) == .yes))
         if keepNames { c.names.append((Span(r, L.forename), Span(r, L.surname))) }
     }
 
@@ -263,12 +312,15 @@ public func readKS2(path: String, year: Int?, options: IngestOptions) throws -> 
 
 /// Reads and cleans an opened KS2 file (the in-memory path used by the fuzz target).
 public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) throws(InputError) -> KS2ReadResult {
-    let index = try Columns.resolve(file, specs: Columns.ks2, mapping: options.columns,
-                                    required: [["upn"], ["writ_ta"], ["urn", "laestab"]])
-    let reader = KS2RowReader(layout: KS2Layout(index, fieldCount: file.header.count), year: year,
-                              keepNames: options.keepNames, header: file.header)
-    let chunks = try file.scanRecords(threads: options.threads,
-                                  makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
+    let index = try Columns.resolve(
+        file, specs: Columns.ks2, mapping: options.columns,
+        required: [["upn"], ["writ_ta"], ["urn", "laestab"]])
+    let reader = KS2RowReader(
+        layout: KS2Layout(index, fieldCount: file.header.count), year: year,
+        keepNames: options.keepNames, header: file.header)
+    let chunks = try file.scanRecords(
+        threads: options.threads,
+        makeState: { KS2Chunk(expected: $0) }, record: { reader.process($1, &$0) })
     let read = chunks.reduce(0) { $0 + $1.read }
     if read == 0 { throw file.headerOnlyError }
     // after the file-level faults of the scan (quotes, header only), which a user fixes first
@@ -286,24 +338,31 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
                 forEachChunk(chunks.count, threads: options.threads) { ci in
                     var g = offsets[ci]
                     for row in chunks[ci].rows {
-                        keys[g] = row.pupil.upn.key; lines[g] = row.pupil.line; starts[g] = row.start; g += 1
+                        keys[g] = row.pupil.upn.key
+                        lines[g] = row.pupil.line
+                        starts[g] = row.start
+                        g += 1
                     }
                 }
             }
         }
     }
-    let duplicates = Duplicates.find(file: file, keys: keys, threads: options.threads, lines: { Int(lines[$0]) }, starts: { starts[$0] })
+    let duplicates = Duplicates.find(
+        file: file, keys: keys, threads: options.threads, lines: { Int(lines[$0]) }, starts: { starts[$0] })
     var dropped = [Bool](repeating: false, count: total)
     var pending: [PendingReject] = []
     pending.reserveCapacity(chunks.reduce(0) { $0 + $1.rejects.count } + duplicates.count)
     for c in chunks { pending.append(contentsOf: c.rejects) }
     for d in duplicates {
         dropped[d.index] = true
-        pending.append(PendingReject(line: Int(lines[d.index]), upn: UPN(key: keys[d.index]).description,
-                                     reason: d.reason, detail: d.detail))
+        pending.append(
+            PendingReject(
+                line: Int(lines[d.index]), upn: UPN(key: keys[d.index]).description,
+                reason: d.reason, detail: d.detail))
     }
-    let merged = mergeChunks(chunks, offsets: offsets, dropped: dropped, file: file, year: year ?? 0,
-                             schoolNameColumn: reader.layout.schoolName, options: options)
+    let merged = mergeChunks(
+        chunks, offsets: offsets, dropped: dropped, file: file, year: year ?? 0,
+        schoolNameColumn: reader.layout.schoolName, options: options)
     let rejects = finish(pending, file: file.name)
     var account = FileAccount(file: file.name, read: read, accepted: merged.pupils.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
@@ -331,7 +390,8 @@ private struct ChunkSchools {
         laFirst = Array(repeating: -1, count: c.las.count)
         for (j, row) in c.rows.enumerated() where !dropped[offset + j] {
             kept += 1
-            let s = Int(row.pupil.school), la = row.pupil.la
+            let s = Int(row.pupil.school)
+            let la = row.pupil.la
             if schoolFirst[s] < 0 { schoolFirst[s] = Int32(j) }
             if nameRow[s] < 0 && row.hasSchoolName { nameRow[s] = Int32(j) }
             if schoolLA[s] < 0 && la >= 0 { schoolLA[s] = la }
@@ -343,7 +403,8 @@ private struct ChunkSchools {
         defer { scanner.release() }
         for s in nameRow.indices where nameRow[s] >= 0 {
             let row = c.rows[Int(nameRow[s])]
-            names[s] = schoolName(file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line), column: nameColumn)
+            names[s] = schoolName(
+                file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line), column: nameColumn)
         }
     }
 }
@@ -351,14 +412,20 @@ private struct ChunkSchools {
 /// The accepted rows of every chunk as one cohort: schools and LAs interned globally in file order
 /// of the kept rows (a short serial pass over each chunk's few schools), then the pupils copied
 /// into place chunk by chunk in parallel.
-private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, year: Int,
-                         schoolNameColumn: Int, options: IngestOptions) -> KS2Cohort {
+private func mergeChunks(
+    _ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, year: Int,
+    schoolNameColumn: Int, options: IngestOptions
+) -> KS2Cohort {
     let summaries = dropped.withUnsafeBufferPointer { dropped in
         let out = UnsafeMutableBufferPointer<ChunkSchools?>.allocate(capacity: chunks.count)
         out.initialize(repeating: nil)
-        defer { out.deinitialize(); out.deallocate() }
+        defer {
+            out.deinitialize()
+            out.deallocate()
+        }
         forEachChunk(chunks.count, threads: options.threads) { ci in
-            out[ci] = ChunkSchools(chunks[ci], dropped: dropped, offset: offsets[ci], file: file, nameColumn: schoolNameColumn)
+            out[ci] = ChunkSchools(
+                chunks[ci], dropped: dropped, offset: offsets[ci], file: file, nameColumn: schoolNameColumn)
         }
         return out.map { $0! }
     }
@@ -372,19 +439,26 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
         let sum = summaries[ci]
         keptStart.append(keptStart[ci] + sum.kept)
         var laMap = [Int32](repeating: -1, count: c.las.count)
-        for a in sum.laFirst.indices.filter({ sum.laFirst[$0] >= 0 }).sorted(by: { sum.laFirst[$0] < sum.laFirst[$1] }) {
+        for a in sum.laFirst.indices.filter({ sum.laFirst[$0] >= 0 }).sorted(by: { sum.laFirst[$0] < sum.laFirst[$1] })
+        {
             let code = c.las.string(Int32(a))
-            if let known = laIndex[code] { laMap[a] = known } else {
+            if let known = laIndex[code] {
+                laMap[a] = known
+            } else {
                 laMap[a] = Int32(cohort.localAuthorities.count)
                 laIndex[code] = laMap[a]
                 cohort.localAuthorities.append(code)
             }
         }
         var schoolMap = [Int32](repeating: -1, count: c.schools.count)
-        for s in sum.schoolFirst.indices.filter({ sum.schoolFirst[$0] >= 0 }).sorted(by: { sum.schoolFirst[$0] < sum.schoolFirst[$1] }) {
+        for s in sum.schoolFirst.indices.filter({ sum.schoolFirst[$0] >= 0 }).sorted(by: {
+            sum.schoolFirst[$0] < sum.schoolFirst[$1]
+        }) {
             let id = c.schools.string(Int32(s))
             let g: Int
-            if let known = schoolIndex[id] { g = Int(known) } else {
+            if let known = schoolIndex[id] {
+                g = Int(known)
+            } else {
                 g = cohort.schools.count
                 schoolIndex[id] = Int32(g)
                 cohort.schools.append(SchoolInfo(id: id))
@@ -407,7 +481,9 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
         names = [PupilName](unsafeUninitializedCapacity: keepNames ? kept : 0) { nameSlots, nameCount in
             dropped.withUnsafeBufferPointer { dropped in
                 forEachChunk(chunks.count, threads: options.threads) { ci in
-                    let c = chunks[ci], schoolMap = schoolMaps[ci], laMap = laMaps[ci]
+                    let c = chunks[ci]
+                    let schoolMap = schoolMaps[ci]
+                    let laMap = laMaps[ci]
                     var at = keptStart[ci]
                     for (j, row) in c.rows.enumerated() where !dropped[offsets[ci] + j] {
                         var p = row.pupil
@@ -415,8 +491,10 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
                         if p.la >= 0 { p.la = laMap[Int(p.la)] }
                         if keepNames {
                             p.name = Int32(at)
-                            (nameSlots.baseAddress! + at).initialize(to: PupilName(forename: c.names[j].0.string(base),
-                                                                                   surname: c.names[j].1.string(base)))
+                            (nameSlots.baseAddress! + at).initialize(
+                                to: PupilName(
+                                    forename: c.names[j].0.string(base),
+                                    surname: c.names[j].1.string(base)))
                         }
                         (pupils.baseAddress! + at).initialize(to: p)
                         at += 1
@@ -430,7 +508,6 @@ private func mergeChunks(_ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], 
     cohort.names = names
     return cohort
 }
-
 
 /// The school name cell of the record at `start`, re-read from the file.
 func schoolName(file: DelimitedFile, scanner: inout RecordScanner, start: Int, line: Int, column: Int) -> String {
@@ -446,6 +523,9 @@ func finish(_ pending: [PendingReject], file: String) -> [Reject] {
     let sorted = pending.enumerated().sorted { a, b in
         a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
     }
-    return sorted.map { Reject(file: file, line: $0.element.line, upn: $0.element.upn,
-                               reason: $0.element.reason, detail: $0.element.detail) }
+    return sorted.map {
+        Reject(
+            file: file, line: $0.element.line, upn: $0.element.upn,
+            reason: $0.element.reason, detail: $0.element.detail)
+    }
 }

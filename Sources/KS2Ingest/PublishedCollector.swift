@@ -99,10 +99,11 @@ struct PublishedCollector {
         if identified && lower["telig"] != nil && lower["subject"] == nil {
             return try addInformation(text, index: lower, year: year)
         }
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "not a DfE school performance table: expected RECTYPE and URN columns (final KS2 "
-                            + "table), or school_urn or old_la_code with subject and progress_measure_score (long "
-                            + "format from 2023), or with telig (its school information file)")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "not a DfE school performance table: expected RECTYPE and URN columns (final KS2 "
+                + "table), or school_urn or old_la_code with subject and progress_measure_score (long "
+                + "format from 2023), or with telig (its school information file)")
     }
 
     private mutating func addWide(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
@@ -117,10 +118,11 @@ struct PublishedCollector {
         for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
             let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
             if let first = siblings.first {
-                throw InputError(file: text.file, line: 1, column: 1,
-                                 message: "missing column \(p)PROG: the header has \(text.header[first]) but no "
-                                    + "\(p)PROG; expected the subject's progress column beside its interval and "
-                                    + "coverage columns")
+                throw InputError(
+                    file: text.file, line: 1, column: 1,
+                    message: "missing column \(p)PROG: the header has \(text.header[first]) but no "
+                        + "\(p)PROG; expected the subject's progress column beside its interval and "
+                        + "coverage columns")
             }
         }
         let priors = priorYearSuffixes(text.header).sorted().map { y in
@@ -131,8 +133,12 @@ struct PublishedCollector {
             let slice = WideSlice.group(g.suffix, eligible: g.count, find)
             return (g: g, slice: slice, columns: slice.all)
         }
-        let rectypeCol = index["RECTYPE"], urnCol = index["URN"], leaCol = index["LEA"], estabCol = index["ESTAB"]
-        let nameCol = index["SCHNAME"], pcodeCol = index["PCODE"]
+        let rectypeCol = index["RECTYPE"]
+        let urnCol = index["URN"]
+        let leaCol = index["LEA"]
+        let estabCol = index["ESTAB"]
+        let nameCol = index["SCHNAME"]
+        let pcodeCol = index["PCODE"]
         for (r, row) in text.rows.enumerated() {
             let rectype = cell(row, rectypeCol)
             let level: ResultLevel
@@ -142,9 +148,10 @@ struct PublishedCollector {
             case "3": level = .la
             case "4", "5": level = .national
             default:
-                throw InputError(file: text.file, line: text.lines[r], column: (rectypeCol ?? 0) + 1,
-                                 message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, "
-                                    + "4 or 5 England")
+                throw InputError(
+                    file: text.file, line: text.lines[r], column: (rectypeCol ?? 0) + 1,
+                    message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, "
+                        + "4 or 5 England")
             }
             let la = level == .national ? "" : cell(row, leaCol)
             var name = cell(row, nameCol)
@@ -170,13 +177,15 @@ struct PublishedCollector {
                 name = "England"
                 key = .reference(id)
             }
-            let base = SchoolResult(year: fileYear, level: level, id: id, name: name, la: la, special: special,
-                                    source: .published)
+            let base = SchoolResult(
+                year: fileYear, level: level, id: id, name: name, la: la, special: special,
+                source: .published)
             var result = base
             measures(of: row, slice: main, level: level, into: &result)
-            var candidate = PublishedCandidate(result: result, key: key, namePostcode: namePostcode,
-                                               rank: rectype == "4" ? 1 : 0, file: file, lines: [text.lines[r]],
-                                               fileIndex: fileIndex, order: order)
+            var candidate = PublishedCandidate(
+                result: result, key: key, namePostcode: namePostcode,
+                rank: rectype == "4" ? 1 : 0, file: file, lines: [text.lines[r]],
+                fileIndex: fileIndex, order: order)
             order += 1
             for (y, slice, columns) in priors where columns.contains(where: { !cell(row, $0).isEmpty }) {
                 guard key.isReference else {
@@ -223,15 +232,17 @@ struct PublishedCollector {
             let y = try fallbackYear ?? longYear(row, line: line, columns: columns, given: year, file: text.file)
             if firstYear == nil { firstYear = y }
             guard let level = resultLevel(row, columns: columns, file: file, line: line) else { continue }
-            let topic = cell(row, columns.topic), breakdown = cell(row, columns.breakdown)
+            let topic = cell(row, columns.topic)
+            let breakdown = cell(row, columns.breakdown)
             guard let (group, value) = longGroup(topic: topic, breakdown: breakdown) else {
                 unused("breakdown \"\(topic): \(breakdown)\": not a group this tool reports")
                 continue
             }
             let subjectText = cell(row, columns.subject)
             guard let subject = LongSubject(subjectText) else {
-                unused("subject \"\(subjectText)\": expected reading, writing, maths, GPS or "
-                    + "reading, writing and maths")
+                unused(
+                    "subject \"\(subjectText)\": expected reading, writing, maths, GPS or "
+                        + "reading, writing and maths")
                 continue
             }
             let laestab = cell(row, columns.laestab).filter { $0.isASCII && $0.isNumber }
@@ -254,11 +265,17 @@ struct PublishedCollector {
                 positions[positionKey] = at
                 let special = cell(row, columns.type).lowercased().contains("special")
                 let name = level == .national ? "England" : cell(row, level == .la ? columns.laName : columns.name)
-                let result = SchoolResult(year: y, level: level, id: id, name: name, la: la, special: special,
-                                          source: .published)
-                rows.append((group, value, PublishedCandidate(result: result, key: .reference(id), namePostcode: nil,
-                                                              rank: 0, file: file, lines: [], fileIndex: fileIndex,
-                                                              order: order)))
+                let result = SchoolResult(
+                    year: y, level: level, id: id, name: name, la: la, special: special,
+                    source: .published)
+                rows.append(
+                    (
+                        group, value,
+                        PublishedCandidate(
+                            result: result, key: .reference(id), namePostcode: nil,
+                            rank: 0, file: file, lines: [], fileIndex: fileIndex,
+                            order: order)
+                    ))
                 order += 1
             }
             let filledKey = "\(at)|\(subjectText.lowercased())"
@@ -304,8 +321,10 @@ struct PublishedCollector {
             case .national: id = "E92000001"
             }
             let eligible = PublishedCell(cell(row, columns.eligible)).value.map { Int($0.rounded()) }
-            information.append(PupilInformation(year: y, level: level, id: id, eligible: eligible,
-                                                ks1APS: PublishedCell(cell(row, ks1Col)).value, file: file, line: line))
+            information.append(
+                PupilInformation(
+                    year: y, level: level, id: id, eligible: eligible,
+                    ks1APS: PublishedCell(cell(row, ks1Col)).value, file: file, line: line))
         }
         return firstYear ?? fallbackYear ?? year ?? 0
     }
@@ -333,14 +352,16 @@ struct PublishedCollector {
     private func longYear(_ row: [String], line: Int, columns: LongColumns, given: Int?, file: String) throws -> Int {
         let raw = cell(row, columns.time)
         guard let parsed = yearFromTimePeriod(raw) else {
-            throw InputError(file: file, line: line, column: (columns.time ?? 0) + 1,
-                             message: "time_period \"\(raw)\": expected an academic year like 202223")
+            throw InputError(
+                file: file, line: line, column: (columns.time ?? 0) + 1,
+                message: "time_period \"\(raw)\": expected an academic year like 202223")
         }
         if let given, given != parsed {
-            throw InputError(file: file, line: line, column: (columns.time ?? 0) + 1,
-                             message: "the file says its year: time_period \(raw) is \(parsed); the year given "
-                                + "(--year or published_year) is \(given): a file's year is read from the file, "
-                                + "never relabelled")
+            throw InputError(
+                file: file, line: line, column: (columns.time ?? 0) + 1,
+                message: "the file says its year: time_period \(raw) is \(parsed); the year given "
+                    + "(--year or published_year) is \(given): a file's year is read from the file, "
+                    + "never relabelled")
         }
         return parsed
     }
@@ -355,8 +376,10 @@ struct PublishedCollector {
         }
         for info in information {
             guard let targets = at["\(info.year)|\(info.level.rawValue)|\(info.id)"] else {
-                rejects.append(Reject(file: info.file, line: info.line, upn: "", reason: .unusedRow,
-                                      detail: "\(info.year) \(info.id): no performance row of that year for it"))
+                rejects.append(
+                    Reject(
+                        file: info.file, line: info.line, upn: "", reason: .unusedRow,
+                        detail: "\(info.year) \(info.id): no performance row of that year for it"))
                 continue
             }
             for k in targets {
@@ -375,8 +398,9 @@ struct PublishedCollector {
     mutating func finish(fileYears: [Int]) -> PublishedTables {
         mergeInformation()
         if unkeyedPrior > 0 {
-            notes.append("warning: prior-year figures of \(unkeyedPrior) row(s) without a URN not used: "
-                + "a school known only by name and postcode cannot be matched across years")
+            notes.append(
+                "warning: prior-year figures of \(unkeyedPrior) row(s) without a URN not used: "
+                    + "a school known only by name and postcode cannot be matched across years")
         }
         var kept = resolveDuplicates()
         let fills = fillFromPriorYears(&kept)
@@ -385,19 +409,22 @@ struct PublishedCollector {
         addEnglandRows(&results)
         results.sort { a, b in (a.year, a.level.rawValue, a.id) < (b.year, b.level.rawValue, b.id) }
         groups.sort { a, b in
-            let x = a.result, y = b.result
+            let x = a.result
+            let y = b.result
             return (x.year, x.level.rawValue, x.id) < (y.year, y.level.rawValue, y.id)
         }
-        var tables = PublishedTables(results: results, groups: groups, fileYears: fileYears,
-                                     englandAllSchoolsGroups: englandGroups)
+        var tables = PublishedTables(
+            results: results, groups: groups, fileYears: fileYears,
+            englandAllSchoolsGroups: englandGroups)
         rejects.sort { a, b in (a.file, a.line) < (b.file, b.line) }
         tables.rejects = rejects
         tables.accounts = files.map { f in
             let mine = rejects.filter { $0.file == f.file }
             var by: [RejectReason: Int] = [:]
             for r in mine { by[r.reason, default: 0] += 1 }
-            return FileAccount(file: f.file, read: f.read, accepted: f.read - mine.count, rejected: mine.count,
-                               rejectedByReason: by)
+            return FileAccount(
+                file: f.file, read: f.read, accepted: f.read - mine.count, rejected: mine.count,
+                rejectedByReason: by)
         }
         tables.priorYearFills = fills
         tables.notes = notes
@@ -428,8 +455,10 @@ struct PublishedCollector {
             let label = r.level == .school ? "school \(r.id)" : (r.level == .la ? "LA \(r.id)" : "England")
             let reason: RejectReason = r.level == .school ? .duplicateSchool : .duplicateArea
             if case .namePostcode(let np) = c.key, let ref = referenceByNamePostcode["\(r.year)|\(np)"] {
-                reject(c, .duplicateSchool, "\(r.year) \(r.name) \(cellPostcode(np)): the same school as URN "
-                    + "\(kept[ref].result.id) (\(kept[ref].place)), whose row is kept (it has a URN)")
+                reject(
+                    c, .duplicateSchool,
+                    "\(r.year) \(r.name) \(cellPostcode(np)): the same school as URN "
+                        + "\(kept[ref].result.id) (\(kept[ref].place)), whose row is kept (it has a URN)")
                 continue
             }
             let key = "\(r.year)|\(r.level.rawValue)|\(c.key)"
@@ -447,7 +476,8 @@ struct PublishedCollector {
             if winner.rank != loser.rank {
                 why = "England all schools (RECTYPE 4): the state-funded row (RECTYPE 5, \(winner.place)) is used"
             } else if winner.figures != loser.figures {
-                why = "\(r.year) \(label) again: \(winner.place) is kept (it has \(winner.figures) figures, "
+                why =
+                    "\(r.year) \(label) again: \(winner.place) is kept (it has \(winner.figures) figures, "
                     + "this row \(loser.figures))"
             } else {
                 why = "\(r.year) \(label) again: \(winner.place) is kept (given first)"
@@ -489,14 +519,17 @@ struct PublishedCollector {
                 }
                 rowSource[area] = p.file
                 at[key] = kept.count
-                kept.append(PublishedCandidate(result: r, key: .reference(r.id), namePostcode: nil, rank: 0,
-                                               file: p.file, lines: [], fileIndex: -1, order: p.order))
+                kept.append(
+                    PublishedCandidate(
+                        result: r, key: .reference(r.id), namePostcode: nil, rank: 0,
+                        file: p.file, lines: [], fileIndex: -1, order: p.order))
                 count(r.year, "rows", p.file)
                 continue
             }
             var target = kept[k].result
             for s in 0..<3 {
-                let mine = target.subjects[s], theirs = r.subjects[s]
+                let mine = target.subjects[s]
+                let theirs = r.subjects[s]
                 if mine.status == .none && theirs.status != .none {
                     target.subjects[s] = theirs
                     count(r.year, "progress", p.file)
@@ -525,13 +558,15 @@ struct PublishedCollector {
             kept[k].result = target
         }
         for (what, n) in notCreated.sorted(by: { $0.key < $1.key }) {
-            notes.append("warning: \(n) row(s) of \(what)'s prior-year columns not used: their school is not in "
-                + "that year's own or nearest file (for example an academy's table carries its predecessor's "
-                + "figures under the academy's URN)")
+            notes.append(
+                "warning: \(n) row(s) of \(what)'s prior-year columns not used: their school is not in "
+                    + "that year's own or nearest file (for example an academy's table carries its predecessor's "
+                    + "figures under the academy's URN)")
         }
         for (what, n) in bandMismatch.sorted(by: { $0.key < $1.key }) {
-            notes.append("warning: \(n) band(s) of \(what) not taken: the prior-year progress differs from "
-                + "the year's own file")
+            notes.append(
+                "warning: \(n) band(s) of \(what) not taken: the prior-year progress differs from "
+                    + "the year's own file")
         }
         return counts.map { PriorYearFill(year: $0.key.year, kind: $0.key.kind, file: $0.key.file, count: $0.value) }
             .sorted { ($0.year, $0.file, $0.kind) < ($1.year, $1.file, $1.kind) }
@@ -544,8 +579,10 @@ struct PublishedCollector {
         for (i, r) in results.enumerated() where r.level == .national { national[r.year] = i }
         for year in Set(results.map(\.year)).sorted() where national[year] == nil {
             national[year] = results.count
-            results.append(SchoolResult(year: year, level: .national, id: "E92000001", name: "England",
-                                        source: .published))
+            results.append(
+                SchoolResult(
+                    year: year, level: .national, id: "E92000001", name: "England",
+                    source: .published))
         }
         var zeroed: [Int] = []
         for (year, i) in national.sorted(by: { $0.key < $1.key }) {
@@ -558,8 +595,9 @@ struct PublishedCollector {
             if any { zeroed.append(year) }
         }
         if !zeroed.isEmpty {
-            notes.append("England progress set to 0 (national progress is 0 by definition; the tables leave it blank): "
-                + zeroed.map(String.init).joined(separator: ", "))
+            notes.append(
+                "England progress set to 0 (national progress is 0 by definition; the tables leave it blank): "
+                    + zeroed.map(String.init).joined(separator: ", "))
         }
     }
 }
@@ -587,7 +625,8 @@ enum LongSubject {
         case "maths", "mathematics", "mat", "math": self = .progress(.mat)
         case "gps", "grammar, punctuation and spelling", "grammar punctuation and spelling", "egps": self = .gps
         case "rwm", "reading, writing and maths", "reading writing and maths",
-             "reading, writing and mathematics": self = .rwm
+            "reading, writing and mathematics":
+            self = .rwm
         default: return nil
         }
     }
@@ -611,11 +650,18 @@ struct LongColumns {
     var coverage, n, eligible, type, time, expected, higher, average, laName: Int?
 
     init(_ col: (String...) -> Int?) {
-        urn = col("school_urn"); laestab = col("school_laestab", "laestab")
-        name = col("school_name"); la = col("old_la_code", "la_code", "new_la_code"); laName = col("la_name")
-        level = col("geographic_level"); topic = col("breakdown_topic"); breakdown = col("breakdown")
-        subject = col("subject"); score = col("progress_measure_score")
-        lower = col("progress_measure_lower_conf_interval"); upper = col("progress_measure_upper_conf_interval")
+        urn = col("school_urn")
+        laestab = col("school_laestab", "laestab")
+        name = col("school_name")
+        la = col("old_la_code", "la_code", "new_la_code")
+        laName = col("la_name")
+        level = col("geographic_level")
+        topic = col("breakdown_topic")
+        breakdown = col("breakdown")
+        subject = col("subject")
+        score = col("progress_measure_score")
+        lower = col("progress_measure_lower_conf_interval")
+        upper = col("progress_measure_upper_conf_interval")
         unadjusted = col("progress_measure_unadjusted", "progress_measure_score_unadjusted")
         band = col("progress_measure_description", "progress_measure_band", "progress_measure_banding")
         coverage = col("progress_measure_coverage", "coverage")
@@ -623,10 +669,12 @@ struct LongColumns {
         eligible = col("eligible_pupils", "t_eligible", "number_of_eligible_pupils", "telig", "pupil_count")
         type = col("establishment_type_group", "establishment_type")
         time = col("time_period")
-        expected = col("expected_standard_pupil_percent", "pt_met_expected_standard", "pt_expected_standard",
-                       "percent_expected_standard", "expected_standard_percent")
-        higher = col("higher_standard_pupil_percent", "pt_met_higher_standard", "pt_higher_standard",
-                      "percent_higher_standard", "higher_standard_percent")
+        expected = col(
+            "expected_standard_pupil_percent", "pt_met_expected_standard", "pt_expected_standard",
+            "percent_expected_standard", "expected_standard_percent")
+        higher = col(
+            "higher_standard_pupil_percent", "pt_met_higher_standard", "pt_higher_standard",
+            "percent_higher_standard", "higher_standard_percent")
         average = col("average_scaled_score", "average_score", "avg_scaled_score")
     }
 
@@ -645,15 +693,19 @@ struct LongColumns {
         let typeGroup = cell(row, type)
         let whole = ["", "all state funded", "all state-funded", "total", "all schools"]
         if level != .school && !whole.contains(typeGroup.lowercased()) {
-            return .failure(UnusedLine(text: "establishment_type_group \"\(typeGroup)\": the \"All state funded\" "
-                + "line is the area's figure"))
+            return .failure(
+                UnusedLine(
+                    text: "establishment_type_group \"\(typeGroup)\": the \"All state funded\" "
+                        + "line is the area's figure"))
         }
         return .success(level)
     }
 
     /// Reads one line's figures for `subject` into the row.
-    func read(_ row: [String], subject: LongSubject, level: ResultLevel, group: String,
-              into result: inout SchoolResult) {
+    func read(
+        _ row: [String], subject: LongSubject, level: ResultLevel, group: String,
+        into result: inout SchoolResult
+    ) {
         let eligible = PublishedCell(cell(row, self.eligible)).value.map { Int($0.rounded()) }
         if let eligible, result.eligible == nil || subject.isRWM { result.eligible = eligible }
         let measures = subject.attainment
@@ -666,10 +718,11 @@ struct LongColumns {
         guard case .progress(let s) = subject else { return }
         let score = PublishedCell(cell(row, self.score))
         let coverage = PublishedCell(cell(row, self.coverage)).value
-        var r = SubjectResult(coverage: coverage, progress: score.value,
-                              lower: PublishedCell(cell(row, lower)).value,
-                              upper: PublishedCell(cell(row, upper)).value,
-                              progressUnadjusted: PublishedCell(cell(row, unadjusted)).value, status: score.status)
+        var r = SubjectResult(
+            coverage: coverage, progress: score.value,
+            lower: PublishedCell(cell(row, lower)).value,
+            upper: PublishedCell(cell(row, upper)).value,
+            progressUnadjusted: PublishedCell(cell(row, unadjusted)).value, status: score.status)
         if let count = PublishedCell(cell(row, n)).value {
             r.n = Int(count.rounded())
         } else if let eligible, let coverage {

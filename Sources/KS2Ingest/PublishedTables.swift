@@ -16,9 +16,15 @@ public enum PublishedCell: Sendable, Hashable {
         var t = Substring(text)
         while let f = t.first, f == " " || f == "\t" || f == "\r" || f == "\n" { t = t.dropFirst() }
         while let l = t.last, l == " " || l == "\t" || l == "\r" || l == "\n" { t = t.dropLast() }
-        if t.isEmpty { self = .missing(.none); return }
+        if t.isEmpty {
+            self = .missing(.none)
+            return
+        }
         let body = t.last == "%" ? t.dropLast() : t
-        if PublishedCell.looksNumeric(body), let v = Double(body) { self = .number(v); return }
+        if PublishedCell.looksNumeric(body), let v = Double(body) {
+            self = .number(v)
+            return
+        }
         switch t.uppercased() {
         case "SUPP": self = .missing(.supp)
         case "LOWCOV": self = .missing(.lowcov)
@@ -44,10 +50,17 @@ public enum PublishedCell: Sendable, Hashable {
 
     /// Digits with an optional sign and one decimal point (so `nan`, `inf`, `1e5` are codes, not numbers).
     private static func looksNumeric(_ s: Substring) -> Bool {
-        var digits = 0, points = 0
+        var digits = 0
+        var points = 0
         for (i, c) in s.enumerated() {
-            if c.isASCII, c.isNumber { digits += 1 } else if c == "." { points += 1 } else if (c == "-" || c == "+") && i == 0 {
-            } else { return false }
+            if c.isASCII, c.isNumber {
+                digits += 1
+            } else if c == "." {
+                points += 1
+            } else if (c == "-" || c == "+") && i == 0 {
+            } else {
+                return false
+            }
         }
         return digits > 0 && points <= 1
     }
@@ -75,9 +88,13 @@ public struct PublishedTables: Sendable {
     /// The group breakdowns of the England all-schools rows (RECTYPE 4) alone: the national
     /// other-pupils figure behind the DfE's `DIFFN_*PROG` (methodology.md §10).
     public var englandAllSchoolsGroups: [GroupResult]
-    public init(results: [SchoolResult], groups: [GroupResult], fileYears: [Int],
-                englandAllSchoolsGroups: [GroupResult] = []) {
-        self.results = results; self.groups = groups; self.fileYears = fileYears
+    public init(
+        results: [SchoolResult], groups: [GroupResult], fileYears: [Int],
+        englandAllSchoolsGroups: [GroupResult] = []
+    ) {
+        self.results = results
+        self.groups = groups
+        self.fileYears = fileYears
         self.englandAllSchoolsGroups = englandAllSchoolsGroups
     }
 }
@@ -92,7 +109,10 @@ public struct PriorYearFill: Sendable, Hashable {
     public var file: String
     public var count: Int
     public init(year: Int, kind: String, file: String, count: Int) {
-        self.year = year; self.kind = kind; self.file = file; self.count = count
+        self.year = year
+        self.kind = kind
+        self.file = file
+        self.count = count
     }
 }
 
@@ -131,8 +151,9 @@ func tableYear(_ text: DelimitedText, given: Int?) throws -> (year: Int, note: S
             let raw = cell(row, tp)
             if raw.isEmpty { continue }
             guard let y = yearFromTimePeriod(raw) else {
-                throw InputError(file: text.file, line: text.lines[i], column: tp + 1,
-                                 message: "time_period \"\(raw)\": expected an academic year like 201819")
+                throw InputError(
+                    file: text.file, line: text.lines[i], column: tp + 1,
+                    message: "time_period \"\(raw)\": expected an academic year like 201819")
             }
             own = (y, "its time_period is \(raw), so it is \(y)")
             break
@@ -140,20 +161,25 @@ func tableYear(_ text: DelimitedText, given: Int?) throws -> (year: Int, note: S
     }
     if let own {
         if let given, given != own.year {
-            throw InputError(file: text.file, line: 1, column: 1,
-                             message: "the file says its year: \(own.why); the year given (--year or published_year) "
-                                + "is \(given): a file's year is read from the file, never relabelled")
+            throw InputError(
+                file: text.file, line: 1, column: 1,
+                message: "the file says its year: \(own.why); the year given (--year or published_year) "
+                    + "is \(given): a file's year is read from the file, never relabelled")
         }
         return (own.year, nil)
     }
     if let given { return (given, nil) }
     if let named = yearFromFileName(text.file) {
-        return (named, "\(baseName(text.file)): year \(named) read from the file name (the file has no prior-year "
-                    + "columns and no time_period)")
+        return (
+            named,
+            "\(baseName(text.file)): year \(named) read from the file name (the file has no prior-year "
+                + "columns and no time_period)"
+        )
     }
-    throw InputError(file: text.file, line: 1, column: 1,
-                     message: "cannot tell the year of this table: give --year, or a header with prior-year columns "
-                        + "(READPROG_18 → 2019) or a time_period column (201819 → 2019)")
+    throw InputError(
+        file: text.file, line: 1, column: 1,
+        message: "cannot tell the year of this table: give --year, or a header with prior-year columns "
+            + "(READPROG_18 → 2019) or a time_period column (201819 → 2019)")
 }
 
 /// The one year 2000–2099 in a file's base name (`ks2final-2019-england-progress.csv` → 2019), or nil.
@@ -166,7 +192,8 @@ func yearFromFileName(_ path: String) -> Int? {
         let before = i == 0 || !(48...57).contains(name[i - 1])
         let after = i + 4 == name.count || !(48...57).contains(name[i + 4])
         if digits && before && after, let y = Int(String(decoding: name[i..<(i + 4)], as: UTF8.self)),
-           (2000...2099).contains(y) {
+            (2000...2099).contains(y)
+        {
             years.insert(y)
         }
         i += 1
@@ -191,38 +218,54 @@ public func readCohorts(_ text: DelimitedText, yearsRequired: Bool = true) throw
     let yearsGiven = baseCol != nil || outCol != nil || yearsRequired
     for (name, col) in [("urn", urnCol), ("cohort", cohortCol), ("baseline_year", baseCol), ("outcome_year", outCol)]
     where col == nil && (yearsGiven || name == "urn" || name == "cohort") {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "missing required column \(name): expected urn,cohort,baseline_year,outcome_year")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "missing required column \(name): expected urn,cohort,baseline_year,outcome_year")
     }
     guard let urnCol, let cohortCol else { return [] }
     if text.rows.isEmpty {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "header only: expected at least one cohort school after the header, found none")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "header only: expected at least one cohort school after the header, found none")
     }
     var cohorts: [ProjectCohort] = []
     var index: [String: Int] = [:]
     for (r, row) in text.rows.enumerated() {
         let line = text.lines[r]
-        let urn = cell(row, urnCol), name = cell(row, cohortCol)
-        if urn.isEmpty { throw InputError(file: text.file, line: line, column: urnCol + 1, message: "blank urn: expected a school URN") }
-        if name.isEmpty { throw InputError(file: text.file, line: line, column: cohortCol + 1, message: "blank cohort: expected a cohort name") }
+        let urn = cell(row, urnCol)
+        let name = cell(row, cohortCol)
+        if urn.isEmpty {
+            throw InputError(
+                file: text.file, line: line, column: urnCol + 1, message: "blank urn: expected a school URN")
+        }
+        if name.isEmpty {
+            throw InputError(
+                file: text.file, line: line, column: cohortCol + 1, message: "blank cohort: expected a cohort name")
+        }
         func year(_ col: Int?, _ what: String) throws -> Int {
             guard let col else { return 0 }
             let raw = cell(row, col)
             guard let y = Int(raw), (1990...2100).contains(y) else {
-                throw InputError(file: text.file, line: line, column: col + 1, message: "\(what) \"\(raw)\": expected a year like 2018")
+                throw InputError(
+                    file: text.file, line: line, column: col + 1,
+                    message: "\(what) \"\(raw)\": expected a year like 2018")
             }
             return y
         }
-        let base = try year(baseCol, "baseline_year"), out = try year(outCol, "outcome_year")
+        let base = try year(baseCol, "baseline_year")
+        let out = try year(outCol, "outcome_year")
         if yearsGiven, out <= base {
-            throw InputError(file: text.file, line: line, column: (outCol ?? 0) + 1,
-                             message: "outcome_year \(out) is not after baseline_year \(base)")
+            throw InputError(
+                file: text.file, line: line, column: (outCol ?? 0) + 1,
+                message: "outcome_year \(out) is not after baseline_year \(base)")
         }
         if let at = index[name] {
             if cohorts[at].baselineYear != base || cohorts[at].outcomeYear != out {
-                throw InputError(file: text.file, line: line, column: (baseCol ?? 0) + 1,
-                                 message: "cohort \(name) has \(base)→\(out) here but \(cohorts[at].baselineYear)→\(cohorts[at].outcomeYear) above: one cohort has one pair of years")
+                throw InputError(
+                    file: text.file, line: line, column: (baseCol ?? 0) + 1,
+                    message:
+                        "cohort \(name) has \(base)→\(out) here but \(cohorts[at].baselineYear)→\(cohorts[at].outcomeYear) above: one cohort has one pair of years"
+                )
             }
             if !cohorts[at].urns.contains(urn) { cohorts[at].urns.append(urn) }
         } else {
@@ -270,7 +313,8 @@ func priorYearSuffixes(_ header: [String]) -> Set<Int> {
     for name in header {
         let u = Array(name.trimmingSpaces().utf8)
         guard u.count >= 4, u[u.count - 3] == UInt8(ascii: "_") else { continue }
-        let a = u[u.count - 2], b = u[u.count - 1]
+        let a = u[u.count - 2]
+        let b = u[u.count - 1]
         guard (48...57).contains(a), (48...57).contains(b) else { continue }
         years.insert(2000 + Int(a - 48) * 10 + Int(b - 48))
     }
@@ -281,7 +325,9 @@ func priorYearSuffixes(_ header: [String]) -> Set<Int> {
 func yearFromTimePeriod(_ raw: String) -> Int? {
     let t = raw.trimmingSpaces()
     guard t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-    if t.count == 6, let start = Int(t.prefix(4)), let end = Int(t.suffix(2)), (start + 1) % 100 == end { return start + 1 }
+    if t.count == 6, let start = Int(t.prefix(4)), let end = Int(t.suffix(2)), (start + 1) % 100 == end {
+        return start + 1
+    }
     if t.count == 4, let y = Int(t) { return y }
     return nil
 }
@@ -319,9 +365,11 @@ struct WideSlice {
 
     static let subjectPrefixes = ["READ", "WRIT", "MAT"]
     /// DfE base names per AttainmentMeasure, in its order.
-    static let attainmentBases = ["PTREAD_EXP", "PTREAD_HIGH", "READ_AVERAGE", "PTWRITTA_EXP", "PTWRITTA_HIGH",
-                                  "PTMAT_EXP", "PTMAT_HIGH", "MAT_AVERAGE", "PTGPS_EXP", "PTGPS_HIGH",
-                                  "GPS_AVERAGE", "PTRWM_EXP", "PTRWM_HIGH"]
+    static let attainmentBases = [
+        "PTREAD_EXP", "PTREAD_HIGH", "READ_AVERAGE", "PTWRITTA_EXP", "PTWRITTA_HIGH",
+        "PTMAT_EXP", "PTMAT_HIGH", "MAT_AVERAGE", "PTGPS_EXP", "PTGPS_HIGH",
+        "GPS_AVERAGE", "PTRWM_EXP", "PTRWM_HIGH",
+    ]
 
     /// Every column this slice reads (to tell whether a row has any of it).
     var all: [Int] {
@@ -332,10 +380,15 @@ struct WideSlice {
     static func main(_ find: (String) -> Int?) -> WideSlice {
         var s = WideSlice()
         for (i, p) in subjectPrefixes.enumerated() {
-            s.progress[i] = find("\(p)PROG"); s.lower[i] = find("\(p)PROG_LOWER"); s.upper[i] = find("\(p)PROG_UPPER")
-            s.coverage[i] = find("\(p)COV"); s.unadjusted[i] = find("\(p)PROG_UNADJUSTED"); s.band[i] = find("\(p)PROG_DESCR")
+            s.progress[i] = find("\(p)PROG")
+            s.lower[i] = find("\(p)PROG_LOWER")
+            s.upper[i] = find("\(p)PROG_UPPER")
+            s.coverage[i] = find("\(p)COV")
+            s.unadjusted[i] = find("\(p)PROG_UNADJUSTED")
+            s.band[i] = find("\(p)PROG_DESCR")
         }
-        s.eligible = find("TELIG"); s.ks1 = find("TKS1AVERAGE")
+        s.eligible = find("TELIG")
+        s.ks1 = find("TKS1AVERAGE")
         s.attainment = attainmentBases.map { find($0) }
         return s
     }
@@ -349,7 +402,9 @@ struct WideSlice {
     static func group(_ g: String, eligible: String, _ find: (String) -> Int?) -> WideSlice {
         var s = WideSlice()
         for (i, p) in subjectPrefixes.enumerated() {
-            s.progress[i] = find("\(p)PROG_\(g)"); s.lower[i] = find("\(p)PROG_\(g)_LOWER"); s.upper[i] = find("\(p)PROG_\(g)_UPPER")
+            s.progress[i] = find("\(p)PROG_\(g)")
+            s.lower[i] = find("\(p)PROG_\(g)_LOWER")
+            s.upper[i] = find("\(p)PROG_\(g)_UPPER")
         }
         s.eligible = find(eligible)
         s.attainment = attainmentBases.map { find("\($0)_\(g)") }
@@ -373,11 +428,12 @@ func measures(of row: [String], slice: WideSlice, level: ResultLevel, into resul
     for s in 0..<3 {
         let progress = PublishedCell(cell(row, slice.progress[s]))
         let coverage = PublishedCell(cell(row, slice.coverage[s])).value
-        var r = SubjectResult(coverage: coverage, progress: progress.value,
-                              lower: PublishedCell(cell(row, slice.lower[s])).value,
-                              upper: PublishedCell(cell(row, slice.upper[s])).value,
-                              progressUnadjusted: PublishedCell(cell(row, slice.unadjusted[s])).value,
-                              status: progress.status)
+        var r = SubjectResult(
+            coverage: coverage, progress: progress.value,
+            lower: PublishedCell(cell(row, slice.lower[s])).value,
+            upper: PublishedCell(cell(row, slice.upper[s])).value,
+            progressUnadjusted: PublishedCell(cell(row, slice.unadjusted[s])).value,
+            status: progress.status)
         if let eligible, let coverage { r.n = roundHalfUp(Double(eligible) * coverage / 100) }
         if r.status == .ok && level != .national { r.band = parseBand(cell(row, slice.band[s])) }
         result.subjects[s] = r
@@ -394,15 +450,18 @@ func format2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
 /// The long format's breakdown → ("", "") for all pupils, a groups.csv group and value, or nil (skip).
 func longGroup(topic: String, breakdown: String) -> (String, String)? {
-    let t = topic.lowercased(), b = breakdown.lowercased()
+    let t = topic.lowercased()
+    let b = breakdown.lowercased()
     if t.isEmpty || t == "total" || t == "all pupils" || b == "total" || b == "all pupils" { return ("", "") }
     switch (t, b) {
     case ("sex", "boys"), ("sex", "male"), ("gender", "boys"), ("gender", "male"): return ("gender", "M")
     case ("sex", "girls"), ("sex", "female"), ("gender", "girls"), ("gender", "female"): return ("gender", "F")
     case ("disadvantage", "disadvantaged"), ("disadvantage status", "disadvantaged"): return ("disadvantaged", "Y")
     case ("disadvantage", "not disadvantaged"), ("disadvantage", "disadvantaged all other"),
-         ("disadvantage status", "not disadvantaged"), ("disadvantage status", "disadvantaged all other"): return ("disadvantaged", "N")
-    case ("first language", "other than english"), ("first language", "known or believed to be other than english"): return ("eal", "Y")
+        ("disadvantage status", "not disadvantaged"), ("disadvantage status", "disadvantaged all other"):
+        return ("disadvantaged", "N")
+    case ("first language", "other than english"), ("first language", "known or believed to be other than english"):
+        return ("eal", "Y")
     case ("first language", "english"), ("first language", "known or believed to be english"): return ("eal", "N")
     case ("prior attainment", "low"), ("prior attainment", "low prior attainment"): return ("ks1_band", "L")
     case ("prior attainment", "middle"), ("prior attainment", "middle prior attainment"): return ("ks1_band", "M")

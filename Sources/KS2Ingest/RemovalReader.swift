@@ -7,12 +7,14 @@ public func readRemovals(path: String) throws -> (removals: [PupilRemoval], reje
     let opened = try DelimitedFile(path: path)
     let text = try DelimitedText.read(opened)
     guard let upnColumn = text.column("upn") ?? text.column("unique pupil number") else {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "missing required column upn: expected upn and optionally subject")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "missing required column upn: expected upn and optionally subject")
     }
     if text.rows.isEmpty {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "header only: expected at least one pupil to remove after the header, found none")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "header only: expected at least one pupil to remove after the header, found none")
     }
     let subjectColumn = text.column("subject")
     let file = opened.name
@@ -22,8 +24,10 @@ public func readRemovals(path: String) throws -> (removals: [PupilRemoval], reje
         let line = text.lines[r]
         let raw = upnColumn < row.count ? row[upnColumn].uppercased() : ""
         if row.count != text.header.count {
-            rejects.append(Reject(file: file, line: line, upn: raw, reason: .wrongFieldCount,
-                                  detail: "\(row.count) fields: expected \(text.header.count)"))
+            rejects.append(
+                Reject(
+                    file: file, line: line, upn: raw, reason: .wrongFieldCount,
+                    detail: "\(row.count) fields: expected \(text.header.count)"))
             continue
         }
         if let detail = text.badText[r] {
@@ -31,8 +35,10 @@ public func readRemovals(path: String) throws -> (removals: [PupilRemoval], reje
             continue
         }
         guard let upn = UPN(raw) else {
-            rejects.append(Reject(file: file, line: line, upn: raw, reason: .invalidUPN,
-                                  detail: "upn \"\(raw)\": expected a 13-character UPN with a valid check letter"))
+            rejects.append(
+                Reject(
+                    file: file, line: line, upn: raw, reason: .invalidUPN,
+                    detail: "upn \"\(raw)\": expected a 13-character UPN with a valid check letter"))
             continue
         }
         let subjectText = subjectColumn.map { row[$0].lowercased() } ?? ""
@@ -43,8 +49,10 @@ public func readRemovals(path: String) throws -> (removals: [PupilRemoval], reje
         case "writ", "writing": subjects = [.writ]
         case "mat", "maths", "mathematics": subjects = [.mat]
         default:
-            rejects.append(Reject(file: file, line: line, upn: raw, reason: .unknownCode,
-                                  detail: "subject \"\(subjectText)\": expected read, writ, mat, all or empty"))
+            rejects.append(
+                Reject(
+                    file: file, line: line, upn: raw, reason: .unknownCode,
+                    detail: "subject \"\(subjectText)\": expected read, writ, mat, all or empty"))
             continue
         }
         removals.append(PupilRemoval(upn: upn, subjects: subjects, line: line))

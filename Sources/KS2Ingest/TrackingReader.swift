@@ -13,24 +13,30 @@ func testPrediction(_ cell: String, column: String) -> Result<(text: String, sco
     if cell.isEmpty { return .success(nil) }
     if let v = Int(cell) {
         guard (80...120).contains(v) else {
-            return .failure(RowFault(reason: .scoreOutOfRange,
-                                            detail: "\(column) \"\(cell)\": expected a scaled score 80-120"))
+            return .failure(
+                RowFault(
+                    reason: .scoreOutOfRange,
+                    detail: "\(column) \"\(cell)\": expected a scaled score 80-120"))
         }
         return .success((String(v), Double(v)))
     }
     if let code = Code(cell), code.isOutcome { return .success((code.name, nil)) }
-    return .failure(RowFault(reason: .badScore,
-                                    detail: "\(column) \"\(cell)\": expected a scaled score 80-120, "
-                                        + "an outcome code or blank"))
+    return .failure(
+        RowFault(
+            reason: .badScore,
+            detail: "\(column) \"\(cell)\": expected a scaled score 80-120, "
+                + "an outcome code or blank"))
 }
 
 /// A writing prediction cell: blank (nil) or a TA outcome; `unknown_code` otherwise.
 func writingPrediction(_ cell: String, column: String) -> Result<Code?, RowFault> {
     if cell.isEmpty { return .success(nil) }
     guard let code = Code(cell), code.isTeacherAssessment else {
-        return .failure(RowFault(reason: .unknownCode,
-                                        detail: "\(column) \"\(cell)\": expected a writing TA outcome "
-                                            + "(GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code"))
+        return .failure(
+            RowFault(
+                reason: .unknownCode,
+                detail: "\(column) \"\(cell)\": expected a writing TA outcome "
+                    + "(GDS, EXS, WTS, PK1-PK6, BLW, P-scale, EM) or a code"))
     }
     return .success(code)
 }
@@ -77,18 +83,25 @@ public func predictionCells(_ cells: [String?], writingScore: (Code) -> Double?)
 /// The first checks of every pupil row (formats.md's order): `wrong_field_count`, `bad_text`
 /// (`badText` the detail of a row holding a control character), then `invalid_upn`; the UPN when
 /// all pass. `upnText` is the UPN cell trimmed and upper-cased.
-public func checkedUPN(fieldCount: Int, headerCount: Int, badText: String? = nil,
-                       upnText: String) -> Result<UPN, RowFault> {
+public func checkedUPN(
+    fieldCount: Int, headerCount: Int, badText: String? = nil,
+    upnText: String
+) -> Result<UPN, RowFault> {
     guard fieldCount == headerCount else {
-        return .failure(RowFault(reason: .wrongFieldCount,
-                                 detail: "expected \(headerCount) fields, found \(fieldCount)"))
+        return .failure(
+            RowFault(
+                reason: .wrongFieldCount,
+                detail: "expected \(headerCount) fields, found \(fieldCount)"))
     }
     if let badText { return .failure(RowFault(reason: .badText, detail: badText)) }
     guard let upn = UPN(upnText) else {
-        return .failure(RowFault(reason: .invalidUPN,
-                                 detail: upnText.isEmpty ? "UPN blank: expected a check letter and 12 characters"
-                                     : "UPN \"\(upnText)\": expected a check letter and 12 characters "
-                                        + "with a right check letter"))
+        return .failure(
+            RowFault(
+                reason: .invalidUPN,
+                detail: upnText.isEmpty
+                    ? "UPN blank: expected a check letter and 12 characters"
+                    : "UPN \"\(upnText)\": expected a check letter and 12 characters "
+                        + "with a right check letter"))
     }
     return .success(upn)
 }
@@ -96,9 +109,11 @@ public func checkedUPN(fieldCount: Int, headerCount: Int, badText: String? = nil
 /// Rows sharing a key (formats.md's duplicates): when every row of a key has the same fields, the
 /// first is kept and the rest are `duplicate_row`; when any differ, every row of the key is
 /// `differing` with `detail(lines)`. Returns the indices dropped and their rejects.
-public func duplicateRejects(keys: [String], fields: [[String]], lines: [Int], upns: [String], file: String,
-                             differing: RejectReason,
-                             detail: (String) -> String) -> (dropped: Set<Int>, rejects: [Reject]) {
+public func duplicateRejects(
+    keys: [String], fields: [[String]], lines: [Int], upns: [String], file: String,
+    differing: RejectReason,
+    detail: (String) -> String
+) -> (dropped: Set<Int>, rejects: [Reject]) {
     var byKey: [String: [Int]] = [:]
     for (k, key) in keys.enumerated() { byKey[key, default: []].append(k) }
     var dropped = Set<Int>()
@@ -108,9 +123,11 @@ public func duplicateRejects(keys: [String], fields: [[String]], lines: [Int], u
         let together = ks.map { String(lines[$0]) }.joined(separator: ", ")
         for (n, k) in ks.enumerated() where !identical || n > 0 {
             dropped.insert(k)
-            rejects.append(Reject(file: file, line: lines[k], upn: upns[k],
-                                  reason: identical ? .duplicateRow : differing,
-                                  detail: identical ? "copy of line \(lines[ks[0]])" : detail(together)))
+            rejects.append(
+                Reject(
+                    file: file, line: lines[k], upn: upns[k],
+                    reason: identical ? .duplicateRow : differing,
+                    detail: identical ? "copy of line \(lines[ks[0]])" : detail(together)))
         }
     }
     return (dropped, rejects)
@@ -135,8 +152,10 @@ public struct TrackingFile: Sendable {
 /// `score_out_of_range`, `unknown_code`, `unknown_pupil`, `wrong_school`, then `duplicate_row`
 /// (an identical copy of an earlier row of the same pupil and window: the first is kept) or
 /// `repeated_window` (rows of one pupil and window that differ: every copy is rejected).
-public func readTracking(_ text: DelimitedText, windows: [String], pupils: [String: String],
-                         writingScore: (Code) -> Double?) throws(InputError) -> TrackingFile {
+public func readTracking(
+    _ text: DelimitedText, windows: [String], pupils: [String: String],
+    writingScore: (Code) -> Double?
+) throws(InputError) -> TrackingFile {
     let fileName = text.file.split(separator: "/").last.map(String.init) ?? text.file
     func column(_ aliases: [String]) -> Int? {
         for a in aliases { if let i = text.column(a) { return i } }
@@ -144,9 +163,10 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
     }
     func required(_ aliases: [String]) throws(InputError) -> Int {
         guard let i = column(aliases) else {
-            throw InputError(file: text.file, line: 1, column: 1,
-                             message: "missing required column \"\(aliases[0])\": expected "
-                                + "urn,upn,window,read_predicted,writ_predicted,mat_predicted")
+            throw InputError(
+                file: text.file, line: 1, column: 1,
+                message: "missing required column \"\(aliases[0])\": expected "
+                    + "urn,upn,window,read_predicted,writ_predicted,mat_predicted")
         }
         return i
     }
@@ -156,20 +176,23 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
     let subjects = ["read", "writ", "mat"]
     let predC = subjects.map { column(["\($0)_predicted"]) }
     if predC.allSatisfy({ $0 == nil }) {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "no prediction column: expected read_predicted, writ_predicted and mat_predicted")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "no prediction column: expected read_predicted, writ_predicted and mat_predicted")
     }
     var warnings: [String] = []
     for (s, c) in predC.enumerated() where c == nil {
         warnings.append("\(fileName) has no \(subjects[s])_predicted column: no \(subjects[s]) predictions are tracked")
     }
     if text.rows.isEmpty {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "header only: expected at least one row after the header, found none")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "header only: expected at least one row after the header, found none")
     }
-    let windowIndex = Dictionary(uniqueKeysWithValues: windows.enumerated().map {
-        ($0.element.lowercased(), $0.offset)
-    })
+    let windowIndex = Dictionary(
+        uniqueKeysWithValues: windows.enumerated().map {
+            ($0.element.lowercased(), $0.offset)
+        })
 
     var rejects: [Reject] = []
     var accepted: [(record: TrackingRecord, fields: [String])] = []
@@ -180,8 +203,10 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
         let upn: UPN
-        switch checkedUPN(fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
-                          upnText: upnText) {
+        switch checkedUPN(
+            fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
+            upnText: upnText)
+        {
         case .success(let u): upn = u
         case .failure(let f):
             reject(f.reason, f.detail)
@@ -216,13 +241,19 @@ public func readTracking(_ text: DelimitedText, windows: [String], pupils: [Stri
             reject(.wrongSchool, "urn \(urn): the current cohort file has this pupil at \(cohortURN)")
             continue
         }
-        accepted.append((TrackingRecord(line: line, urn: urn, upn: id, window: window, predicted: cells.text,
-                                        score: cells.score), fields))
+        accepted.append(
+            (
+                TrackingRecord(
+                    line: line, urn: urn, upn: id, window: window, predicted: cells.text,
+                    score: cells.score), fields
+            ))
     }
 
-    let duplicates = duplicateRejects(keys: accepted.map { "\($0.record.upn)|\($0.record.window)" },
-                                      fields: accepted.map(\.fields), lines: accepted.map(\.record.line),
-                                      upns: accepted.map(\.record.upn), file: fileName, differing: .repeatedWindow) {
+    let duplicates = duplicateRejects(
+        keys: accepted.map { "\($0.record.upn)|\($0.record.window)" },
+        fields: accepted.map(\.fields), lines: accepted.map(\.record.line),
+        upns: accepted.map(\.record.upn), file: fileName, differing: .repeatedWindow
+    ) {
         "the same window on lines \($0) with different values"
     }
     rejects += duplicates.rejects

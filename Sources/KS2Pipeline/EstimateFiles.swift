@@ -20,8 +20,10 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
         let header = t.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         return try names.map { n in
             guard let i = header.firstIndex(of: n) else {
-                throw PipelineError.input(InputError(file: t.file, line: 1, column: 1,
-                    message: "missing column \(n): expected \(names.joined(separator: ","))"))
+                throw PipelineError.input(
+                    InputError(
+                        file: t.file, line: 1, column: 1,
+                        message: "missing column \(n): expected \(names.joined(separator: ","))"))
             }
             return i
         }
@@ -30,8 +32,10 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
         let s = t.rows[r][c].trimmingCharacters(in: .whitespaces)
         if s.isEmpty { return nil }
         guard let v = Double(s) else {
-            throw PipelineError.input(InputError(file: t.file, line: t.lines[r], column: c + 1,
-                                                 message: "\(name) \"\(s)\": expected a number"))
+            throw PipelineError.input(
+                InputError(
+                    file: t.file, line: t.lines[r], column: c + 1,
+                    message: "\(name) \"\(s)\": expected a number"))
         }
         return v
     }
@@ -41,17 +45,22 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
         guard let y = try number(est, r, ec[0], "year"), Int(y) == year else { continue }
         let subj = est.rows[r][ec[1]].trimmingCharacters(in: .whitespaces).lowercased()
         guard let s = Subject.allCases.first(where: { $0.name == subj }) else {
-            throw PipelineError.input(InputError(file: est.file, line: est.lines[r], column: ec[1] + 1,
-                                                 message: "subject \"\(subj)\": expected read, writ or mat"))
+            throw PipelineError.input(
+                InputError(
+                    file: est.file, line: est.lines[r], column: ec[1] + 1,
+                    message: "subject \"\(subj)\": expected read, writ or mat"))
         }
         guard let pag = try number(est, r, ec[2], "pag"), let lower = try number(est, r, ec[3], "lower") else {
-            throw PipelineError.input(InputError(file: est.file, line: est.lines[r], column: ec[2] + 1,
-                                                 message: "expected a PAG number and its lower bound"))
+            throw PipelineError.input(
+                InputError(
+                    file: est.file, line: est.lines[r], column: ec[2] + 1,
+                    message: "expected a PAG number and its lower bound"))
         }
-        pags[s.rawValue].append(PAGEstimate(
-            pag: Int(pag), lower: lower, upper: try number(est, r, ec[4], "upper"),
-            pupils: Int(try number(est, r, ec[5], "pupils") ?? 0), estimate: try number(est, r, ec[6], "estimate"),
-            sd: try number(est, r, ec[7], "sd"), cap: try number(est, r, ec[8], "cap")))
+        pags[s.rawValue].append(
+            PAGEstimate(
+                pag: Int(pag), lower: lower, upper: try number(est, r, ec[4], "upper"),
+                pupils: Int(try number(est, r, ec[5], "pupils") ?? 0), estimate: try number(est, r, ec[6], "estimate"),
+                sd: try number(est, r, ec[7], "sd"), cap: try number(est, r, ec[8], "cap")))
     }
     for s in Subject.allCases {
         pags[s.rawValue].sort { $0.pag < $1.pag }

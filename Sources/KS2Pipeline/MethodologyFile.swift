@@ -13,9 +13,10 @@ public func loadMethodology(year: Int, directory: String) throws -> MethodologyY
     do {
         text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-        throw InputError(file: path, line: 1, column: 1,
-                         message: "no methodology file for \(year) (expected \(year).yml in \(directory))"
-                             + ((2020...2021).contains(year) ? "; KS2 tests were not taken in 2020 or 2021" : ""))
+        throw InputError(
+            file: path, line: 1, column: 1,
+            message: "no methodology file for \(year) (expected \(year).yml in \(directory))"
+                + ((2020...2021).contains(year) ? "; KS2 tests were not taken in 2020 or 2021" : ""))
     }
     return try parseMethodology(yaml: text, year: year, file: path)
 }
@@ -39,8 +40,10 @@ public func parseMethodology(yaml: String, year: Int, file: String) throws -> Me
 
 /// The keys and their meaning, kept in one place so that messages list what is allowed.
 private enum Key {
-    static let top = ["year", "framework", "prior_attainment_groups", "nominal_scores", "writing_ta_points",
-                      "capping", "sigma", "band_thresholds"]
+    static let top = [
+        "year", "framework", "prior_attainment_groups", "nominal_scores", "writing_ta_points",
+        "capping", "sigma", "band_thresholds",
+    ]
     static let source = ["source", "note"]
 }
 
@@ -56,7 +59,9 @@ private struct MethodologyFileReader {
         guard let m = node.mapping else { throw fail(node, "\(what): expected a mapping") }
         for (key, _) in m {
             guard let k = key.string, allowed.contains(k) else {
-                throw fail(key, "\(what): unknown key '\(key.string ?? "?")' (expected one of \(allowed.joined(separator: ", ")))")
+                throw fail(
+                    key,
+                    "\(what): unknown key '\(key.string ?? "?")' (expected one of \(allowed.joined(separator: ", ")))")
             }
         }
         return m
@@ -69,7 +74,7 @@ private struct MethodologyFileReader {
 
     func number(_ node: Node, _ what: String) throws -> Double {
         guard let s = node.scalar, s.style == .plain || s.style == .any,
-              let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite
+            let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite
         else { throw fail(node, "\(what): expected a number, found '\(node.string ?? "?")'") }
         return v
     }
@@ -111,9 +116,12 @@ private struct MethodologyFileReader {
     }
 
     /// An optional group with one value per subject (`read`, `writ`, `mat`) and its source.
-    func perSubjectGroup<Value>(_ node: Node?, _ what: String,
-                                value: (Node, String) throws -> Value) throws
-        -> (values: PerSubject<Value>, source: ValueSource)? {
+    func perSubjectGroup<Value>(
+        _ node: Node?, _ what: String,
+        value: (Node, String) throws -> Value
+    ) throws
+        -> (values: PerSubject<Value>, source: ValueSource)?
+    {
         guard let node else { return nil }
         let m = try mapping(node, what, allowed: Subject.allCases.map(\.name) + Key.source)
         func one(_ subject: Subject) throws -> Value {
@@ -151,9 +159,10 @@ private struct MethodologyFileReader {
             year: year, framework: framework.value, pagLowerBounds: groups.value, nominalScores: nominal.table,
             nominalForNoScaledScore: nominal.forN, writingTAPoints: writing.value, cappingApplies: capping.value,
             publishedSigma: sigma?.values, publishedBandThresholds: thresholds?.values,
-            sources: MethodologySources(framework: framework.source, priorAttainmentGroups: groups.source,
-                                        nominalScores: nominal.source, writingTAPoints: writing.source,
-                                        capping: capping.source, sigma: sigma?.source, bandThresholds: thresholds?.source))
+            sources: MethodologySources(
+                framework: framework.source, priorAttainmentGroups: groups.source,
+                nominalScores: nominal.source, writingTAPoints: writing.source,
+                capping: capping.source, sigma: sigma?.source, bandThresholds: thresholds?.source))
     }
 
     /// `framework`: the KS1 framework of the year's pupils, which must be the one they had.
@@ -165,8 +174,10 @@ private struct MethodologyFileReader {
         else { throw fail(fwValue, "framework.value: expected levels or interim, found '\(fwValue.string ?? "?")'") }
         let expectedFramework = KS1Framework.forKS2Year(year)
         guard framework == expectedFramework else {
-            throw fail(fwValue, "framework.value: KS2 \(year) pupils were assessed at KS1 under "
-                + "\(expectedFramework.name), not \(framework.name)")
+            throw fail(
+                fwValue,
+                "framework.value: KS2 \(year) pupils were assessed at KS1 under "
+                    + "\(expectedFramework.name), not \(framework.name)")
         }
         return (framework, try source(fw, "framework", at: fwNode))
     }
@@ -183,8 +194,10 @@ private struct MethodologyFileReader {
         for n in seq {
             let b = try number(n, "prior_attainment_groups.lower_bounds")
             if let last = bounds.last, b <= last {
-                throw fail(n, "prior_attainment_groups.lower_bounds: \(b) is not above the previous bound \(last) "
-                    + "(bounds must increase)")
+                throw fail(
+                    n,
+                    "prior_attainment_groups.lower_bounds: \(b) is not above the previous bound \(last) "
+                        + "(bounds must increase)")
             }
             bounds.append(b)
         }
@@ -196,9 +209,11 @@ private struct MethodologyFileReader {
 
     /// `nominal_scores`: the score for `N` (or excluded), the below-test table and which are assumed.
     func nominalScores(_ top: Node.Mapping, root: Node) throws
-        -> (forN: Double?, table: CodeScoreTable, source: ValueSource) {
+        -> (forN: Double?, table: CodeScoreTable, source: ValueSource)
+    {
         let nomNode = try required(top, "nominal_scores", in: "methodology file", at: root)
-        let nom = try mapping(nomNode, "nominal_scores", allowed: ["no_scaled_score", "below_test", "assumed"] + Key.source)
+        let nom = try mapping(
+            nomNode, "nominal_scores", allowed: ["no_scaled_score", "below_test", "assumed"] + Key.source)
         let nNode = try required(nom, "no_scaled_score", in: "nominal_scores", at: nomNode)
         let nominalForN: Double?
         if nNode.string == "excluded" {
@@ -210,8 +225,9 @@ private struct MethodologyFileReader {
             }
             nominalForN = v
         }
-        let table = try codeScores(try required(nom, "below_test", in: "nominal_scores", at: nomNode),
-                                   "nominal_scores.below_test")
+        let table = try codeScores(
+            try required(nom, "below_test", in: "nominal_scores", at: nomNode),
+            "nominal_scores.below_test")
         var assumedCodes: [String] = []
         if let a = nom["assumed"] {
             guard let list = a.sequence else { throw fail(a, "nominal_scores.assumed: expected a list of codes") }
@@ -236,7 +252,9 @@ private struct MethodologyFileReader {
             throw fail(pointsNode, "writing_ta_points.points: missing \(c.name) (expected GDS, EXS and WTS)")
         }
         for (c, _) in points.entries where c != .GDS && c != .EXS && c != .WTS {
-            throw fail(pointsNode, "writing_ta_points.points: \(c.name) is not GDS, EXS or WTS (below WTS uses nominal_scores)")
+            throw fail(
+                pointsNode, "writing_ta_points.points: \(c.name) is not GDS, EXS or WTS (below WTS uses nominal_scores)"
+            )
         }
         return (points, try source(w, "writing_ta_points", at: wNode))
     }

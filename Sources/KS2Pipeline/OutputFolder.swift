@@ -86,7 +86,6 @@ public final class OutputFolder: @unchecked Sendable {
         try writeAll(fd, bytes, path: full)
     }
 
-
     /// Writes large files made of parts, in order: workers claim the next part as they become free
     /// and one writer thread writes finished parts in file order, so formatting never waits at a
     /// batch boundary or between files, no file sits whole in memory (at most a few parts per
@@ -103,7 +102,9 @@ public final class OutputFolder: @unchecked Sendable {
         }
         // every part of every file, in the order they are written
         var order: [PartRef] = []
-        for (k, f) in files.enumerated() { for j in f.parts.indices { order.append(PartRef(file: Int32(k), part: Int32(j))) } }
+        for (k, f) in files.enumerated() {
+            for j in f.parts.indices { order.append(PartRef(file: Int32(k), part: Int32(j))) }
+        }
         let failure = WriteFailure()
         let descriptors = fds
         @Sendable func writeOut(_ bytes: [UInt8], _ file: Int) {
@@ -113,7 +114,8 @@ public final class OutputFolder: @unchecked Sendable {
                     let w = Foundation.write(descriptors[file], raw.baseAddress! + done, raw.count - done)
                     if w < 0 {
                         if errno == EINTR { continue }
-                        failure.record(errno, file: file); return
+                        failure.record(errno, file: file)
+                        return
                     }
                     done += w
                 }
@@ -147,7 +149,10 @@ public final class OutputFolder: @unchecked Sendable {
             parallelFor(threads) { _ in
                 while true {
                     window.wait()
-                    guard let k = claims.claim() else { window.signal(); return }
+                    guard let k = claims.claim() else {
+                        window.signal()
+                        return
+                    }
                     if !failure.failed { slots[k] = files[Int(refs[k].file)].parts[Int(refs[k].part)]() }
                     ready[k].signal()
                 }
@@ -169,7 +174,8 @@ public final class OutputFolder: @unchecked Sendable {
         var isOurs = stat()
         var atPath = stat()
         guard fstat(lockDescriptor, &isOurs) == 0, lstat(workingPath, &atPath) == 0,
-              isOurs.st_ino == atPath.st_ino, isOurs.st_dev == atPath.st_dev else {
+            isOurs.st_ino == atPath.st_ino, isOurs.st_dev == atPath.st_dev
+        else {
             throw PipelineError.io("the working folder \(workingPath) was removed during the run; nothing was written")
         }
         try OutputPolicy.writeMarker(in: workingPath)
@@ -177,9 +183,10 @@ public final class OutputFolder: @unchecked Sendable {
         if target.exists {
             // Linux: swap the two folders in one step, so the final path always holds a whole run
             if let exchange = OutputFolder.renameExchange,
-               exchange(AT_FDCWD, workingPath, AT_FDCWD, finalPath, OutputFolder.renameExchangeFlag) == 0 {
+                exchange(AT_FDCWD, workingPath, AT_FDCWD, finalPath, OutputFolder.renameExchangeFlag) == 0
+            {
                 committed = true
-                OutputPolicy.removeTree(workingPath)   // now the previous outputs
+                OutputPolicy.removeTree(workingPath)  // now the previous outputs
                 return
             }
             let aside = workingPath + ".previous"
@@ -230,10 +237,10 @@ extension OutputFolder {
     /// glibc's renameat2 (not exported by the Glibc module), looked up at run time; nil elsewhere.
     static let renameExchange: RenameAt2? = {
         #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
-        return unsafeBitCast(symbol, to: RenameAt2.self)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+            return unsafeBitCast(symbol, to: RenameAt2.self)
         #else
-        return nil
+            return nil
         #endif
     }()
     /// RENAME_EXCHANGE: atomically exchange the two paths.
@@ -260,7 +267,9 @@ public struct PartFile: Sendable {
     public var parts: [@Sendable () -> [UInt8]]
     public var mode: mode_t
     public init(name: String, parts: [@Sendable () -> [UInt8]], mode: mode_t = OutputFolder.summaryFileMode) {
-        self.name = name; self.parts = parts; self.mode = mode
+        self.name = name
+        self.parts = parts
+        self.mode = mode
     }
 }
 
@@ -274,9 +283,21 @@ private struct PartRef: Sendable {
 private final class WriteFailure: @unchecked Sendable {
     private let lock = NSLock()
     private var error: (Int32, Int)? = nil
-    var failed: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
-    var first: (Int32, Int)? { lock.lock(); defer { lock.unlock() }; return error }
-    func record(_ e: Int32, file: Int) { lock.lock(); if error == nil { error = (e, file) }; lock.unlock() }
+    var failed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return error != nil
+    }
+    var first: (Int32, Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
+    }
+    func record(_ e: Int32, file: Int) {
+        lock.lock()
+        if error == nil { error = (e, file) }
+        lock.unlock()
+    }
 }
 
 /// An error as one plain line for the user: Foundation's file errors become "cannot … PATH: reason"
@@ -290,7 +311,8 @@ private func plainText(of error: Error) -> String {
     if let e = error as? InputError { return e.description }
     let ns = error as NSError
     if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
-        let path = (ns.userInfo[NSFilePathErrorKey] as? String)
+        let path =
+            (ns.userInfo[NSFilePathErrorKey] as? String)
             ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
         var reason = ns.localizedFailureReason ?? "input/output error"
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {

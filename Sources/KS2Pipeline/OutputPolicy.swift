@@ -57,8 +57,9 @@ enum OutputPolicy {
         }
         if isLegacyOutput(path, entries) { return (path, true) }
         let example = entries.sorted().first!
-        throw refuse("it is not empty (it holds \(example)) and is not a ks2progress output; "
-            + "choose a new or empty folder")
+        throw refuse(
+            "it is not empty (it holds \(example)) and is not a ks2progress output; "
+                + "choose a new or empty folder")
     }
 
     /// True when `folder` is `path` or one of its ancestors.
@@ -138,7 +139,8 @@ enum OutputPolicy {
     /// Writes the marker listing everything in the finished working folder.
     static func writeMarker(in folder: String) throws {
         let entries = listTree(folder).filter { $0 != markerName }.sorted()
-        let text = signature + " — written by ks2progress \(ks2progressVersion); a later run into this folder "
+        let text =
+            signature + " — written by ks2progress \(ks2progressVersion); a later run into this folder "
             + "replaces it whole. It lists what the run wrote:\n" + entries.map { $0 + "\n" }.joined()
         let path = folder + "/" + markerName
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -151,7 +153,8 @@ enum OutputPolicy {
     /// and only the files those versions wrote.
     static func isLegacyOutput(_ path: String, _ entries: [String]) -> Bool {
         guard let json = try? String(contentsOfFile: path + "/run.json", encoding: .utf8),
-              json.contains("\"tool\" : \"ks2progress\"") else { return false }
+            json.contains("\"tool\" : \"ks2progress\"")
+        else { return false }
         return entries.allSatisfy { entry in
             if ["schools/", "targets/"].contains(entry) { return true }
             if entry.hasPrefix("schools/") || entry.hasPrefix("targets/") {
@@ -200,7 +203,8 @@ enum OutputPolicy {
         var opened = stat()
         var named = stat()
         guard flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &opened) == 0, lstat(path, &named) == 0,
-              opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else {
+            opened.st_ino == named.st_ino, opened.st_dev == named.st_dev
+        else {
             close(fd)
             return nil
         }

@@ -54,10 +54,11 @@ public struct PipelineRun: Sendable {
     }
 
     public func run(threads: Int? = nil, quiet: Bool = false) throws -> String {
-        let settings = RunSettings(outputDirectory: file.output,
-                                   threads: threads ?? file.threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                   writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology,
-                                   showProgress: !quiet)
+        let settings = RunSettings(
+            outputDirectory: file.output,
+            threads: threads ?? file.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology,
+            showProgress: !quiet)
         var clock = StageClock(progress: settings.showProgress)
         let out = try OutputFolder(settings.outputDirectory, inputs: [path] + file.inputPaths)
         var results = RunResults()
@@ -96,17 +97,21 @@ public struct PipelineRun: Sendable {
             // one rejects.csv per run: the progress inputs' rejects, then the cohort file's
             let progressRejects = results.rejects
             written = written.filter { $0 != "rejects.csv" }
-            written += try job.write(computed, to: out, settings: settings, clock: &clock, otherRejects: progressRejects)
+            written += try job.write(
+                computed, to: out, settings: settings, clock: &clock, otherRejects: progressRejects)
             job.record(computed, in: &manifest)
             lines += job.summary(computed)
         }
         if let t = file.tracking {
             written = try TrackJob(t, focusThreshold: file.focus_threshold).runInPipeline(
-                settings, out: out, clock: &clock, manifest: &manifest, otherRejects: results.progress.flatMap(\.rejects),
+                settings, out: out, clock: &clock, manifest: &manifest,
+                otherRejects: results.progress.flatMap(\.rejects),
                 written: written, lines: &lines)
         }
-        manifest.parameters.merge(["pipeline": path, "name": file.name ?? "", "threads": settings.threads,
-                               "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year)]) { a, _ in a }
+        manifest.parameters.merge([
+            "pipeline": path, "name": file.name ?? "", "threads": settings.threads,
+            "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year),
+        ]) { a, _ in a }
         if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))

@@ -43,16 +43,19 @@ enum PipelineSchema {
         do {
             file = try YAMLDecoder().decode(PipelineFile.self, from: root)
         } catch let DecodingError.typeMismatch(type, context) {
-            throw PipelineError.invalid("\(at(path, root, context.codingPath)): `\(keyPath(context.codingPath))` "
-                + "has the wrong type: expected \(describe(type))")
+            throw PipelineError.invalid(
+                "\(at(path, root, context.codingPath)): `\(keyPath(context.codingPath))` "
+                    + "has the wrong type: expected \(describe(type))")
         } catch let DecodingError.valueNotFound(type, context) {
-            throw PipelineError.invalid("\(at(path, root, context.codingPath)): `\(keyPath(context.codingPath))` "
-                + "is empty: expected \(describe(type))")
+            throw PipelineError.invalid(
+                "\(at(path, root, context.codingPath)): `\(keyPath(context.codingPath))` "
+                    + "is empty: expected \(describe(type))")
         } catch let DecodingError.keyNotFound(key, context) {
             let place = context.codingPath.isEmpty ? "" : " in `\(keyPath(context.codingPath))`"
             throw PipelineError.invalid("\(at(path, root, context.codingPath)): missing `\(key.stringValue)`\(place)")
         } catch {
-            throw PipelineError.invalid("\(path): not a valid pipeline file: \(MessageText.clip("\(error)", limit: 200))")
+            throw PipelineError.invalid(
+                "\(path): not a valid pipeline file: \(MessageText.clip("\(error)", limit: 200))")
         }
         try checkValues(file, root: root, path: path)
         return file
@@ -61,21 +64,27 @@ enum PipelineSchema {
     /// Unknown keys and null values, wherever they stand; the first in the file is reported.
     static func checkStructure(_ root: Node, path: String) throws {
         guard let top = root.mapping else {
-            throw PipelineError.invalid("\(path):\(root.mark?.line ?? 1): expected a mapping of keys (`output:`, `years:` …)")
+            throw PipelineError.invalid(
+                "\(path):\(root.mark?.line ?? 1): expected a mapping of keys (`output:`, `years:` …)")
         }
         var problems = keyProblems(top, allowed: topKeys, context: "", path: path)
         if let years = top["years"]?.sequence {
             for (k, item) in years.enumerated() {
                 guard let entry = item.mapping else {
-                    problems.append((item.mark?.line ?? 0, "\(path):\(item.mark?.line ?? 0): years[\(k + 1)] must be "
-                        + "a mapping (`year:`, `ks2:`, `ks1:` …)"))
+                    problems.append(
+                        (
+                            item.mark?.line ?? 0,
+                            "\(path):\(item.mark?.line ?? 0): years[\(k + 1)] must be "
+                                + "a mapping (`year:`, `ks2:`, `ks1:` …)"
+                        ))
                     continue
                 }
                 problems += keyProblems(entry, allowed: yearKeys, context: "years[\(k + 1)]", path: path)
                 for (block, names) in [("ks2_columns", CanonicalColumns.ks2), ("ks1_columns", CanonicalColumns.ks1)] {
                     if let mapping = entry[block]?.mapping {
-                        problems += keyProblems(mapping, allowed: names, context: "years[\(k + 1)].\(block)",
-                                                path: path, nullAllowed: true, what: "column")
+                        problems += keyProblems(
+                            mapping, allowed: names, context: "years[\(k + 1)].\(block)",
+                            path: path, nullAllowed: true, what: "column")
                     }
                 }
             }
@@ -90,8 +99,10 @@ enum PipelineSchema {
     }
 
     /// Unknown, repeated and null keys of one mapping, with their lines.
-    static func keyProblems(_ mapping: Node.Mapping, allowed: [String], context: String, path: String,
-                            nullAllowed: Bool = false, what: String = "key") -> [(line: Int, message: String)] {
+    static func keyProblems(
+        _ mapping: Node.Mapping, allowed: [String], context: String, path: String,
+        nullAllowed: Bool = false, what: String = "key"
+    ) -> [(line: Int, message: String)] {
         var problems: [(line: Int, message: String)] = []
         var seen: Set<String> = []
         for (keyNode, value) in mapping {
@@ -100,12 +111,17 @@ enum PipelineSchema {
             let place = context.isEmpty ? "" : " in \(context)"
             if !allowed.contains(key) {
                 let near = nearest(key, among: allowed).map { " (did you mean `\($0)`?)" } ?? ""
-                problems.append((line, "\(path):\(line): unknown \(what) `\(key)`\(place)\(near); "
-                    + "expected one of: \(allowed.joined(separator: ", "))"))
+                problems.append(
+                    (
+                        line,
+                        "\(path):\(line): unknown \(what) `\(key)`\(place)\(near); "
+                            + "expected one of: \(allowed.joined(separator: ", "))"
+                    ))
             } else if !seen.insert(key).inserted {
                 problems.append((line, "\(path):\(line): `\(key)`\(place) is given twice"))
             } else if !nullAllowed && value.null != nil {
-                problems.append((line, "\(path):\(line): `\(key)`\(place) is empty (null); give a value or remove the key"))
+                problems.append(
+                    (line, "\(path):\(line): `\(key)`\(place) is empty (null); give a value or remove the key"))
             }
         }
         return problems
@@ -116,8 +132,11 @@ enum PipelineSchema {
         func line(_ keys: [String]) -> String {
             var node: Node? = root
             for key in keys {
-                if let index = Int(key) { node = node?.sequence.flatMap { index < $0.count ? $0[index] : nil } }
-                else { node = node?.mapping?[key] }
+                if let index = Int(key) {
+                    node = node?.sequence.flatMap { index < $0.count ? $0[index] : nil }
+                } else {
+                    node = node?.mapping?[key]
+                }
             }
             return "\(path):\(node?.mark?.line ?? 0)"
         }
@@ -127,29 +146,38 @@ enum PipelineSchema {
                 throw PipelineError.invalid("\(line(keys)): `\(name)` is empty: expected a path")
             }
             if value.hasPrefix("~") {
-                throw PipelineError.invalid("\(line(keys)): `\(name)` starts with `~`, which ks2progress does not expand; "
-                    + "write the path in full or relative to the pipeline file")
+                throw PipelineError.invalid(
+                    "\(line(keys)): `\(name)` starts with `~`, which ks2progress does not expand; "
+                        + "write the path in full or relative to the pipeline file")
             }
         }
         if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil && file.tracking == nil {
-            throw PipelineError.invalid("\(path): declares no inputs: give `years`, `published`, `targets` or `tracking`")
+            throw PipelineError.invalid(
+                "\(path): declares no inputs: give `years`, `published`, `targets` or `tracking`")
         }
         try checkPath(file.output, ["output"])
         if let m = file.methodology { try checkPath(m, ["methodology"]) }
         if let c = file.cohorts { try checkPath(c, ["cohorts"]) }
         if let t = file.threads, !threads.contains(t) {
-            throw PipelineError.invalid("\(line(["threads"])): `threads` is \(t): expected \(threads.lowerBound) to \(threads.upperBound)")
+            throw PipelineError.invalid(
+                "\(line(["threads"])): `threads` is \(t): expected \(threads.lowerBound) to \(threads.upperBound)")
         }
         if let y = file.published_year, !years.contains(y) {
-            throw PipelineError.invalid("\(line(["published_year"])): `published_year` is \(y): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)")
+            throw PipelineError.invalid(
+                "\(line(["published_year"])): `published_year` is \(y): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)"
+            )
         }
         if let f = file.focus_threshold, !f.isFinite || abs(f) > 40 {
-            throw PipelineError.invalid("\(line(["focus_threshold"])): `focus_threshold` is \(f): expected a number of progress points from -40 to 40")
+            throw PipelineError.invalid(
+                "\(line(["focus_threshold"])): `focus_threshold` is \(f): expected a number of progress points from -40 to 40"
+            )
         }
         var seenYears: Set<Int> = []
         for (k, y) in (file.years ?? []).enumerated() {
             if !years.contains(y.year) {
-                throw PipelineError.invalid("\(line(["years", "\(k)", "year"])): `year` is \(y.year): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)")
+                throw PipelineError.invalid(
+                    "\(line(["years", "\(k)", "year"])): `year` is \(y.year): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)"
+                )
             }
             if !seenYears.insert(y.year).inserted {
                 throw PipelineError.invalid("\(line(["years", "\(k)", "year"])): year \(y.year) is given twice")
@@ -163,19 +191,24 @@ enum PipelineSchema {
             try checkPath(t.cohort, ["targets", "cohort"])
             try checkPath(t.estimates, ["targets", "estimates"])
             if let s = t.stretch, !(0...TargetsJob.maximumStretch).contains(s) {
-                throw PipelineError.invalid("\(line(["targets", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
+                throw PipelineError.invalid(
+                    "\(line(["targets", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
             }
         }
         if let t = file.tracking {
             for key in ["cohort", "estimates", "tracking"] {
-                try checkPath(key == "cohort" ? t.cohort : key == "estimates" ? t.estimates : t.tracking, ["tracking", key])
+                try checkPath(
+                    key == "cohort" ? t.cohort : key == "estimates" ? t.estimates : t.tracking, ["tracking", key])
             }
             if let c = t.cohorts { try checkPath(c, ["tracking", "cohorts"]) }
             if let s = t.stretch, !(0...TargetsJob.maximumStretch).contains(s) {
-                throw PipelineError.invalid("\(line(["tracking", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
+                throw PipelineError.invalid(
+                    "\(line(["tracking", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
             }
             if let w = t.windows, w.isEmpty {
-                throw PipelineError.invalid("\(line(["tracking", "windows"])): `windows` is empty: expected the visits in order, e.g. [oct, jan, mar, jul]")
+                throw PipelineError.invalid(
+                    "\(line(["tracking", "windows"])): `windows` is empty: expected the visits in order, e.g. [oct, jan, mar, jul]"
+                )
             }
         }
     }
@@ -206,7 +239,8 @@ enum PipelineSchema {
 
     /// Levenshtein distance over characters.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var previous = Array(0...y.count)
@@ -229,8 +263,11 @@ enum PipelineSchema {
     static func at(_ file: String, _ root: Node, _ path: [CodingKey]) -> String {
         var node: Node? = root
         for key in path {
-            if let index = key.intValue { node = node?.sequence.flatMap { index < $0.count ? $0[index] : nil } }
-            else { node = node?.mapping?[key.stringValue] }
+            if let index = key.intValue {
+                node = node?.sequence.flatMap { index < $0.count ? $0[index] : nil }
+            } else {
+                node = node?.mapping?[key.stringValue]
+            }
         }
         return "\(file):\(node?.mark?.line ?? 0)"
     }

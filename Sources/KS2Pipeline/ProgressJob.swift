@@ -1,7 +1,7 @@
 import Foundation
+import KS2Analysis
 import KS2Core
 import KS2Ingest
-import KS2Analysis
 import KS2Reports
 
 /// `ks2progress progress`: one year's KS2 results and KS1 prior attainment in, DfE progress for
@@ -19,7 +19,11 @@ public struct ProgressJob: Sendable {
     public var ks1Columns: [String: String] = [:]
 
     public init(ks2: String, ks1: String, year: Int, estimates: String? = nil, cohorts: String? = nil) {
-        self.ks2 = ks2; self.ks1 = ks1; self.year = year; self.estimates = estimates; self.cohorts = cohorts
+        self.ks2 = ks2
+        self.ks1 = ks1
+        self.year = year
+        self.estimates = estimates
+        self.cohorts = cohorts
     }
 
     /// Everything a progress run computes, before it is written (a pipeline can carry it on).
@@ -43,9 +47,11 @@ public struct ProgressJob: Sendable {
         let written = try writeResults(results, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "progress")
         manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
-        manifest.parameters = ["year": year, "mode": estimates == nil ? "national" : "supplied",
-                               "estimates": estimates ?? NSNull(), "threads": settings.threads,
-                               "xlsx": settings.writeWorkbooks]
+        manifest.parameters = [
+            "year": year, "mode": estimates == nil ? "national" : "supplied",
+            "estimates": estimates ?? NSNull(), "threads": settings.threads,
+            "xlsx": settings.writeWorkbooks,
+        ]
         manifest.accounts = outcome.accounts
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
@@ -75,23 +81,26 @@ public struct ProgressJob: Sendable {
         let options2 = IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: settings.writeWorkbooks)
         let options1 = IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false)
         // the two files are read side by side: each reader's serial merge then overlaps the other's scan
-        let (ks2Result, ks1Result) = try sideBySide(parallel: settings.threads > 1,
-                                                { try wrapInput { try readKS2(path: ks2, year: year, options: options2) } },
-                                                { try wrapInput { try readKS1(path: ks1, options: options1) } })
+        let (ks2Result, ks1Result) = try sideBySide(
+            parallel: settings.threads > 1,
+            { try wrapInput { try readKS2(path: ks2, year: year, options: options2) } },
+            { try wrapInput { try readKS1(path: ks1, options: options1) } })
         clock.begin("join")
         let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
         clock.begin("pupil progress")
-        let computation = computePupilProgress(cohort: ks2Result.cohort, ks1: ks1Result.records,
-                                               ks1Index: join.ks1Index, methodology: methodology,
-                                               supplied: supplied, threads: settings.threads)
+        let computation = computePupilProgress(
+            cohort: ks2Result.cohort, ks1: ks1Result.records,
+            ks1Index: join.ks1Index, methodology: methodology,
+            supplied: supplied, threads: settings.threads)
         let sigma: [Double?] = computation.estimates.national.map(\.sd)
         clock.begin("aggregate")
         let thresholds: (p10: [Double?], p90: [Double?])? = supplied.map { s in
             (s.national.map(\.p10), s.national.map(\.p90))
         }
-        let aggregation = aggregate(cohort: ks2Result.cohort, table: computation.table, sigma: sigma,
-                                    thresholds: thresholds, includeNational: supplied == nil,
-                                    laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
+        let aggregation = aggregate(
+            cohort: ks2Result.cohort, table: computation.table, sigma: sigma,
+            thresholds: thresholds, includeNational: supplied == nil,
+            laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
         var comp = computation
         if supplied == nil {
             let other = nationalOtherProgress(aggregation.groups)[year]
@@ -101,14 +110,17 @@ public struct ProgressJob: Sendable {
                 comp.estimates.national[s].otherProgress = other?[s] ?? nil
             }
         }
-        return Outcome(cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,
-                       rejects: ks2Result.rejects + ks1Result.rejects,
-                       accounts: [("ks2", ks2Result.account), ("ks1", join.account)])
+        return Outcome(
+            cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,
+            rejects: ks2Result.rejects + ks1Result.rejects,
+            accounts: [("ks2", ks2Result.account), ("ks1", join.account)])
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {
         let schools = o.aggregation.rows.reduce(0) { $0 + ($1.level == .school ? 1 : 0) }
-        var lines = ["progress \(year): \(o.cohort.pupils.count) pupils in \(schools) schools; \(o.rejects.count) rows rejected"]
+        var lines = [
+            "progress \(year): \(o.cohort.pupils.count) pupils in \(schools) schools; \(o.rejects.count) rows rejected"
+        ]
         for s in Subject.allCases {
             let n = o.computation.table.pupilsInMeasure(s)
             lines.append("  \(s.name): \(n) pupils in the measure")
@@ -131,4 +143,3 @@ public enum ProcessTeardown {
     nonisolated(unsafe) private static var kept: [Any] = []
     static func keepUntilExit(_ value: Any) { kept.append(value) }
 }
-

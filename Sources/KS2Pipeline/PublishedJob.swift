@@ -1,7 +1,7 @@
 import Foundation
+import KS2Analysis
 import KS2Core
 import KS2Ingest
-import KS2Analysis
 
 /// `ks2progress published`: DfE school-level tables in; schools.csv, cohorts.csv and workbooks out,
 /// for county comparisons and impact runs that start from published figures.
@@ -11,14 +11,17 @@ public struct PublishedJob: Sendable {
     public var cohorts: String?
 
     public init(files: [String], year: Int? = nil, cohorts: String? = nil) {
-        self.files = files; self.year = year; self.cohorts = cohorts
+        self.files = files
+        self.year = year
+        self.cohorts = cohorts
     }
 
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory,
-                                   inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
+        let out = try OutputFolder(
+            settings.outputDirectory,
+            inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
         clock.begin("read tables")
         var results = RunResults()
         var manifest = RunManifest(command: "published")
@@ -44,8 +47,10 @@ public struct PublishedJob: Sendable {
 /// Reads published tables into `results` and records them in run.json: each file as an input, its
 /// rows read/used/rejected, the values taken from prior-year columns and the notes; returns the
 /// console lines saying the same.
-func readPublishedInputs(_ paths: [String], year: Int?, into results: inout RunResults,
-                         manifest: inout RunManifest) throws -> [String] {
+func readPublishedInputs(
+    _ paths: [String], year: Int?, into results: inout RunResults,
+    manifest: inout RunManifest
+) throws -> [String] {
     let tables = try wrapInput { try readPublishedTableSet(paths: paths, year: year) }
     results.addPublished(tables)
     let roles = paths.indices.map { "table\($0 + 1)" }

@@ -1,7 +1,7 @@
 import Foundation
+import KS2Analysis
 import KS2Core
 import KS2Ingest
-import KS2Analysis
 import KS2Reports
 
 /// Everything a run may emit, gathered from any mix of computed years and published tables, and
@@ -68,12 +68,14 @@ struct RunResults {
         let (gaps, yearsWithout) = gapRows(rows, groups: groups, nationalOther: nationalOther)
         var warnings = threeYearWarnings
         for year in yearsWithout {
-            let why = supplied.contains(year)
+            let why =
+                supplied.contains(year)
                 ? "its estimates' national.csv has no other_progress column "
                     + "(written by national runs of this version on)"
                 : "no national run or England row (RECTYPE 4) with disadvantaged figures gives it"
-            warnings.append("warning: gaps.csv: no progress of England's other pupils for \(year): \(why); "
-                            + "gap, gap_lower and gap_upper are empty for \(year)")
+            warnings.append(
+                "warning: gaps.csv: no progress of England's other pupils for \(year): \(why); "
+                    + "gap, gap_lower and gap_upper are empty for \(year)")
         }
         acrossYears = AcrossYearsResults(trends: trends, threeYear: threeYear, gaps: gaps, warnings: warnings)
     }
@@ -99,7 +101,8 @@ struct RunResults {
     var sourceLines: [String] {
         var lines: [String] = []
         for o in progress.sorted(by: { $0.cohort.year < $1.cohort.year }) {
-            let estimates = nationalYears.contains(o.cohort.year)
+            let estimates =
+                nationalYears.contains(o.cohort.year)
                 ? "estimates computed from this national cohort" : "national estimates supplied (national.csv)"
             lines.append("KS2 \(o.cohort.year): pupil-level KS2 results joined to KS1 prior attainment; \(estimates).")
         }
@@ -123,17 +126,22 @@ struct RunResults {
         var out: [String] = []
         for c in cohorts {
             for y in [c.baselineYear, c.outcomeYear] where !years.contains(y) {
-                out.append("warning: cohort \(c.name) asks for \(y), which no input holds (inputs hold \(years.sorted().map(String.init).joined(separator: ", ")))")
+                out.append(
+                    "warning: cohort \(c.name) asks for \(y), which no input holds (inputs hold \(years.sorted().map(String.init).joined(separator: ", ")))"
+                )
             }
             let missing = c.urns.filter { !schools.contains($0) }
             if !missing.isEmpty {
-                out.append("warning: cohort \(c.name): URN \(missing.joined(separator: ", ")) in no input; listed in cohort_schools.csv")
+                out.append(
+                    "warning: cohort \(c.name): URN \(missing.joined(separator: ", ")) in no input; listed in cohort_schools.csv"
+                )
             }
             let crossed = comparabilityChanges(from: c.baselineYear, to: c.outcomeYear)
             if !crossed.isEmpty {
-                out.append("warning: cohort \(c.name) \(c.baselineYear)→\(c.outcomeYear) crosses "
-                    + crossed.map { "\($0.name) (\($0.explanation))" }.joined(separator: ", ")
-                    + ": its changes are not like for like")
+                out.append(
+                    "warning: cohort \(c.name) \(c.baselineYear)→\(c.outcomeYear) crosses "
+                        + crossed.map { "\($0.name) (\($0.explanation))" }.joined(separator: ", ")
+                        + ": its changes are not like for like")
             }
         }
         return out + acrossYearsWarnings
@@ -156,8 +164,10 @@ struct RunResults {
 }
 
 /// Writes every output of `results` into `out` (still the hidden working folder).
-func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSettings,
-                  clock: inout StageClock) throws -> [String] {
+func writeResults(
+    _ results: RunResults, to out: OutputFolder, settings: RunSettings,
+    clock: inout StageClock
+) throws -> [String] {
     var written: [String] = []
     let rows = results.allRows
     let progress = results.progress.sorted { $0.cohort.year < $1.cohort.year }
@@ -168,20 +178,25 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
     if !progress.isEmpty {
         var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
         for o in progress {
-            let format = PupilRowFormatter(cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder)
+            let format = PupilRowFormatter(
+                cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder)
             let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
             for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
         }
         // one year (the usual case) shares its rows; several years are joined
         let groups = progress.count == 1 ? progress[0].aggregation.groups : progress.flatMap(\.aggregation.groups)
-        files = [PartFile(name: "pupils.csv", parts: parts, mode: OutputFolder.pupilFileMode),
-                 PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV))]
+        files = [
+            PartFile(name: "pupils.csv", parts: parts, mode: OutputFolder.pupilFileMode),
+            PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV)),
+        ]
     }
     files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
     if let across = results.acrossYears {
-        files += [PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),
-                  PartFile(name: "three_year.csv", parts: csvParts(across.threeYear, threeYearCSV)),
-                  PartFile(name: "gaps.csv", parts: csvParts(across.gaps, gapsCSV))]
+        files += [
+            PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),
+            PartFile(name: "three_year.csv", parts: csvParts(across.threeYear, threeYearCSV)),
+            PartFile(name: "gaps.csv", parts: csvParts(across.gaps, gapsCSV)),
+        ]
     }
     try out.write(files, threads: settings.threads)
     if !progress.isEmpty {
@@ -189,10 +204,15 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         written += ["pupils.csv", "groups.csv", "rejects.csv"]
         let national = progress.filter { results.nationalYears.contains($0.cohort.year) }
         if !national.isEmpty {
-            var est: [UInt8] = [], nat: [UInt8] = []
+            var est: [UInt8] = []
+            var nat: [UInt8] = []
             for (k, o) in national.enumerated() {
-                let e = estimatesCSV(o.computation.estimates), n = nationalCSV(o.computation.estimates)
-                if k == 0 { est = e; nat = n } else {
+                let e = estimatesCSV(o.computation.estimates)
+                let n = nationalCSV(o.computation.estimates)
+                if k == 0 {
+                    est = e
+                    nat = n
+                } else {
                     if let nl = e.firstIndex(of: 0x0A) { est += e[(nl + 1)...] }
                     if let nl = n.firstIndex(of: 0x0A) { nat += n[(nl + 1)...] }
                 }
@@ -253,8 +273,11 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         // a year without a national σ has no limits: said on the console, never dropped silently
         let schoolYears = Set(rows.filter { $0.level == .school }.map(\.year))
         let noSigma = schoolYears.filter { y in Subject.allCases.contains { sigma[y]?[$0.rawValue] == nil } }.sorted()
-        written.append(noSigma.isEmpty ? "funnel.csv" : "funnel.csv (warning: no national σ for "
-            + noSigma.map(String.init).joined(separator: ", ") + ", whose schools have no funnel limits)")
+        written.append(
+            noSigma.isEmpty
+                ? "funnel.csv"
+                : "funnel.csv (warning: no national σ for "
+                    + noSigma.map(String.init).joined(separator: ", ") + ", whose schools have no funnel limits)")
         if settings.writeWorkbooks { impact.funnel = funnel }
     }
     if settings.writeWorkbooks {
@@ -263,8 +286,9 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
         try writeImpactWorkbook(impact, to: out.path("impact.xlsx"), context: context)
         written.append("impact.xlsx")
         if let latest = progress.last {
-            var books = schoolWorkbookData(cohort: latest.cohort, table: latest.computation.table,
-                                           aggregation: latest.aggregation, trend: rows)
+            var books = schoolWorkbookData(
+                cohort: latest.cohort, table: latest.computation.table,
+                aggregation: latest.aggregation, trend: rows)
             let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
             for k in books.indices {
                 books[k].focusThreshold = results.focusThreshold
@@ -272,8 +296,9 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
             }
             try out.makeDirectory("schools")
             let progress = clock.begin("school workbooks", items: books.count)
-            try writeSchoolWorkbooks(books, directory: out.path("schools"), threads: settings.threads, context: context,
-                                     progress: progress)
+            try writeSchoolWorkbooks(
+                books, directory: out.path("schools"), threads: settings.threads, context: context,
+                progress: progress)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
             }
@@ -285,8 +310,10 @@ func writeResults(_ results: RunResults, to out: OutputFolder, settings: RunSett
 
 /// Splits a table's rows into parts formatted by `format` (which writes a header): the first part
 /// keeps the header, the others drop it.
-func csvParts<Row: Sendable>(_ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
-                             rowsPerPart: Int = 4_096) -> [@Sendable () -> [UInt8]] {
+func csvParts<Row: Sendable>(
+    _ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
+    rowsPerPart: Int = 4_096
+) -> [@Sendable () -> [UInt8]] {
     if rows.isEmpty { return [{ format([]) }] }
     var parts: [@Sendable () -> [UInt8]] = []
     var start = 0

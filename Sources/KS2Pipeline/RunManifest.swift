@@ -34,7 +34,10 @@ public struct RunManifest {
         if let p = pupilsInMeasure { root["pupils_in_measure"] = p }
         var seconds: [String: Double] = [:]
         var total = 0.0
-        for (s, t) in stages { seconds[s] = (seconds[s] ?? 0) + t; total += t }
+        for (s, t) in stages {
+            seconds[s] = (seconds[s] ?? 0) + t
+            total += t
+        }
         seconds["total"] = total
         root["seconds"] = seconds
         root["stage_order"] = stages.map(\.0)

@@ -16,9 +16,11 @@ public struct RunSettings: Sendable {
     /// The run's date (seconds since 1970, UTC), taken once: every workbook of the run carries it.
     public var runDate: Int
 
-    public init(outputDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                writeWorkbooks: Bool = true, methodologyDirectory: String? = nil,
-                showProgress: Bool = true, runDate: Int = RunSettings.currentRunDate()) {
+    public init(
+        outputDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        writeWorkbooks: Bool = true, methodologyDirectory: String? = nil,
+        showProgress: Bool = true, runDate: Int = RunSettings.currentRunDate()
+    ) {
         self.outputDirectory = outputDirectory
         self.threads = min(max(1, threads), 1024)
         self.writeWorkbooks = writeWorkbooks
@@ -69,8 +71,9 @@ public enum ProjectData {
     public static func methodologyDirectory(_ settings: RunSettings) throws -> String {
         if let d = settings.methodologyDirectory { return d }
         guard let d = directory() else {
-            throw PipelineError.invalid("cannot find the methodology data: install with `make install PREFIX=…`, "
-                + "run from the project folder, or set KS2PROGRESS_DATA")
+            throw PipelineError.invalid(
+                "cannot find the methodology data: install with `make install PREFIX=…`, "
+                    + "run from the project folder, or set KS2PROGRESS_DATA")
         }
         return d + "/methodology"
     }
@@ -78,8 +81,9 @@ public enum ProjectData {
     /// The DfE LA code list (`LEA`, `LA Name`), code → name; empty when absent.
     public static func localAuthorityNames() -> [String: String] {
         guard let d = directory(),
-              let t = try? DelimitedText.readText(path: d + "/published/la_and_region_codes_meta.csv"),
-              let code = t.column("LEA"), let name = t.column("LA Name") else { return [:] }
+            let t = try? DelimitedText.readText(path: d + "/published/la_and_region_codes_meta.csv"),
+            let code = t.column("LEA"), let name = t.column("LA Name")
+        else { return [:] }
         var names: [String: String] = [:]
         for row in t.rows where row.count > max(code, name) {
             names[row[code].trimmingCharacters(in: .whitespaces)] = row[name].trimmingCharacters(in: .whitespaces)

@@ -1,10 +1,12 @@
-import KS2Core
 import KS2Analysis
+import KS2Core
 
 /// One workbook's data per school: the school, its LA, England, its trend, its groups and only
 /// its own pupils (the data-protection boundary is drawn here, once).
-func schoolWorkbookData(cohort: KS2Cohort, table t: PupilProgressTable, aggregation: Aggregation,
-                        trend: [SchoolResult]) -> [SchoolWorkbookData] {
+func schoolWorkbookData(
+    cohort: KS2Cohort, table t: PupilProgressTable, aggregation: Aggregation,
+    trend: [SchoolResult]
+) -> [SchoolWorkbookData] {
     var laRows: [String: SchoolResult] = [:]
     var national: SchoolResult? = nil
     var schoolRows: [String: SchoolResult] = [:]
@@ -26,10 +28,11 @@ func schoolWorkbookData(cohort: KS2Cohort, table t: PupilProgressTable, aggregat
         let p = cohort.pupils[i]
         let name = p.name >= 0 ? cohort.names[Int(p.name)] : PupilName(forename: "", surname: "")
         func opt(_ x: Double) -> Double? { x.isNaN ? nil : x }
-        var row = PupilReportRow(upn: p.upn.description, forename: name.forename, surname: name.surname,
-                                 ks1APS: opt(t.ks1APS[i]), pag: t.pag[i] > 0 ? Int(t.pag[i]) : nil,
-                                 gender: p.gender.name, disadvantaged: p.disadvantaged.name, eal: p.eal.name,
-                                 sen: p.sen.name)
+        var row = PupilReportRow(
+            upn: p.upn.description, forename: name.forename, surname: name.surname,
+            ks1APS: opt(t.ks1APS[i]), pag: t.pag[i] > 0 ? Int(t.pag[i]) : nil,
+            gender: p.gender.name, disadvantaged: p.disadvantaged.name, eal: p.eal.name,
+            sen: p.sen.name)
         for s in 0..<3 {
             row.score[s] = opt(t.score[t.at(s, i)])
             row.source[s] = t.source[t.at(s, i)].name
@@ -46,9 +49,11 @@ func schoolWorkbookData(cohort: KS2Cohort, table t: PupilProgressTable, aggregat
         var years = trendBySchool[info.id] ?? []
         if !years.contains(where: { $0.year == row.year }) { years.append(row) }
         years.sort { $0.year < $1.year }
-        books.append(SchoolWorkbookData(school: row, localAuthority: laRows[row.la], national: national,
-                                        trend: years, groups: groupsBySchool[info.id] ?? [],
-                                        pupils: pupilsBySchool[Int32(k)] ?? []))
+        books.append(
+            SchoolWorkbookData(
+                school: row, localAuthority: laRows[row.la], national: national,
+                trend: years, groups: groupsBySchool[info.id] ?? [],
+                pupils: pupilsBySchool[Int32(k)] ?? []))
     }
     books.sort { $0.school.id < $1.school.id }
     return books

@@ -24,7 +24,10 @@ public struct SynthJob: Sendable {
     public var disadvantagedGap = false
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, localAuthorities: [String]? = nil) {
-        self.schools = schools; self.year = year; self.seed = seed; self.edge = edge
+        self.schools = schools
+        self.year = year
+        self.seed = seed
+        self.edge = edge
         self.localAuthorities = localAuthorities
     }
 
@@ -32,8 +35,9 @@ public struct SynthJob: Sendable {
     public func run(_ settings: RunSettings) throws -> String {
         guard schools > 0 else { throw PipelineError.invalid("--schools must be at least 1") }
         if currentCohort { return try writeCurrentCohort(settings) }
-        var options = SynthOptions(schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
-                                   las: localAuthorities)
+        var options = SynthOptions(
+            schools: schools, year: year, seed: seed, edge: edge, threads: settings.threads,
+            las: localAuthorities)
         options.layout = layout
         options.story = try story()
         let out = try OutputFolder(settings.outputDirectory)
@@ -48,7 +52,8 @@ public struct SynthJob: Sendable {
         if disadvantagedGap { story += ", disadvantaged gap (−0.5 / +0.17 points)" }
         let edges = edge ? ", with edge cases" : ""
         let names = layout == .canonical ? "" : ", \(layout.rawValue) layout"
-        return "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(names)\(story)) → "
+        return
+            "synth \(year): \(output.pupils) pupils in \(output.schools) schools (seed \(seed)\(edges)\(names)\(story)) → "
             + "\(settings.outputDirectory)/ks2.csv, ks1.csv"
     }
 
@@ -65,14 +70,17 @@ public struct SynthJob: Sendable {
                 }
             }
         }
-        return SynthStory(projectEffect: urns.isEmpty ? 0 : projectEffect, projectURNs: urns,
-                          disadvantagedGap: disadvantagedGap)
+        return SynthStory(
+            projectEffect: urns.isEmpty ? 0 : projectEffect, projectURNs: urns,
+            disadvantagedGap: disadvantagedGap)
     }
 
     /// Writes `current-cohort.csv` as the output folder's one file.
     func writeCurrentCohort(_ settings: RunSettings) throws -> String {
-        let bytes = synthesizeCurrentCohort(CurrentCohortOptions(schools: schools, ks2Year: year, seed: seed,
-                                                                 las: localAuthorities))
+        let bytes = synthesizeCurrentCohort(
+            CurrentCohortOptions(
+                schools: schools, ks2Year: year, seed: seed,
+                las: localAuthorities))
         let final = try writeSynthetic(bytes, name: "current-cohort.csv", settings)
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth current cohort (KS2 \(year)): \(rows) pupils (seed \(seed)) → \(final)"

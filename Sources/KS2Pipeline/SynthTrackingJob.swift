@@ -11,8 +11,10 @@ public struct SynthTrackingJob: Sendable {
     public var windows: [String]
     public var stretch: Int
 
-    public init(cohort: String, estimates: String, seed: UInt64, windows: [String]? = nil,
-                stretch: Int = 0) {
+    public init(
+        cohort: String, estimates: String, seed: UInt64, windows: [String]? = nil,
+        stretch: Int = 0
+    ) {
         self.cohort = cohort
         self.estimates = estimates
         self.seed = seed
@@ -27,8 +29,9 @@ public struct SynthTrackingJob: Sendable {
         let targets = try TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch)
             .compute(settings, clock: &clock)
         let seeds = targets.targets.map {
-            TrackingSeedPupil(urn: $0.urn, upn: $0.upn, estimate: $0.estimate, target: $0.target,
-                              predicted: $0.predicted)
+            TrackingSeedPupil(
+                urn: $0.urn, upn: $0.upn, estimate: $0.estimate, target: $0.target,
+                predicted: $0.predicted)
         }
         let bytes = synthesizeTracking(seeds, options: TrackingSynthOptions(windows: windows, seed: seed))
         let final = try writeSynthetic(bytes, name: "tracking.csv", settings, inputs: [cohort, estimates])

@@ -15,14 +15,17 @@ public struct TargetsJob: Sendable {
     public static let maximumStretch = 40
 
     public init(cohort: String, estimates: String, stretch: Int = 0) {
-        self.cohort = cohort; self.estimates = estimates; self.stretch = stretch
+        self.cohort = cohort
+        self.estimates = estimates
+        self.stretch = stretch
     }
 
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory,
-                                   inputs: [cohort, estimates] + [settings.methodologyDirectory].compactMap { $0 })
+        let out = try OutputFolder(
+            settings.outputDirectory,
+            inputs: [cohort, estimates] + [settings.methodologyDirectory].compactMap { $0 })
         let computed = try compute(settings, clock: &clock)
         let written = try write(computed, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "targets")
@@ -40,7 +43,9 @@ public struct TargetsJob: Sendable {
     /// pupil's targets.
     public func compute(_ settings: RunSettings, clock: inout StageClock) throws -> CurrentCohortTargets {
         guard (0...TargetsJob.maximumStretch).contains(stretch) else {
-            throw PipelineError.invalid("stretch \(stretch): expected a whole number of scaled-score points from 0 to \(TargetsJob.maximumStretch)")
+            throw PipelineError.invalid(
+                "stretch \(stretch): expected a whole number of scaled-score points from 0 to \(TargetsJob.maximumStretch)"
+            )
         }
         clock.begin("read estimates")
         let year = try latestEstimatesYear(estimates)
@@ -55,9 +60,11 @@ public struct TargetsJob: Sendable {
 
     /// Writes targets.csv, the cohort file's rejects (`rejectsFile`, with `otherRejects` of the
     /// same run first) and, when workbooks are on, one targets workbook per school.
-    func write(_ computed: CurrentCohortTargets, to out: OutputFolder, settings: RunSettings,
-               clock: inout StageClock, rejectsFile: String = "rejects.csv",
-               otherRejects: [Reject] = []) throws -> [String] {
+    func write(
+        _ computed: CurrentCohortTargets, to out: OutputFolder, settings: RunSettings,
+        clock: inout StageClock, rejectsFile: String = "rejects.csv",
+        otherRejects: [Reject] = []
+    ) throws -> [String] {
         clock.begin("write targets")
         try out.write("targets.csv", targetsCSV(computed.targets), mode: OutputFolder.pupilFileMode)
         try out.write(rejectsFile, rejectsCSV(otherRejects + computed.rejects), mode: OutputFolder.pupilFileMode)
@@ -67,11 +74,15 @@ public struct TargetsJob: Sendable {
             let progress = clock.begin("targets workbooks", items: books.count)
             let dir = out.path("targets")
             try out.makeDirectory("targets")
-            let context = ReportContext(runDate: settings.runDate, sources: [
-                "Current cohort: KS1 results and predictions of the pupils in Year 6 now.",
-                "National estimates of KS2 \(books.first?.estimatesYear ?? 0) (estimates.csv)."])
-            try writeTargetsWorkbooks(books, directory: dir, threads: settings.threads, context: context,
-                                      progress: progress)
+            let context = ReportContext(
+                runDate: settings.runDate,
+                sources: [
+                    "Current cohort: KS1 results and predictions of the pupils in Year 6 now.",
+                    "National estimates of KS2 \(books.first?.estimatesYear ?? 0) (estimates.csv).",
+                ])
+            try writeTargetsWorkbooks(
+                books, directory: dir, threads: settings.threads, context: context,
+                progress: progress)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
                 chmod(dir + "/" + name, OutputFolder.pupilFileMode)
             }
@@ -90,7 +101,8 @@ public struct TargetsJob: Sendable {
         manifest.parameters["estimates"] = estimates
         manifest.parameters["estimates_year"] = computed.estimatesYear
         manifest.parameters["stretch"] = stretch
-        var focus: [String: Int] = [:], estimated: [String: Int] = [:]
+        var focus: [String: Int] = [:]
+        var estimated: [String: Int] = [:]
         for s in Subject.allCases {
             focus[s.name] = computed.targets.reduce(0) { $0 + ($1.focus[s.rawValue] == "Y" ? 1 : 0) }
             estimated[s.name] = computed.targets.reduce(0) { $0 + ($1.estimate[s.rawValue] == nil ? 0 : 1) }
@@ -107,10 +119,13 @@ public struct TargetsJob: Sendable {
 
     /// Lines for the terminal: the estimates year, pupils, focus pupils per subject, warnings.
     func summary(_ c: CurrentCohortTargets) -> [String] {
-        var lines = ["targets: \(c.targets.count) pupils in \(Set(c.targets.map(\.urn)).count) schools, estimates of KS2 \(c.estimatesYear) (\(estimates))"]
+        var lines = [
+            "targets: \(c.targets.count) pupils in \(Set(c.targets.map(\.urn)).count) schools, estimates of KS2 \(c.estimatesYear) (\(estimates))"
+        ]
         let noKS1 = c.targets.filter { $0.excluded == "no_ks1" }.count
         let incomplete = c.targets.filter { $0.excluded == "ks1_incomplete" }.count
-        lines.append("  without an estimate: \(noKS1) no_ks1, \(incomplete) ks1_incomplete; \(c.rejects.count) rows rejected")
+        lines.append(
+            "  without an estimate: \(noKS1) no_ks1, \(incomplete) ks1_incomplete; \(c.rejects.count) rows rejected")
         for s in Subject.allCases {
             let predicted = c.targets.filter { !$0.focus[s.rawValue].isEmpty }.count
             let focus = c.targets.filter { $0.focus[s.rawValue] == "Y" }.count
@@ -138,7 +153,10 @@ func latestEstimatesYear(_ path: String) throws -> Int {
     let file = isDirectory(path) ? path + "/estimates.csv" : path
     let t = try wrapInput { try DelimitedText.readText(path: file) }
     guard let yc = t.column("year") else {
-        throw PipelineError.input(InputError(file: t.file, line: 1, column: 1, message: "missing column year: expected year,subject,pag,lower,upper,pupils,estimate,sd,cap"))
+        throw PipelineError.input(
+            InputError(
+                file: t.file, line: 1, column: 1,
+                message: "missing column year: expected year,subject,pag,lower,upper,pupils,estimate,sd,cap"))
     }
     guard let y = t.rows.compactMap({ yc < $0.count ? Int($0[yc]) : nil }).max() else {
         throw PipelineError.invalid("\(file): no estimates rows")
@@ -181,9 +199,18 @@ enum CurrentCohortColumns {
     static let forename = ["forename", "legal forename", "first name", "given name", "preferred forename"]
     static let surname = ["surname", "legal surname", "last name", "family name", "preferred surname"]
     static let ks1 = [
-        ["ks1_read", "ks1 reading", "ks1 reading ta", "ks1 reading outcome", "reading ks1", "ks1 read ta", "ks1 reading level"],
-        ["ks1_writ", "ks1 writing", "ks1 writing ta", "ks1 writing outcome", "writing ks1", "ks1 writ ta", "ks1 writing level"],
-        ["ks1_mat", "ks1 maths", "ks1 mathematics", "ks1 math", "ks1 maths ta", "ks1 maths outcome", "maths ks1", "ks1 mat ta", "ks1 maths level"],
+        [
+            "ks1_read", "ks1 reading", "ks1 reading ta", "ks1 reading outcome", "reading ks1", "ks1 read ta",
+            "ks1 reading level",
+        ],
+        [
+            "ks1_writ", "ks1 writing", "ks1 writing ta", "ks1 writing outcome", "writing ks1", "ks1 writ ta",
+            "ks1 writing level",
+        ],
+        [
+            "ks1_mat", "ks1 maths", "ks1 mathematics", "ks1 math", "ks1 maths ta", "ks1 maths outcome", "maths ks1",
+            "ks1 mat ta", "ks1 maths level",
+        ],
     ]
     static let predicted = [
         ["read_predicted", "reading predicted", "predicted reading", "reading prediction", "predicted reading score"],
@@ -212,8 +239,10 @@ private struct CohortPupil {
 /// a scaled score 80–120 nor an outcome code), `unknown_code` (a KS1 cell or a writing prediction
 /// no table knows), `duplicate_row` / `duplicate_upn`. A pupil whose three KS1 cells are blank has
 /// no KS1 record (`no_ks1`); one with a KS1 subject without points is `ks1_incomplete`.
-public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodology: MethodologyYear,
-                           stretch: Int) throws(InputError) -> CurrentCohortTargets {
+public func computeTargets(
+    _ text: DelimitedText, table: EstimateTable, methodology: MethodologyYear,
+    stretch: Int
+) throws(InputError) -> CurrentCohortTargets {
     let fileName = (text.file as NSString).lastPathComponent
     func column(_ aliases: [String]) -> Int? {
         for a in aliases { if let i = text.column(a) { return i } }
@@ -221,8 +250,11 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
     }
     func required(_ aliases: [String]) throws(InputError) -> Int {
         guard let i = column(aliases) else {
-            throw InputError(file: text.file, line: 1, column: 1,
-                             message: "missing required column \"\(aliases[0])\"; header found: \(text.header.map { "\"\($0)\"" }.joined(separator: ", "))")
+            throw InputError(
+                file: text.file, line: 1, column: 1,
+                message:
+                    "missing required column \"\(aliases[0])\"; header found: \(text.header.map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         return i
     }
@@ -234,10 +266,12 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
     for aliases in CurrentCohortColumns.ks1 { ks1C.append(try required(aliases)) }
     let predC = CurrentCohortColumns.predicted.map(column)
     let nameC = column(CurrentCohortColumns.schoolName)
-    let forenameC = column(CurrentCohortColumns.forename), surnameC = column(CurrentCohortColumns.surname)
+    let forenameC = column(CurrentCohortColumns.forename)
+    let surnameC = column(CurrentCohortColumns.surname)
     if text.rows.isEmpty {
-        throw InputError(file: text.file, line: 1, column: 1,
-                         message: "header only: expected at least one row after the header, found none")
+        throw InputError(
+            file: text.file, line: 1, column: 1,
+            message: "header only: expected at least one row after the header, found none")
     }
 
     var rejects: [Reject] = []
@@ -252,14 +286,17 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
         let upn: UPN
-        switch checkedUPN(fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
-                          upnText: upnText) {
+        switch checkedUPN(
+            fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
+            upnText: upnText)
+        {
         case .success(let u): upn = u
         case .failure(let f):
             reject(f.reason, f.detail)
             continue
         }
-        let urn = urnC.map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+        let urn =
+            urnC.map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
             ?? laestabC.map { fields[$0].filter { $0 != "-" } }.flatMap { $0.isEmpty ? nil : $0 }
         guard let urn else {
             reject(.missingSchool, "no urn and no laestab: expected the school's URN")
@@ -267,8 +304,10 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
         }
         // predictions: reading and maths a scaled score (or an outcome code, which has no score)
         let cells: PredictionCells
-        switch predictionCells(predC.map { $0.map { fields[$0] } },
-                               writingScore: { methodology.writingScoreForProgress($0).score }) {
+        switch predictionCells(
+            predC.map { $0.map { fields[$0] } },
+            writingScore: { methodology.writingScoreForProgress($0).score })
+        {
         case .success(let c): cells = c
         case .failure(let f):
             reject(f.reason, f.detail)
@@ -278,7 +317,10 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
         for s in 0..<3 {
             let cell = fields[ks1C[s]]
             guard let code = Code(cell), code == .none || code.isKS1 else {
-                reject(.unknownCode, "ks1_\(subjectNames[s]) \"\(cell)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X")
+                reject(
+                    .unknownCode,
+                    "ks1_\(subjectNames[s]) \"\(cell)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"
+                )
                 continue rows
             }
             ks1.append(code)
@@ -287,15 +329,19 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
             reject(f.reason, f.detail)
             continue
         }
-        accepted.append(CohortPupil(line: line, upn: upn.description, urn: urn, ks1: ks1,
-                                    predictedText: cells.text, predictedScore: cells.score, fields: fields))
+        accepted.append(
+            CohortPupil(
+                line: line, upn: upn.description, urn: urn, ks1: ks1,
+                predictedText: cells.text, predictedScore: cells.score, fields: fields))
     }
 
     // duplicates (formats.md): identical copies after the first are duplicate_row; rows of one UPN
     // that differ are all duplicate_upn
-    let duplicates = duplicateRejects(keys: accepted.map(\.upn), fields: accepted.map(\.fields),
-                                      lines: accepted.map(\.line), upns: accepted.map(\.upn), file: fileName,
-                                      differing: .duplicateUPN) { "UPN on lines \($0) with different values" }
+    let duplicates = duplicateRejects(
+        keys: accepted.map(\.upn), fields: accepted.map(\.fields),
+        lines: accepted.map(\.line), upns: accepted.map(\.upn), file: fileName,
+        differing: .duplicateUPN
+    ) { "UPN on lines \($0) with different values" }
     rejects += duplicates.rejects
     let dropped = duplicates.dropped
 
@@ -305,11 +351,14 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
     for (k, p) in accepted.enumerated() where !dropped.contains(k) {
         if let c = nameC, schoolNames[p.urn] == nil, !p.fields[c].isEmpty { schoolNames[p.urn] = p.fields[c] }
         if forenameC != nil || surnameC != nil {
-            names[p.upn] = PupilName(forename: forenameC.map { p.fields[$0] } ?? "", surname: surnameC.map { p.fields[$0] } ?? "")
+            names[p.upn] = PupilName(
+                forename: forenameC.map { p.fields[$0] } ?? "", surname: surnameC.map { p.fields[$0] } ?? "")
         }
         var row = TargetRow(urn: p.urn, upn: p.upn, estimatesYear: table.year)
         row.predicted = p.predictedText
-        let prior = p.ks1.allSatisfy { $0 == .none } ? PriorAttainment(aps: nil, reason: .noKS1)
+        let prior =
+            p.ks1.allSatisfy { $0 == .none }
+            ? PriorAttainment(aps: nil, reason: .noKS1)
             : PriorAttainment(read: p.ks1[0], writ: p.ks1[1], mat: p.ks1[2])
         guard let aps = prior.aps else {
             row.excluded = prior.reason?.name ?? "ks1_incomplete"
@@ -323,8 +372,10 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
         for s in 0..<3 {
             guard pag - 1 < table.pags[s].count, let e = table.pags[s][pag - 1].estimate else { continue }
             row.estimate[s] = e
-            row.target[s] = s == 1 ? writingTarget(estimate: e, points: methodology.writingTAPoints).name
-                                   : String(testTarget(estimate: e, stretch: stretch))
+            row.target[s] =
+                s == 1
+                ? writingTarget(estimate: e, points: methodology.writingTAPoints).name
+                : String(testTarget(estimate: e, stretch: stretch))
             if let predicted = p.predictedScore[s] {
                 row.predictedProgress[s] = predicted - e
                 row.focus[s] = predicted < e ? "Y" : "N"
@@ -336,17 +387,20 @@ public func computeTargets(_ text: DelimitedText, table: EstimateTable, methodol
     rejects.sort { $0.line < $1.line }
     var account = FileAccount(file: fileName, read: text.rows.count, accepted: targets.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
-    return CurrentCohortTargets(targets: targets, rejects: rejects, account: account, estimatesYear: table.year,
-                                estimatesFramework: methodology.framework, schoolNames: schoolNames, names: names,
-                                frameworkMismatches: mismatches, national: table.national, methodology: methodology,
-                                pupilsWithPredictions: targets.filter { $0.predicted.contains { !$0.isEmpty } }.count)
+    return CurrentCohortTargets(
+        targets: targets, rejects: rejects, account: account, estimatesYear: table.year,
+        estimatesFramework: methodology.framework, schoolNames: schoolNames, names: names,
+        frameworkMismatches: mismatches, national: table.national, methodology: methodology,
+        pupilsWithPredictions: targets.filter { $0.predicted.contains { !$0.isEmpty } }.count)
 }
 
 /// The KS1 framework a pupil's outcomes belong to: levels when any is a level, interim when any is
 /// an interim-framework outcome, nil when only P-scales (or codes) tell nothing.
 func ks1Framework(_ outcomes: [Code]) -> KS1Framework? {
     if outcomes.contains(where: \.isKS1Level) { return .levels }
-    if outcomes.contains(where: { [.GDS, .EXS, .WTS, .PKF, .PK4, .PK3, .PK2, .PK1, .BLW].contains($0) }) { return .interim }
+    if outcomes.contains(where: { [.GDS, .EXS, .WTS, .PKF, .PK4, .PK3, .PK2, .PK1, .BLW].contains($0) }) {
+        return .interim
+    }
     return nil
 }
 
@@ -355,11 +409,14 @@ func targetWorkbookData(_ c: CurrentCohortTargets, stretch: Int) -> [TargetWorkb
     var bySchool: [String: [TargetWorkbookPupil]] = [:]
     for row in c.targets {
         let name = c.names[row.upn]
-        bySchool[row.urn, default: []].append(TargetWorkbookPupil(row: row, forename: name?.forename ?? "",
-                                                                  surname: name?.surname ?? ""))
+        bySchool[row.urn, default: []].append(
+            TargetWorkbookPupil(
+                row: row, forename: name?.forename ?? "",
+                surname: name?.surname ?? ""))
     }
     return bySchool.keys.sorted().map { urn in
-        TargetWorkbookData(urn: urn, schoolName: c.schoolNames[urn] ?? "", estimatesYear: c.estimatesYear,
-                           stretch: stretch, pupils: bySchool[urn] ?? [])
+        TargetWorkbookData(
+            urn: urn, schoolName: c.schoolNames[urn] ?? "", estimatesYear: c.estimatesYear,
+            stretch: stretch, pupils: bySchool[urn] ?? [])
     }
 }

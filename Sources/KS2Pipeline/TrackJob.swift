@@ -27,8 +27,10 @@ public struct TrackJob: Sendable {
     /// §9's focus threshold (predicted progress below it = focus pupil).
     public var focusThreshold: Double
 
-    public init(cohort: String, estimates: String, tracking: String, cohorts: String? = nil, stretch: Int = 0,
-                windows: [String]? = nil, focusThreshold: Double = 0) {
+    public init(
+        cohort: String, estimates: String, tracking: String, cohorts: String? = nil, stretch: Int = 0,
+        windows: [String]? = nil, focusThreshold: Double = 0
+    ) {
         self.cohort = cohort
         self.estimates = estimates
         self.tracking = tracking
@@ -40,9 +42,10 @@ public struct TrackJob: Sendable {
 
     /// The job a pipeline file's `tracking:` block declares.
     public init(_ inputs: TrackingInputs, focusThreshold: Double?) {
-        self.init(cohort: inputs.cohort, estimates: inputs.estimates, tracking: inputs.tracking,
-                  cohorts: inputs.cohorts, stretch: inputs.stretch ?? 0,
-                  windows: inputs.windows, focusThreshold: focusThreshold ?? 0)
+        self.init(
+            cohort: inputs.cohort, estimates: inputs.estimates, tracking: inputs.tracking,
+            cohorts: inputs.cohorts, stretch: inputs.stretch ?? 0,
+            windows: inputs.windows, focusThreshold: focusThreshold ?? 0)
     }
 
     /// Everything a tracking run computes.
@@ -58,8 +61,9 @@ public struct TrackJob: Sendable {
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory,
-                                   inputs: [cohort, estimates, tracking] + [cohorts, settings.methodologyDirectory].compactMap { $0 })
+        let out = try OutputFolder(
+            settings.outputDirectory,
+            inputs: [cohort, estimates, tracking] + [cohorts, settings.methodologyDirectory].compactMap { $0 })
         let computed = try compute(settings, clock: &clock)
         let written = try write(computed, to: out, settings: settings, clock: &clock)
         var manifest = RunManifest(command: "track")
@@ -95,8 +99,9 @@ public struct TrackJob: Sendable {
         for t in targets.targets { owner[t.upn] = t.urn }
         let methodology = targets.methodology
         let file = try wrapInput {
-            try readTracking(try DelimitedText.readText(path: tracking, allowBadText: true), windows: windows, pupils: owner,
-                             writingScore: { methodology.writingScoreForProgress($0).score })
+            try readTracking(
+                try DelimitedText.readText(path: tracking, allowBadText: true), windows: windows, pupils: owner,
+                writingScore: { methodology.writingScoreForProgress($0).score })
         }
         var warnings = file.warnings
         var projectCohorts: [ProjectCohort] = []
@@ -108,53 +113,67 @@ public struct TrackJob: Sendable {
             for c in projectCohorts {
                 let missing = c.urns.filter { !schools.contains($0) }
                 if !missing.isEmpty {
-                    warnings.append("cohort \(c.name): URN \(missing.joined(separator: ", ")) in no row of the "
-                                    + "current cohort file: no pupils tracked there")
+                    warnings.append(
+                        "cohort \(c.name): URN \(missing.joined(separator: ", ")) in no row of the "
+                            + "current cohort file: no pupils tracked there")
                 }
             }
         }
         if targets.pupilsWithPredictions > 0 {
-            warnings.append("the current cohort file gives predictions for \(targets.pupilsWithPredictions) pupils: "
-                            + "tracking ignores them and uses the tracking file's")
+            warnings.append(
+                "the current cohort file gives predictions for \(targets.pupilsWithPredictions) pupils: "
+                    + "tracking ignores them and uses the tracking file's")
         }
         let withoutEstimate = Set(targets.targets.filter { !$0.excluded.isEmpty }.map(\.upn))
         let rowsWithoutEstimate = file.records.filter { withoutEstimate.contains($0.upn) }.count
         if rowsWithoutEstimate > 0 {
-            warnings.append("\(rowsWithoutEstimate) tracking rows are of pupils without an estimate (no_ks1 or "
-                            + "ks1_incomplete in the cohort file): read, but no predicted progress")
+            warnings.append(
+                "\(rowsWithoutEstimate) tracking rows are of pupils without an estimate (no_ks1 or "
+                    + "ks1_incomplete in the cohort file): read, but no predicted progress")
         }
         let sigma = targets.national.map(\.sd)
         for s in Subject.allCases where sigma[s.rawValue] == nil {
-            warnings.append("national.csv of \(targets.estimatesYear) has no \(s.name) sd: "
-                            + "\(s.name) means have no interval")
+            warnings.append(
+                "national.csv of \(targets.estimatesYear) has no \(s.name) sd: "
+                    + "\(s.name) means have no interval")
         }
         clock.begin("tracking")
-        let pupils = trackPupils(targets.targets, records: file.records, windows: windows.count,
-                                 writingPoints: methodology.writingTAPoints, focusThreshold: focusThreshold)
-        let summaries = trackingSummaries(pupils, windows: windows.count, schoolNames: targets.schoolNames,
-                                          cohorts: projectCohorts, sigma: sigma)
-        return Computation(targets: targets, file: file, cohorts: projectCohorts, pupils: pupils,
-                           summaries: summaries, warnings: warnings)
+        let pupils = trackPupils(
+            targets.targets, records: file.records, windows: windows.count,
+            writingPoints: methodology.writingTAPoints, focusThreshold: focusThreshold)
+        let summaries = trackingSummaries(
+            pupils, windows: windows.count, schoolNames: targets.schoolNames,
+            cohorts: projectCohorts, sigma: sigma)
+        return Computation(
+            targets: targets, file: file, cohorts: projectCohorts, pupils: pupils,
+            summaries: summaries, warnings: warnings)
     }
 
     /// Writes track_pupils.csv, track_schools.csv, rejects.csv (`otherRejects` first, then the
     /// cohort file's, then the tracking file's) and, with workbooks on, tracking.xlsx and one
     /// workbook per school in `tracking/`.
-    func write(_ c: Computation, to out: OutputFolder, settings: RunSettings, clock: inout StageClock,
-               otherRejects: [Reject] = []) throws -> [String] {
+    func write(
+        _ c: Computation, to out: OutputFolder, settings: RunSettings, clock: inout StageClock,
+        otherRejects: [Reject] = []
+    ) throws -> [String] {
         clock.begin("write tracking")
         try out.write("track_pupils.csv", trackPupilsCSV(c.pupils, windows: windows), mode: OutputFolder.pupilFileMode)
         try out.write("track_schools.csv", trackSchoolsCSV(c.summaries, windows: windows))
-        try out.write("rejects.csv", rejectsCSV(otherRejects + c.targets.rejects + c.file.rejects),
-                      mode: OutputFolder.pupilFileMode)
+        try out.write(
+            "rejects.csv", rejectsCSV(otherRejects + c.targets.rejects + c.file.rejects),
+            mode: OutputFolder.pupilFileMode)
         var written = ["track_pupils.csv", "track_schools.csv", "rejects.csv"]
         guard settings.writeWorkbooks else { return written }
         clock.begin("tracking workbooks")
-        let lead = TrackingWorkbookData(windows: windows, estimatesYear: c.targets.estimatesYear, stretch: stretch,
-                                        summaries: c.summaries)
-        let context = ReportContext(runDate: settings.runDate, sources: [
-            "Current cohort: KS1 results of the pupils in Year 6 now; tracking file: predictions at each window.",
-            "National estimates of KS2 \(c.targets.estimatesYear) (estimates.csv)."])
+        let lead = TrackingWorkbookData(
+            windows: windows, estimatesYear: c.targets.estimatesYear, stretch: stretch,
+            summaries: c.summaries)
+        let context = ReportContext(
+            runDate: settings.runDate,
+            sources: [
+                "Current cohort: KS1 results of the pupils in Year 6 now; tracking file: predictions at each window.",
+                "National estimates of KS2 \(c.targets.estimatesYear) (estimates.csv).",
+            ])
         try writeTrackingWorkbook(lead, to: out.path("tracking.xlsx"), context: context)
         chmod(out.path("tracking.xlsx"), OutputFolder.summaryFileMode)
         var books = targetWorkbookData(c.targets, stretch: stretch)
@@ -164,8 +183,9 @@ public struct TrackJob: Sendable {
         for s in c.summaries where s.level == .school { summariesBySchool[s.id, default: []].append(s) }
         for k in books.indices {
             let urn = books[k].urn
-            books[k].tracking = SchoolTracking(windows: windows, pupils: pupilsBySchool[urn] ?? [],
-                                               summaries: summariesBySchool[urn] ?? [])
+            books[k].tracking = SchoolTracking(
+                windows: windows, pupils: pupilsBySchool[urn] ?? [],
+                summaries: summariesBySchool[urn] ?? [])
         }
         let dir = out.path("tracking")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -191,10 +211,11 @@ public struct TrackJob: Sendable {
             focus[s.name] = c.pupils.filter { $0.subject == s && $0.focus == true }.count
             tracked[s.name] = c.pupils.filter { $0.subject == s }.count
         }
-        manifest.extra["tracking"] = [
-            "windows": windows, "pupil_subjects": tracked, "focus": focus,
-            "cohorts": c.cohorts.map(\.name), "warnings": c.warnings,
-        ] as [String: Any]
+        manifest.extra["tracking"] =
+            [
+                "windows": windows, "pupil_subjects": tracked, "focus": focus,
+                "cohorts": c.cohorts.map(\.name), "warnings": c.warnings,
+            ] as [String: Any]
     }
 
     /// Lines for the terminal: rows used, focus pupils on track at the latest window with
@@ -202,8 +223,9 @@ public struct TrackJob: Sendable {
     func summary(_ c: Computation) -> [String] {
         var lines = TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch).summary(c.targets)
         let account = c.file.account
-        lines.append("tracking: \(account.accepted) rows used, \(account.rejected) rejected, "
-                     + "windows \(windows.joined(separator: ", "))")
+        lines.append(
+            "tracking: \(account.accepted) rows used, \(account.rejected) rejected, "
+                + "windows \(windows.joined(separator: ", "))")
         for s in Subject.allCases {
             let project = c.summaries.filter { $0.level == .project && $0.subject == s }
             guard let latest = project.last(where: { $0.pupils > 0 }) else {
@@ -211,8 +233,10 @@ public struct TrackJob: Sendable {
                 continue
             }
             let mean = latest.predictedProgress.map { String(format: "%+.2f", $0) } ?? ""
-            lines.append("  \(s.name) at \(windows[latest.window]): mean predicted progress \(mean) over "
-                         + "\(latest.pupils) pupils; \(latest.focusOnTrack) of \(latest.focus) focus pupils predicted on track")
+            lines.append(
+                "  \(s.name) at \(windows[latest.window]): mean predicted progress \(mean) over "
+                    + "\(latest.pupils) pupils; \(latest.focusOnTrack) of \(latest.focus) focus pupils predicted on track"
+            )
         }
         lines += c.warnings.map { "warning: " + $0 }
         return lines
@@ -222,9 +246,11 @@ public struct TrackJob: Sendable {
 extension TrackJob {
     /// A pipeline file's tracking stage: computes, writes into the run's folder (one rejects.csv:
     /// `otherRejects` first), records in run.json and adds the summary lines; returns the files written.
-    func runInPipeline(_ settings: RunSettings, out: OutputFolder, clock: inout StageClock,
-                       manifest: inout RunManifest, otherRejects: [Reject], written: [String],
-                       lines: inout [String]) throws -> [String] {
+    func runInPipeline(
+        _ settings: RunSettings, out: OutputFolder, clock: inout StageClock,
+        manifest: inout RunManifest, otherRejects: [Reject], written: [String],
+        lines: inout [String]
+    ) throws -> [String] {
         let computed = try compute(settings, clock: &clock)
         let files = try write(computed, to: out, settings: settings, clock: &clock, otherRejects: otherRejects)
         record(computed, in: &manifest)

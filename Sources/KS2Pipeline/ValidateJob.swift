@@ -12,7 +12,9 @@ public struct ValidateJob: Sendable {
     public var ks1Columns: [String: String] = [:]
 
     public init(ks2: String, ks1: String? = nil, year: Int? = nil) {
-        self.ks2 = ks2; self.ks1 = ks1; self.year = year
+        self.ks2 = ks2
+        self.ks1 = ks1
+        self.year = year
     }
 
     @discardableResult
@@ -21,13 +23,16 @@ public struct ValidateJob: Sendable {
         let out = try OutputFolder(settings.outputDirectory, inputs: [ks2] + [ks1].compactMap { $0 })
         clock.begin("read")
         let r2 = try wrapInput {
-            try readKS2(path: ks2, year: year, options: IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: false))
+            try readKS2(
+                path: ks2, year: year,
+                options: IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: false))
         }
         var rejects = r2.rejects
         var accounts: [(String, FileAccount)] = [("ks2", r2.account)]
         if let ks1 {
             let r1 = try wrapInput {
-                try readKS1(path: ks1, options: IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false))
+                try readKS1(
+                    path: ks1, options: IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false))
             }
             let join = joinKS1(r2.cohort, r1, threads: settings.threads)
             rejects += r1.rejects
@@ -65,5 +70,6 @@ func accountSummary(_ accounts: [(String, FileAccount)]) -> String {
 /// another cohort, which would otherwise only show as every pupil lacking KS1.
 func ks1MatchWarning(_ a: FileAccount) -> String? {
     guard let matched = a.matched, matched == 0, a.accepted > 0 else { return nil }
-    return "warning: \(a.file): none of its \(a.accepted) accepted rows matches a KS2 pupil's UPN; expected the KS1 results of the same pupils (is it another cohort's file?)"
+    return
+        "warning: \(a.file): none of its \(a.accepted) accepted rows matches a KS2 pupil's UPN; expected the KS1 results of the same pupils (is it another cohort's file?)"
 }

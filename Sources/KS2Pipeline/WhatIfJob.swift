@@ -1,7 +1,7 @@
 import Foundation
+import KS2Analysis
 import KS2Core
 import KS2Ingest
-import KS2Analysis
 import KS2Reports
 
 /// `ks2progress whatif`: a school's figures recomputed with chosen pupils removed from chosen
@@ -41,32 +41,40 @@ public struct WhatIfJob: Sendable {
         let ks2Name = (ks2 as NSString).lastPathComponent
         for r in removals {
             guard let pupil = index[r.upn] else {
-                unknown.append(Reject(file: removeName, line: r.line, upn: r.upn.description, reason: .unknownUPN,
-                                      detail: "upn \(r.upn) is not an accepted pupil of \(year) in \(ks2Name)"))
+                unknown.append(
+                    Reject(
+                        file: removeName, line: r.line, upn: r.upn.description, reason: .unknownUPN,
+                        detail: "upn \(r.upn) is not an accepted pupil of \(year) in \(ks2Name)"))
                 continue
             }
             chosen += r.subjects.map { SubjectRemoval(pupil: pupil, subject: $0) }
         }
         let rejectsOfRemovals = (removalRejects + unknown).sorted { $0.line < $1.line }
         let national = outcome.computation.estimates.national
-        let after = aggregate(cohort: outcome.cohort, table: removingPupils(outcome.computation.table, chosen),
-                              sigma: outcome.sigma, thresholds: (national.map(\.p10), national.map(\.p90)),
-                              includeNational: false, laNames: ProjectData.localAuthorityNames(),
-                              threads: settings.threads)
-        let rows = whatIfRows(cohort: outcome.cohort, removals: chosen, before: outcome.aggregation.rows,
-                              after: after.rows)
+        let after = aggregate(
+            cohort: outcome.cohort, table: removingPupils(outcome.computation.table, chosen),
+            sigma: outcome.sigma, thresholds: (national.map(\.p10), national.map(\.p90)),
+            includeNational: false, laNames: ProjectData.localAuthorityNames(),
+            threads: settings.threads)
+        let rows = whatIfRows(
+            cohort: outcome.cohort, removals: chosen, before: outcome.aggregation.rows,
+            after: after.rows)
         clock.begin("write csv")
         try out.write("whatif.csv", whatIfCSV(rows))
         try out.write("rejects.csv", rejectsCSV(outcome.rejects + rejectsOfRemovals), mode: OutputFolder.pupilFileMode)
         var manifest = RunManifest(command: "whatif")
         manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
-        manifest.parameters = ["year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
-                               "note": whatIfLabel]
+        manifest.parameters = [
+            "year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
+            "note": whatIfLabel,
+        ]
         manifest.accounts = outcome.accounts
-        manifest.extra["removals"] = ["rows": removals.count + removalRejects.count,
-                                      "used": removals.count - unknown.count,
-                                      "rejected": removalRejects.count + unknown.count,
-                                      "pupil_subjects_removed": Set(chosen).count]
+        manifest.extra["removals"] = [
+            "rows": removals.count + removalRejects.count,
+            "used": removals.count - unknown.count,
+            "rejected": removalRejects.count + unknown.count,
+            "pupil_subjects_removed": Set(chosen).count,
+        ]
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
@@ -77,8 +85,9 @@ public struct WhatIfJob: Sendable {
             lines.append("warning: \(removeName): \(rejectsOfRemovals.count) rows rejected (listed in rejects.csv)")
         }
         for r in rows {
-            lines.append("  \(r.urn) \(r.name) \(r.subject.name): \(r.removed) removed, progress "
-                         + "\(display(r.before.progress)) → \(display(r.after.progress)) (\(whatIfLabel))")
+            lines.append(
+                "  \(r.urn) \(r.name) \(r.subject.name): \(r.removed) removed, progress "
+                    + "\(display(r.before.progress)) → \(display(r.after.progress)) (\(whatIfLabel))")
         }
         if settings.writeWorkbooks { lines.append("no workbook: whatif writes whatif.csv only") }
         lines.append("wrote whatif.csv, rejects.csv in \(settings.outputDirectory)")

@@ -4,7 +4,10 @@ import Foundation
 public struct ReportWriteError: Error, Sendable, CustomStringConvertible, Equatable {
     public var path: String
     public var message: String
-    public init(path: String, message: String) { self.path = path; self.message = message }
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
     public var description: String { "\(path): \(message)" }
 }
 
@@ -115,17 +118,26 @@ public struct CSVWriter: Sendable {
         let n = s.count
         if i < n && (s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-")) { i += 1 }
         var digits = 0
-        while i < n && s[i] >= 0x30 && s[i] <= 0x39 { i += 1; digits += 1 }
+        while i < n && s[i] >= 0x30 && s[i] <= 0x39 {
+            i += 1
+            digits += 1
+        }
         if i < n && s[i] == UInt8(ascii: ".") {
             i += 1
-            while i < n && s[i] >= 0x30 && s[i] <= 0x39 { i += 1; digits += 1 }
+            while i < n && s[i] >= 0x30 && s[i] <= 0x39 {
+                i += 1
+                digits += 1
+            }
         }
         if digits == 0 { return false }
         if i < n && (s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E")) {
             i += 1
             if i < n && (s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-")) { i += 1 }
             var expDigits = 0
-            while i < n && s[i] >= 0x30 && s[i] <= 0x39 { i += 1; expDigits += 1 }
+            while i < n && s[i] >= 0x30 && s[i] <= 0x39 {
+                i += 1
+                expDigits += 1
+            }
             if expDigits == 0 { return false }
         }
         return i == n
@@ -143,10 +155,13 @@ public struct CSVWriter: Sendable {
     }
 
     private mutating func appendIntDigits(_ value: Int) {
-        if value == 0 { bytes.append(0x30); return }
+        if value == 0 {
+            bytes.append(0x30)
+            return
+        }
         var magnitude = value.magnitude
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes ≥ 20 digits
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
         withUnsafeMutableBytes(of: &scratch) { buf in
             var end = buf.count
             while magnitude > 0 {

@@ -1,10 +1,12 @@
-import Foundation
 import CXLSXWriter
+import Foundation
 import KS2Core
 
 /// funnel.csv's columns, in formats.md's order.
-public let funnelCSVHeader = ["year", "urn", "name", "la", "subject", "n", "progress", "limit95", "limit998",
-                              "outside95", "outside998"]
+public let funnelCSVHeader = [
+    "year", "urn", "name", "la", "subject", "n", "progress", "limit95", "limit998",
+    "outside95", "outside998",
+]
 
 /// funnel.csv (formats.md): one row per year, school and subject with status `ok` or `supp`.
 public func funnelCSV(_ rows: [FunnelRow]) -> [UInt8] {
@@ -32,12 +34,16 @@ private let laColours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47, 0x7030A0, 0x7F7F7F
 /// The "County charts" sheet: per subject, each LA's progress by year with its interval against
 /// England (0), and the latest year's funnel plot (every unsuppressed school a point, coloured by
 /// LA, project-cohort schools highlighted, 95% and 99.8% limits as lines). Returns the next chart-data row.
-func writeCountyCharts(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
-                       chartRow: Int) throws -> Int {
+func writeCountyCharts(
+    _ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
+    chartRow: Int
+) throws -> Int {
     try sheet.columnWidth(0, 30, 8.43)
     try sheet.write(0, 0, "County comparison: each LA against England (0) by year, and the funnel plot", .title)
-    try sheet.write(1, 0, "Intervals are 95%. Funnel: each school's progress against its pupils in the measure; "
-        + "dashed lines the 95% and 99.8% limits around 0. Suppressed schools (5 or fewer pupils) are not plotted.",
+    try sheet.write(
+        1, 0,
+        "Intervals are 95%. Funnel: each school's progress against its pupils in the measure; "
+            + "dashed lines the 95% and 99.8% limits around 0. Suppressed schools (5 or fewer pupils) are not plotted.",
         .note)
     var next = chartRow
     let laRows = preferredLARows(data.comparison)
@@ -52,20 +58,26 @@ func writeCountyCharts(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWor
             let pooled = fullName.contains(" (pooled from")
             let name = fullName.components(separatedBy: " (pooled from")[0].prefix(24) + (pooled ? " (pooled)" : "")
             let colour = laColours[min(las.firstIndex(of: r.id) ?? 0, laColours.count - 1)]
-            points.append(IntervalPoint(label: "\(r.year) \(name)", value: p, lower: m.lower,
-                                        upper: m.upper, colour: colour))
+            points.append(
+                IntervalPoint(
+                    label: "\(r.year) \(name)", value: p, lower: m.lower,
+                    upper: m.upper, colour: colour))
         }
         var rowsUsed = 16
         if !points.isEmpty {
-            let (chart, end) = try intervalBarChart(sheet.workbook, title: "\(Wording.subjectTitle(s)): LA progress "
-                                                    + "by year (0 = England)", axisName: "Progress",
-                                                    points: points, data: chartData, firstRow: next)
+            let (chart, end) = try intervalBarChart(
+                sheet.workbook,
+                title: "\(Wording.subjectTitle(s)): LA progress "
+                    + "by year (0 = England)", axisName: "Progress",
+                points: points, data: chartData, firstRow: next)
             next = end + 1
             try sheet.insert(chart, row: sheetRow, col: 0, xScale: 1.0, yScale: max(1, chartScale(points.count)))
             rowsUsed = max(rowsUsed, chartRows(points.count))
         }
-        if let (chart, end) = try funnelChart(sheet.workbook, subject: s, data: data, las: las, chartData: chartData,
-                                              firstRow: next) {
+        if let (chart, end) = try funnelChart(
+            sheet.workbook, subject: s, data: data, las: las, chartData: chartData,
+            firstRow: next)
+        {
             next = end + 1
             try sheet.insert(chart, row: sheetRow, col: 8, xScale: 1.25, yScale: 1.0)
         }
@@ -94,8 +106,10 @@ func preferredLARows(_ rows: [SchoolResult]) -> [SchoolResult] {
 }
 
 /// The latest year's funnel plot for one subject, or nil when no school can be plotted.
-private func funnelChart(_ book: Workbook, subject: Subject, data: ImpactWorkbookData, las: [String],
-                         chartData: Worksheet, firstRow: Int) throws -> (Chart, Int)? {
+private func funnelChart(
+    _ book: Workbook, subject: Subject, data: ImpactWorkbookData, las: [String],
+    chartData: Worksheet, firstRow: Int
+) throws -> (Chart, Int)? {
     let all = data.funnel.filter { $0.subject == subject && $0.status == .ok }
     guard let year = all.map(\.year).max() else { return nil }
     let rows = all.filter { $0.year == year }
@@ -124,11 +138,14 @@ private func funnelChart(_ book: Workbook, subject: Subject, data: ImpactWorkboo
     let limitLast = row - 1
     let chart = try book.addChart(LXW_CHART_SCATTER_STRAIGHT)
     chart.title("\(Wording.subjectTitle(subject)) \(year): funnel plot")
-    for (col, name, colour) in [(1, "95% limits", RGB(0x7F7F7F)), (2, "", RGB(0x7F7F7F)),
-                                (3, "99.8% limits", RGB(0xC00000)), (4, "", RGB(0xC00000))] {
-        let series = try chart.addSeries(name: name.isEmpty ? "lower limit" : name,
-                                         categories: chartData.range(limitTop, 0, limitLast, 0),
-                                         values: chartData.range(limitTop, col, limitLast, col))
+    for (col, name, colour) in [
+        (1, "95% limits", RGB(0x7F7F7F)), (2, "", RGB(0x7F7F7F)),
+        (3, "99.8% limits", RGB(0xC00000)), (4, "", RGB(0xC00000)),
+    ] {
+        let series = try chart.addSeries(
+            name: name.isEmpty ? "lower limit" : name,
+            categories: chartData.range(limitTop, 0, limitLast, 0),
+            values: chartData.range(limitTop, col, limitLast, col))
         series.dashedLine(colour: colour)
         series.marker(LXW_CHART_MARKER_NONE)
     }
@@ -155,8 +172,9 @@ private func funnelChart(_ book: Workbook, subject: Subject, data: ImpactWorkboo
             try chartData.write(row, 2, name)
             row += 1
         }
-        let series = try chart.addSeries(name: name, categories: chartData.range(top, 0, row - 1, 0),
-                                         values: chartData.range(top, 1, row - 1, 1))
+        let series = try chart.addSeries(
+            name: name, categories: chartData.range(top, 0, row - 1, 0),
+            values: chartData.range(top, 1, row - 1, 1))
         series.noLine()
         series.marker(marker, size: marker == LXW_CHART_MARKER_DIAMOND ? 8 : 5, colour: colour)
     }

@@ -5,8 +5,10 @@ import KS2Core
 /// difference in differences with intervals, coloured when significant), then a chart of each
 /// cohort's change against its comparison schools' and the cohort schools' maths progress, sorted,
 /// with intervals. Returns the next free chart-data row.
-func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
-                        title: String) throws -> Int {
+func writeImpactSummary(
+    _ sheet: Worksheet, chartData: Worksheet, data: ImpactWorkbookData,
+    title: String
+) throws -> Int {
     try sheet.columnWidth(0, 0, 24)
     try sheet.columnWidth(1, 1, 8)
     try sheet.columnWidth(2, 4, 9.5)
@@ -18,15 +20,21 @@ func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWo
     try sheet.rowHeight(1, 30)
     var row = 3
     if data.impacts.isEmpty {
-        try sheet.merge(1, 0, 1, 9, "School progress with 95% intervals; green or red = significantly above or below "
-            + "the national average (0). See Notes.", CellStyle.note.wrapped)
-        try sheet.merge(row, 0, row, 9, "No project cohorts were given for this run: the County charts sheet "
-            + "compares the LAs with England, with funnel plots.", .sentence)
+        try sheet.merge(
+            1, 0, 1, 9,
+            "School progress with 95% intervals; green or red = significantly above or below "
+                + "the national average (0). See Notes.", CellStyle.note.wrapped)
+        try sheet.merge(
+            row, 0, row, 9,
+            "No project cohorts were given for this run: the County charts sheet "
+                + "compares the LAs with England, with funnel plots.", .sentence)
         row += 2
     } else {
-        try sheet.merge(1, 0, 1, 9, "Cohort figures are the mean of school progress scores (schools with figures in "
-            + "both years: quote these). Comparison: the other schools of the cohorts' local authorities. Intervals "
-            + "are 95%; green or red = significant. See Notes.", CellStyle.note.wrapped)
+        try sheet.merge(
+            1, 0, 1, 9,
+            "Cohort figures are the mean of school progress scores (schools with figures in "
+                + "both years: quote these). Comparison: the other schools of the cohorts' local authorities. Intervals "
+                + "are 95%; green or red = significant. See Notes.", CellStyle.note.wrapped)
     }
     var cohortOrder: [String] = []
     for c in data.impacts where !cohortOrder.contains(c.cohort) { cohortOrder.append(c.cohort) }
@@ -37,17 +45,20 @@ func writeImpactSummary(_ sheet: Worksheet, chartData: Worksheet, data: ImpactWo
     var sheetRow = row + 1
     let changes = cohortChangePoints(data.impacts)
     if !changes.isEmpty {
-        let (chart, next) = try intervalBarChart(sheet.workbook, title: "Change in progress with 95% interval: "
-                                              + "cohort against comparison schools", axisName: "Change in progress",
-                                              points: changes, data: chartData, firstRow: chartRow)
+        let (chart, next) = try intervalBarChart(
+            sheet.workbook,
+            title: "Change in progress with 95% interval: "
+                + "cohort against comparison schools", axisName: "Change in progress",
+            points: changes, data: chartData, firstRow: chartRow)
         chartRow = next + 1
         try sheet.insert(chart, row: sheetRow, col: 0, xScale: 1.55, yScale: chartScale(changes.count))
         sheetRow += chartRows(changes.count)
     }
     let (schoolTitle, schoolPoints) = cohortSchoolPoints(data)
     if !schoolPoints.isEmpty {
-        let (chart, next) = try intervalBarChart(sheet.workbook, title: schoolTitle, axisName: "Maths progress",
-                                              points: schoolPoints, data: chartData, firstRow: chartRow)
+        let (chart, next) = try intervalBarChart(
+            sheet.workbook, title: schoolTitle, axisName: "Maths progress",
+            points: schoolPoints, data: chartData, firstRow: chartRow)
         chartRow = next + 1
         try sheet.insert(chart, row: sheetRow, col: 0, xScale: 1.55, yScale: chartScale(schoolPoints.count))
         sheetRow += chartRows(schoolPoints.count)
@@ -69,8 +80,10 @@ private func writeCohortHeadline(_ sheet: Worksheet, _ rows: [CohortImpact], at 
     guard let any = rows.first else { return first }
     var row = first
     let schools = rows.map(\.schools).max() ?? 0
-    try sheet.write(row, 0, "Cohort \(any.cohort): \(any.baselineYear) → \(any.outcomeYear), \(schools) "
-        + "school\(schools == 1 ? "" : "s") with both years", CellStyle(bold: true, fontSize: 12))
+    try sheet.write(
+        row, 0,
+        "Cohort \(any.cohort): \(any.baselineYear) → \(any.outcomeYear), \(schools) "
+            + "school\(schools == 1 ? "" : "s") with both years", CellStyle(bold: true, fontSize: 12))
     row += 1
     if let maths = rows.first(where: { $0.subject == "mat" }) {
         try sheet.rowHeight(row, 46)
@@ -78,8 +91,12 @@ private func writeCohortHeadline(_ sheet: Worksheet, _ rows: [CohortImpact], at 
         row += 1
     }
     try sheet.rowHeight(row, 30)
-    try sheet.header(row, ["Subject", "Schools", "Baseline mean", "Outcome mean", "Change", "Change 95% CI",
-                           "Comparison change", "Comparison 95% CI", "Difference in differences", "Difference 95% CI"])
+    try sheet.header(
+        row,
+        [
+            "Subject", "Schools", "Baseline mean", "Outcome mean", "Change", "Change 95% CI",
+            "Comparison change", "Comparison 95% CI", "Difference in differences", "Difference 95% CI",
+        ])
     row += 1
     for c in rows {
         try sheet.write(row, 0, Wording.subject(c.subject).capitalizedFirst, CellStyle(bold: true, wrap: true))
@@ -135,12 +152,16 @@ func cohortChangePoints(_ impacts: [CohortImpact]) -> [IntervalPoint] {
     for c in impacts where c.subject != "rwm" {
         let label = "\(c.cohort) \(Wording.subject(c.subject))"
         if let change = c.change {
-            points.append(IntervalPoint(label: "\(label): cohort", value: change, lower: c.changeLower,
-                                        upper: c.changeUpper, colour: 0x2E75B6))
+            points.append(
+                IntervalPoint(
+                    label: "\(label): cohort", value: change, lower: c.changeLower,
+                    upper: c.changeUpper, colour: 0x2E75B6))
         }
         if let comparison = c.comparisonChange {
-            points.append(IntervalPoint(label: "\(label): comparison", value: comparison, lower: c.comparisonLower,
-                                        upper: c.comparisonUpper, colour: 0xA5A5A5))
+            points.append(
+                IntervalPoint(
+                    label: "\(label): comparison", value: comparison, lower: c.comparisonLower,
+                    upper: c.comparisonUpper, colour: 0xA5A5A5))
         }
     }
     return points
@@ -155,8 +176,9 @@ func cohortSchoolPoints(_ data: ImpactWorkbookData) -> (String, [IntervalPoint])
     var points: [IntervalPoint] = []
     func point(_ label: String, _ m: SubjectResult) -> IntervalPoint? {
         guard let p = m.progress, !isSuppressed(m.status) else { return nil }
-        return IntervalPoint(label: label, value: p, lower: m.lower, upper: m.upper,
-                             colour: m.status == .ok ? bandColour(m.band) : bandColour(nil))
+        return IntervalPoint(
+            label: label, value: p, lower: m.lower, upper: m.upper,
+            colour: m.status == .ok ? bandColour(m.band) : bandColour(nil))
     }
     if !data.cohortSchools.isEmpty {
         let outcomeYear = Dictionary(data.impacts.map { ($0.cohort, $0.outcomeYear) }, uniquingKeysWith: { a, _ in a })

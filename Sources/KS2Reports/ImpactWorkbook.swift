@@ -6,18 +6,23 @@ let impactConstantMemoryRows = 40_000
 
 /// The county impact workbook: a plain-words summary of each cohort's result with charts, then the
 /// cohort, cohort-school, county-comparison and all-schools tables for analysts.
-public func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String,
-                                context: ReportContext = ReportContext()) throws {
+public func writeImpactWorkbook(
+    _ data: ImpactWorkbookData, to path: String,
+    context: ReportContext = ReportContext()
+) throws {
     try writeImpactWorkbook(data, to: path, constantMemoryAbove: impactConstantMemoryRows, context: context)
 }
 
 /// The impact workbook, streamed (constant memory) when its tables exceed `constantMemoryAbove` rows.
-func writeImpactWorkbook(_ data: ImpactWorkbookData, to path: String, constantMemoryAbove: Int,
-                         context: ReportContext = ReportContext()) throws {
+func writeImpactWorkbook(
+    _ data: ImpactWorkbookData, to path: String, constantMemoryAbove: Int,
+    context: ReportContext = ReportContext()
+) throws {
     let rows = data.schools.count + data.comparison.count + data.cohortSchools.count
     let title = impactTitle(data)
-    let book = try Workbook(path: path, constantMemory: rows > constantMemoryAbove, created: context.created,
-                            title: title)
+    let book = try Workbook(
+        path: path, constantMemory: rows > constantMemoryAbove, created: context.created,
+        title: title)
     let summary = try book.addWorksheet("Summary")
     let cohorts = try book.addWorksheet("Cohorts")
     let cohortSchools = try book.addWorksheet("Cohort schools")
@@ -58,7 +63,8 @@ func impactSentence(_ c: CohortImpact) -> String {
         }
         let change = after - before
         let verb = abs(change) < 0.05 ? "stayed at" : (change > 0 ? "rose from" : "fell from")
-        let middle = abs(change) < 0.05
+        let middle =
+            abs(change) < 0.05
             ? "\(Wording.number(after, decimals: 1))%"
             : "\(Wording.number(before, decimals: 1))% to \(Wording.number(after, decimals: 1))% "
                 + "(\(Wording.signed(change, decimals: 1)) percentage points)"
@@ -88,9 +94,13 @@ func impactSentence(_ c: CohortImpact) -> String {
                 text += " (95% CI \(Wording.signed(lo)) to \(Wording.signed(hi)))"
             }
             if let lo = c.didLower, let hi = c.didUpper {
-                if lo > 0 { text += ", a significant gain over comparison schools" }
-                else if hi < 0 { text += ", significantly behind comparison schools" }
-                else { text += ", not significantly different from comparison schools" }
+                if lo > 0 {
+                    text += ", a significant gain over comparison schools"
+                } else if hi < 0 {
+                    text += ", significantly behind comparison schools"
+                } else {
+                    text += ", not significantly different from comparison schools"
+                }
             }
         }
     } else {
@@ -100,12 +110,14 @@ func impactSentence(_ c: CohortImpact) -> String {
 }
 
 private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throws {
-    let titles = ["Cohort", "Subject", "Baseline year", "Outcome year", "Schools with both years",
-                  "Schools missing", "Baseline mean progress", "Outcome mean progress", "Change",
-                  "Change CI lower", "Change CI upper", "Baseline pupil-pooled", "Outcome pupil-pooled",
-                  "Baseline % expected", "Outcome % expected", "Comparison schools", "Comparison change",
-                  "Comparison CI lower", "Comparison CI upper", "Difference in differences", "Difference CI lower",
-                  "Difference CI upper"]
+    let titles = [
+        "Cohort", "Subject", "Baseline year", "Outcome year", "Schools with both years",
+        "Schools missing", "Baseline mean progress", "Outcome mean progress", "Change",
+        "Change CI lower", "Change CI upper", "Baseline pupil-pooled", "Outcome pupil-pooled",
+        "Baseline % expected", "Outcome % expected", "Comparison schools", "Comparison change",
+        "Comparison CI lower", "Comparison CI upper", "Difference in differences", "Difference CI lower",
+        "Difference CI upper",
+    ]
     try sheet.rowHeight(0, 45)
     try sheet.header(0, titles)
     for (i, c) in rows.enumerated() {
@@ -116,8 +128,10 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         try sheet.write(r, 3, c.outcomeYear)
         try sheet.write(r, 4, c.schools)
         try sheet.write(r, 5, c.schoolsMissing)
-        let values: [Double?] = [c.baselineMean, c.outcomeMean, c.change, c.changeLower, c.changeUpper,
-                                 c.baselinePooled, c.outcomePooled]
+        let values: [Double?] = [
+            c.baselineMean, c.outcomeMean, c.change, c.changeLower, c.changeUpper,
+            c.baselinePooled, c.outcomePooled,
+        ]
         for (j, v) in values.enumerated() { try sheet.write(r, 6 + j, v, .dp2) }
         try sheet.writePercent(r, 13, c.baselinePctExp)
         try sheet.writePercent(r, 14, c.outcomePctExp)
@@ -154,8 +168,11 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
             let style = missing ? CellStyle.dp2.greyed : CellStyle.dp2
             try sheet.write(r, 4 + 3 * k, before, style)
             try sheet.write(r, 5 + 3 * k, after, style)
-            if let before, let after { try sheet.write(r, 6 + 3 * k, after - before, style) }
-            else if missing { try sheet.blank(r, 6 + 3 * k, style) }
+            if let before, let after {
+                try sheet.write(r, 6 + 3 * k, after - before, style)
+            } else if missing {
+                try sheet.blank(r, 6 + 3 * k, style)
+            }
         }
         try sheet.write(r, 13, c.missingReason, missing ? CellStyle.plain.greyed : .plain)
     }
@@ -184,13 +201,22 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
     for (i, r) in rows.enumerated() {
         let row = i + 1
         var col = 0
-        try sheet.write(row, col, r.year); col += 1
-        if includeLevel { try sheet.write(row, col, r.level.name); col += 1 }
-        try sheet.write(row, col, r.id); col += 1
-        try sheet.write(row, col, r.name); col += 1
-        try sheet.write(row, col, r.la); col += 1
-        try sheet.write(row, col, r.eligible); col += 1
-        try sheet.write(row, col, r.ks1APS, .dp1); col += 1
+        try sheet.write(row, col, r.year)
+        col += 1
+        if includeLevel {
+            try sheet.write(row, col, r.level.name)
+            col += 1
+        }
+        try sheet.write(row, col, r.id)
+        col += 1
+        try sheet.write(row, col, r.name)
+        col += 1
+        try sheet.write(row, col, r.la)
+        col += 1
+        try sheet.write(row, col, r.eligible)
+        col += 1
+        try sheet.write(row, col, r.ks1APS, .dp1)
+        col += 1
         for s in Subject.allCases {
             try sheet.writeProgress(row, firstSubject + 4 * s.rawValue, r[s])
         }
@@ -199,11 +225,18 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         try sheet.writePercent(row, col + 1, r[.pctRwmHigh])
     }
     var c = 0
-    try sheet.columnWidth(c, c, 6); c += 1
-    if includeLevel { try sheet.columnWidth(c, c, 9); c += 1 }
-    try sheet.columnWidth(c, c, 10); c += 1
-    try sheet.columnWidth(c, c, 34); c += 1
-    try sheet.columnWidth(c, c + 2, 7); c += 3
+    try sheet.columnWidth(c, c, 6)
+    c += 1
+    if includeLevel {
+        try sheet.columnWidth(c, c, 9)
+        c += 1
+    }
+    try sheet.columnWidth(c, c, 10)
+    c += 1
+    try sheet.columnWidth(c, c, 34)
+    c += 1
+    try sheet.columnWidth(c, c + 2, 7)
+    c += 3
     for _ in 0..<3 {
         try sheet.columnWidth(c, c + 2, 8)
         try sheet.columnWidth(c + 3, c + 3, 20)

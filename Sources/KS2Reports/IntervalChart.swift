@@ -30,7 +30,8 @@ func significanceColour(lower: Double?, upper: Double?) -> RGB {
 
 /// An axis range that holds every value and 0, padded and widened to whole halves.
 func paddedRange(_ values: [Double]) -> (Double, Double) {
-    let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 0)
+    let low = min(0, values.min() ?? 0)
+    let high = max(0, values.max() ?? 0)
     let pad = max(0.5, (high - low) * 0.08)
     return (((low - pad) * 2).rounded(.down) / 2, ((high + pad) * 2).rounded(.up) / 2)
 }
@@ -39,12 +40,18 @@ func paddedRange(_ values: [Double]) -> (Double, Double) {
 /// Excel and LibreOffice: one row per point from the top, the point coloured, its interval a
 /// horizontal line, a vertical line at 0 (national average), each point labelled with its text.
 /// The data goes on `data` (a hidden sheet) from `firstRow`; returns the chart and the next free row.
-func intervalChart(_ book: Workbook, title: String, axisName: String, points: [IntervalPoint],
-                   data: Worksheet, firstRow: Int) throws -> (Chart, Int) {
+func intervalChart(
+    _ book: Workbook, title: String, axisName: String, points: [IntervalPoint],
+    data: Worksheet, firstRow: Int
+) throws -> (Chart, Int) {
     let n = points.count
     try data.write(firstRow, 0, title, .title)
-    try data.header(firstRow + 1, ["Label", "Row", "Value", "CI lower", "CI upper", "Whisker x", "Whisker y",
-                                   "Zero line x", "Zero line y"])
+    try data.header(
+        firstRow + 1,
+        [
+            "Label", "Row", "Value", "CI lower", "CI upper", "Whisker x", "Whisker y",
+            "Zero line x", "Zero line y",
+        ])
     let top = firstRow + 2
     for (i, p) in points.enumerated() {
         let y = Double(n - i)
@@ -65,19 +72,22 @@ func intervalChart(_ book: Workbook, title: String, axisName: String, points: [I
 
     let chart = try book.addChart(LXW_CHART_SCATTER_STRAIGHT)
     chart.title(title)
-    let zero = try chart.addSeries(name: "National average (0)", categories: data.range(top, 7, top + 1, 7),
-                                   values: data.range(top, 8, top + 1, 8))
+    let zero = try chart.addSeries(
+        name: "National average (0)", categories: data.range(top, 7, top + 1, 7),
+        values: data.range(top, 8, top + 1, 8))
     zero.line(colour: 0x404040, width: 1.25)
     zero.marker(LXW_CHART_MARKER_NONE)
     for (i, p) in points.enumerated() {
-        let whisker = try chart.addSeries(name: "\(p.label) 95% interval",
-                                          categories: data.range(top + 2 * i, 5, top + 2 * i + 1, 5),
-                                          values: data.range(top + 2 * i, 6, top + 2 * i + 1, 6))
+        let whisker = try chart.addSeries(
+            name: "\(p.label) 95% interval",
+            categories: data.range(top + 2 * i, 5, top + 2 * i + 1, 5),
+            values: data.range(top + 2 * i, 6, top + 2 * i + 1, 6))
         whisker.line(colour: p.colour, width: 2.25)
         whisker.marker(LXW_CHART_MARKER_NONE)
     }
-    let dots = try chart.addSeries(name: "Progress", categories: data.range(top, 2, top + n - 1, 2),
-                                   values: data.range(top, 1, top + n - 1, 1))
+    let dots = try chart.addSeries(
+        name: "Progress", categories: data.range(top, 2, top + n - 1, 2),
+        values: data.range(top, 1, top + n - 1, 1))
     dots.noLine()
     dots.marker(LXW_CHART_MARKER_CIRCLE, size: 8, colour: 0x000000)
     try dots.pointColours(points.map(\.colour))
@@ -98,8 +108,10 @@ func intervalChart(_ book: Workbook, title: String, axisName: String, points: [I
 /// from 0, the nearer one drawn over it in white when both lie on the same side of 0 — and labelled
 /// with its value and interval. The axis line is the national 0. Rows are drawn top to bottom in
 /// `points` order. The data goes on `data` from `firstRow`; returns the chart and the next free row.
-func intervalBarChart(_ book: Workbook, title: String, axisName: String, points: [IntervalPoint],
-                      data: Worksheet, firstRow: Int) throws -> (Chart, Int) {
+func intervalBarChart(
+    _ book: Workbook, title: String, axisName: String, points: [IntervalPoint],
+    data: Worksheet, firstRow: Int
+) throws -> (Chart, Int) {
     try data.write(firstRow, 0, title, .title)
     try data.header(firstRow + 1, ["Label", "Value", "CI lower", "CI upper", "Bar to far bound", "Bar to near bound"])
     let top = firstRow + 2
@@ -107,7 +119,8 @@ func intervalBarChart(_ book: Workbook, title: String, axisName: String, points:
     let ordered = Array(points.reversed())
     var nearColours: [RGB] = []
     for (i, p) in ordered.enumerated() {
-        let lower = p.lower ?? p.value, upper = p.upper ?? p.value
+        let lower = p.lower ?? p.value
+        let upper = p.upper ?? p.value
         let sameSide = lower >= 0 || upper <= 0
         let far = upper <= 0 ? lower : upper
         let near = upper <= 0 ? upper : lower
@@ -126,8 +139,9 @@ func intervalBarChart(_ book: Workbook, title: String, axisName: String, points:
     let farBars = try chart.addSeries(name: "95% interval", categories: cats, values: data.range(top, 4, last, 4))
     try farBars.pointColours(ordered.map(\.colour))
     // the value only: a longer label wraps in LibreOffice and runs into the next row
-    try farBars.labels(ordered.map { Wording.signed($0.value) }, position: LXW_CHART_LABEL_POSITION_OUTSIDE_END,
-                       fontSize: 8)
+    try farBars.labels(
+        ordered.map { Wording.signed($0.value) }, position: LXW_CHART_LABEL_POSITION_OUTSIDE_END,
+        fontSize: 8)
     let nearBars = try chart.addSeries(name: "near bound", categories: cats, values: data.range(top, 5, last, 5))
     try nearBars.pointColours(nearColours)
     chart.seriesOverlap(100)

@@ -4,10 +4,14 @@ import KS2Core
 public let pupilsCSVHeader: [String] = {
     var h = ["year", "urn", "la", "upn", "ks1_aps", "ks1_band", "pag"]
     for s in Subject.allCases {
-        for k in ["score", "source", "estimate", "progress_unadj", "progress", "capped", "excluded"] { h.append("\(s.name)_\(k)") }
+        for k in ["score", "source", "estimate", "progress_unadj", "progress", "capped", "excluded"] {
+            h.append("\(s.name)_\(k)")
+        }
     }
-    h += ["read_exp", "read_high", "writ_exp", "writ_high", "mat_exp", "mat_high", "rwm_exp", "rwm_high",
-          "gender", "disadvantaged", "eal", "sen"]
+    h += [
+        "read_exp", "read_high", "writ_exp", "writ_high", "mat_exp", "mat_high", "rwm_exp", "rwm_high",
+        "gender", "disadvantaged", "eal", "sen",
+    ]
     return h
 }()
 
@@ -25,7 +29,10 @@ struct TextArena: Sendable {
     @discardableResult
     mutating func add(_ entries: [[UInt8]]) -> Int {
         let first = count
-        for e in entries { bytes += e; offsets.append(bytes.count) }
+        for e in entries {
+            bytes += e
+            offsets.append(bytes.count)
+        }
         return first
     }
 }
@@ -40,12 +47,15 @@ public struct PupilRowFormatter: Sendable {
     let aps: Column<Double>
     let pag: Column<Int16>
     let n: Int
-    let score: Column<Double>, source: Column<ScoreSource>, estimate: Column<Double>, unadj: Column<Double>, adj: Column<Double>
+    let score: Column<Double>, source: Column<ScoreSource>, estimate: Column<Double>, unadj: Column<Double>,
+        adj: Column<Double>
     let capped: Column<Bool>, excluded: Column<ExclusionReason?>
     let flags: Column<Int8>
     /// The attainment flags of pupils.csv, in column order.
-    static let flagColumns: [Int] = [AttainmentFlag.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh,
-                                     .rwmExp, .rwmHigh].map(\.rawValue)
+    static let flagColumns: [Int] = [
+        AttainmentFlag.readExp, .readHigh, .writExp, .writHigh, .matExp, .matHigh,
+        .rwmExp, .rwmHigh,
+    ].map(\.rawValue)
 
     /// Every text a row may hold, in one arena; the fields below are the first index of each table.
     let text: TextArena
@@ -67,8 +77,15 @@ public struct PupilRowFormatter: Sendable {
         year = cohort.year
         self.order = order
         n = t.count
-        aps = t.ks1APS; pag = t.pag; score = t.score; source = t.source; estimate = t.estimate
-        unadj = t.progressUnadjusted; adj = t.progress; capped = t.capped; excluded = t.excluded
+        aps = t.ks1APS
+        pag = t.pag
+        score = t.score
+        source = t.source
+        estimate = t.estimate
+        unadj = t.progressUnadjusted
+        adj = t.progress
+        capped = t.capped
+        excluded = t.excluded
         flags = t.attainment
         var arena = TextArena()
         func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
@@ -120,7 +137,9 @@ public struct PupilRowFormatter: Sendable {
                 // every use
                 @inline(__always) func label(_ w: inout CSVWriter, _ k: Int) { w.appendText(utf8: entry(k)) }
                 /// `value`, from the cached text `first + index` when its value has exactly the same bits.
-                @inline(__always) func number(_ w: inout CSVWriter, _ value: Double, _ values: [Double], _ first: Int, _ index: Int) {
+                @inline(__always) func number(
+                    _ w: inout CSVWriter, _ value: Double, _ values: [Double], _ first: Int, _ index: Int
+                ) {
                     if index >= 0 && index < values.count && values[index].bitPattern == value.bitPattern {
                         w.appendFormatted(entry(first + index))
                     } else {
@@ -138,7 +157,8 @@ public struct PupilRowFormatter: Sendable {
                     upn.withUnsafeBufferPointer { w.appendText(utf8: $0) }
                     let a = aps[i]
                     if a.isNaN {
-                        w.appendEmpty(); w.appendEmpty()
+                        w.appendEmpty()
+                        w.appendEmpty()
                     } else {
                         number(&w, a, apsValues, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
                         label(&w, bandText + (a < 12 ? 0 : a < 18 ? 1 : 2))
@@ -146,16 +166,28 @@ public struct PupilRowFormatter: Sendable {
                     if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
                     for s in 0..<3 {
                         let sc = score[s * n + i]
-                        if sc.isNaN { w.appendEmpty() } else if sc == sc.rounded() { w.appendInt(Int(sc)) } else { w.appendDouble(sc) }
+                        if sc.isNaN {
+                            w.appendEmpty()
+                        } else if sc == sc.rounded() {
+                            w.appendInt(Int(sc))
+                        } else {
+                            w.appendDouble(sc)
+                        }
                         label(&w, sourceText + Int(source[s * n + i].rawValue))
                         let g = s * pagCount + Int(pag[i]) - 1
                         let e = estimate[s * n + i]
-                        if e.isNaN { w.appendEmpty() } else { number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1) }
-                        let u = unadj[s * n + i], v = adj[s * n + i]
+                        if e.isNaN {
+                            w.appendEmpty()
+                        } else {
+                            number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
+                        }
+                        let u = unadj[s * n + i]
+                        let v = adj[s * n + i]
                         let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
                         if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
                         if v.isNaN {
-                            w.appendEmpty(); w.appendEmpty()
+                            w.appendEmpty()
+                            w.appendEmpty()
                         } else {
                             number(&w, v, progressValues, progressText, cached)
                             label(&w, capped[s * n + i] ? yesText : noText)
@@ -190,9 +222,15 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
     var w = CSVWriter(header: ["year", "subject", "pag", "lower", "upper", "pupils", "estimate", "sd", "cap"])
     for s in Subject.allCases {
         for g in table.pags[s.rawValue] {
-            w.appendInt(table.year); w.appendText(s.name); w.appendInt(g.pag)
-            w.appendDouble(g.lower); w.appendDouble(g.upper); w.appendInt(g.pupils)
-            w.appendDouble(g.estimate); w.appendDouble(g.sd); w.appendDouble(g.cap)
+            w.appendInt(table.year)
+            w.appendText(s.name)
+            w.appendInt(g.pag)
+            w.appendDouble(g.lower)
+            w.appendDouble(g.upper)
+            w.appendInt(g.pupils)
+            w.appendDouble(g.estimate)
+            w.appendDouble(g.sd)
+            w.appendDouble(g.cap)
             w.endRow()
         }
     }
@@ -204,8 +242,13 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
 public func nationalCSV(_ table: EstimateTable) -> [UInt8] {
     var w = CSVWriter(header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"])
     for n in table.national {
-        w.appendInt(table.year); w.appendText(n.subject.name); w.appendInt(n.pupils)
-        w.appendDouble(n.sd); w.appendDouble(n.capZ); w.appendDouble(n.p10); w.appendDouble(n.p90)
+        w.appendInt(table.year)
+        w.appendText(n.subject.name)
+        w.appendInt(n.pupils)
+        w.appendDouble(n.sd)
+        w.appendDouble(n.capZ)
+        w.appendDouble(n.p10)
+        w.appendDouble(n.p90)
         w.appendDouble(n.otherProgress)
         w.endRow()
     }
@@ -220,11 +263,18 @@ public func targetsCSV(_ rows: [TargetRow]) -> [UInt8] {
     }
     var w = CSVWriter(header: header)
     for r in rows {
-        w.appendText(r.urn); w.appendText(r.upn); w.appendDouble(r.ks1APS); w.appendInt(r.pag)
-        w.appendText(r.excluded); w.appendInt(r.estimatesYear)
+        w.appendText(r.urn)
+        w.appendText(r.upn)
+        w.appendDouble(r.ks1APS)
+        w.appendInt(r.pag)
+        w.appendText(r.excluded)
+        w.appendInt(r.estimatesYear)
         for s in 0..<3 {
-            w.appendDouble(r.estimate[s]); w.appendText(r.target[s]); w.appendText(r.predicted[s])
-            w.appendDouble(r.predictedProgress[s]); w.appendText(r.focus[s])
+            w.appendDouble(r.estimate[s])
+            w.appendText(r.target[s])
+            w.appendText(r.predicted[s])
+            w.appendDouble(r.predictedProgress[s])
+            w.appendText(r.focus[s])
         }
         w.endRow()
     }

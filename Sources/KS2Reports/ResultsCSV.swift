@@ -177,12 +177,23 @@ public let comparisonCSVHeader: [String] = [
 public func comparisonCSV(_ rows: [ComparisonRow]) -> [UInt8] {
     var w = CSVWriter(header: comparisonCSVHeader)
     for r in rows {
-        w.appendInt(r.year); w.appendText(r.la); w.appendText(r.laName); w.appendText(r.subject.name)
-        w.appendDouble(r.published?.progress); w.appendDouble(r.published?.lower); w.appendDouble(r.published?.upper)
+        w.appendInt(r.year)
+        w.appendText(r.la)
+        w.appendText(r.laName)
+        w.appendText(r.subject.name)
+        w.appendDouble(r.published?.progress)
+        w.appendDouble(r.published?.lower)
+        w.appendDouble(r.published?.upper)
         w.appendText(r.published.map { $0.status.description } ?? "")
-        w.appendInt(r.pooledSchools); w.appendInt(r.schoolsWithoutN); w.appendInt(r.pooledPupils)
-        w.appendDouble(r.pooledProgress); w.appendDouble(r.pooledLower); w.appendDouble(r.pooledUpper)
-        w.appendDouble(r.england?.progress); w.appendDouble(r.difference); w.appendYesNo(r.differs)
+        w.appendInt(r.pooledSchools)
+        w.appendInt(r.schoolsWithoutN)
+        w.appendInt(r.pooledPupils)
+        w.appendDouble(r.pooledProgress)
+        w.appendDouble(r.pooledLower)
+        w.appendDouble(r.pooledUpper)
+        w.appendDouble(r.england?.progress)
+        w.appendDouble(r.difference)
+        w.appendYesNo(r.differs)
         w.endRow()
     }
     return w.bytes

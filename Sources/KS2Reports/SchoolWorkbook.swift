@@ -10,7 +10,8 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
         var out = ""
         var lastWasSpace = true
         for scalar in text.unicodeScalars {
-            let bad = "/\\:*?\"<>|".unicodeScalars.contains(scalar)
+            let bad =
+                "/\\:*?\"<>|".unicodeScalars.contains(scalar)
                 || scalar.properties.generalCategory == .control
                 || scalar.properties.generalCategory == .format
             let space = bad || scalar.properties.isWhitespace
@@ -31,7 +32,7 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
     let schoolName = clean(name)
     if !schoolName.isEmpty { base = base.isEmpty ? schoolName : base + " " + schoolName }
     if base.count > limit { base = String(base.prefix(limit)) }
-    while base.utf8.count > 200 { base.removeLast() } // file systems count bytes (255 at most)
+    while base.utf8.count > 200 { base.removeLast() }  // file systems count bytes (255 at most)
     while base.last == " " || base.last == "." { base.removeLast() }
     while base.first == "." { base.removeFirst() }
     if base.isEmpty { base = "school" }
@@ -40,8 +41,10 @@ public func schoolWorkbookFileName(urn: String, name: String) -> String {
 
 /// Writes every school's workbook into `directory` on up to `threads` threads; every workbook is
 /// attempted, and the first error (in input order) is rethrown after all have finished.
-public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: String, threads: Int,
-                                 context: ReportContext = ReportContext(), progress: WorkProgress? = nil) throws {
+public func writeSchoolWorkbooks(
+    _ items: [SchoolWorkbookData], directory: String, threads: Int,
+    context: ReportContext = ReportContext(), progress: WorkProgress? = nil
+) throws {
     if items.isEmpty { return }
     try writeWorkbooksInParallel(items.count, threads: threads, progress: progress) { i in
         let item = items[i]
@@ -53,8 +56,10 @@ public func writeSchoolWorkbooks(_ items: [SchoolWorkbookData], directory: Strin
 /// Writes `count` workbooks on at most `threads` workers claiming runs of items (workbooks differ
 /// in size, so a fixed split would leave a worker idle); every item is attempted, `progress`
 /// counts them, and the error of the earliest failing item is rethrown.
-func writeWorkbooksInParallel(_ count: Int, threads: Int, progress: WorkProgress? = nil,
-                              _ write: @Sendable (Int) throws -> Void) throws {
+func writeWorkbooksInParallel(
+    _ count: Int, threads: Int, progress: WorkProgress? = nil,
+    _ write: @Sendable (Int) throws -> Void
+) throws {
     if count == 0 { return }
     let errors = SendableBuffer<(any Error)?>(repeating: nil, count: count)
     parallelFor(count, threads: threads) { i in
@@ -67,9 +72,11 @@ func writeWorkbooksInParallel(_ count: Int, threads: Int, progress: WorkProgress
 /// Pupils in the order a headteacher looks them up: surname, forename, then UPN.
 func sortedPupils(_ pupils: [PupilReportRow]) -> [PupilReportRow] {
     pupils.sorted { a, b in
-        let sa = a.surname.lowercased(), sb = b.surname.lowercased()
+        let sa = a.surname.lowercased()
+        let sb = b.surname.lowercased()
         if sa != sb { return sa < sb }
-        let fa = a.forename.lowercased(), fb = b.forename.lowercased()
+        let fa = a.forename.lowercased()
+        let fb = b.forename.lowercased()
         if fa != fb { return fa < fb }
         return a.upn < b.upn
     }
@@ -108,7 +115,8 @@ func schoolSentence(_ r: SchoolResult) -> String {
         }
     }
     let who = r.name.isEmpty ? "this school" : r.name
-    let list = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + (parts.last ?? "") : parts.joined()
+    let list =
+        parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + (parts.last ?? "") : parts.joined()
     return "In \(r.year), progress at \(who) was " + list + "."
 }
 
@@ -130,8 +138,10 @@ func schoolHeadline(_ r: SchoolResult) -> String {
 /// One headteacher's workbook: page 1 the school against its LA and England (headline, interval
 /// chart, tables, project cohort), then its trend, groups, its own pupils (only those in
 /// `data.pupils`), the focus pupils, the notes, and the charts' data on a hidden sheet.
-public func writeSchoolWorkbook(_ data: SchoolWorkbookData, to path: String,
-                                context: ReportContext = ReportContext()) throws {
+public func writeSchoolWorkbook(
+    _ data: SchoolWorkbookData, to path: String,
+    context: ReportContext = ReportContext()
+) throws {
     let school = data.school
     let title = "\(school.id) \(school.name)".trimmingCharacters(in: .whitespaces)
     let book = try Workbook(path: path, created: context.created, title: "KS2 progress \(school.year): \(title)")
@@ -169,8 +179,10 @@ private let overviewPupilChartRow = 27
 
 /// Page 1: who, the headline, the progress table with LA and England, the interval chart,
 /// attainment against LA and England, and the project cohort. Returns the next free chart-data row.
-private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: Worksheet,
-                           chartRow: Int) throws -> Int {
+private func writeOverview(
+    _ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: Worksheet,
+    chartRow: Int
+) throws -> Int {
     let school = data.school
     try sheet.columnWidth(0, 0, 40)
     try sheet.columnWidth(1, 2, 8)
@@ -180,8 +192,11 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
     try sheet.columnWidth(9, overviewLastColumn, 8.5)
     try sheet.write(0, 0, "\(school.id) \(school.name)".trimmingCharacters(in: .whitespaces), .title)
     var subtitle = "KS2 progress \(school.year)"
-    if let la = data.localAuthority { subtitle += " · \(la.name.isEmpty ? "LA" : la.name) (\(la.id))" }
-    else if !school.la.isEmpty { subtitle += " · LA \(school.la)" }
+    if let la = data.localAuthority {
+        subtitle += " · \(la.name.isEmpty ? "LA" : la.name) (\(la.id))"
+    } else if !school.la.isEmpty {
+        subtitle += " · LA \(school.la)"
+    }
     if let e = school.eligible { subtitle += " · \(e) eligible pupils" }
     try sheet.write(1, 0, subtitle, .note)
     try sheet.rowHeight(2, 34)
@@ -191,8 +206,12 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
     try sheet.merge(3, 0, 3, 8, schoolSentence(school), .sentence)
 
     try sheet.rowHeight(5, 30)
-    try sheet.header(5, ["Subject", "Pupils", "Coverage", "Progress", "95% CI lower", "95% CI upper", "Band",
-                         "LA progress", "England progress"])
+    try sheet.header(
+        5,
+        [
+            "Subject", "Pupils", "Coverage", "Progress", "95% CI lower", "95% CI upper", "Band",
+            "LA progress", "England progress",
+        ])
     var points: [IntervalPoint] = []
     for s in Subject.allCases {
         let r = 6 + s.rawValue
@@ -205,12 +224,16 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
         // England's progress is 0 by definition (methodology.md §7): shown, not left blank
         try sheet.write(r, 8, data.national?[s].progress ?? 0, .dp2)
         if !isSuppressed(m.status), let p = m.progress {
-            points.append(IntervalPoint(label: Wording.subjectTitle(s), value: p, lower: m.lower, upper: m.upper,
-                                        colour: m.status == .ok ? bandColour(m.band) : bandColour(nil)))
+            points.append(
+                IntervalPoint(
+                    label: Wording.subjectTitle(s), value: p, lower: m.lower, upper: m.upper,
+                    colour: m.status == .ok ? bandColour(m.band) : bandColour(nil)))
         }
     }
-    try sheet.write(9, 0, "Progress 0 = pupils did as well as pupils nationally with the same KS1 results. "
-        + "Green: significantly above; red: significantly below (see Notes).", .note)
+    try sheet.write(
+        9, 0,
+        "Progress 0 = pupils did as well as pupils nationally with the same KS1 results. "
+            + "Green: significantly above; red: significantly below (see Notes).", .note)
 
     try sheet.rowHeight(11, 30)
     try sheet.header(11, ["Attainment", "School", "LA", "England"])
@@ -230,26 +253,34 @@ private func writeOverview(_ sheet: Worksheet, _ data: SchoolWorkbookData, chart
             if j == 0, let own = value, let la = values[1] ?? nil {
                 if own > la { style.fontColor = 0x006100 } else if own < la { style.fontColor = 0x9C0006 }
             }
-            if Wording.isPercent(m) { try sheet.writePercent(r, 1 + j, value, style) }
-            else { try sheet.write(r, 1 + j, value, style) }
+            if Wording.isPercent(m) {
+                try sheet.writePercent(r, 1 + j, value, style)
+            } else {
+                try sheet.write(r, 1 + j, value, style)
+            }
         }
     }
     var row = 12 + AttainmentMeasure.allCases.count
-    try sheet.write(row, 0, "School figures green above the LA's, red below."
-        + (nationalMissing ? " England attainment (n/a) is not in this run's inputs." : ""), .note)
+    try sheet.write(
+        row, 0,
+        "School figures green above the LA's, red below."
+            + (nationalMissing ? " England attainment (n/a) is not in this run's inputs." : ""), .note)
     row += 2
     row = try writeProjectCohorts(sheet, data.projectCohorts, at: row)
 
     var next = chartRow
     if !points.isEmpty {
-        let (chart, end) = try intervalChart(sheet.workbook, title: "Progress \(school.year) with 95% interval",
-                                             axisName: "Progress (0 = national average)", points: points,
-                                             data: chartData, firstRow: next)
+        let (chart, end) = try intervalChart(
+            sheet.workbook, title: "Progress \(school.year) with 95% interval",
+            axisName: "Progress (0 = national average)", points: points,
+            data: chartData, firstRow: next)
         next = end + 1
         try sheet.insert(chart, row: 5, col: overviewChartColumn, xScale: 1.25, yScale: 1.4)
     } else {
-        try sheet.write(5, overviewChartColumn, "No progress chart: no subject has a figure that may be shown "
-            + "(SUPP: 5 or fewer pupils).", .note)
+        try sheet.write(
+            5, overviewChartColumn,
+            "No progress chart: no subject has a figure that may be shown "
+                + "(SUPP: 5 or fewer pupils).", .note)
     }
     try sheet.printArea(rows: 0...max(row, overviewPupilChartRow + 16), lastCol: overviewLastColumn)
     try sheet.printSetup(landscape: true, onePage: true)
@@ -270,7 +301,8 @@ private func writeProjectCohorts(_ sheet: Worksheet, _ cohorts: [SchoolProjectCo
         let before = cs.baseline.count > 2 ? cs.baseline[2] : nil
         let after = cs.outcome.count > 2 ? cs.outcome[2] : nil
         if let before, let after {
-            own += ": its maths progress went from \(Wording.number(before)) to \(Wording.number(after)) "
+            own +=
+                ": its maths progress went from \(Wording.number(before)) to \(Wording.number(after)) "
                 + "(\(Wording.signed(after - before)))."
         } else {
             own += cs.missingReason.isEmpty ? "." : " (not in the cohort's figures: \(cs.missingReason))."
@@ -337,8 +369,9 @@ private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult], chartData: W
     let cats = chartData.range(top, 0, last, 0)
     let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
     for s in Subject.allCases {
-        let series = try chart.addSeries(name: Wording.subjectTitle(s), categories: cats,
-                                         values: chartData.range(top, 1 + s.rawValue, last, 1 + s.rawValue))
+        let series = try chart.addSeries(
+            name: Wording.subjectTitle(s), categories: cats,
+            values: chartData.range(top, 1 + s.rawValue, last, 1 + s.rawValue))
         series.line(colour: colours[s.rawValue])
         series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[s.rawValue])
     }
@@ -358,8 +391,9 @@ private func writePupilChart(_ pupilsSheet: Worksheet, pupilCount: Int, on overv
     let chart = try pupilsSheet.workbook.addChart(LXW_CHART_SCATTER)
     chart.title("KS1 prior attainment and maths progress")
     let col = pupilProgressColumn(.mat)
-    let series = try chart.addSeries(name: "Pupils", categories: pupilsSheet.range(1, 3, pupilCount, 3),
-                                     values: pupilsSheet.range(1, col, pupilCount, col))
+    let series = try chart.addSeries(
+        name: "Pupils", categories: pupilsSheet.range(1, 3, pupilCount, 3),
+        values: pupilsSheet.range(1, col, pupilCount, col))
     series.marker(LXW_CHART_MARKER_CIRCLE, size: 5, colour: 0x2E75B6)
     chart.xAxisName("KS1 average point score")
     chart.yAxisName("Maths progress")
@@ -403,8 +437,10 @@ private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
     try sheet.columnWidth(1, 1, 16)
     try sheet.columnWidth(2, 14, 9)
     try finishTable(sheet, rows: rows.count, cols: titles.count)
-    try sheet.write(rows.count + 2, 0, "SUPP: 5 or fewer pupils in the group and subject; the DfE does not publish "
-        + "such figures.", .note)
+    try sheet.write(
+        rows.count + 2, 0,
+        "SUPP: 5 or fewer pupils in the group and subject; the DfE does not publish "
+            + "such figures.", .note)
 }
 
 private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
@@ -428,7 +464,7 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
             let col = pupilSubjectFirstColumn + 5 * k
             let score = k < p.score.count ? p.score[k] : nil
             if s == .writ, let outcome = writingOutcome(points: score) {
-                try sheet.write(r, col, outcome) // writing is a teacher assessment: WTS/EXS/GDS, not its points
+                try sheet.write(r, col, outcome)  // writing is a teacher assessment: WTS/EXS/GDS, not its points
             } else {
                 try sheet.write(r, col, score, .integer)
             }
@@ -456,8 +492,10 @@ let wellBelowMargin = 5.0
 /// The focus pupils, lowest progress first (the pupils to act on first), each subject below the
 /// threshold light red and well below it (by `wellBelowMargin` or more) dark red.
 private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshold: Double) throws {
-    let titles = ["UPN", "Forename", "Surname", "KS1 APS", "Below in", "Reading progress", "Writing progress",
-                  "Maths progress", "Lowest progress"]
+    let titles = [
+        "UPN", "Forename", "Surname", "KS1 APS", "Below in", "Reading progress", "Writing progress",
+        "Maths progress", "Lowest progress",
+    ]
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
@@ -490,9 +528,12 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
     try sheet.columnWidth(5, 8, 10)
     try finishTable(sheet, rows: r - 1, cols: titles.count)
     let thresholdText = Wording.number(threshold)
-    try sheet.write(r + 1, 0, r == 1 ? "No pupil has progress below \(thresholdText) in any subject."
-        : "\(focus.count) of \(pupils.count) pupils have progress below \(thresholdText) in at least one subject "
-            + "(lowest first). Dark red: more than \(Wording.number(wellBelowMargin, decimals: 0)) points below. "
-            + "The threshold is the run's focus_threshold; with 0, the national average, most pupils are "
-            + "below it in at least one subject.", .note)
+    try sheet.write(
+        r + 1, 0,
+        r == 1
+            ? "No pupil has progress below \(thresholdText) in any subject."
+            : "\(focus.count) of \(pupils.count) pupils have progress below \(thresholdText) in at least one subject "
+                + "(lowest first). Dark red: more than \(Wording.number(wellBelowMargin, decimals: 0)) points below. "
+                + "The threshold is the run's focus_threshold; with 0, the national average, most pupils are "
+                + "below it in at least one subject.", .note)
 }

@@ -6,7 +6,8 @@ enum ShortestDouble {
     @inline(__always)
     static func decimal(_ value: Double) -> (digits: UInt64, exponent: Int32) {
         var interval = interval(value)
-        let digits = interval.vmIsTrailingZeros || interval.vrIsTrailingZeros
+        let digits =
+            interval.vmIsTrailingZeros || interval.vrIsTrailingZeros
             ? interval.shortestWithTrailingZeros() : interval.shortestCommonCase()
         return (digits, interval.e10 + interval.removed)
     }
@@ -104,8 +105,9 @@ enum ShortestDouble {
             let k = 125 + pow5Bits(q) - 1
             let i = -e2 + q + k
             let mul = ryuPow5InvSplit[Int(q)]
-            var r = Interval(vr: mulShift(4 &* m2, mul, i), vp: mulShift(4 &* m2 &+ 2, mul, i),
-                             vm: mulShift(4 &* m2 &- 1 &- mmShift, mul, i), e10: q, acceptBounds: acceptBounds)
+            var r = Interval(
+                vr: mulShift(4 &* m2, mul, i), vp: mulShift(4 &* m2 &+ 2, mul, i),
+                vm: mulShift(4 &* m2 &- 1 &- mmShift, mul, i), e10: q, acceptBounds: acceptBounds)
             if q <= 21 {
                 if mv % 5 == 0 {
                     r.vrIsTrailingZeros = isMultipleOfPowerOf5(mv, q)
@@ -122,8 +124,9 @@ enum ShortestDouble {
         let k = pow5Bits(i) - 125
         let j = q - k
         let mul = ryuPow5Split[Int(i)]
-        var r = Interval(vr: mulShift(4 &* m2, mul, j), vp: mulShift(4 &* m2 &+ 2, mul, j),
-                         vm: mulShift(4 &* m2 &- 1 &- mmShift, mul, j), e10: q + e2, acceptBounds: acceptBounds)
+        var r = Interval(
+            vr: mulShift(4 &* m2, mul, j), vp: mulShift(4 &* m2 &+ 2, mul, j),
+            vm: mulShift(4 &* m2 &- 1 &- mmShift, mul, j), e10: q + e2, acceptBounds: acceptBounds)
         if q <= 1 {
             r.vrIsTrailingZeros = true
             if acceptBounds { r.vmIsTrailingZeros = mmShift == 1 } else { r.vp &-= 1 }
@@ -140,14 +143,17 @@ enum ShortestDouble {
     @inline(__always) private static func isMultipleOfPowerOf5(_ value: UInt64, _ p: Int32) -> Bool {
         var v = value
         var count: Int32 = 0
-        while v > 0 && v % 5 == 0 { v /= 5; count += 1 }
+        while v > 0 && v % 5 == 0 {
+            v /= 5
+            count += 1
+        }
         return count >= p
     }
 
     /// (m × mul) >> j for a 125-bit multiplier (j ≥ 64).
     @inline(__always) private static func mulShift(_ m: UInt64, _ mul: (UInt64, UInt64), _ j: Int32) -> UInt64 {
-        let b0 = m.multipliedFullWidth(by: mul.0)         // bits 0…127
-        let b2 = m.multipliedFullWidth(by: mul.1)         // bits 64…191
+        let b0 = m.multipliedFullWidth(by: mul.0)  // bits 0…127
+        let b2 = m.multipliedFullWidth(by: mul.1)  // bits 64…191
         // sum = (b0 >> 64) + b2, as a 128-bit (high, low) pair
         let (low, carry) = b2.low.addingReportingOverflow(b0.high)
         let high = b2.high &+ (carry ? 1 : 0)
@@ -174,14 +180,17 @@ enum ShortestDouble {
         } else {
             // Very large or very small magnitudes (more than 64 characters in plain notation).
             var long = [UInt8](repeating: 0, count: 400)
-            let n = long.withUnsafeMutableBufferPointer { format(value, prefix: prefix, into: $0.baseAddress!, capacity: 400) }
+            let n = long.withUnsafeMutableBufferPointer {
+                format(value, prefix: prefix, into: $0.baseAddress!, capacity: 400)
+            }
             out.append(contentsOf: long[..<n])
         }
     }
 
     /// "00" … "99": two digits per table read halve the division chain when printing (a static
     /// string, so reading it needs no lazy initialisation).
-    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    private static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     /// Writes `value`'s decimal digits right-aligned ending at `end` (exclusive); returns how many.
     @inline(__always)
@@ -194,20 +203,26 @@ enum ShortestDouble {
                 let q = d / 10_000
                 let r = Int(truncatingIfNeeded: d &- q &* 10_000)
                 d = q
-                let hi = r / 100, lo = r - 100 * (r / 100)
+                let hi = r / 100
+                let lo = r - 100 * (r / 100)
                 p -= 4
-                p[0] = table[2 * hi]; p[1] = table[2 * hi + 1]; p[2] = table[2 * lo]; p[3] = table[2 * lo + 1]
+                p[0] = table[2 * hi]
+                p[1] = table[2 * hi + 1]
+                p[2] = table[2 * lo]
+                p[3] = table[2 * lo + 1]
             }
             var small = Int(truncatingIfNeeded: d)
             while small >= 100 {
                 let r = small % 100
                 small /= 100
                 p -= 2
-                p[0] = table[2 * r]; p[1] = table[2 * r + 1]
+                p[0] = table[2 * r]
+                p[1] = table[2 * r + 1]
             }
             if small >= 10 {
                 p -= 2
-                p[0] = table[2 * small]; p[1] = table[2 * small + 1]
+                p[0] = table[2 * small]
+                p[1] = table[2 * small + 1]
             } else {
                 p -= 1
                 p[0] = UInt8(truncatingIfNeeded: small) &+ 0x30
@@ -220,43 +235,61 @@ enum ShortestDouble {
     @inline(__always)
     static func format(_ value: Double, prefix: UInt8?, into buf: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
         var n = 0
-        if let prefix { buf[0] = prefix; n = 1 }
-        if value.sign == .minus { buf[n] = UInt8(ascii: "-"); n += 1 }
+        if let prefix {
+            buf[0] = prefix
+            n = 1
+        }
+        if value.sign == .minus {
+            buf[n] = UInt8(ascii: "-")
+            n += 1
+        }
         if value == 0 {
-            buf[n] = UInt8(ascii: "0"); buf[n + 1] = UInt8(ascii: "."); buf[n + 2] = UInt8(ascii: "0")
+            buf[n] = UInt8(ascii: "0")
+            buf[n + 1] = UInt8(ascii: ".")
+            buf[n + 2] = UInt8(ascii: "0")
             return n + 3
         }
         let magnitude = abs(value)
         var digits: UInt64
         var exponent: Int
         if magnitude < 9_007_199_254_740_992, Double(UInt64(magnitude)) == magnitude {
-            digits = UInt64(magnitude); exponent = 0 // an exact integer: its digits are the shortest form
+            digits = UInt64(magnitude)
+            exponent = 0  // an exact integer: its digits are the shortest form
         } else {
             let d = decimal(magnitude)
-            digits = d.digits; exponent = Int(d.exponent)
+            digits = d.digits
+            exponent = Int(d.exponent)
         }
         var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
         return withUnsafeMutableBytes(of: &scratch) { raw -> Int in
             let end = raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24
             let count = writeDigits(digits, endingAt: end)
             let text = end - count
-            let point = count + exponent // digits before the decimal point
+            let point = count + exponent  // digits before the decimal point
             let length = exponent >= 0 ? point + 2 : (point > 0 ? count + 1 : 2 - point + count)
             if n + length > capacity { return 0 }
             let out = buf + n
             if exponent >= 0 {
                 out.update(from: text, count: count)
                 var z = count
-                while z < point { out[z] = UInt8(ascii: "0"); z += 1 }
-                out[point] = UInt8(ascii: "."); out[point + 1] = UInt8(ascii: "0")
+                while z < point {
+                    out[z] = UInt8(ascii: "0")
+                    z += 1
+                }
+                out[point] = UInt8(ascii: ".")
+                out[point + 1] = UInt8(ascii: "0")
             } else if point > 0 {
                 out.update(from: text, count: point)
                 out[point] = UInt8(ascii: ".")
                 (out + point + 1).update(from: text + point, count: count - point)
             } else {
-                out[0] = UInt8(ascii: "0"); out[1] = UInt8(ascii: ".")
+                out[0] = UInt8(ascii: "0")
+                out[1] = UInt8(ascii: ".")
                 var z = 2
-                while z < 2 - point { out[z] = UInt8(ascii: "0"); z += 1 }
+                while z < 2 - point {
+                    out[z] = UInt8(ascii: "0")
+                    z += 1
+                }
                 (out + 2 - point).update(from: text, count: count)
             }
             return n + length

@@ -8,7 +8,9 @@ public struct TargetWorkbookPupil: Sendable, Hashable {
     public var forename: String
     public var surname: String
     public init(row: TargetRow, forename: String = "", surname: String = "") {
-        self.row = row; self.forename = forename; self.surname = surname
+        self.row = row
+        self.forename = forename
+        self.surname = surname
     }
 }
 
@@ -23,10 +25,16 @@ public struct TargetWorkbookData: Sendable, Hashable {
     public var pupils: [TargetWorkbookPupil]
     /// In-year tracking (`track`): adds the "Focus pupils" sheet; nil for `targets`.
     public var tracking: SchoolTracking?
-    public init(urn: String, schoolName: String, estimatesYear: Int, stretch: Int, pupils: [TargetWorkbookPupil],
-                tracking: SchoolTracking? = nil) {
-        self.urn = urn; self.schoolName = schoolName; self.estimatesYear = estimatesYear
-        self.stretch = stretch; self.pupils = pupils; self.tracking = tracking
+    public init(
+        urn: String, schoolName: String, estimatesYear: Int, stretch: Int, pupils: [TargetWorkbookPupil],
+        tracking: SchoolTracking? = nil
+    ) {
+        self.urn = urn
+        self.schoolName = schoolName
+        self.estimatesYear = estimatesYear
+        self.stretch = stretch
+        self.pupils = pupils
+        self.tracking = tracking
     }
 
     /// `URN School name`, or the URN alone.
@@ -52,9 +60,12 @@ public func targetsOrder(_ pupils: [TargetWorkbookPupil], subject: Subject) -> [
         return p.row.estimate[s] != nil ? 1 : 2
     }
     return pupils.sorted { a, b in
-        let ra = rank(a), rb = rank(b)
+        let ra = rank(a)
+        let rb = rank(b)
         if ra != rb { return ra < rb }
-        if ra == 0, let pa = a.row.predictedProgress[s], let pb = b.row.predictedProgress[s], pa != pb { return pa < pb }
+        if ra == 0, let pa = a.row.predictedProgress[s], let pb = b.row.predictedProgress[s], pa != pb {
+            return pa < pb
+        }
         return a.row.upn < b.row.upn
     }
 }
@@ -74,8 +85,12 @@ public func targetCounts(_ pupils: [TargetWorkbookPupil], subject: Subject) -> T
         c.pupils += 1
         if p.row.estimate[s] != nil { c.withEstimate += 1 }
         switch p.row.focus[s] {
-        case "Y": c.focus += 1; c.withPrediction += 1
-        case "N": c.onTrack += 1; c.withPrediction += 1
+        case "Y":
+            c.focus += 1
+            c.withPrediction += 1
+        case "N":
+            c.onTrack += 1
+            c.withPrediction += 1
         default: break
         }
     }
@@ -84,8 +99,10 @@ public func targetCounts(_ pupils: [TargetWorkbookPupil], subject: Subject) -> T
 
 /// Writes one school's targets workbook to `path`: a summary of pupils on track per subject and
 /// one sheet per subject with pupils by predicted progress, focus pupils highlighted.
-public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
-                                 context: ReportContext = ReportContext()) throws {
+public func writeTargetsWorkbook(
+    _ data: TargetWorkbookData, to path: String,
+    context: ReportContext = ReportContext()
+) throws {
     let book = try Workbook(path: path, created: context.created, title: "KS2 targets: \(data.title)")
     let pageTitle = "\(data.title) · KS2 targets and focus pupils"
     let subjectTitles = ["Reading", "Writing", "Maths"]
@@ -94,14 +111,25 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
     // Summary
     let summary = try book.addWorksheet(targetsWorkbookSheets[0])
     try summary.write(0, 0, "Targets and focus pupils: \(data.title)", .title)
-    try summary.write(1, 0, "Estimates used: \(yearText) (the KS2 score that means average progress from a pupil's KS1 results).", .note)
-    try summary.write(2, 0, "Reading and maths target = the estimate rounded up to a whole scaled score"
-                      + (data.stretch > 0 ? " plus a stretch of \(data.stretch)" : "")
-                      + " (at most 120); writing target = the lowest of WTS, EXS, GDS whose points (91, 103, 113) reach the estimate.", .note)
-    try summary.write(3, 0, "A focus pupil's predicted score is below the estimate; a pupil on track is predicted at or above it.", .note)
+    try summary.write(
+        1, 0, "Estimates used: \(yearText) (the KS2 score that means average progress from a pupil's KS1 results).",
+        .note)
+    try summary.write(
+        2, 0,
+        "Reading and maths target = the estimate rounded up to a whole scaled score"
+            + (data.stretch > 0 ? " plus a stretch of \(data.stretch)" : "")
+            + " (at most 120); writing target = the lowest of WTS, EXS, GDS whose points (91, 103, 113) reach the estimate.",
+        .note)
+    try summary.write(
+        3, 0, "A focus pupil's predicted score is below the estimate; a pupil on track is predicted at or above it.",
+        .note)
     try summary.rowHeight(5, 30)
-    try summary.header(5, ["Subject", "Pupils", "With an estimate", "With a prediction", "On track", "Focus pupils",
-                           "On track (% of predicted)", "Estimates year"])
+    try summary.header(
+        5,
+        [
+            "Subject", "Pupils", "With an estimate", "With a prediction", "On track", "Focus pupils",
+            "On track (% of predicted)", "Estimates year",
+        ])
     for s in Subject.allCases {
         let c = targetCounts(data.pupils, subject: s)
         let r = 6 + s.rawValue
@@ -122,8 +150,11 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
         try summary.write(12 + k, 0, p.row.upn)
         try summary.write(12 + k, 1, p.surname)
         try summary.write(12 + k, 2, p.forename)
-        try summary.write(12 + k, 3, p.row.excluded == "no_ks1" ? "no_ks1: no KS1 results"
-                                   : "\(p.row.excluded): a KS1 subject without a result")
+        try summary.write(
+            12 + k, 3,
+            p.row.excluded == "no_ks1"
+                ? "no_ks1: no KS1 results"
+                : "\(p.row.excluded): a KS1 subject without a result")
     }
     try summary.columnWidth(0, 0, 18)
     try summary.columnWidth(1, 7, 14)
@@ -131,13 +162,18 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
     try summary.pageHeaderFooter(left: pageTitle, date: context.dateText)
 
     // One sheet per subject
-    let header = ["UPN", "Surname", "Forename", "KS1 APS", "PAG", "Estimate", "Target", "Predicted",
-                  "Predicted progress", "Focus", "Estimates year", "No estimate because"]
+    let header = [
+        "UPN", "Surname", "Forename", "KS1 APS", "PAG", "Estimate", "Target", "Predicted",
+        "Predicted progress", "Focus", "Estimates year", "No estimate because",
+    ]
     for s in Subject.allCases {
         let sheet = try book.addWorksheet(targetsWorkbookSheets[1 + s.rawValue])
         let i = s.rawValue
         try sheet.write(0, 0, "\(subjectTitles[i]): \(data.title), pupils by predicted progress (lowest first)", .title)
-        try sheet.write(1, 0, "Estimates: \(yearText). Focus pupils (predicted below the estimate) are highlighted; pupils without a prediction follow, then pupils without an estimate.", .note)
+        try sheet.write(
+            1, 0,
+            "Estimates: \(yearText). Focus pupils (predicted below the estimate) are highlighted; pupils without a prediction follow, then pupils without an estimate.",
+            .note)
         // wrapped titles need the height of two lines, or they run over the first pupil's row
         try sheet.rowHeight(3, 30)
         try sheet.header(3, header)
@@ -147,7 +183,9 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
             let focus = p.row.focus[i] == "Y"
             func style(_ base: CellStyle) -> CellStyle {
                 guard focus else { return base }
-                var st = base; st.fill = focusFill; return st
+                var st = base
+                st.fill = focusFill
+                return st
             }
             try sheet.write(r, 0, p.row.upn, style(.plain))
             try sheet.write(r, 1, p.surname, style(.plain))
@@ -155,8 +193,16 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
             try sheet.write(r, 3, p.row.ks1APS, style(.dp2))
             try sheet.write(r, 4, p.row.pag, style(.plain))
             try sheet.write(r, 5, p.row.estimate[i], style(.dp2))
-            if let t = Int(p.row.target[i]) { try sheet.write(r, 6, t, style(.plain)) } else { try sheet.write(r, 6, p.row.target[i], style(.plain)) }
-            if let v = Int(p.row.predicted[i]) { try sheet.write(r, 7, v, style(.plain)) } else { try sheet.write(r, 7, p.row.predicted[i], style(.plain)) }
+            if let t = Int(p.row.target[i]) {
+                try sheet.write(r, 6, t, style(.plain))
+            } else {
+                try sheet.write(r, 6, p.row.target[i], style(.plain))
+            }
+            if let v = Int(p.row.predicted[i]) {
+                try sheet.write(r, 7, v, style(.plain))
+            } else {
+                try sheet.write(r, 7, p.row.predicted[i], style(.plain))
+            }
             try sheet.write(r, 8, p.row.predictedProgress[i], style(.signed2))
             try sheet.write(r, 9, p.row.focus[i], style(CellStyle(bold: focus)))
             try sheet.write(r, 10, p.row.estimatesYear, style(.plain))
@@ -176,15 +222,18 @@ public func writeTargetsWorkbook(_ data: TargetWorkbookData, to path: String,
         try focusSheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
     }
     let notes = try book.addWorksheet(targetsNotesSheet)
-    try writeNotesSheet(notes, kind: .targets, title: data.title, years: "KS2 estimates \(data.estimatesYear)",
-                        context: context)
+    try writeNotesSheet(
+        notes, kind: .targets, title: data.title, years: "KS2 estimates \(data.estimatesYear)",
+        context: context)
     try book.close()
 }
 
 /// Writes every school's targets workbook (`URN School name.xlsx`) into `directory` on up to
 /// `threads` threads; all are attempted and the first error (in input order) is rethrown.
-public func writeTargetsWorkbooks(_ items: [TargetWorkbookData], directory: String, threads: Int,
-                                  context: ReportContext = ReportContext(), progress: WorkProgress? = nil) throws {
+public func writeTargetsWorkbooks(
+    _ items: [TargetWorkbookData], directory: String, threads: Int,
+    context: ReportContext = ReportContext(), progress: WorkProgress? = nil
+) throws {
     try writeWorkbooksInParallel(items.count, threads: threads, progress: progress) { i in
         let item = items[i]
         let name = schoolWorkbookFileName(urn: item.urn, name: item.schoolName)

@@ -26,8 +26,10 @@ public func trackPupilsCSV(_ pupils: [TrackedPupil], windows: [String]) -> [UInt
 /// track_schools.csv: `level,id,name,subject,window,pupils,predicted_progress,lower,upper,status,
 /// focus,focus_on_track,movement`, one row per (level, id, subject, window), in the order given.
 public func trackSchoolsCSV(_ rows: [TrackingSummary], windows: [String]) -> [UInt8] {
-    var out = CSVWriter(header: ["level", "id", "name", "subject", "window", "pupils", "predicted_progress", "lower",
-                                 "upper", "status", "focus", "focus_on_track", "movement"])
+    var out = CSVWriter(header: [
+        "level", "id", "name", "subject", "window", "pupils", "predicted_progress", "lower",
+        "upper", "status", "focus", "focus_on_track", "movement",
+    ])
     for r in rows {
         out.appendText(r.level.name)
         out.appendText(r.id)

@@ -32,7 +32,8 @@ public struct TrackingWorkbookData: Sendable, Hashable {
 let onTrackFill: RGB = 0xC6EFCE
 
 /// The sentence every tracking sheet carries: predictions are not results.
-let predictedNote = "Predicted, not results: each figure comes from teachers' predictions at the window, "
+let predictedNote =
+    "Predicted, not results: each figure comes from teachers' predictions at the window, "
     + "against the same estimates and targets as the targets sheets."
 
 /// A mean predicted progress cell: the number, or `SUPP` (greyed) when 5 or fewer pupils have a
@@ -60,18 +61,26 @@ func focusOnTrackText(_ s: TrackingSummary) -> String {
 /// window, then each focus pupil's predictions by window against the target, green when predicted
 /// on track and red when behind.
 @discardableResult
-func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData,
-                           _ tracking: SchoolTracking) throws -> Worksheet {
+func writeFocusPupilsSheet(
+    _ book: Workbook, _ data: TargetWorkbookData,
+    _ tracking: SchoolTracking
+) throws -> Worksheet {
     let sheet = try book.addWorksheet("Focus pupils")
     let windows = tracking.windows
     try sheet.write(0, 0, "Focus pupils' predictions by window: \(data.title)", .title)
     try sheet.write(1, 0, predictedNote, .note)
-    try sheet.write(2, 0, "A focus pupil was predicted below their estimate at the first window with a prediction "
-                    + "and stays a focus pupil all year. Green: predicted on track (at or above the target); "
-                    + "red: predicted behind; blank: no prediction.", .note)
+    try sheet.write(
+        2, 0,
+        "A focus pupil was predicted below their estimate at the first window with a prediction "
+            + "and stays a focus pupil all year. Green: predicted on track (at or above the target); "
+            + "red: predicted behind; blank: no prediction.", .note)
     try sheet.rowHeight(4, 45)
-    try sheet.header(4, ["Subject", "Window", "Pupils with a prediction", "Mean predicted progress", "95% interval",
-                         "Focus pupils predicted on track", "Movement since \(windows[0])"])
+    try sheet.header(
+        4,
+        [
+            "Subject", "Window", "Pupils with a prediction", "Mean predicted progress", "95% interval",
+            "Focus pupils predicted on track", "Movement since \(windows[0])",
+        ])
     var r = 5
     for s in tracking.summaries {
         try sheet.write(r, 0, Wording.subjectTitle(s.subject))
@@ -90,7 +99,8 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData,
         .sorted { ($0.subject.rawValue, $0.upn) < ($1.subject.rawValue, $1.upn) }
     try sheet.write(r, 0, "Focus pupils (\(focus.count) pupil-subjects)", CellStyle(bold: true))
     r += 1
-    let header = ["Subject", "UPN", "Surname", "Forename", "Estimate", "Target"]
+    let header =
+        ["Subject", "UPN", "Surname", "Forename", "Estimate", "Target"]
         + windows.map { "Predicted \($0)" } + ["Predicted progress, latest"]
     try sheet.rowHeight(r, 45)
     try sheet.header(r, header)
@@ -129,8 +139,10 @@ func writeFocusPupilsSheet(_ book: Workbook, _ data: TargetWorkbookData,
 /// The project lead's tracking.xlsx: a summary with the project's mean predicted progress by window
 /// (a chart per subject, cohorts side by side), one sheet per subject of schools × windows, and the
 /// full table of track_schools.csv.
-public func writeTrackingWorkbook(_ data: TrackingWorkbookData, to path: String,
-                                  context: ReportContext = ReportContext()) throws {
+public func writeTrackingWorkbook(
+    _ data: TrackingWorkbookData, to path: String,
+    context: ReportContext = ReportContext()
+) throws {
     let title = "KS2 in-year tracking: predicted progress"
     let book = try Workbook(path: path, created: context.created, title: title)
     let summary = try book.addWorksheet("Summary")
@@ -141,8 +153,9 @@ public func writeTrackingWorkbook(_ data: TrackingWorkbookData, to path: String,
     for s in Subject.allCases { try writeSchoolsByWindow(subjectSheets[s.rawValue], data: data, subject: s) }
     try writeTrackingTable(all, data: data)
     let notes = try book.addWorksheet("Notes")
-    try writeNotesSheet(notes, kind: .targets, title: title, years: "KS2 estimates \(data.estimatesYear)",
-                        context: context)
+    try writeNotesSheet(
+        notes, kind: .targets, title: title, years: "KS2 estimates \(data.estimatesYear)",
+        context: context)
     for sheet in [summary, all] + subjectSheets {
         try sheet.pageHeaderFooter(left: title, date: context.dateText)
     }
@@ -156,10 +169,12 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
     let groups = data.summaries.filter { $0.level != .school }
     try sheet.write(0, 0, "In-year tracking: predicted progress by window", .title)
     try sheet.write(1, 0, predictedNote, .note)
-    try sheet.write(2, 0, "Predicted progress = predicted score − the estimate from national estimates of KS2 "
-                    + "\(data.estimatesYear); 95% interval as for progress; "
-                    + "SUPP = 5 or fewer pupils with a prediction. "
-                    + "Focus pupils are fixed at their first prediction.", .note)
+    try sheet.write(
+        2, 0,
+        "Predicted progress = predicted score − the estimate from national estimates of KS2 "
+            + "\(data.estimatesYear); 95% interval as for progress; "
+            + "SUPP = 5 or fewer pupils with a prediction. "
+            + "Focus pupils are fixed at their first prediction.", .note)
     var header = ["Subject", "Group"]
     for w in windows { header += ["\(w): mean predicted progress", "\(w): 95% interval", "\(w): focus on track"] }
     try sheet.rowHeight(4, 45)
@@ -173,8 +188,9 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
             let cells = rows.filter { $0.level.name + $0.id == key }
             guard let first = cells.first else { continue }
             try sheet.write(r, 0, Wording.subjectTitle(subject))
-            try sheet.write(r, 1, first.level == .project ? "Project (all schools)" : first.name,
-                            CellStyle(bold: first.level == .project))
+            try sheet.write(
+                r, 1, first.level == .project ? "Project (all schools)" : first.name,
+                CellStyle(bold: first.level == .project))
             for c in cells {
                 try writePredictedMean(sheet, r, 2 + 3 * c.window, c)
                 try sheet.write(r, 3 + 3 * c.window, intervalText(c))
@@ -221,9 +237,10 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
     line.title("Project: mean predicted progress by window")
     for subject in Subject.allCases {
         let b = blocks[subject.rawValue]
-        let series = try line.addSeries(name: Wording.subjectTitle(subject),
-                                        categories: chartData.range(b + 1, 0, b + windows.count, 0),
-                                        values: chartData.range(b + 1, 1, b + windows.count, 1))
+        let series = try line.addSeries(
+            name: Wording.subjectTitle(subject),
+            categories: chartData.range(b + 1, 0, b + windows.count, 0),
+            values: chartData.range(b + 1, 1, b + windows.count, 1))
         series.line(colour: colours[subject.rawValue])
         series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[subject.rawValue])
     }
@@ -238,12 +255,14 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
         let chart = try sheet.workbook.addChart(LXW_CHART_COLUMN)
         chart.title("\(Wording.subjectTitle(subject)): project and cohorts, mean predicted progress")
         let cats = chartData.range(b + 1, 0, b + windows.count, 0)
-        let project = try chart.addSeries(name: "Project", categories: cats,
-                                          values: chartData.range(b + 1, 1, b + windows.count, 1))
+        let project = try chart.addSeries(
+            name: "Project", categories: cats,
+            values: chartData.range(b + 1, 1, b + windows.count, 1))
         project.fill(colour: 0x1F4E79)
         for (k, n) in names.enumerated() {
-            try chart.addSeries(name: n, categories: cats,
-                                values: chartData.range(b + 1, 2 + k, b + windows.count, 2 + k))
+            try chart.addSeries(
+                name: n, categories: cats,
+                values: chartData.range(b + 1, 2 + k, b + windows.count, 2 + k))
         }
         chart.yAxisName("Mean predicted progress")
         chart.yNumberFormat("0.0")
@@ -295,8 +314,10 @@ private func writeSchoolsByWindow(_ sheet: Worksheet, data: TrackingWorkbookData
 
 /// Every row of track_schools.csv, for analysts.
 private func writeTrackingTable(_ sheet: Worksheet, data: TrackingWorkbookData) throws {
-    let header = ["Level", "Id", "Name", "Subject", "Window", "Pupils with a prediction", "Mean predicted progress",
-                  "Lower", "Upper", "Status", "Focus pupils", "Focus predicted on track", "Movement since first window"]
+    let header = [
+        "Level", "Id", "Name", "Subject", "Window", "Pupils with a prediction", "Mean predicted progress",
+        "Lower", "Upper", "Status", "Focus pupils", "Focus predicted on track", "Movement since first window",
+    ]
     try sheet.write(0, 0, "All tracking rows (track_schools.csv)", .title)
     try sheet.write(1, 0, predictedNote, .note)
     try sheet.rowHeight(3, 30)

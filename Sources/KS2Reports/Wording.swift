@@ -82,10 +82,20 @@ enum Wording {
     static func bandStyle(_ band: Int) -> CellStyle {
         var s = CellStyle(indent: true)
         switch band {
-        case 1: s.fill = 0x00B050; s.fontColor = 0xFFFFFF; s.bold = true
-        case 2: s.fill = 0xC6EFCE; s.fontColor = 0x006100
-        case 4: s.fill = 0xFFC7CE; s.fontColor = 0x9C0006
-        case 5: s.fill = 0xC00000; s.fontColor = 0xFFFFFF; s.bold = true
+        case 1:
+            s.fill = 0x00B050
+            s.fontColor = 0xFFFFFF
+            s.bold = true
+        case 2:
+            s.fill = 0xC6EFCE
+            s.fontColor = 0x006100
+        case 4:
+            s.fill = 0xFFC7CE
+            s.fontColor = 0x9C0006
+        case 5:
+            s.fill = 0xC00000
+            s.fontColor = 0xFFFFFF
+            s.bold = true
         default: break
         }
         return s
@@ -127,11 +137,15 @@ enum Wording {
         case "eal":
             return ("English as an additional language", ["Y": "Yes", "N": "No"][value.uppercased()] ?? value)
         case "sen":
-            return ("Special educational needs",
-                    ["N": "No SEN", "K": "SEN support", "E": "EHC plan"][value.uppercased()] ?? value)
+            return (
+                "Special educational needs",
+                ["N": "No SEN", "K": "SEN support", "E": "EHC plan"][value.uppercased()] ?? value
+            )
         case "ks1_band":
-            return ("KS1 prior attainment",
-                    ["L": "Low (APS < 12)", "M": "Middle (12–18)", "H": "High (18+)"][value.uppercased()] ?? value)
+            return (
+                "KS1 prior attainment",
+                ["L": "Low (APS < 12)", "M": "Middle (12–18)", "H": "High (18+)"][value.uppercased()] ?? value
+            )
         default:
             return (group, value)
         }

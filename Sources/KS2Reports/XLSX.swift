@@ -13,8 +13,9 @@ public struct XLSXError: Error, Sendable, CustomStringConvertible, Equatable {
 @inline(__always)
 private func check(_ result: lxw_error, _ context: @autoclosure () -> String) throws {
     if result != LXW_NO_ERROR {
-        throw XLSXError(code: Int(result.rawValue), message: String(cString: lxw_strerror(result)),
-                        context: context())
+        throw XLSXError(
+            code: Int(result.rawValue), message: String(cString: lxw_strerror(result)),
+            context: context())
     }
 }
 
@@ -55,10 +56,19 @@ struct CellStyle: Hashable {
     static let integer = CellStyle(numberFormat: "0")
 
     /// The same style with text wrapping.
-    var wrapped: CellStyle { var s = self; s.wrap = true; return s }
+    var wrapped: CellStyle {
+        var s = self
+        s.wrap = true
+        return s
+    }
 
     /// The same style greyed (a suppressed or missing figure).
-    var greyed: CellStyle { var s = self; s.fontColor = 0x808080; s.fill = 0xEDEDED; return s }
+    var greyed: CellStyle {
+        var s = self
+        s.fontColor = 0x808080
+        s.fill = 0xEDEDED
+        return s
+    }
 }
 
 /// An open .xlsx being written; owns the `lxw_workbook` and closes it exactly once.
@@ -74,8 +84,10 @@ final class Workbook {
     /// written in order, and strings are stored inline rather than shared). `created` is the run's
     /// date (taken once per run, so every workbook of a run carries the same one) and `title` the
     /// document title shown in the file's properties.
-    init(path: String, constantMemory: Bool = false, created: time_t = Workbook.fixedCreationTime,
-         title: String = "") throws {
+    init(
+        path: String, constantMemory: Bool = false, created: time_t = Workbook.fixedCreationTime,
+        title: String = ""
+    ) throws {
         self.path = path
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
         guard let wb = workbook_new_opt(path, &options) else {
@@ -168,8 +180,9 @@ final class Workbook {
         if result != LXW_NO_ERROR {
             // the zip and file errors come from the system: say which (e.g. no space left on device)
             let reason = cause != 0 ? "; \(String(cString: strerror(cause)).lowercased())" : ""
-            throw XLSXError(code: Int(result.rawValue), message: String(cString: lxw_strerror(result)) + reason,
-                            context: "cannot write \(path)")
+            throw XLSXError(
+                code: Int(result.rawValue), message: String(cString: lxw_strerror(result)) + reason,
+                context: "cannot write \(path)")
         }
     }
 }
@@ -183,15 +196,17 @@ struct Worksheet {
     /// A text cell (always a string, never a formula, whatever it starts with).
     func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle = .plain) throws {
         if text.isEmpty { return try blank(row, col, style) }
-        try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style)),
-                  "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
+        try check(
+            worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style)),
+            "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
     }
 
     /// A number cell, blank (keeping the style) when absent or not finite.
     func write(_ row: Int, _ col: Int, _ number: Double?, _ style: CellStyle = .plain) throws {
         guard let number, number.isFinite else { return try blank(row, col, style) }
-        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(style)),
-                  "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
+        try check(
+            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(style)),
+            "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
     }
 
     /// An integer cell, blank when absent.
@@ -202,8 +217,9 @@ struct Worksheet {
     /// A blank cell (written only when styled: an unstyled blank is no cell at all).
     func blank(_ row: Int, _ col: Int, _ style: CellStyle = .plain) throws {
         guard style != .plain else { return }
-        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), workbook.format(style)),
-                  "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
+        try check(
+            worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), workbook.format(style)),
+            "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
     }
 
     /// A header row of bold, wrapped, filled cells.
@@ -212,19 +228,24 @@ struct Worksheet {
     }
 
     func columnWidth(_ first: Int, _ last: Int, _ width: Double) throws {
-        try check(worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, nil),
-                  "\(workbook.path): \(name) column width")
+        try check(
+            worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, nil),
+            "\(workbook.path): \(name) column width")
     }
 
     func rowHeight(_ row: Int, _ height: Double) throws {
         try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), "\(workbook.path): \(name) row height")
     }
 
-    func merge(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String,
-               _ style: CellStyle) throws {
-        try check(worksheet_merge_range(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
-                                        lxw_col_t(lastCol), text, workbook.format(style)),
-                  "\(workbook.path): \(name) merge")
+    func merge(
+        _ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int, _ text: String,
+        _ style: CellStyle
+    ) throws {
+        try check(
+            worksheet_merge_range(
+                handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
+                lxw_col_t(lastCol), text, workbook.format(style)),
+            "\(workbook.path): \(name) merge")
     }
 
     func freezePanes(rows: Int, cols: Int = 0) {
@@ -232,27 +253,32 @@ struct Worksheet {
     }
 
     func autofilter(_ firstRow: Int, _ firstCol: Int, _ lastRow: Int, _ lastCol: Int) throws {
-        try check(worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
-                                       lxw_col_t(lastCol)), "\(workbook.path): \(name) autofilter")
+        try check(
+            worksheet_autofilter(
+                handle, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
+                lxw_col_t(lastCol)), "\(workbook.path): \(name) autofilter")
     }
 
     /// Landscape, one page wide (or one page in all with `onePage`), the given header rows
     /// repeated on every printed page.
     func printSetup(repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true, onePage: Bool = false) throws {
         if landscape { worksheet_set_landscape(handle) }
-        worksheet_set_paper(handle, 9) // A4
+        worksheet_set_paper(handle, 9)  // A4
         worksheet_fit_to_pages(handle, 1, onePage ? 1 : 0)
         worksheet_set_margins(handle, 0.4, 0.4, 0.6, 0.6)
         if let r = repeatRows {
-            try check(worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)),
-                      "\(workbook.path): \(name) repeat rows")
+            try check(
+                worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)),
+                "\(workbook.path): \(name) repeat rows")
         }
     }
 
     /// Prints only rows `rows` of columns `0...lastCol`.
     func printArea(rows: ClosedRange<Int>, lastCol: Int) throws {
-        try check(worksheet_print_area(handle, lxw_row_t(rows.lowerBound), 0, lxw_row_t(rows.upperBound),
-                                       lxw_col_t(lastCol)), "\(workbook.path): \(name) print area")
+        try check(
+            worksheet_print_area(
+                handle, lxw_row_t(rows.lowerBound), 0, lxw_row_t(rows.upperBound),
+                lxw_col_t(lastCol)), "\(workbook.path): \(name) print area")
     }
 
     /// A printed page's header (`left` and the run date on the right) and footer ("Page x of y"), so a
@@ -274,8 +300,9 @@ struct Worksheet {
         var options = lxw_chart_options()
         options.x_scale = xScale
         options.y_scale = yScale
-        try check(worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(col), chart.handle, &options),
-                  "\(workbook.path): \(name) chart")
+        try check(
+            worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(col), chart.handle, &options),
+            "\(workbook.path): \(name) chart")
     }
 
     /// `'Sheet name'!$A$2:$A$9` for chart series (0-based rows and columns, inclusive).
@@ -324,7 +351,9 @@ struct Chart {
     func yNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.y_axis, format) }
     func xNumberFormat(_ format: String) { chart_axis_set_num_format(handle.pointee.x_axis, format) }
     /// Puts the category labels at the bottom of the plot even when values are negative.
-    func xLabelsLow() { chart_axis_set_label_position(handle.pointee.x_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue)) }
+    func xLabelsLow() {
+        chart_axis_set_label_position(handle.pointee.x_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue))
+    }
     /// Puts the y axis's labels at the left of the plot (a bar chart's names, whatever the values).
     func yLabelsLow() {
         chart_axis_set_label_position(handle.pointee.y_axis, UInt8(LXW_CHART_AXIS_LABEL_POSITION_LOW.rawValue))
@@ -384,8 +413,9 @@ struct ChartSeries {
     }
     /// A dashed line (limits and reference lines).
     func dashedLine(colour: RGB, width: Float = 1.25) {
-        var line = lxw_chart_line(color: colour, none: 0, width: width,
-                                  dash_type: UInt8(LXW_CHART_LINE_DASH_DASH.rawValue), transparency: 0)
+        var line = lxw_chart_line(
+            color: colour, none: 0, width: width,
+            dash_type: UInt8(LXW_CHART_LINE_DASH_DASH.rawValue), transparency: 0)
         chart_series_set_line(handle, &line)
     }
 
@@ -395,8 +425,11 @@ struct ChartSeries {
         var lines = colours.map { lxw_chart_line(color: $0, none: 0, width: 0.75, dash_type: 0, transparency: 0) }
         try fills.withUnsafeMutableBufferPointer { f in
             try lines.withUnsafeMutableBufferPointer { l in
-                var points = (0..<colours.count).map { lxw_chart_point(line: l.baseAddress! + $0,
-                                                                       fill: f.baseAddress! + $0, pattern: nil) }
+                var points = (0..<colours.count).map {
+                    lxw_chart_point(
+                        line: l.baseAddress! + $0,
+                        fill: f.baseAddress! + $0, pattern: nil)
+                }
                 try points.withUnsafeMutableBufferPointer { p in
                     var list: [UnsafeMutablePointer<lxw_chart_point>?] = (0..<colours.count).map { p.baseAddress! + $0 }
                     list.append(nil)
@@ -407,8 +440,10 @@ struct ChartSeries {
     }
 
     /// A text label beside each point (e.g. "Maths +0.60"), above it by default.
-    func labels(_ texts: [String], position: lxw_chart_label_position = LXW_CHART_LABEL_POSITION_RIGHT,
-                fontSize: Double = 9) throws {
+    func labels(
+        _ texts: [String], position: lxw_chart_label_position = LXW_CHART_LABEL_POSITION_RIGHT,
+        fontSize: Double = 9
+    ) throws {
         let cStrings = texts.map { strdup($0) }
         defer { for c in cStrings { free(c) } }
         var font = lxw_chart_font()

@@ -45,13 +45,15 @@ struct CohortModel {
         let varTheta = 1 + 0.35 * 0.35
         let ks1SD = (varTheta + 0.45 * 0.45).squareRoot()
         ks1Cuts = era.ks1Shares.map { QuantileCuts(shares: $0, sd: ks1SD) }
-        let zB = inverseNormal(0.010), zN = inverseNormal(0.014)
+        let zB = inverseNormal(0.010)
+        let zN = inverseNormal(0.014)
         tests = [(104.4, 8.0, 0.85), (105.0, 7.3, 0.7), (106.3, 8.0, 0.6)].map { t in
             let sd = (0.7225 * varTheta + 0.36 * 0.36 + t.2 * t.2).squareRoot()
             return (t.0, t.1, t.2, sd, sd * zB, sd * zN)
         }
-        writingCuts = QuantileCuts(shares: writingShares,
-                                   sd: (0.7225 * varTheta + 0.36 * 0.36 + 0.4 * 0.4).squareRoot())
+        writingCuts = QuantileCuts(
+            shares: writingShares,
+            sd: (0.7225 * varTheta + 0.36 * 0.36 + 0.4 * 0.4).squareRoot())
         writingLabels = era.below.reversed() + [.WTS, .EXS, .GDS]
         let y = year - 11  // the February in the birth year
         daysInBirthYear = (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 366 : 365
@@ -63,9 +65,12 @@ struct CohortModel {
             let i = ks1Cuts[s].label(theta + 0.45 * r.normal())
             return i == 0 ? era.ks1PScales[min(7, Int(r.uniform().squareRoot() * 8))] : era.ks1Labels[s][i]
         }
-        var read = subject(0), writ = subject(1), mat = subject(2)
+        var read = subject(0)
+        var writ = subject(1)
+        var mat = subject(2)
         if r.chance(0.003) {  // one subject absent or disapplied: ks1_incomplete
-            let which = r.below(3), code: Token = r.chance(0.6) ? .A : .D
+            let which = r.below(3)
+            let code: Token = r.chance(0.6) ? .A : .D
             if which == 0 { read = code } else if which == 1 { writ = code } else { mat = code }
         }
         return (read, writ, mat)
@@ -115,14 +120,26 @@ struct CohortModel {
                     ta = pick < 10 ? era.below[pick] : .HNM
                 }
                 let q = r.uniform()
-                if q < 0.006 { code = .A }
-                else if q < 0.0065 { code = .J }
-                else if q < 0.0075 { code = otherKS2Codes[r.below(otherKS2Codes.count)] }
+                if q < 0.006 {
+                    code = .A
+                } else if q < 0.0065 {
+                    code = .J
+                } else if q < 0.0075 {
+                    code = otherKS2Codes[r.below(otherKS2Codes.count)]
+                }
                 let scaled: UInt8 = (code == .AS || code == .NS) ? UInt8(min(120, max(80, score))) : 0
                 switch t {
-                case 0: pupil.readScore = scaled; pupil.readCode = code; pupil.readTA = ta
-                case 1: pupil.matScore = scaled; pupil.matCode = code; pupil.matTA = ta
-                default: pupil.gpsScore = scaled; pupil.gpsCode = code
+                case 0:
+                    pupil.readScore = scaled
+                    pupil.readCode = code
+                    pupil.readTA = ta
+                case 1:
+                    pupil.matScore = scaled
+                    pupil.matCode = code
+                    pupil.matTA = ta
+                default:
+                    pupil.gpsScore = scaled
+                    pupil.gpsCode = code
                 }
             }
             var yw = 0.85 * theta + valueAdded + 0.4 * r.normal()
@@ -131,7 +148,13 @@ struct CohortModel {
             if writingPoints != 0 { yw += writingPoints * 0.1 }
             pupil.writTA = writingLabels[writingCuts.label(yw)]
             let q = r.uniform()
-            if q < 0.004 { pupil.writTA = .A } else if q < 0.0045 { pupil.writTA = .J } else if q < 0.005 { pupil.writTA = .D }
+            if q < 0.004 {
+                pupil.writTA = .A
+            } else if q < 0.0045 {
+                pupil.writTA = .J
+            } else if q < 0.005 {
+                pupil.writTA = .D
+            }
             pupil.surname = UInt8(r.below(surnames.count))
             if r.chance(0.005) { pupil.surname2 = UInt8(r.below(surnames.count)) }
             pupil.forename = UInt8(r.below(forenames.count))
@@ -150,7 +173,10 @@ struct CohortModel {
         }
         // the KS1 file comes in another order
         var i = c.ks1.count - 1
-        while i > 0 { c.ks1.swapAt(i, r.below(i + 1)); i -= 1 }
+        while i > 0 {
+            c.ks1.swapAt(i, r.below(i + 1))
+            i -= 1
+        }
         return c
     }
 }

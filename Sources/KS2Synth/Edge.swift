@@ -22,14 +22,20 @@ private struct RowPicker {
             order.swapAt(next, j)
             let row = Int(order[next])
             next += 1
-            if !taken.contains(row) { taken.insert(row); return row }
+            if !taken.contains(row) {
+                taken.insert(row)
+                return row
+            }
         }
         return nil
     }
 
     mutating func pick(_ count: Int, _ r: inout RandomStream) -> [Int] {
         var rows: [Int] = []
-        for _ in 0..<count { guard let row = pick(&r) else { break }; rows.append(row) }
+        for _ in 0..<count {
+            guard let row = pick(&r) else { break }
+            rows.append(row)
+        }
         return rows
     }
 }
@@ -46,7 +52,8 @@ private func lowercased(_ bytes: [UInt8]) -> [UInt8] {
 
 /// The UPN with its check letter recomputed for a 12-character body, through KS2Core.
 private func withCheckLetter(_ body: [UInt8]) -> [UInt8] {
-    let letter = UPN.checkLetter(forBody: String(decoding: body, as: UTF8.self)).map { Array(String($0).utf8) } ?? [0x41]
+    let letter =
+        UPN.checkLetter(forBody: String(decoding: body, as: UTF8.self)).map { Array(String($0).utf8) } ?? [0x41]
     return letter + body
 }
 
@@ -95,8 +102,9 @@ private struct EdgePlanner {
         pupils = ks2Start.last!
         ks1Rows = ks1Start.last!
         m = max(1, Int((Double(pupils) * 0.0002).rounded()))
-        plan = EdgePlan(ks2: Array(repeating: [:], count: schools.count),
-                        ks1: Array(repeating: [:], count: schools.count))
+        plan = EdgePlan(
+            ks2: Array(repeating: [:], count: schools.count),
+            ks1: Array(repeating: [:], count: schools.count))
     }
 
     func locate(_ row: Int, _ starts: [Int]) -> (school: Int, local: Int) {
@@ -135,45 +143,69 @@ private struct EdgePlanner {
         for (j, row) in picker.pick(m, &r).enumerated() {
             var upn = pupilUPN(row)
             switch j % 3 {
-            case 0:   // wrong check letter
+            case 0:  // wrong check letter
                 upn[0] = UPN.alphabet[(upnCharValue(upn[0]) + 1 + r.below(22)) % 23]
-            case 1:   // a letter inside the number, with the check letter its body would have
+            case 1:  // a letter inside the number, with the check letter its body would have
                 upn = withCheckLetter(Array(upn[1..<5]) + [0x4B] + Array(upn[6...]))
             default:  // a character short
                 upn.removeLast()
             }
-            editKS2(row) { $0.replace.append((KS2Field.upn, upn)); $0.reason = .invalidUPN }
+            editKS2(row) {
+                $0.replace.append((KS2Field.upn, upn))
+                $0.reason = .invalidUPN
+            }
         }
         for row in picker.pick(m, &r) {
             editKS2(row) {
-                $0.replace += [(KS2Field.urn, []), (KS2Field.laestab, [])]; $0.reason = .missingSchool
+                $0.replace += [(KS2Field.urn, []), (KS2Field.laestab, [])]
+                $0.reason = .missingSchool
             }
         }
         for row in picker.pick(m, &r) {
             var year: [UInt8] = []
             year.appendNumber(renderer.year - 1, width: 4)
-            editKS2(row) { $0.replace.append((KS2Field.year, year)); $0.reason = .wrongYear }
+            editKS2(row) {
+                $0.replace.append((KS2Field.year, year))
+                $0.reason = .wrongYear
+            }
         }
         let badScores = ["n/a", "101.5", "ninety"].map { Array($0.utf8) }
         for (j, row) in picker.pick(m, &r).enumerated() {
-            editKS2(row) { $0.replace.append((KS2Field.readScore, badScores[j % 3])); $0.reason = .badScore }
+            editKS2(row) {
+                $0.replace.append((KS2Field.readScore, badScores[j % 3]))
+                $0.reason = .badScore
+            }
         }
         for (j, row) in picker.pick(m, &r).enumerated() {
             let value = Array((j % 2 == 0 ? "79" : "121").utf8)
-            editKS2(row) { $0.replace.append((KS2Field.matScore, value)); $0.reason = .scoreOutOfRange }
+            editKS2(row) {
+                $0.replace.append((KS2Field.matScore, value))
+                $0.reason = .scoreOutOfRange
+            }
         }
-        let unknownCodes: [(Int, [UInt8])] = [(KS2Field.readCode, Array("Z".utf8)), (KS2Field.writTA, Array("EXT".utf8)),
-                                               (KS2Field.matTA, Array("GD".utf8)), (KS2Field.gpsCode, Array("ZZ".utf8))]
+        let unknownCodes: [(Int, [UInt8])] = [
+            (KS2Field.readCode, Array("Z".utf8)), (KS2Field.writTA, Array("EXT".utf8)),
+            (KS2Field.matTA, Array("GD".utf8)), (KS2Field.gpsCode, Array("ZZ".utf8)),
+        ]
         for (j, row) in picker.pick(m, &r).enumerated() {
-            editKS2(row) { $0.replace.append(unknownCodes[j % 4]); $0.reason = .unknownCode }
+            editKS2(row) {
+                $0.replace.append(unknownCodes[j % 4])
+                $0.reason = .unknownCode
+            }
         }
         for (j, row) in picker.pick(m, &r).enumerated() {
-            editKS2(row) { $0.fieldDelta = j % 2 == 0 ? -1 : 1; $0.reason = .wrongFieldCount }
+            editKS2(row) {
+                $0.fieldDelta = j % 2 == 0 ? -1 : 1
+                $0.reason = .wrongFieldCount
+            }
         }
-        for _ in 0..<m {   // another pupil's UPN: both rows are rejected
+        for _ in 0..<m {  // another pupil's UPN: both rows are rejected
             guard let row = picker.pick(&r), let source = picker.pick(&r) else { break }
             let upn = pupilUPN(source)
-            editKS2(row) { $0.replace.append((KS2Field.upn, upn)); $0.reason = .duplicateUPN }
+            editKS2(row) {
+                $0.replace.append((KS2Field.upn, upn))
+                $0.reason = .duplicateUPN
+            }
             editKS2(source) { $0.reason = .duplicateUPN }
         }
         for row in picker.pick(m, &r) { editKS2(row) { $0.twice = true } }
@@ -181,25 +213,29 @@ private struct EdgePlanner {
 
     /// KS2 rows that look odd but are accepted.
     mutating func ks2OddRowsAccepted(_ picker: inout RowPicker) {
-        for row in picker.pick(m, &r) {       // NS with no score (nominal 79)
+        for row in picker.pick(m, &r) {  // NS with no score (nominal 79)
             editKS2(row) { $0.replace += [(KS2Field.readScore, []), (KS2Field.readCode, Token.NS.bytes)] }
         }
-        for row in picker.pick(m, &r) {       // AS with no score
+        for row in picker.pick(m, &r) {  // AS with no score
             editKS2(row) { $0.replace += [(KS2Field.matScore, []), (KS2Field.matCode, Token.AS.bytes)] }
         }
-        for row in picker.pick(m, &r) {       // a code written in the score column
+        for row in picker.pick(m, &r) {  // a code written in the score column
             editKS2(row) { $0.replace += [(KS2Field.readScore, Token.A.bytes), (KS2Field.readCode, [])] }
         }
-        for row in picker.pick(m, &r) {       // lower-case codes
+        for row in picker.pick(m, &r) {  // lower-case codes
             let p = pupil(row)
             editKS2(row) {
-                $0.replace += [(KS2Field.writTA, lowercased(p.writTA.bytes)), (KS2Field.matCode, lowercased(p.matCode.bytes))]
+                $0.replace += [
+                    (KS2Field.writTA, lowercased(p.writTA.bytes)), (KS2Field.matCode, lowercased(p.matCode.bytes)),
+                ]
             }
         }
-        for row in picker.pick(m, &r) {       // white space around a score
-            editKS2(row) { $0.replace += [(KS2Field.gpsScore, Array(" 105".utf8)), (KS2Field.gpsCode, Token.AS.bytes)] }
+        for row in picker.pick(m, &r) {  // white space around a score
+            editKS2(row) {
+                $0.replace += [(KS2Field.gpsScore, Array(" 105".utf8)), (KS2Field.gpsCode, Token.AS.bytes)]
+            }
         }
-        for row in picker.pick(m, &r) {       // a lower-case UPN: valid once upper-cased
+        for row in picker.pick(m, &r) {  // a lower-case UPN: valid once upper-cased
             let upn = lowercased(pupilUPN(row))
             editKS2(row) { $0.replace.append((KS2Field.upn, upn)) }
         }
@@ -254,29 +290,45 @@ private struct EdgePlanner {
             if j % 2 == 0 {
                 upn[0] = UPN.alphabet[(upnCharValue(upn[0]) + 1 + r.below(22)) % 23]
             } else {
-                upn = withCheckLetter(Array(upn[1..<8]) + [0x42] + Array(upn[9...]))   // a letter inside the number
+                upn = withCheckLetter(Array(upn[1..<8]) + [0x42] + Array(upn[9...]))  // a letter inside the number
             }
-            editKS1(row) { $0.replace.append((KS1Field.upn, upn)); $0.reason = .invalidUPN }
+            editKS1(row) {
+                $0.replace.append((KS1Field.upn, upn))
+                $0.reason = .invalidUPN
+            }
         }
-        let unknownKS1: [(Int, [UInt8])] = [(KS1Field.mat, Array("Q".utf8)), (KS1Field.read, Array("PK6".utf8)),
-                                             (KS1Field.writ, Array("HNM".utf8)), (KS1Field.mat, Array("T".utf8))]
+        let unknownKS1: [(Int, [UInt8])] = [
+            (KS1Field.mat, Array("Q".utf8)), (KS1Field.read, Array("PK6".utf8)),
+            (KS1Field.writ, Array("HNM".utf8)), (KS1Field.mat, Array("T".utf8)),
+        ]
         for (j, row) in picker1.pick(m, &r).enumerated() {
-            editKS1(row) { $0.replace.append(unknownKS1[j % 4]); $0.reason = .unknownCode }
+            editKS1(row) {
+                $0.replace.append(unknownKS1[j % 4])
+                $0.reason = .unknownCode
+            }
         }
         for (j, row) in picker1.pick(m, &r).enumerated() {
-            editKS1(row) { $0.fieldDelta = j % 2 == 0 ? -1 : 1; $0.reason = .wrongFieldCount }
+            editKS1(row) {
+                $0.fieldDelta = j % 2 == 0 ? -1 : 1
+                $0.reason = .wrongFieldCount
+            }
         }
         for row in picker1.pick(m, &r) { editKS1(row) { $0.twice = true } }
-        for row in picker1.pick(m, &r) {    // the same UPN again with another reading result
+        for row in picker1.pick(m, &r) {  // the same UPN again with another reading result
             let read = ks1Entry(row).entry.read
             let other: Token = renderer.year <= 2019 ? (read == .L3 ? .L2B : .L3) : (read == .EXS ? .GDS : .EXS)
-            editKS1(row) { $0.reason = .duplicateUPN; $0.conflict = [(KS1Field.read, other.bytes)] }
+            editKS1(row) {
+                $0.reason = .duplicateUPN
+                $0.conflict = [(KS1Field.read, other.bytes)]
+            }
         }
-        for row in picker1.pick(m, &r) {    // lower-case outcomes (accepted)
+        for row in picker1.pick(m, &r) {  // lower-case outcomes (accepted)
             let e = ks1Entry(row).entry
             editKS1(row) {
-                $0.replace += [(KS1Field.read, lowercased(e.read.bytes)), (KS1Field.writ, lowercased(e.writ.bytes)),
-                               (KS1Field.mat, lowercased(e.mat.bytes))]
+                $0.replace += [
+                    (KS1Field.read, lowercased(e.read.bytes)), (KS1Field.writ, lowercased(e.writ.bytes)),
+                    (KS1Field.mat, lowercased(e.mat.bytes)),
+                ]
             }
         }
         for (j, row) in picker1.pick(2, &r).enumerated() {

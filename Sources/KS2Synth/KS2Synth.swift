@@ -23,8 +23,12 @@ public struct SynthOptions: Sendable, Hashable {
     public var story = SynthStory()
 
     public init(schools: Int, year: Int, seed: UInt64, edge: Bool = false, threads: Int = 0, las: [String]? = nil) {
-        self.schools = schools; self.year = year; self.seed = seed
-        self.edge = edge; self.threads = threads; self.las = las
+        self.schools = schools
+        self.year = year
+        self.seed = seed
+        self.edge = edge
+        self.threads = threads
+        self.las = las
     }
 }
 
@@ -64,7 +68,10 @@ public struct ExpectedReject: Sendable, Hashable, Comparable {
     public var upn: String
     public var reason: RejectReason
     public init(file: String, line: Int, upn: String, reason: RejectReason) {
-        self.file = file; self.line = line; self.upn = upn; self.reason = reason
+        self.file = file
+        self.line = line
+        self.upn = upn
+        self.reason = reason
     }
     public static func < (a: ExpectedReject, b: ExpectedReject) -> Bool { (a.file, a.line) < (b.file, b.line) }
 }
@@ -105,22 +112,28 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
     let cohorts = parallelMap(schools.count, threads: threads) {
         model.cohort(seed: seed, school: schools[$0], story: story)
     }
-    let plan = options.edge
+    let plan =
+        options.edge
         ? planEdges(seed: seed, renderer: renderer, schools: schools, cohorts: cohorts)
         : EdgePlan(ks2: Array(repeating: [:], count: schools.count), ks1: Array(repeating: [:], count: schools.count))
     let chunks = parallelMap(schools.count, threads: threads) { s in
-        (renderer.ks2(school: schools[s], cohort: cohorts[s], edits: plan.ks2[s]),
-         renderer.ks1(school: schools[s], cohort: cohorts[s], edits: plan.ks1[s]))
+        (
+            renderer.ks2(school: schools[s], cohort: cohorts[s], edits: plan.ks2[s]),
+            renderer.ks1(school: schools[s], cohort: cohorts[s], edits: plan.ks1[s])
+        )
     }
     var rejects: [ExpectedReject] = []
     func join(_ header: [UInt8], _ file: String, _ part: ((Chunk, Chunk)) -> Chunk) -> (bytes: [UInt8], rows: Int) {
         var bytes = header + [0x0A]
         bytes.reserveCapacity(header.count + 1 + chunks.reduce(0) { $0 + part($1).bytes.count })
-        var line = 2, rows = 0
+        var line = 2
+        var rows = 0
         for pair in chunks {
             let chunk = part(pair)
             bytes += chunk.bytes
-            for r in chunk.rejects { rejects.append(ExpectedReject(file: file, line: line + r.line, upn: r.upn, reason: r.reason)) }
+            for r in chunk.rejects {
+                rejects.append(ExpectedReject(file: file, line: line + r.line, upn: r.upn, reason: r.reason))
+            }
             line += chunk.lines
             rows += chunk.lines
         }
@@ -135,9 +148,10 @@ public func synthesize(_ options: SynthOptions) -> SynthOutput {
     let layout = options.layout
     let ks2Bytes = layout == .canonical ? ks2.bytes : relabelHeader(ks2.bytes, names: layout.ks2Header)
     let ks1Bytes = layout == .canonical ? ks1.bytes : relabelHeader(ks1.bytes, names: layout.ks1Header)
-    return SynthOutput(ks2: ks2Bytes, ks1: ks1Bytes, pupils: cohorts.reduce(0) { $0 + $1.pupils.count },
-                       schools: schools.count, ks2Rows: ks2.rows - blankLines, ks1Rows: ks1.rows - blankLines1,
-                       expectedRejects: rejects)
+    return SynthOutput(
+        ks2: ks2Bytes, ks1: ks1Bytes, pupils: cohorts.reduce(0) { $0 + $1.pupils.count },
+        schools: schools.count, ks2Rows: ks2.rows - blankLines, ks1Rows: ks1.rows - blankLines1,
+        expectedRejects: rejects)
 }
 
 /// Synthesises and writes `ks2.csv` and `ks1.csv` into `directory` (created if needed); both
@@ -155,7 +169,8 @@ public func writeSynth(_ options: SynthOptions, to directory: String) throws -> 
             written.append(temp)
         }
         for (name, _) in files {
-            let temp = dir.appendingPathComponent(".\(name).tmp"), final = dir.appendingPathComponent(name)
+            let temp = dir.appendingPathComponent(".\(name).tmp")
+            let final = dir.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
             try FileManager.default.moveItem(at: temp, to: final)
         }
@@ -170,10 +185,14 @@ public func writeSynth(_ options: SynthOptions, to directory: String) throws -> 
 public func expectedRejectsCSV(_ rejects: [ExpectedReject]) -> [UInt8] {
     var out = Array("file,line,upn,reason\n".utf8)
     for r in rejects.sorted() {
-        out += Array(r.file.utf8); out.append(0x2C)
-        out.appendNumber(r.line); out.append(0x2C)
-        out += Array(r.upn.utf8); out.append(0x2C)
-        out += Array(r.reason.rawValue.utf8); out.append(0x0A)
+        out += Array(r.file.utf8)
+        out.append(0x2C)
+        out.appendNumber(r.line)
+        out.append(0x2C)
+        out += Array(r.upn.utf8)
+        out.append(0x2C)
+        out += Array(r.reason.rawValue.utf8)
+        out.append(0x0A)
     }
     return out
 }

@@ -18,20 +18,26 @@ public enum ExportLayout: String, Sendable, CaseIterable, Hashable {
         case .canonical:
             return canonicalKS2Header
         case .npd:
-            return ["UPN", "KS2_URN", "KS2_LAESTAB", "KS2_LA", "school_name", "special", "year", "surname",
-                    "forename", "KS2_GENDER", "dob", "KS2_FSM6CLA1A", "eal", "sen", "KS2_READSCORE",
-                    "KS2_READOUTCOME", "KS2_READTAOUTCOME", "KS2_WRITTAOUTCOME", "KS2_MATSCORE", "KS2_MATOUTCOME",
-                    "KS2_MATTAOUTCOME", "KS2_GPSSCORE", "KS2_GPSOUTCOME"]
+            return [
+                "UPN", "KS2_URN", "KS2_LAESTAB", "KS2_LA", "school_name", "special", "year", "surname",
+                "forename", "KS2_GENDER", "dob", "KS2_FSM6CLA1A", "eal", "sen", "KS2_READSCORE",
+                "KS2_READOUTCOME", "KS2_READTAOUTCOME", "KS2_WRITTAOUTCOME", "KS2_MATSCORE", "KS2_MATOUTCOME",
+                "KS2_MATTAOUTCOME", "KS2_GPSSCORE", "KS2_GPSOUTCOME",
+            ]
         case .pag:
-            return ["UPN", "URN", "DfE number", "LA", "School name", "special", "year", "Surname", "Forename",
-                    "Gender", "Date of birth", "disadvantaged", "eal", "sen", "English reading scaled score",
-                    "English reading result", "English reading TA", "English writing TA", "Mathematics scaled score",
-                    "Mathematics result", "Mathematics TA", "English grammar, punctuation and spelling scaled score",
-                    "English grammar, punctuation and spelling result"]
+            return [
+                "UPN", "URN", "DfE number", "LA", "School name", "special", "year", "Surname", "Forename",
+                "Gender", "Date of birth", "disadvantaged", "eal", "sen", "English reading scaled score",
+                "English reading result", "English reading TA", "English writing TA", "Mathematics scaled score",
+                "Mathematics result", "Mathematics TA", "English grammar, punctuation and spelling scaled score",
+                "English grammar, punctuation and spelling result",
+            ]
         case .ncer:
-            return ["UPN", "URN", "LAESTAB", "LA", "school_name", "special", "year", "surname", "forename", "Gender",
-                    "DOB", "disadvantaged", "eal", "sen", "reading_ScaledScore", "read_code", "reading_TAO",
-                    "writing_TAO", "maths_ScaledScore", "mat_code", "maths_TAO", "gps_ScaledScore", "gps_code"]
+            return [
+                "UPN", "URN", "LAESTAB", "LA", "school_name", "special", "year", "surname", "forename", "Gender",
+                "DOB", "disadvantaged", "eal", "sen", "reading_ScaledScore", "read_code", "reading_TAO",
+                "writing_TAO", "maths_ScaledScore", "mat_code", "maths_TAO", "gps_ScaledScore", "gps_code",
+            ]
         }
     }
 

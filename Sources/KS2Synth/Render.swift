@@ -3,7 +3,8 @@ import KS2Core
 /// CSV bytes written straight into [UInt8] buffers, one chunk per school, with the few edited
 /// rows of edge mode re-split and re-joined.
 
-let ks2Header = Array("""
+let ks2Header = Array(
+    """
     upn,urn,laestab,la,school_name,special,year,surname,forename,gender,dob,disadvantaged,eal,sen,\
     read_score,read_code,read_ta,writ_ta,mat_score,mat_code,mat_ta,gps_score,gps_code
     """.utf8)
@@ -25,13 +26,22 @@ extension Array where Element == UInt8 {
     /// Appends a non-negative integer, zero-padded to `width` digits (at least).
     @inline(__always)
     mutating func appendNumber(_ value: Int, width: Int = 1) {
-        var n = value, digits = 1, power = 10
-        while power <= n { digits += 1; power *= 10 }
+        var n = value
+        var digits = 1
+        var power = 10
+        while power <= n {
+            digits += 1
+            power *= 10
+        }
         let count = Swift.max(digits, width)
         let start = self.count
         append(contentsOf: repeatElement(0x30, count: count))
         var i = start + count - 1
-        repeat { self[i] = UInt8(n % 10) + 0x30; n /= 10; i -= 1 } while n > 0
+        repeat {
+            self[i] = UInt8(n % 10) + 0x30
+            n /= 10
+            i -= 1
+        } while n > 0
     }
 }
 
@@ -75,7 +85,12 @@ func splitFields(_ line: ArraySlice<UInt8>) -> [[UInt8]] {
     var quoted = false
     for c in line {
         if c == 0x22 { quoted.toggle() }
-        if c == 0x2C && !quoted { fields.append(current); current = [] } else { current.append(c) }
+        if c == 0x2C && !quoted {
+            fields.append(current)
+            current = []
+        } else {
+            current.append(c)
+        }
     }
     fields.append(current)
     return fields
@@ -105,7 +120,11 @@ struct Chunk {
 
     /// Ends the row that started at `start`: applies the edit (if any) and counts its lines.
     mutating func finishRow(from start: Int, edit: RowEdit?) {
-        guard let edit else { bytes.append(0x0A); lines += 1; return }
+        guard let edit else {
+            bytes.append(0x0A)
+            lines += 1
+            return
+        }
         var fields = splitFields(bytes[start...])
         bytes.removeSubrange(start...)
         for r in edit.replace { fields[r.field] = r.value }
@@ -126,7 +145,11 @@ struct Chunk {
             rejects.append((lines, upn, .duplicateUPN))
             lines += 1
         }
-        for blank in edit.blankLines { bytes += blank; bytes.append(0x0A); lines += 1 }
+        for blank in edit.blankLines {
+            bytes += blank
+            bytes.append(0x0A)
+            lines += 1
+        }
     }
 
     private mutating func appendJoined(_ fields: [[UInt8]]) {
@@ -151,17 +174,23 @@ struct Renderer {
         let y0 = model.year - 12
         let months = [30, 31, 30, 31, 31, model.daysInBirthYear == 366 ? 29 : 28, 31, 30, 31, 30, 31, 31]
         var dates: [[UInt8]] = []
-        var month = 9, y = y0
+        var month = 9
+        var y = y0
         for m in 0..<12 {
             for day in 1...months[m] {
                 var d: [UInt8] = []
-                d.appendNumber(y, width: 4); d.append(0x2D)
-                d.appendNumber(month, width: 2); d.append(0x2D)
+                d.appendNumber(y, width: 4)
+                d.append(0x2D)
+                d.appendNumber(month, width: 2)
+                d.append(0x2D)
                 d.appendNumber(day, width: 2)
                 dates.append(d)
             }
             month += 1
-            if month == 13 { month = 1; y += 1 }
+            if month == 13 {
+                month = 1
+                y += 1
+            }
         }
         birthDates = dates
     }
@@ -172,7 +201,8 @@ struct Renderer {
     /// The UPN of a KS2 pupil, or of a leaver (pupil < 0) in the KS1 file.
     func upn(school: SynthSchool, cohort: SchoolCohort, pupil: Int32) -> [UInt8] {
         if pupil >= 0 {
-            return upnBytes(la: school.la, estab: school.estab, yy: upnYear, serial: Int(cohort.pupils[Int(pupil)].serial))
+            return upnBytes(
+                la: school.la, estab: school.estab, yy: upnYear, serial: Int(cohort.pupils[Int(pupil)].serial))
         }
         return upnBytes(la: school.la, estab: school.estab, yy: (upnYear + 99) % 100, serial: Int(-1 - pupil))
     }
@@ -180,12 +210,19 @@ struct Renderer {
     /// The school's KS2 rows.
     func ks2(school: SynthSchool, cohort: SchoolCohort, edits: [Int: RowEdit]) -> Chunk {
         var prefix: [UInt8] = [0x2C]
-        prefix.appendNumber(school.urn, width: 6); prefix.append(0x2C)
-        prefix.appendNumber(school.la, width: 3); prefix.appendNumber(school.estab, width: 4); prefix.append(0x2C)
-        prefix.appendNumber(school.la, width: 3); prefix.append(0x2C)
-        prefix += school.nameCell; prefix.append(0x2C)
-        prefix.append(school.special ? 0x59 : 0x4E); prefix.append(0x2C)
-        prefix.appendNumber(year, width: 4); prefix.append(0x2C)
+        prefix.appendNumber(school.urn, width: 6)
+        prefix.append(0x2C)
+        prefix.appendNumber(school.la, width: 3)
+        prefix.appendNumber(school.estab, width: 4)
+        prefix.append(0x2C)
+        prefix.appendNumber(school.la, width: 3)
+        prefix.append(0x2C)
+        prefix += school.nameCell
+        prefix.append(0x2C)
+        prefix.append(school.special ? 0x59 : 0x4E)
+        prefix.append(0x2C)
+        prefix.appendNumber(year, width: 4)
+        prefix.append(0x2C)
         var chunk = Chunk()
         chunk.bytes.reserveCapacity(cohort.pupils.count * 130)
         let yy = upnYear
@@ -195,18 +232,28 @@ struct Renderer {
             chunk.bytes += prefix
             appendName(&chunk.bytes, surnames, pupil.surname, pupil.surname2)
             appendName(&chunk.bytes, forenames, pupil.forename, pupil.forename2)
-            chunk.bytes.append(pupil.female ? 0x46 : 0x4D); chunk.bytes.append(0x2C)
-            chunk.bytes += birthDates[Int(pupil.dobDay)]; chunk.bytes.append(0x2C)
-            chunk.bytes.append(pupil.disadvantaged ? 0x59 : 0x4E); chunk.bytes.append(0x2C)
-            chunk.bytes.append(pupil.eal ? 0x59 : 0x4E); chunk.bytes.append(0x2C)
-            chunk.bytes.append(pupil.sen); chunk.bytes.append(0x2C)
+            chunk.bytes.append(pupil.female ? 0x46 : 0x4D)
+            chunk.bytes.append(0x2C)
+            chunk.bytes += birthDates[Int(pupil.dobDay)]
+            chunk.bytes.append(0x2C)
+            chunk.bytes.append(pupil.disadvantaged ? 0x59 : 0x4E)
+            chunk.bytes.append(0x2C)
+            chunk.bytes.append(pupil.eal ? 0x59 : 0x4E)
+            chunk.bytes.append(0x2C)
+            chunk.bytes.append(pupil.sen)
+            chunk.bytes.append(0x2C)
             appendScore(&chunk.bytes, pupil.readScore)
-            chunk.bytes += pupil.readCode.bytes; chunk.bytes.append(0x2C)
-            chunk.bytes += pupil.readTA.bytes; chunk.bytes.append(0x2C)
-            chunk.bytes += pupil.writTA.bytes; chunk.bytes.append(0x2C)
+            chunk.bytes += pupil.readCode.bytes
+            chunk.bytes.append(0x2C)
+            chunk.bytes += pupil.readTA.bytes
+            chunk.bytes.append(0x2C)
+            chunk.bytes += pupil.writTA.bytes
+            chunk.bytes.append(0x2C)
             appendScore(&chunk.bytes, pupil.matScore)
-            chunk.bytes += pupil.matCode.bytes; chunk.bytes.append(0x2C)
-            chunk.bytes += pupil.matTA.bytes; chunk.bytes.append(0x2C)
+            chunk.bytes += pupil.matCode.bytes
+            chunk.bytes.append(0x2C)
+            chunk.bytes += pupil.matTA.bytes
+            chunk.bytes.append(0x2C)
             appendScore(&chunk.bytes, pupil.gpsScore)
             chunk.bytes += pupil.gpsCode.bytes
             chunk.finishRow(from: start, edit: edits.isEmpty ? nil : edits[p])
@@ -222,16 +269,21 @@ struct Renderer {
         for (k, entry) in cohort.ks1.enumerated() {
             let start = chunk.bytes.count
             if entry.pupil >= 0 {
-                appendUPN(&chunk.bytes, la: school.la, estab: school.estab, yy: yy,
-                          serial: Int(cohort.pupils[Int(entry.pupil)].serial))
+                appendUPN(
+                    &chunk.bytes, la: school.la, estab: school.estab, yy: yy,
+                    serial: Int(cohort.pupils[Int(entry.pupil)].serial))
             } else {
-                appendUPN(&chunk.bytes, la: school.la, estab: school.estab, yy: (yy + 99) % 100,
-                          serial: Int(-1 - entry.pupil))
+                appendUPN(
+                    &chunk.bytes, la: school.la, estab: school.estab, yy: (yy + 99) % 100,
+                    serial: Int(-1 - entry.pupil))
             }
             chunk.bytes.append(0x2C)
-            chunk.bytes += entry.read.bytes; chunk.bytes.append(0x2C)
-            chunk.bytes += entry.writ.bytes; chunk.bytes.append(0x2C)
-            chunk.bytes += entry.mat.bytes; chunk.bytes.append(0x2C)
+            chunk.bytes += entry.read.bytes
+            chunk.bytes.append(0x2C)
+            chunk.bytes += entry.writ.bytes
+            chunk.bytes.append(0x2C)
+            chunk.bytes += entry.mat.bytes
+            chunk.bytes.append(0x2C)
             chunk.bytes.appendNumber(year - 4, width: 4)
             chunk.finishRow(from: start, edit: edits.isEmpty ? nil : edits[k])
         }
@@ -243,8 +295,12 @@ struct Renderer {
         if second == .max {
             out += list[Int(first)]
         } else {  // "Smith, Jones": a comma inside a name, so the cell is quoted
-            out.append(0x22); out += list[Int(first)]; out.append(0x2C); out.append(0x20)
-            out += list[Int(second)]; out.append(0x22)
+            out.append(0x22)
+            out += list[Int(first)]
+            out.append(0x2C)
+            out.append(0x20)
+            out += list[Int(second)]
+            out.append(0x22)
         }
         out.append(0x2C)
     }

@@ -20,7 +20,9 @@ struct SynthSchool: Sendable {
     let valueAdded: Double
 }
 
-private let streamLA: UInt64 = 0x4C41, streamSchool: UInt64 = 0x5343, streamURN: UInt64 = 0x5552
+private let streamLA: UInt64 = 0x4C41
+private let streamSchool: UInt64 = 0x5343
+private let streamURN: UInt64 = 0x5552
 
 /// A bijection of 0..<900_000 (a keyed 4-round Feistel network on 20 bits, cycle-walking), so
 /// URNs are distinct and look random.
@@ -33,7 +35,8 @@ struct URNPermutation {
     func urn(_ index: Int) -> Int {
         var x = UInt64(index)
         repeat {
-            var left = x >> 10, right = x & 0x3FF
+            var left = x >> 10
+            var right = x & 0x3FF
             for k in keys {
                 let f = mix64(right ^ k) & 0x3FF
                 (left, right) = (right, left ^ f)
@@ -53,7 +56,10 @@ func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
     var laStream = RandomStream(seed, streamLA)
     var cumulative: [Double] = []
     var total = 0.0
-    for _ in laCodes { total += portableExp(0.6 * laStream.normal()); cumulative.append(total) }
+    for _ in laCodes {
+        total += portableExp(0.6 * laStream.normal())
+        cumulative.append(total)
+    }
     var allowed = [Bool](repeating: las == nil, count: laCodes.count)
     if let las {
         for code in las {
@@ -64,12 +70,17 @@ func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
     }
     var nextEstab = [Int](repeating: 2000, count: laCodes.count)
     var chosen: [(index: Int, la: Int, estab: Int)] = []
-    var index = 0, picked = 0
+    var index = 0
+    var picked = 0
     while picked < count && index < 900_000 {
         var r = RandomStream(seed, streamLA, UInt64(index))
         let u = r.uniform() * total
-        var lo = 0, hi = cumulative.count - 1
-        while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] > u { hi = mid } else { lo = mid + 1 } }
+        var lo = 0
+        var hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
+        }
         let estab = nextEstab[lo]
         nextEstab[lo] += 1
         if estab <= 9999 {
@@ -85,7 +96,7 @@ func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
         let special = r.chance(0.01)
         var name = places[r.below(places.count)] + [0x20]
         name += special ? specialKinds[r.below(specialKinds.count)] : schoolKinds[r.below(schoolKinds.count)]
-        if r.chance(0.02) {              // "Oakfield Primary School, Redhill": written quoted
+        if r.chance(0.02) {  // "Oakfield Primary School, Redhill": written quoted
             name = [0x22] + name + Array(", ".utf8) + places[r.below(places.count)] + [0x22]
         }
         let size: Double
@@ -94,17 +105,24 @@ func makeSchools(seed: UInt64, count: Int, las: [String]?) -> [SynthSchool] {
         } else {
             let u = r.uniform()
             // the national mix (about 39 pupils a school: 16,800 schools ≈ 650,000 pupils)
-            if u < 0.10 { size = Double(r.integer(5, 15)) }
-            else if u < 0.52 { size = 29 + 3 * r.normal() }
-            else if u < 0.80 { size = 45 + 8 * r.normal() }
-            else if u < 0.97 { size = 59 + 3 * r.normal() }
-            else { size = Double(r.integer(88, 120)) }
+            if u < 0.10 {
+                size = Double(r.integer(5, 15))
+            } else if u < 0.52 {
+                size = 29 + 3 * r.normal()
+            } else if u < 0.80 {
+                size = 45 + 8 * r.normal()
+            } else if u < 0.97 {
+                size = 59 + 3 * r.normal()
+            } else {
+                size = Double(r.integer(88, 120))
+            }
         }
         let ability = special ? -2.6 + 0.3 * r.normal() : 0.35 * r.normal()
         let valueAdded = 0.30 * r.normal()
-        return SynthSchool(index: c.index, la: laCodes[c.la], estab: c.estab, urn: urns.urn(c.index),
-                           nameCell: name, special: special,
-                           baseSize: min(120, max(5, Int(size.rounded()))),
-                           ability: ability, valueAdded: valueAdded)
+        return SynthSchool(
+            index: c.index, la: laCodes[c.la], estab: c.estab, urn: urns.urn(c.index),
+            nameCell: name, special: special,
+            baseSize: min(120, max(5, Int(size.rounded()))),
+            ability: ability, valueAdded: valueAdded)
     }
 }

@@ -15,7 +15,8 @@ let laCodes: [Int] = [
 
 private func words(_ text: String) -> [[UInt8]] { text.split(separator: " ").map { Array($0.utf8) } }
 
-let surnames = words("""
+let surnames = words(
+    """
     Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright Thompson \
     Evans Walker White Roberts Green Hall Wood Jackson Clarke Khan Hughes Edwards Hill Moore \
     Lewis Harris Martin Cooper Ward Turner King Baker Ali Hussain Begum Murphy O'Brien Kelly \
@@ -23,14 +24,16 @@ let surnames = words("""
     Campbell Anderson Morris Bell Watson Phillips Shaw Parker Price Bennett Griffiths Lloyd \
     Harrison-Cole Marshall Richardson Knight Stevens Rose Fox Mills Owen Barker Atkinson
     """)
-let forenames = words("""
+let forenames = words(
+    """
     Oliver Amelia Jack Olivia Harry Isla Jacob Emily Charlie Poppy Thomas Ava George Isabella \
     Oscar Jessica James Lily William Sophie Noah Grace Alfie Sophia Joshua Mia Muhammad Evie \
     Henry Ruby Leo Ella Archie Scarlett Ethan Chloe Joseph Isabelle Freddie Daisy Samuel \
     Freya Alexander Phoebe Logan Florence Daniel Alice Isaac Charlotte Max Sienna Mohammed \
     Matilda Benjamin Evelyn Mason Eva Lucas Millie Zara Aisha Kacper Zuzanna Chidi Amara Zoë
     """)
-let places = words("""
+let places = words(
+    """
     Oakfield Riverside Hillcrest Meadow Ashgrove Kingsway Northgate Westfield Brookside Elmwood \
     Fairfield Greenacre Highfield Lakeside Millbrook Parkside Redhill Southway Thornbury Woodlands \
     Abbey Castle Church Station Bridge Orchard Valley Priory Heath Manor
@@ -77,9 +80,11 @@ struct Era {
         if year <= 2019 {
             // levels era: KS1 2015 and before; `P` stands for a P-scale
             ks1Labels = Array(repeating: [.P1i, .W, .L1, .L2C, .L2B, .L2A, .L3, .L4], count: 3)
-            ks1Shares = [[0.7, 2.3, 7, 8, 20, 30, 31.5, 0.5],
-                         [0.8, 3.2, 8, 14, 25, 30.8, 18, 0.2],
-                         [0.7, 1.8, 5.5, 10, 22, 33, 26.5, 0.5]]
+            ks1Shares = [
+                [0.7, 2.3, 7, 8, 20, 30, 31.5, 0.5],
+                [0.8, 3.2, 8, 14, 25, 30.8, 18, 0.2],
+                [0.7, 1.8, 5.5, 10, 22, 33, 26.5, 0.5],
+            ]
         } else if year <= 2022 {
             // interim framework, KS1 2016–2018: pre-key-stage foundations (PKF), BLW and P-scales
             ks1Labels = Array(repeating: [.P1i, .BLW, .PKF, .WTS, .EXS, .GDS], count: 3)

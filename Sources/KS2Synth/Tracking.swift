@@ -61,8 +61,10 @@ public func synthesizeTracking(_ pupils: [TrackingSeedPupil], options: TrackingS
         var rows: [[String]?] = []
         var paths: [[String]] = []
         for s in 0..<3 {
-            paths.append(s == 1 ? writingPath(p, windows: windows.count, random: &r)
-                                : testPath(p, subject: s, windows: windows.count, last: last, random: &r))
+            paths.append(
+                s == 1
+                    ? writingPath(p, windows: windows.count, random: &r)
+                    : testPath(p, subject: s, windows: windows.count, last: last, random: &r))
         }
         for w in windows.indices {
             let missing = r.chance(options.missingRowShare) || (w == windows.count - 1 && lateSchools.contains(p.urn))
@@ -84,8 +86,10 @@ public func synthesizeTracking(_ pupils: [TrackingSeedPupil], options: TrackingS
 }
 
 /// A reading or maths prediction per window (empty = not predicted).
-private func testPath(_ p: TrackingSeedPupil, subject s: Int, windows: Int, last: Int,
-                      random r: inout RandomStream) -> [String] {
+private func testPath(
+    _ p: TrackingSeedPupil, subject s: Int, windows: Int, last: Int,
+    random r: inout RandomStream
+) -> [String] {
     let blank = r.chance(0.04)
     guard let estimate = p.estimate[s], let target = Int(p.target[s]) else {
         return Array(repeating: blank ? "" : p.predicted[s], count: windows)
@@ -108,8 +112,10 @@ private func testPath(_ p: TrackingSeedPupil, subject s: Int, windows: Int, last
 /// one outcome at a window while below the target.
 private func writingPath(_ p: TrackingSeedPupil, windows: Int, random r: inout RandomStream) -> [String] {
     let target = writingLadder.firstIndex(of: p.target[1])
-    guard var level = writingLadder.firstIndex(of: p.predicted[1])
-            ?? target.map({ max(0, $0 - (r.chance(0.4) ? 1 : 0)) }) else {
+    guard
+        var level = writingLadder.firstIndex(of: p.predicted[1])
+            ?? target.map({ max(0, $0 - (r.chance(0.4) ? 1 : 0)) })
+    else {
         return Array(repeating: p.predicted[1], count: windows)
     }
     var path: [String] = []

@@ -44,9 +44,9 @@ struct ProgressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "progress", abstract: "Pupil-level progress for one year.",
         discussion: """
-        Without --estimates the input is the national cohort: estimates.csv and national.csv are written.
-        Example: ks2progress progress --ks2 ks2.csv --ks1 ks1.csv --year 2019 --out Reports/2019
-        """)
+            Without --estimates the input is the national cohort: estimates.csv and national.csv are written.
+            Example: ks2progress progress --ks2 ks2.csv --ks1 ks1.csv --year 2019 --out Reports/2019
+            """)
 
     @Option(help: "KS2 results file.") var ks2: String
     @Option(help: "KS1 prior attainment file.") var ks1: String
@@ -58,21 +58,25 @@ struct ProgressCommand: ParsableCommand {
     func validate() throws { try validateYear(year) }
 
     func run() throws {
-        print(try ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates, cohorts: cohorts)
-            .run(common.settings()))
+        print(
+            try ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates, cohorts: cohorts)
+                .run(common.settings()))
     }
 }
 
 struct PublishedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "published", abstract: "DfE school-level tables in: schools.csv, cohorts.csv and workbooks out.",
-        discussion: "Example: ks2progress published Data/published/ks2final-2017-850.csv Data/published/ks2final-2018-850.csv --cohorts Data/published/hampshire-cohort.csv --out Reports/impact")
+        discussion:
+            "Example: ks2progress published Data/published/ks2final-2017-850.csv Data/published/ks2final-2018-850.csv --cohorts Data/published/hampshire-cohort.csv --out Reports/impact"
+    )
 
     @Argument(help: "DfE 'final KS2' school-level files (wide or long format).") var files: [String]
-    @Option(help: """
-        The year of files that do not say it (each file's prior-year columns or time_period tell its year; \
-        a --year that contradicts a file stops the run).
-        """) var year: Int?
+    @Option(
+        help: """
+            The year of files that do not say it (each file's prior-year columns or time_period tell its year; \
+            a --year that contradicts a file stops the run).
+            """) var year: Int?
     @Option(help: "Project cohorts (urn,cohort,baseline_year,outcome_year).") var cohorts: String?
     @OptionGroup var common: CommonOptions
 
@@ -91,11 +95,11 @@ struct WhatIfCommand: ParsableCommand {
         commandName: "whatif",
         abstract: "A school's progress with chosen pupils removed (what-if, not an official figure).",
         discussion: """
-        --remove lists upn[,subject] (subject read, writ, mat, or empty/all for every subject); a UPN not in
-        the run is rejected (unknown_upn). Same national estimates, σ and band thresholds as --estimates.
-        Example: ks2progress whatif --ks2 Data/sample/ks2-2019.csv --ks1 Data/sample/ks1-2019.csv --year 2019
-          --estimates Data/sample/national-2019 --remove Data/sample/whatif-remove.csv --out Reports/whatif
-        """)
+            --remove lists upn[,subject] (subject read, writ, mat, or empty/all for every subject); a UPN not in
+            the run is rejected (unknown_upn). Same national estimates, σ and band thresholds as --estimates.
+            Example: ks2progress whatif --ks2 Data/sample/ks2-2019.csv --ks1 Data/sample/ks1-2019.csv --year 2019
+              --estimates Data/sample/national-2019 --remove Data/sample/whatif-remove.csv --out Reports/whatif
+            """)
 
     @Option(help: "KS2 results file.") var ks2: String
     @Option(help: "KS1 prior attainment file.") var ks1: String
@@ -107,15 +111,18 @@ struct WhatIfCommand: ParsableCommand {
     func validate() throws { try validateYear(year) }
 
     func run() throws {
-        print(try WhatIfJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates, remove: remove)
-            .run(common.settings()))
+        print(
+            try WhatIfJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates, remove: remove)
+                .run(common.settings()))
     }
 }
 
 struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "targets", abstract: "Targets and focus pupils for a current cohort.",
-        discussion: "Example: ks2progress targets --cohort current.csv --estimates Data/sample/national-2023 --out Reports/targets")
+        discussion:
+            "Example: ks2progress targets --cohort current.csv --estimates Data/sample/national-2023 --out Reports/targets"
+    )
 
     @Option(help: "Current cohort file (KS1 outcomes, urn, optional predictions).") var cohort: String
     @Option(help: "A national run's folder or estimates.csv.") var estimates: String
@@ -143,7 +150,8 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Restrict to these LA codes (comma-separated), e.g. 850.") var la: String?
     @Flag(help: "Add the messy rows of formats.md's Rejects table.") var edge = false
-    @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort = false
+    @Flag(help: "Write current-cohort.csv (pupils taking KS2 in --year, for targets) instead.") var currentCohort =
+        false
     @Option(help: "Header names of another system's export: canonical, npd, pag or ncer (docs/ALIASES.md).")
     var layout: String = "canonical"
     @Option(help: "Demo story: a cohort file whose schools' maths rises by --project-effect in their outcome year.")
@@ -168,7 +176,8 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         let las = la.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let settings = RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let settings = RunSettings(
+            outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var job = SynthJob(schools: schools, year: year, seed: seed, edge: edge, localAuthorities: las)
         job.currentCohort = currentCohort
         job.layout = ExportLayout(rawValue: layout) ?? .canonical

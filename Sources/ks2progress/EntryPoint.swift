@@ -54,13 +54,15 @@ struct KS2Progress: ParsableCommand {
         commandName: "ks2progress",
         abstract: "KS1→KS2 progress (DfE value added) for schools, LAs and project cohorts.",
         discussion: """
-        Reads KS2 result exports, KS1 prior attainment and DfE published school tables; writes CSV
-        summaries, an impact workbook and one workbook per school. See README.md.
-        """,
+            Reads KS2 result exports, KS1 prior attainment and DfE published school tables; writes CSV
+            summaries, an impact workbook and one workbook per school. See README.md.
+            """,
         version: ks2progressVersion,
-        subcommands: [RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
-                      TargetsCommand.self, SynthCommand.self, WhatIfCommand.self,
-                      TrackCommand.self, SynthTrackingCommand.self])
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ProgressCommand.self, PublishedCommand.self,
+            TargetsCommand.self, SynthCommand.self, WhatIfCommand.self,
+            TrackCommand.self, SynthTrackingCommand.self,
+        ])
 }
 
 /// Options every run shares.
@@ -81,8 +83,9 @@ struct CommonOptions: ParsableArguments {
     var quiet = false
 
     func settings() -> RunSettings {
-        RunSettings(outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                    writeWorkbooks: !noXlsx, methodologyDirectory: methodology, showProgress: !quiet)
+        RunSettings(
+            outputDirectory: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            writeWorkbooks: !noXlsx, methodologyDirectory: methodology, showProgress: !quiet)
     }
 
     func validate() throws {

@@ -11,9 +11,9 @@ struct TrackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "track", abstract: "In-year tracking: predictions by window against targets, focus pupils.",
         discussion: """
-        Example: ks2progress track --cohort Data/sample/current-cohort.csv --estimates Data/sample/national-2023 \\
-          --tracking Data/sample/tracking.csv --cohorts Data/sample/tracking-cohorts.csv --out Reports/tracking
-        """)
+            Example: ks2progress track --cohort Data/sample/current-cohort.csv --estimates Data/sample/national-2023 \\
+              --tracking Data/sample/tracking.csv --cohorts Data/sample/tracking-cohorts.csv --out Reports/tracking
+            """)
 
     @Option(help: "Current cohort file (KS1 outcomes, urn).") var cohort: String
     @Option(help: "A national run's folder or estimates.csv.") var estimates: String
@@ -30,8 +30,9 @@ struct TrackCommand: ParsableCommand {
     }
 
     func run() throws {
-        let job = TrackJob(cohort: cohort, estimates: estimates, tracking: tracking, cohorts: cohorts, stretch: stretch,
-                           windows: windowList(windows))
+        let job = TrackJob(
+            cohort: cohort, estimates: estimates, tracking: tracking, cohorts: cohorts, stretch: stretch,
+            windows: windowList(windows))
         print(try job.run(common.settings()))
     }
 }
@@ -40,9 +41,9 @@ struct SynthTrackingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth-tracking", abstract: "A synthetic tracking file (tracking.csv) for a current cohort.",
         discussion: """
-        Example: ks2progress synth-tracking --cohort Data/sample/current-cohort.csv \\
-          --estimates Data/sample/national-2023 --seed 1 --out /tmp/tracking
-        """)
+            Example: ks2progress synth-tracking --cohort Data/sample/current-cohort.csv \\
+              --estimates Data/sample/national-2023 --seed 1 --out /tmp/tracking
+            """)
 
     @Option(help: "Current cohort file.") var cohort: String
     @Option(help: "A national run's folder or estimates.csv.") var estimates: String
@@ -53,8 +54,9 @@ struct SynthTrackingCommand: ParsableCommand {
     func validate() throws { try validateOutput(out) }
 
     func run() throws {
-        let job = SynthTrackingJob(cohort: cohort, estimates: estimates, seed: seed,
-                                   windows: windowList(windows))
+        let job = SynthTrackingJob(
+            cohort: cohort, estimates: estimates, seed: seed,
+            windows: windowList(windows))
         print(try job.run(RunSettings(outputDirectory: out)))
     }
 }

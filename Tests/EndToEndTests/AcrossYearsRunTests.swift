@@ -3,9 +3,12 @@ import Testing
 
 /// trends.csv, three_year.csv, gaps.csv and whatif.csv from the real binary (methodology.md §10).
 @Suite(.serialized) struct AcrossYearsRunTests {
-    static let trendsHeader = "level,id,name,la,subject,year,n,progress,lower,upper,status,band,prev_year,change,comparability"
-    static let threeYearHeader = "level,id,name,la,subject,years,n,progress,lower,upper,status,significance,comparability"
-    static let gapsHeader = "year,level,id,name,la,subject,dis_n,dis_progress,dis_lower,dis_upper,dis_status,other_n,other_progress,national_other_progress,gap,gap_lower,gap_upper,within_school_gap"
+    static let trendsHeader =
+        "level,id,name,la,subject,year,n,progress,lower,upper,status,band,prev_year,change,comparability"
+    static let threeYearHeader =
+        "level,id,name,la,subject,years,n,progress,lower,upper,status,significance,comparability"
+    static let gapsHeader =
+        "year,level,id,name,la,subject,dis_n,dis_progress,dis_lower,dis_upper,dis_status,other_n,other_progress,national_other_progress,gap,gap_lower,gap_upper,within_school_gap"
 
     /// A CSV's rows as fields keyed by its header.
     static func table(_ url: URL) throws -> (header: [String], rows: [[String: String]]) {
@@ -48,8 +51,12 @@ import Testing
         #expect(trends.rows.count == (91 + 1) * 3 * 2)
         for row in trends.rows where row["year"] == "2019" {
             #expect(row["prev_year"] == "2018" && row["comparability"] == "")
-            let both = row["status"] == "ok"
-                && trends.rows.contains { $0["id"] == row["id"] && $0["subject"] == row["subject"] && $0["year"] == "2018" && $0["status"] == "ok" }
+            let both =
+                row["status"] == "ok"
+                && trends.rows.contains {
+                    $0["id"] == row["id"] && $0["subject"] == row["subject"] && $0["year"] == "2018"
+                        && $0["status"] == "ok"
+                }
             #expect((row["change"] != "") == both)
         }
         let three = try Self.table(out.appendingPathComponent("three_year.csv"))
@@ -57,15 +64,46 @@ import Testing
         #expect(three.rows.allSatisfy { $0["years"] == "2018;2019" || $0["years"] == "2018" || $0["years"] == "2019" })
         // the pooled n is the two years' n
         let school = three.rows.first { $0["level"] == "school" && $0["subject"] == "mat" }!
-        let n = trends.rows.filter { $0["id"] == school["id"] && $0["subject"] == "mat" }.compactMap { Int($0["n"]!) }.reduce(0, +)
+        let n = trends.rows.filter { $0["id"] == school["id"] && $0["subject"] == "mat" }.compactMap { Int($0["n"]!) }
+            .reduce(0, +)
         #expect(Int(school["n"]!) == n)
         let gaps = try Self.table(out.appendingPathComponent("gaps.csv"))
         #expect(gaps.header.joined(separator: ",") == Self.gapsHeader)
-        #expect(!gaps.rows.isEmpty && gaps.rows.allSatisfy { $0["gap"] == "" && $0["national_other_progress"] == "" })
+        // the sample's national folders carry England's other pupils' progress: every disadvantaged
+        // figure has its gap against England
+        #expect(!gaps.rows.isEmpty)
+        #expect(
+            gaps.rows.allSatisfy {
+                ($0["dis_progress"] == "") == ($0["gap"] == "") && $0["national_other_progress"] != ""
+            })
         #expect(gaps.rows.contains { $0["within_school_gap"] != "" })
-        // the sample's national.csv files predate other_progress: the empty gap is said, not silent
-        #expect(r.stdout.contains("gaps.csv: no progress of England's other pupils for 2019"))
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        #expect(!r.stdout.contains("no progress of England's other pupils"))
+
+        // national.csv files from before other_progress still read: the empty gap is said, not silent
+        for y in [2018, 2019] {
+            let old = dir.appendingPathComponent("old-\(y)")
+            try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                atPath: "\(sample)/national-\(y)/estimates.csv",
+                toPath: old.appendingPathComponent("estimates.csv").path)
+            let national = try Harness.read(URL(fileURLWithPath: "\(sample)/national-\(y)/national.csv"))
+            let stripped =
+                national.split(separator: "\n").map {
+                    $0.split(separator: ",", omittingEmptySubsequences: false)
+                        .dropLast().joined(separator: ",")
+                }.joined(separator: "\n") + "\n"
+            try Harness.write(stripped, to: old.appendingPathComponent("national.csv"))
+        }
+        let oldOut = dir.appendingPathComponent("old-out")
+        let oldPipeline = try Self.samplePipeline(dir, out: oldOut) { dir.appendingPathComponent("old-\($0)").path }
+        let o = try Harness.run(["run", oldPipeline.path])
+        #expect(o.status == 0, "\(o.stderr)")
+        let oldGaps = try Self.table(oldOut.appendingPathComponent("gaps.csv"))
+        #expect(oldGaps.rows.allSatisfy { $0["gap"] == "" && $0["national_other_progress"] == "" })
+        #expect(o.stdout.contains("gaps.csv: no progress of England's other pupils for 2019"))
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: oldOut.appendingPathComponent("run.json")))
+            as! [String: Any]
         #expect((run["warnings"] as? [String])?.contains { $0.contains("other_progress") } == true)
     }
 
@@ -83,7 +121,9 @@ import Testing
             let nat = try Self.table(national.appendingPathComponent("national.csv"))
             #expect(nat.header.joined(separator: ",") == "year,subject,pupils,sd,cap_z,p10,p90,other_progress")
             let groups = try Self.table(national.appendingPathComponent("groups.csv"))
-            let englandOther = groups.rows.first { $0["level"] == "national" && $0["group"] == "disadvantaged" && $0["value"] == "N" }!
+            let englandOther = groups.rows.first {
+                $0["level"] == "national" && $0["group"] == "disadvantaged" && $0["value"] == "N"
+            }!
             let read = nat.rows.first { $0["subject"] == "read" }!
             #expect(read["other_progress"] == englandOther["read_progress"])
             other[y] = Double(read["other_progress"]!)!
@@ -111,9 +151,11 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         // the 2017 files give 2017's pupil counts (TELIG, coverage) for the three-year figures
-        let files = ["ks2final-2018-850.csv", "ks2final-2018-936.csv", "ks2final-2019-850.csv", "ks2final-2019-936.csv",
-                     "ks2final-2017-850.csv", "ks2final-2017-936.csv"]
-            .map { Harness.repoRoot.appendingPathComponent("Data/published/\($0)").path }
+        let files = [
+            "ks2final-2018-850.csv", "ks2final-2018-936.csv", "ks2final-2019-850.csv", "ks2final-2019-936.csv",
+            "ks2final-2017-850.csv", "ks2final-2017-936.csv",
+        ]
+        .map { Harness.repoRoot.appendingPathComponent("Data/published/\($0)").path }
         let out = dir.appendingPathComponent("out")
         let r = try Harness.run(["published"] + files + ["--out", out.path, "--no-xlsx"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -122,7 +164,8 @@ import Testing
         for row in gaps.rows where row["level"] == "school" {
             ours["\(row["year"]!)|\(row["id"]!)|\(row["subject"]!)"] = row["gap"]!
         }
-        var compared = 0, coded = 0
+        var compared = 0
+        var coded = 0
         for (file, year) in zip(files.prefix(4), [2018, 2018, 2019, 2019]) {
             let published = try Self.table(URL(fileURLWithPath: file))
             for row in published.rows where row["RECTYPE"] == "1" || row["RECTYPE"] == "2" {
@@ -131,8 +174,9 @@ import Testing
                     let gap = ours["\(year)|\(row["URN"]!)|\(subject)"] ?? ""
                     if let expected = Double(diffn) {
                         let value = try #require(Double(gap), "\(file) URN \(row["URN"]!) \(subject): no gap")
-                        #expect(abs((value * 10).rounded() / 10 - expected) < 1e-9,
-                                "\(file) URN \(row["URN"]!) \(subject): \(value) against DIFFN \(expected)")
+                        #expect(
+                            abs((value * 10).rounded() / 10 - expected) < 1e-9,
+                            "\(file) URN \(row["URN"]!) \(subject): \(value) against DIFFN \(expected)")
                         compared += 1
                     } else {
                         #expect(gap == "", "\(file) URN \(row["URN"]!) \(subject): gap \(gap) where DIFFN is \(diffn)")
@@ -163,7 +207,8 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let table = dir.appendingPathComponent("ks2final.csv")
-        try Harness.write("""
+        try Harness.write(
+            """
             RECTYPE,LEA,URN,SCHNAME,TELIG,READPROG,READCOV,READPROG_FSM6CLA1A,READPROG_NotFSM6CLA1A,DIFFN_READPROG
             1,850,100001,Hill School,30,0.5,100%,-1.0,1.2,-1.3
             4,,,,600000,0,99%,-0.6,0.3,0
@@ -190,13 +235,18 @@ import Testing
         // two Elmwood pupils (one from maths only, one from every subject), and a UPN of no 2019 pupil
         try Harness.write("upn,subject\nT850205612458,mat\nG850205612459,all\nA123456789012,read\n", to: remove)
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["whatif", "--ks2", "\(sample)/ks2-2019.csv", "--ks1", "\(sample)/ks1-2019.csv",
-                                 "--year", "2019", "--estimates", "\(sample)/national-2019", "--remove", remove.path,
-                                 "--out", out.path, "--no-xlsx"])
+        let r = try Harness.run([
+            "whatif", "--ks2", "\(sample)/ks2-2019.csv", "--ks1", "\(sample)/ks1-2019.csv",
+            "--year", "2019", "--estimates", "\(sample)/national-2019", "--remove", remove.path,
+            "--out", out.path, "--no-xlsx",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("what-if, not an official figure"))
         let whatIf = try Self.table(out.appendingPathComponent("whatif.csv"))
-        #expect(whatIf.header.joined(separator: ",") == "urn,name,subject,removed,n_before,progress_before,lower_before,upper_before,status_before,band_before,n_after,progress_after,lower_after,upper_after,status_after,band_after")
+        #expect(
+            whatIf.header.joined(separator: ",")
+                == "urn,name,subject,removed,n_before,progress_before,lower_before,upper_before,status_before,band_before,n_after,progress_after,lower_after,upper_after,status_after,band_after"
+        )
         #expect(whatIf.rows.map { $0["subject"]! } == ["read", "writ", "mat"])
         #expect(whatIf.rows.map { $0["removed"]! } == ["1", "1", "2"])
         for row in whatIf.rows {
@@ -205,14 +255,21 @@ import Testing
         }
         // the before figures are the official ones
         let progress = dir.appendingPathComponent("official")
-        let p = try Harness.run(["progress", "--ks2", "\(sample)/ks2-2019.csv", "--ks1", "\(sample)/ks1-2019.csv",
-                                 "--year", "2019", "--estimates", "\(sample)/national-2019", "--out", progress.path, "--no-xlsx"])
+        let p = try Harness.run([
+            "progress", "--ks2", "\(sample)/ks2-2019.csv", "--ks1", "\(sample)/ks1-2019.csv",
+            "--year", "2019", "--estimates", "\(sample)/national-2019", "--out", progress.path, "--no-xlsx",
+        ])
         #expect(p.status == 0, "\(p.stderr)")
         let school = try Self.table(progress.appendingPathComponent("schools.csv")).rows.first { $0["id"] == "120734" }!
         #expect(whatIf.rows[2]["progress_before"] == school["mat_progress"])
         let rejects = try Harness.csv(out.appendingPathComponent("rejects.csv"))
-        #expect(rejects.contains { $0[0] == "remove.csv" && $0[1] == "4" && $0[2] == "A123456789012" && $0[3] == "unknown_upn" })
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        #expect(
+            rejects.contains {
+                $0[0] == "remove.csv" && $0[1] == "4" && $0[2] == "A123456789012" && $0[3] == "unknown_upn"
+            })
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json")))
+            as! [String: Any]
         #expect((run["parameters"] as! [String: Any])["note"] as? String == "what-if, not an official figure")
     }
 }

@@ -15,7 +15,9 @@ import Testing
         #expect(v.status == 0)
         #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
         let h = try Harness.run(["--help"])
-        for name in ["run", "validate", "progress", "published", "targets", "synth"] { #expect(h.stdout.contains(name)) }
+        for name in ["run", "validate", "progress", "published", "targets", "synth"] {
+            #expect(h.stdout.contains(name))
+        }
     }
 
     @Test func badUsageExitsTwo() throws {
@@ -30,8 +32,11 @@ import Testing
         try Harness.write("upn,urn\nA123,100001\n", to: dir.appendingPathComponent("ks2.csv"))
         try Harness.write("upn,ks1_read,ks1_writ,ks1_mat\n", to: dir.appendingPathComponent("ks1.csv"))
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["progress", "--ks2", "ks2.csv", "--ks1", "ks1.csv", "--year", "2019",
-                                 "--out", out.path, "--no-xlsx"], in: dir)
+        let r = try Harness.run(
+            [
+                "progress", "--ks2", "ks2.csv", "--ks1", "ks1.csv", "--year", "2019",
+                "--out", out.path, "--no-xlsx",
+            ], in: dir)
         #expect(r.status == 1)
         #expect(r.stderr.contains("ks2.csv:1:"))
         #expect(r.stderr.contains("writ_ta"))
@@ -54,10 +59,13 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cohorts = dir.appendingPathComponent("cohorts.csv")
-        try Harness.write("urn,cohort,baseline_year,outcome_year\n115854,P,2017,2021\n999999,P,2017,2021\n", to: cohorts)
+        try Harness.write(
+            "urn,cohort,baseline_year,outcome_year\n115854,P,2017,2021\n999999,P,2017,2021\n", to: cohorts)
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["published", "Data/published/ks2final-2017-850.csv", "--cohorts", cohorts.path,
-                                 "--out", out.path, "--no-xlsx"])
+        let r = try Harness.run([
+            "published", "Data/published/ks2final-2017-850.csv", "--cohorts", cohorts.path,
+            "--out", out.path, "--no-xlsx",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("warning: cohort P asks for 2021, which no input holds"))
         #expect(r.stdout.contains("warning: cohort P: URN 999999 in no input"))
@@ -70,11 +78,16 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out")
-        let files = ["2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936"].map { "Data/published/ks2final-\($0).csv" }
+        let files = ["2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936"].map {
+            "Data/published/ks2final-\($0).csv"
+        }
         let r = try Harness.run(["published"] + files + ["--out", out.path, "--no-xlsx"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try Harness.csv(out.appendingPathComponent("comparison.csv"))
-        #expect(rows[0].joined(separator: ",") == "year,la,la_name,subject,published_progress,published_lower,published_upper,published_status,pooled_schools,schools_without_n,pooled_pupils,pooled_progress,pooled_lower,pooled_upper,england_progress,difference,differs")
+        #expect(
+            rows[0].joined(separator: ",")
+                == "year,la,la_name,subject,published_progress,published_lower,published_upper,published_status,pooled_schools,schools_without_n,pooled_pupils,pooled_progress,pooled_lower,pooled_upper,england_progress,difference,differs"
+        )
         // 2 LAs × 3 subjects × 3 years own figures pooled (prior-year 2016 columns carry no coverage)
         let pooled = rows.dropFirst().filter { !$0[11].isEmpty }
         #expect(pooled.count == 18)

@@ -20,18 +20,21 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
 
     static let all: [CorpusCase] = {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("cases.json")),
-              let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+            let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else { return [] }
         return list.map { c in
-            let ks2 = c["ks2"] as? String ?? "", ks1 = c["ks1"] as? String ?? ""
+            let ks2 = c["ks2"] as? String ?? ""
+            let ks1 = c["ks1"] as? String ?? ""
             let args = (c["args"] as? [String] ?? []).map {
                 $0.replacingOccurrences(of: "{ks2}", with: ks2).replacingOccurrences(of: "{ks1}", with: ks1)
                     .replacingOccurrences(of: "{repo}", with: Harness.repoRoot.path)
             }
             let name = c["name"] as? String ?? ""
-            return CorpusCase(name: name, why: c["why"] as? String ?? "", arguments: args,
-                              subject: name, status: Int32(c["status"] as? Int ?? -1), error: c["error"] as? String,
-                              rejects: c["rejects"] as? [String] ?? [], read: c["read"] as? Int,
-                              accepted: c["accepted"] as? Int, stdout: c["stdout"] as? String)
+            return CorpusCase(
+                name: name, why: c["why"] as? String ?? "", arguments: args,
+                subject: name, status: Int32(c["status"] as? Int ?? -1), error: c["error"] as? String,
+                rejects: c["rejects"] as? [String] ?? [], read: c["read"] as? Int,
+                accepted: c["accepted"] as? Int, stdout: c["stdout"] as? String)
         }
     }()
 }
@@ -54,8 +57,9 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
         #expect(r.status == c.status, "exit \(r.status): \(r.stderr)")
         if let error = c.error {
             // the message names file, line and column, and nothing is left in the output folder
-            #expect(r.stderr.contains("error: " + error) || (c.name.hasPrefix("year_") && r.stderr.contains(error)),
-                    "stderr: \(r.stderr)")
+            #expect(
+                r.stderr.contains("error: " + error) || (c.name.hasPrefix("year_") && r.stderr.contains(error)),
+                "stderr: \(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out.path))
             let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             #expect(leftovers.isEmpty, "left behind: \(leftovers)")
@@ -69,9 +73,12 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
         #expect(got == c.rejects)
         #expect(rows.allSatisfy { $0.count == 5 && !$0[4].isEmpty })
         // row accounting: nothing dropped silently
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json")))
+            as? [String: Any]
         let accounts = run?["rows"] as? [String: [String: Any]] ?? [:]
-        let ks2 = accounts["ks2"] ?? [:], ks1 = accounts["ks1"] ?? [:]
+        let ks2 = accounts["ks2"] ?? [:]
+        let ks1 = accounts["ks1"] ?? [:]
         func n(_ a: [String: Any], _ k: String) -> Int { a[k] as? Int ?? -1 }
         #expect(n(ks2, "read") == n(ks2, "accepted") + n(ks2, "rejected"))
         #expect(n(ks1, "read") == n(ks1, "matched") + n(ks1, "unmatched") + n(ks1, "rejected"))
@@ -81,7 +88,9 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
         if let read = c.read { #expect(n(subject, "read") == read) }
         if let accepted = c.accepted { #expect(n(subject, "accepted") == accepted) }
         if let expected = c.stdout { #expect(r.stdout.contains(expected), "stdout: \(r.stdout)") }
-        let mode = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("rejects.csv").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("rejects.csv").path)[
+                .posixPermissions] as? Int
         #expect(mode == 0o640)
     }
 }

@@ -8,7 +8,9 @@ enum Harness {
 
     static let binary: String = {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ks2progress").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "ks2progress"
+            ).path,
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ks2progress").path,
             repoRoot.appendingPathComponent(".build/debug/ks2progress").path,
         ]
@@ -31,8 +33,10 @@ enum Harness {
     /// Runs the binary with `arguments` in `directory` (default: the repository root); a run
     /// longer than `timeout` seconds is killed (SIGKILL) and reported as timed out.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 600,
-                    environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, timeout: Double = 600,
+        environment: [String: String] = [:], launcher: [String] = []
+    ) throws -> Result {
         let p = Process()
         if launcher.isEmpty {
             p.executableURL = URL(fileURLWithPath: binary)
@@ -44,7 +48,8 @@ enum Harness {
         // a fixed run date unless the caller sets one, so two runs give byte-identical workbooks
         p.environment = fixedDateEnvironment.merging(environment) { $1 }
         p.currentDirectoryURL = directory ?? repoRoot
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -52,19 +57,26 @@ enum Harness {
         nonisolated(unsafe) var timedOut = false
         let pid = p.processIdentifier
         DispatchQueue.global().async {
-            if finished.wait(timeout: .now() + timeout) == .timedOut { timedOut = true; kill(pid, SIGKILL) }
+            if finished.wait(timeout: .now() + timeout) == .timedOut {
+                timedOut = true
+                kill(pid, SIGKILL)
+            }
         }
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
         finished.signal()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut)
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut)
     }
 
     /// A fresh temporary folder, removed by the caller's `defer`.
@@ -78,21 +90,43 @@ enum Harness {
 
     /// A CSV as rows of fields (simple split: the outputs tested here hold no quoted commas).
     static func csv(_ url: URL) throws -> [[String]] {
-        try read(url).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        try read(url).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     /// The fields of one CSV line, honouring double quotes (no line breaks inside quotes).
     static func fields(_ line: Substring) -> [String] {
-        var out: [String] = [], cur = "", quoted = false
+        var out: [String] = []
+        var cur = ""
+        var quoted = false
         var it = line.makeIterator()
         var pending: Character? = nil
         while let c = pending ?? it.next() {
             pending = nil
             if quoted {
                 if c == "\"" {
-                    if let n = it.next() { if n == "\"" { cur.append("\"") } else { quoted = false; pending = n } } else { quoted = false }
-                } else { cur.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { out.append(cur); cur = "" } else { cur.append(c) }
+                    if let n = it.next() {
+                        if n == "\"" {
+                            cur.append("\"")
+                        } else {
+                            quoted = false
+                            pending = n
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cur.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                out.append(cur)
+                cur = ""
+            } else {
+                cur.append(c)
+            }
         }
         out.append(cur)
         return out

@@ -13,7 +13,8 @@ import Testing
             let full = root.appendingPathComponent(entry).path
             var isFolder: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: full, isDirectory: &isFolder)
-            out[entry] = isFolder.boolValue ? Data("folder".utf8) : (FileManager.default.contents(atPath: full) ?? Data())
+            out[entry] =
+                isFolder.boolValue ? Data("folder".utf8) : (FileManager.default.contents(atPath: full) ?? Data())
         }
         return out
     }
@@ -21,19 +22,27 @@ import Testing
     /// A scratch folder holding synthetic inputs (`in/ks2.csv`, `in/ks1.csv`) and a user's files.
     static func workspace() throws -> URL {
         let dir = try Harness.temporaryFolder()
-        let r = try Harness.run(["synth", "--schools", "8", "--year", "2019", "--seed", "1", "--out",
-                                 dir.appendingPathComponent("in").path])
+        let r = try Harness.run([
+            "synth", "--schools", "8", "--year", "2019", "--seed", "1", "--out",
+            dir.appendingPathComponent("in").path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         try Harness.write("precious\n", to: dir.appendingPathComponent("precious.txt"))
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("docs"), withIntermediateDirectories: true)
         try Harness.write("my notes\n", to: dir.appendingPathComponent("docs/notes.txt"))
         return dir
     }
 
-    static func progress(out: String, in dir: URL, extra: [String] = [],
-                         environment: [String: String] = [:]) throws -> Harness.Result {
-        try Harness.run(["progress", "--ks2", "in/ks2.csv", "--ks1", "in/ks1.csv", "--year", "2019",
-                         "--out", out, "--no-xlsx"] + extra, in: dir, timeout: 60, environment: environment)
+    static func progress(
+        out: String, in dir: URL, extra: [String] = [],
+        environment: [String: String] = [:]
+    ) throws -> Harness.Result {
+        try Harness.run(
+            [
+                "progress", "--ks2", "in/ks2.csv", "--ks1", "in/ks1.csv", "--year", "2019",
+                "--out", out, "--no-xlsx",
+            ] + extra, in: dir, timeout: 60, environment: environment)
     }
 
     static func oneLine(_ text: String) -> Bool {
@@ -60,12 +69,15 @@ import Testing
         let dir = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = Self.tree(dir)
-        for (out, extra) in [("", [String]()), ("~", []), ("~/reports", []), ("o", ["--threads", "0"]),
-                             ("o", ["--threads", "2000"]), ("o", ["--threads", "9223372036854775807"])] {
+        for (out, extra) in [
+            ("", [String]()), ("~", []), ("~/reports", []), ("o", ["--threads", "0"]),
+            ("o", ["--threads", "2000"]), ("o", ["--threads", "9223372036854775807"]),
+        ] {
             let r = try Self.progress(out: out, in: dir, extra: extra)
             #expect(r.status == 2, "\(out) \(extra): \(r.stderr)")
         }
-        #expect(try Harness.run(["validate", "--ks2", "in/ks2.csv", "--year", "2036", "--out", "o"], in: dir).status == 2)
+        #expect(
+            try Harness.run(["validate", "--ks2", "in/ks2.csv", "--year", "2036", "--out", "o"], in: dir).status == 2)
         #expect(Self.tree(dir) == before)
     }
 
@@ -89,7 +101,8 @@ import Testing
         let marker = try Harness.read(dir.appendingPathComponent("reports/2019/.ks2progress-output"))
         #expect(marker.hasPrefix("ks2progress output folder") && marker.contains("\npupils.csv\n"))
         // an empty folder and a previous output are taken; a previous output holding a user's file is not
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
         #expect(try Self.progress(out: "empty", in: dir).status == 0)
         #expect(try Self.progress(out: "reports/2019", in: dir).status == 0)
         try Harness.write("mine\n", to: dir.appendingPathComponent("reports/2019/analysis.txt"))
@@ -107,8 +120,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(mkfifo(dir.appendingPathComponent("fifo").path, 0o600) == 0)
         for (input, kind) in [("fifo", "FIFO"), ("/dev/zero", "character device"), ("docs", "folder")] {
-            let r = try Harness.run(["progress", "--ks2", input, "--ks1", "in/ks1.csv", "--year", "2019",
-                                     "--out", "o", "--no-xlsx"], in: dir, timeout: 20)
+            let r = try Harness.run(
+                [
+                    "progress", "--ks2", input, "--ks1", "in/ks1.csv", "--year", "2019",
+                    "--out", "o", "--no-xlsx",
+                ], in: dir, timeout: 20)
             #expect(!r.timedOut && r.status == 1, "\(input): \(r.stderr)")
             #expect(r.stderr.contains("not a regular file (") && r.stderr.contains(kind), "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
@@ -183,13 +199,19 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = Self.tree(dir)
         let cases = [
-            (Self.goodPipeline.replacingOccurrences(of: "output: out", with: "output: ~"), "a.yml:1: `output` is empty (null)"),
+            (
+                Self.goodPipeline.replacingOccurrences(of: "output: out", with: "output: ~"),
+                "a.yml:1: `output` is empty (null)"
+            ),
             (Self.goodPipeline.replacingOccurrences(of: "output: out", with: "output: \"\""), "`output` is empty"),
             (Self.goodPipeline.replacingOccurrences(of: "output: out", with: "output: \"~\""), "does not expand"),
             (Self.goodPipeline.replacingOccurrences(of: "output: out", with: "output: .."), "holds the input"),
             (Self.goodPipeline.replacingOccurrences(of: "year: 2019", with: "year: 2040"), "a.yml:4: `year` is 2040"),
-            (Self.goodPipeline.replacingOccurrences(of: "ks1: ../in/ks1.csv", with: "ks1: ../in/ks1.csv\n    ks2_columns:\n      read_scor: Reading"),
-             "unknown column `read_scor` in years[1].ks2_columns (did you mean `read_score`?)"),
+            (
+                Self.goodPipeline.replacingOccurrences(
+                    of: "ks1: ../in/ks1.csv", with: "ks1: ../in/ks1.csv\n    ks2_columns:\n      read_scor: Reading"),
+                "unknown column `read_scor` in years[1].ks2_columns (did you mean `read_score`?)"
+            ),
         ]
         for (text, message) in cases {
             let r = try Self.pipeline(text, in: dir)
@@ -206,11 +228,15 @@ import Testing
     /// folder holds a file; returns the exit status.
     static func interrupt(_ dir: URL, out: URL, signal: Int32) throws -> Int32 {
         let data = dir.appendingPathComponent("big")
-        #expect(try Harness.run(["synth", "--schools", "600", "--year", "2019", "--seed", "5", "--out", data.path]).status == 0)
+        #expect(
+            try Harness.run(["synth", "--schools", "600", "--year", "2019", "--seed", "5", "--out", data.path]).status
+                == 0)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binary)
-        p.arguments = ["progress", "--ks2", data.path + "/ks2.csv", "--ks1", data.path + "/ks1.csv", "--year", "2019",
-                       "--out", out.path, "--threads", "1"]
+        p.arguments = [
+            "progress", "--ks2", data.path + "/ks2.csv", "--ks1", data.path + "/ks1.csv", "--year", "2019",
+            "--out", out.path, "--threads", "1",
+        ]
         p.currentDirectoryURL = Harness.repoRoot
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -220,7 +246,9 @@ import Testing
         while p.isRunning && Date().timeIntervalSince(start) < 120 {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
             if let partial = entries.first(where: { $0.hasPrefix(".out.partial-") }),
-               !((try? FileManager.default.contentsOfDirectory(atPath: parent.appendingPathComponent(partial).path)) ?? []).isEmpty {
+                !((try? FileManager.default.contentsOfDirectory(atPath: parent.appendingPathComponent(partial).path))
+                    ?? []).isEmpty
+            {
                 break
             }
             usleep(2_000)
@@ -291,16 +319,22 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data")
-        #expect(try Harness.run(["synth", "--schools", "100", "--year", "2019", "--seed", "3", "--out", data.path]).status == 0)
+        #expect(
+            try Harness.run(["synth", "--schools", "100", "--year", "2019", "--seed", "3", "--out", data.path]).status
+                == 0)
         let disk = dir.appendingPathComponent("disk")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
         #expect(Self.shell(["/bin/mount", "-t", "tmpfs", "-o", "size=\(size)", "tmpfs", disk.path]) == 0)
         defer { Self.shell(["/bin/umount", disk.path]) }
-        let r = try Harness.run(["progress", "--ks2", data.path + "/ks2.csv", "--ks1", data.path + "/ks1.csv",
-                                 "--year", "2019", "--out", disk.path + "/out"], timeout: 120)
+        let r = try Harness.run(
+            [
+                "progress", "--ks2", data.path + "/ks2.csv", "--ks1", data.path + "/ks1.csv",
+                "--year", "2019", "--out", disk.path + "/out",
+            ], timeout: 120)
         #expect(r.status == 1, "\(r.stderr)")
-        #expect(Self.oneLine(r.stderr) && r.stderr.lowercased().contains("no space left on device")
-                    && r.stderr.contains(disk.path + "/out/") && !r.stderr.contains("partial"), "\(r.stderr)")
+        #expect(
+            Self.oneLine(r.stderr) && r.stderr.lowercased().contains("no space left on device")
+                && r.stderr.contains(disk.path + "/out/") && !r.stderr.contains("partial"), "\(r.stderr)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: disk.path)) ?? ["?"]).isEmpty)
     }
 
@@ -317,21 +351,30 @@ import Testing
         try Harness.write("keep\n", to: home.appendingPathComponent("keep.txt"))
         let tool = dir.appendingPathComponent("tool")
         try FileManager.default.createDirectory(at: tool, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Harness.binary, toPath: tool.appendingPathComponent("ks2progress").path)
-        try FileManager.default.copyItem(at: Harness.repoRoot.appendingPathComponent("Data/methodology"),
-                                         to: tool.appendingPathComponent("methodology"))
-        for path in [dir.path, home.path, tool.path, dir.path + "/in", dir.path + "/in/ks2.csv", dir.path + "/in/ks1.csv"] {
+        try FileManager.default.copyItem(
+            atPath: Harness.binary, toPath: tool.appendingPathComponent("ks2progress").path)
+        try FileManager.default.copyItem(
+            at: Harness.repoRoot.appendingPathComponent("Data/methodology"),
+            to: tool.appendingPathComponent("methodology"))
+        for path in [
+            dir.path, home.path, tool.path, dir.path + "/in", dir.path + "/in/ks2.csv", dir.path + "/in/ks1.csv",
+        ] {
             chmod(path, path.hasSuffix(".csv") ? 0o644 : 0o755)
         }
         chown(home.path, 65534, 65534)
         chown(home.appendingPathComponent("keep.txt").path, 65534, 65534)
         let before = Self.tree(home)
         func run(_ out: String) throws -> Harness.Result {
-            try Harness.run(["progress", "--ks2", "in/ks2.csv", "--ks1", "in/ks1.csv", "--year", "2019",
-                             "--out", out, "--no-xlsx", "--methodology", tool.path + "/methodology"],
-                            in: dir, timeout: 60, environment: ["HOME": home.path],
-                            launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                                       tool.path + "/ks2progress"])
+            try Harness.run(
+                [
+                    "progress", "--ks2", "in/ks2.csv", "--ks1", "in/ks1.csv", "--year", "2019",
+                    "--out", out, "--no-xlsx", "--methodology", tool.path + "/methodology",
+                ],
+                in: dir, timeout: 60, environment: ["HOME": home.path],
+                launcher: [
+                    "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                    tool.path + "/ks2progress",
+                ])
         }
         #expect(try run("~").status == 2)
         let homeRun = try run(home.path)
@@ -339,8 +382,9 @@ import Testing
         #expect(Self.tree(home) == before)
         // the scratch folder's parent belongs to root: nobody cannot write there
         let readOnly = try run(dir.path + "/reports")
-        #expect(readOnly.status == 1 && Self.oneLine(readOnly.stderr) && readOnly.stderr.contains("ermission denied"),
-                "\(readOnly.stderr)")
+        #expect(
+            readOnly.status == 1 && Self.oneLine(readOnly.stderr) && readOnly.stderr.contains("ermission denied"),
+            "\(readOnly.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/reports"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
         #expect(leftovers.isEmpty)

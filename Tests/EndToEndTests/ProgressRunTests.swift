@@ -6,8 +6,10 @@ import Testing
     /// A synthetic cohort of national shape, small enough for a debug build.
     static func synth(_ dir: URL, schools: Int, year: Int, seed: Int = 3, edge: Bool = false) throws -> URL {
         let data = dir.appendingPathComponent("data-\(year)")
-        var args = ["synth", "--schools", String(schools), "--year", String(year), "--seed", String(seed),
-                    "--out", data.path]
+        var args = [
+            "synth", "--schools", String(schools), "--year", String(year), "--seed", String(seed),
+            "--out", data.path,
+        ]
         if edge { args.append("--edge") }
         let r = try Harness.run(args)
         #expect(r.status == 0, "\(r.stderr)")
@@ -15,9 +17,12 @@ import Testing
     }
 
     static func progress(_ data: URL, year: Int, out: URL, extra: [String] = []) throws -> Harness.Result {
-        try Harness.run(["progress", "--ks2", data.appendingPathComponent("ks2.csv").path,
-                         "--ks1", data.appendingPathComponent("ks1.csv").path, "--year", String(year),
-                         "--out", out.path, "--no-xlsx"] + extra)
+        try Harness.run(
+            [
+                "progress", "--ks2", data.appendingPathComponent("ks2.csv").path,
+                "--ks1", data.appendingPathComponent("ks1.csv").path, "--year", String(year),
+                "--out", out.path, "--no-xlsx",
+            ] + extra)
     }
 
     @Test func nationalRunOutputsAndAccounting() throws {
@@ -27,19 +32,31 @@ import Testing
         let out = dir.appendingPathComponent("out")
         let r = try Self.progress(data, year: 2019, out: out)
         #expect(r.status == 0, "\(r.stderr)")
-        for f in ["pupils.csv", "schools.csv", "groups.csv", "estimates.csv", "national.csv", "rejects.csv", "run.json"] {
+        for f in [
+            "pupils.csv", "schools.csv", "groups.csv", "estimates.csv", "national.csv", "rejects.csv", "run.json",
+        ] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), "\(f)")
         }
         let schools = try Harness.csv(out.appendingPathComponent("schools.csv"))
-        #expect(schools[0].joined(separator: ",") == "year,level,id,name,la,eligible,ks1_aps,read_n,read_cov,read_progress,read_lower,read_upper,read_progress_unadj,read_status,read_band,writ_n,writ_cov,writ_progress,writ_lower,writ_upper,writ_progress_unadj,writ_status,writ_band,mat_n,mat_cov,mat_progress,mat_lower,mat_upper,mat_progress_unadj,mat_status,mat_band,pct_read_exp,pct_read_high,read_avg,pct_writ_exp,pct_writ_high,pct_mat_exp,pct_mat_high,mat_avg,pct_gps_exp,pct_gps_high,gps_avg,pct_rwm_exp,pct_rwm_high")
+        #expect(
+            schools[0].joined(separator: ",")
+                == "year,level,id,name,la,eligible,ks1_aps,read_n,read_cov,read_progress,read_lower,read_upper,read_progress_unadj,read_status,read_band,writ_n,writ_cov,writ_progress,writ_lower,writ_upper,writ_progress_unadj,writ_status,writ_band,mat_n,mat_cov,mat_progress,mat_lower,mat_upper,mat_progress_unadj,mat_status,mat_band,pct_read_exp,pct_read_high,read_avg,pct_writ_exp,pct_writ_high,pct_mat_exp,pct_mat_high,mat_avg,pct_gps_exp,pct_gps_high,gps_avg,pct_rwm_exp,pct_rwm_high"
+        )
         let pupils = try Harness.read(out.appendingPathComponent("pupils.csv")).split(separator: "\n")
-        #expect(pupils[0] == "year,urn,la,upn,ks1_aps,ks1_band,pag,read_score,read_source,read_estimate,read_progress_unadj,read_progress,read_capped,read_excluded,writ_score,writ_source,writ_estimate,writ_progress_unadj,writ_progress,writ_capped,writ_excluded,mat_score,mat_source,mat_estimate,mat_progress_unadj,mat_progress,mat_capped,mat_excluded,read_exp,read_high,writ_exp,writ_high,mat_exp,mat_high,rwm_exp,rwm_high,gender,disadvantaged,eal,sen")
+        #expect(
+            pupils[0]
+                == "year,urn,la,upn,ks1_aps,ks1_band,pag,read_score,read_source,read_estimate,read_progress_unadj,read_progress,read_capped,read_excluded,writ_score,writ_source,writ_estimate,writ_progress_unadj,writ_progress,writ_capped,writ_excluded,mat_score,mat_source,mat_estimate,mat_progress_unadj,mat_progress,mat_capped,mat_excluded,read_exp,read_high,writ_exp,writ_high,mat_exp,mat_high,rwm_exp,rwm_high,gender,disadvantaged,eal,sen"
+        )
         // run.json accounting: KS2 read = accepted + rejected; KS1 read = matched + unmatched + rejected
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json")))
+            as! [String: Any]
         let rows = run["rows"] as! [String: [String: Any]]
-        let ks2 = rows["ks2"]!, ks1 = rows["ks1"]!
+        let ks2 = rows["ks2"]!
+        let ks1 = rows["ks1"]!
         #expect(ks2["read"] as! Int == (ks2["accepted"] as! Int) + (ks2["rejected"] as! Int))
-        #expect(ks1["read"] as! Int == (ks1["matched"] as! Int) + (ks1["unmatched"] as! Int) + (ks1["rejected"] as! Int))
+        #expect(
+            ks1["read"] as! Int == (ks1["matched"] as! Int) + (ks1["unmatched"] as! Int) + (ks1["rejected"] as! Int))
         #expect(ks2["accepted"] as! Int == pupils.count - 1)
         let rejects = try Harness.csv(out.appendingPathComponent("rejects.csv"))
         #expect(rejects.count - 1 == (ks2["rejected"] as! Int) + (ks1["rejected"] as! Int))
@@ -50,7 +67,9 @@ import Testing
             #expect(abs(v) < 1e-9, "\(col) = \(v)")
         }
         // pupil-level outputs are for the owner and group only
-        let mode = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("pupils.csv").path)[.posixPermissions] as! Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("pupils.csv").path)[
+                .posixPermissions] as! Int
         #expect(mode == 0o640)
     }
 
@@ -68,7 +87,11 @@ import Testing
                 let with = rows.dropFirst().filter { !$0[c].isEmpty }
                 let capped = with.filter { $0[c] == "Y" }.count
                 let share = Double(capped) / Double(with.count)
-                if year == 2017 { #expect(capped == 0) } else { #expect(share > 0.003 && share <= 0.011, "\(s) \(share)") }
+                if year == 2017 {
+                    #expect(capped == 0)
+                } else {
+                    #expect(share > 0.003 && share <= 0.011, "\(s) \(share)")
+                }
             }
         }
     }
@@ -77,11 +100,13 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = try Self.synth(dir, schools: 250, year: 2018, edge: true)
-        let a = dir.appendingPathComponent("t1"), b = dir.appendingPathComponent("t8")
+        let a = dir.appendingPathComponent("t1")
+        let b = dir.appendingPathComponent("t8")
         #expect(try Self.progress(data, year: 2018, out: a, extra: ["--threads", "1"]).status == 0)
         #expect(try Self.progress(data, year: 2018, out: b, extra: ["--threads", "8"]).status == 0)
         for f in ["pupils.csv", "schools.csv", "groups.csv", "estimates.csv", "national.csv", "rejects.csv"] {
-            let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
+            let x = try Data(contentsOf: a.appendingPathComponent(f))
+            let y = try Data(contentsOf: b.appendingPathComponent(f))
             #expect(x == y, "\(f) differs between 1 and 8 threads")
         }
     }
@@ -93,7 +118,8 @@ import Testing
         let national = dir.appendingPathComponent("national")
         #expect(try Self.progress(data, year: 2019, out: national).status == 0)
         // cut one LA out of the national files
-        let ks2 = try Harness.read(data.appendingPathComponent("ks2.csv")).split(separator: "\n", omittingEmptySubsequences: false)
+        let ks2 = try Harness.read(data.appendingPathComponent("ks2.csv")).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let header = ks2[0].split(separator: ",").map(String.init)
         let laCol = header.firstIndex(of: "la")!
         let la = Harness.fields(ks2[1])[laCol]
@@ -101,7 +127,8 @@ import Testing
         let countyDir = dir.appendingPathComponent("county")
         try FileManager.default.createDirectory(at: countyDir, withIntermediateDirectories: true)
         try Harness.write(county.joined(separator: "\n") + "\n", to: countyDir.appendingPathComponent("ks2.csv"))
-        try FileManager.default.copyItem(at: data.appendingPathComponent("ks1.csv"), to: countyDir.appendingPathComponent("ks1.csv"))
+        try FileManager.default.copyItem(
+            at: data.appendingPathComponent("ks1.csv"), to: countyDir.appendingPathComponent("ks1.csv"))
         let out = dir.appendingPathComponent("county-out")
         let r = try Self.progress(countyDir, year: 2019, out: out, extra: ["--estimates", national.path])
         #expect(r.status == 0, "\(r.stderr)")
@@ -110,7 +137,8 @@ import Testing
         let cty = try Harness.csv(out.appendingPathComponent("schools.csv"))
         let countySchools = cty.dropFirst().filter { $0[1] == "school" }
         #expect(!countySchools.isEmpty)
-        let nationalByID = Dictionary(nat.dropFirst().filter { $0[1] == "school" }.map { ($0[2], $0) }, uniquingKeysWith: { a, _ in a })
+        let nationalByID = Dictionary(
+            nat.dropFirst().filter { $0[1] == "school" }.map { ($0[2], $0) }, uniquingKeysWith: { a, _ in a })
         for row in countySchools {
             #expect(nationalByID[row[2]] == row, "school \(row[2]) differs")
         }

@@ -3,9 +3,11 @@ import Testing
 
 /// The issue-13 defects on the real DfE files, through the binary: nothing lost or relabelled silently.
 @Suite struct PublishedRunTests {
-    static let tables = ["2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936",
-                         "2019-england-progress"]
-        .map { "Data/published/ks2final-\($0).csv" }
+    static let tables = [
+        "2017-850", "2017-936", "2018-850", "2018-936", "2019-850", "2019-936",
+        "2019-england-progress",
+    ]
+    .map { "Data/published/ks2final-\($0).csv" }
 
     /// run.json as a dictionary.
     private func manifest(_ out: URL) throws -> [String: Any] {
@@ -17,13 +19,16 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["published", "--year", "2019", "Data/published/ks2final-2017-850.csv",
-                                 "--out", out.path])
+        let r = try Harness.run([
+            "published", "--year", "2019", "Data/published/ks2final-2017-850.csv",
+            "--out", out.path,
+        ])
         #expect(r.status == 1)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1)
-        #expect(r.stderr.contains("ks2final-2017-850.csv:1:1") && r.stderr.contains("so it is 2017")
-            && r.stderr.contains("is 2019"))
+        #expect(
+            r.stderr.contains("ks2final-2017-850.csv:1:1") && r.stderr.contains("so it is 2017")
+                && r.stderr.contains("is 2019"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
@@ -53,9 +58,10 @@ import Testing
         #expect((rows["table7"]?["rejected"] as? Int) == 656)
         let rejects = try Harness.read(out.appendingPathComponent("rejects.csv")).split(separator: "\n")
         #expect(rejects.count - 1 == rejected)
-        #expect(rejects.dropFirst().allSatisfy {
-            $0.contains(",duplicate_school,") || $0.contains(",duplicate_area,")
-        })
+        #expect(
+            rejects.dropFirst().allSatisfy {
+                $0.contains(",duplicate_school,") || $0.contains(",duplicate_area,")
+            })
         // which values came from prior-year columns is said
         let fills = try #require(try manifest(out)["prior_year_values"] as? [[String: Any]])
         #expect(fills.contains { ($0["year"] as? Int) == 2017 && ($0["kind"] as? String) == "band" })
@@ -75,9 +81,11 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["published", "Data/published/ks2final-2017-850.csv",
-                                 "Data/published/ks2final-2018-850.csv",
-                                 "--cohorts", "Data/published/hampshire-cohort.csv", "--out", out.path, "--no-xlsx"])
+        let r = try Harness.run([
+            "published", "Data/published/ks2final-2017-850.csv",
+            "Data/published/ks2final-2018-850.csv",
+            "--cohorts", "Data/published/hampshire-cohort.csv", "--out", out.path, "--no-xlsx",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let schools = try Harness.csv(out.appendingPathComponent("schools.csv"))
         #expect(schools[0][14] == "read_band")
@@ -131,26 +139,29 @@ import Testing
         text = renamed + text.dropFirst(header.count)
         try Harness.write(text, to: ks2)
         let out = dir.appendingPathComponent("out")
-        let r = try Harness.run(["progress", "--ks2", ks2.path, "--ks1", data.appendingPathComponent("ks1.csv").path,
-                                 "--year", "2019", "--out", out.path, "--no-xlsx"])
+        let r = try Harness.run([
+            "progress", "--ks2", ks2.path, "--ks1", data.appendingPathComponent("ks1.csv").path,
+            "--year", "2019", "--out", out.path, "--no-xlsx",
+        ])
         #expect(r.status == 1)
         #expect(r.stderr.contains("no reading results column") && r.stderr.contains("\"KS2_READSCOR\""))
         #expect(r.stderr.contains("\"KS2_READSCOR\" is 1 edit(s) from \"ks2 readscore\" (read_score)"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
         // A pipeline file saying the file has no reading results on purpose runs.
         let pipeline = dir.appendingPathComponent("p.yml")
-        try Harness.write("""
-        output: \(out.path)
-        xlsx: false
-        years:
-          - year: 2019
-            ks2: \(ks2.path)
-            ks1: \(data.appendingPathComponent("ks1.csv").path)
-            ks2_columns:
-              read_score: ~
-              read_code: ""
-              read_ta: null
-        """, to: pipeline)
+        try Harness.write(
+            """
+            output: \(out.path)
+            xlsx: false
+            years:
+              - year: 2019
+                ks2: \(ks2.path)
+                ks1: \(data.appendingPathComponent("ks1.csv").path)
+                ks2_columns:
+                  read_score: ~
+                  read_code: ""
+                  read_ta: null
+            """, to: pipeline)
         let p = try Harness.run(["run", pipeline.path])
         #expect(p.status == 0, "\(p.stderr)")
         let pupils = try Harness.csv(out.appendingPathComponent("pupils.csv"))

@@ -38,7 +38,8 @@ import Testing
     /// The XML parts of a workbook (part name → text).
     static func xmlParts(_ xlsx: URL) throws -> [String: String] {
         var parts: [String: String] = [:]
-        for name in try unzip(["-Z1", xlsx.path]).split(separator: "\n").map(String.init) where name.hasSuffix(".xml") || name.hasSuffix(".rels") {
+        for name in try unzip(["-Z1", xlsx.path]).split(separator: "\n").map(String.init)
+        where name.hasSuffix(".xml") || name.hasSuffix(".rels") {
             parts[name] = try unzip(["-p", xlsx.path, name])
         }
         return parts
@@ -54,10 +55,13 @@ import Testing
             let prevIsAlnum = i > 0 && (chars[i - 1].isASCIIDigit || chars[i - 1].isASCIIUpper)
             if c.isASCIIUpper && !prevIsAlnum && chars[(i + 1)..<(i + 12)].allSatisfy(\.isASCIIDigit)
                 && (chars[i + 12].isASCIIDigit || chars[i + 12].isASCIIUpper)
-                && (i + 13 == chars.count || !(chars[i + 13].isASCIIDigit || chars[i + 13].isASCIIUpper)) {
+                && (i + 13 == chars.count || !(chars[i + 13].isASCIIDigit || chars[i + 13].isASCIIUpper))
+            {
                 found.insert(String(decoding: chars[i..<(i + 13)], as: UTF8.self))
                 i += 13
-            } else { i += 1 }
+            } else {
+                i += 1
+            }
         }
         return found
     }
@@ -67,9 +71,12 @@ import Testing
     }
 
     static func progress(_ data: URL, out: URL, threads: Int, extra: [String] = []) throws -> Harness.Result {
-        try Harness.run(["progress", "--ks2", data.appendingPathComponent("ks2.csv").path,
-                         "--ks1", data.appendingPathComponent("ks1.csv").path, "--year", "2019",
-                         "--out", out.path, "--threads", String(threads)] + extra)
+        try Harness.run(
+            [
+                "progress", "--ks2", data.appendingPathComponent("ks2.csv").path,
+                "--ks1", data.appendingPathComponent("ks1.csv").path, "--year", "2019",
+                "--out", out.path, "--threads", String(threads),
+            ] + extra)
     }
 
     // MARK: interrupted runs
@@ -86,8 +93,10 @@ import Testing
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binary)
-        p.arguments = ["progress", "--ks2", big.appendingPathComponent("ks2.csv").path,
-                       "--ks1", big.appendingPathComponent("ks1.csv").path, "--year", "2019", "--out", out.path, "--threads", "1"]
+        p.arguments = [
+            "progress", "--ks2", big.appendingPathComponent("ks2.csv").path,
+            "--ks1", big.appendingPathComponent("ks1.csv").path, "--year", "2019", "--out", out.path, "--threads", "1",
+        ]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -147,9 +156,12 @@ import Testing
         // the sheets themselves (not only the zip bytes) match, and the creation date is the fixed one
         let school = first.keys.sorted().first { $0.hasPrefix("schools/") } ?? ""
         for name in ["impact.xlsx", school] {
-            let a = try Self.xmlParts(runs[0].appendingPathComponent(name)), c = try Self.xmlParts(runs[2].appendingPathComponent(name))
+            let a = try Self.xmlParts(runs[0].appendingPathComponent(name))
+            let c = try Self.xmlParts(runs[2].appendingPathComponent(name))
             #expect(!a.isEmpty && a == c, "\(name)")
-            #expect(a["docProps/core.xml"]?.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2000-01-01T00:00:00Z</dcterms:created>") == true)
+            #expect(
+                a["docProps/core.xml"]?.contains(
+                    "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2000-01-01T00:00:00Z</dcterms:created>") == true)
         }
     }
 
@@ -164,19 +176,25 @@ import Testing
         let ks2 = try Harness.csv(data.appendingPathComponent("ks2.csv"))
         let urnCol = ks2[0].firstIndex(of: "urn") ?? 1
         let someURNs = Array(Set(ks2.dropFirst().map { $0[urnCol] })).sorted().prefix(5)
-        try Harness.write("urn,cohort,baseline_year,outcome_year\n" + someURNs.map { "\($0),Pilot,2018,2019\n" }.joined(), to: cohorts)
+        try Harness.write(
+            "urn,cohort,baseline_year,outcome_year\n" + someURNs.map { "\($0),Pilot,2018,2019\n" }.joined(), to: cohorts
+        )
         let r = try Self.progress(data, out: out, threads: 2, extra: ["--cohorts", cohorts.path])
         #expect(r.status == 0, "\(r.stderr)")
 
         // modes
-        for f in ["pupils.csv", "rejects.csv"] { #expect(try Self.mode(out.appendingPathComponent(f)) == 0o640, "\(f)") }
-        let workbooks = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("schools").path).sorted()
+        for f in ["pupils.csv", "rejects.csv"] {
+            #expect(try Self.mode(out.appendingPathComponent(f)) == 0o640, "\(f)")
+        }
+        let workbooks = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("schools").path)
+            .sorted()
         #expect(workbooks.count == 30)
         for w in workbooks { #expect(try Self.mode(out.appendingPathComponent("schools/" + w)) == 0o640, "\(w)") }
 
         // each workbook holds exactly its own school's pupils
         let pupils = try Harness.csv(out.appendingPathComponent("pupils.csv"))
-        let pu = pupils[0].firstIndex(of: "upn") ?? 3, pr = pupils[0].firstIndex(of: "urn") ?? 1
+        let pu = pupils[0].firstIndex(of: "upn") ?? 3
+        let pr = pupils[0].firstIndex(of: "urn") ?? 1
         var bySchool: [String: Set<String>] = [:]
         for row in pupils.dropFirst() { bySchool[row[pr], default: []].insert(row[pu]) }
         for w in workbooks {
@@ -186,14 +204,16 @@ import Testing
         }
 
         // county outputs carry no UPN and no pupil name
-        let fo = ks2[0].firstIndex(of: "forename") ?? 8, su = ks2[0].firstIndex(of: "surname") ?? 7
+        let fo = ks2[0].firstIndex(of: "forename") ?? 8
+        let su = ks2[0].firstIndex(of: "surname") ?? 7
         let names = Set(ks2.dropFirst().flatMap { [$0[fo], $0[su], "\($0[fo]) \($0[su])"] })
         #expect(names.count > 20)
         let county = ["schools.csv", "groups.csv", "cohorts.csv", "impact.xlsx"]
         for f in county {
             let url = out.appendingPathComponent(f)
             #expect(FileManager.default.fileExists(atPath: url.path), "\(f)")
-            let text = f.hasSuffix(".xlsx") ? try Self.xmlParts(url).values.joined(separator: "\n") : try Harness.read(url)
+            let text =
+                f.hasSuffix(".xlsx") ? try Self.xmlParts(url).values.joined(separator: "\n") : try Harness.read(url)
             #expect(Self.upns(in: text).isEmpty, "UPNs in \(f)")
             let cells: [String]
             if f.hasSuffix(".xlsx") {
@@ -212,11 +232,15 @@ import Testing
         let ks1 = try Harness.csv(data.appendingPathComponent("ks1.csv"))
         let upnToURN = Dictionary(ks2.dropFirst().map { ($0[0], $0[urnCol]) }, uniquingKeysWith: { a, _ in a })
         let current = dir.appendingPathComponent("current.csv")
-        try Harness.write((["urn," + ks1[0].joined(separator: ",")] + ks1.dropFirst().compactMap { row in
-            upnToURN[row[0]].map { "\($0)," + row.joined(separator: ",") }
-        }).joined(separator: "\n") + "\n", to: current)
+        try Harness.write(
+            (["urn," + ks1[0].joined(separator: ",")]
+                + ks1.dropFirst().compactMap { row in
+                    upnToURN[row[0]].map { "\($0)," + row.joined(separator: ",") }
+                }).joined(separator: "\n") + "\n", to: current)
         let targets = dir.appendingPathComponent("targets")
-        let t = try Harness.run(["targets", "--cohort", current.path, "--estimates", out.path, "--out", targets.path, "--no-xlsx"])
+        let t = try Harness.run([
+            "targets", "--cohort", current.path, "--estimates", out.path, "--out", targets.path, "--no-xlsx",
+        ])
         #expect(t.status == 0, "\(t.stderr)")
         #expect(try Self.mode(targets.appendingPathComponent("targets.csv")) == 0o640)
     }
@@ -229,8 +253,10 @@ import Testing
         let ks2URL = data.appendingPathComponent("ks2.csv")
         var lines = try Harness.read(ks2URL).split(separator: "\n").map(String.init)
         let header = lines[0].split(separator: ",").map(String.init)
-        let nameCol = header.firstIndex(of: "school_name") ?? 4, urnCol = header.firstIndex(of: "urn") ?? 1
-        let fo = header.firstIndex(of: "forename") ?? 8, su = header.firstIndex(of: "surname") ?? 7
+        let nameCol = header.firstIndex(of: "school_name") ?? 4
+        let urnCol = header.firstIndex(of: "urn") ?? 1
+        let fo = header.firstIndex(of: "forename") ?? 8
+        let su = header.firstIndex(of: "surname") ?? 7
         let target = Harness.fields(Substring(lines[1]))[urnCol]
         let evilSchool = "=HYPERLINK(\"\"http://evil.example\"\";\"\"click\"\")"
         let crafted = [("+cmd", "-2+3"), ("@SUM(A1)", "=1+1"), ("-Ann", "+Lee")]
@@ -239,8 +265,13 @@ import Testing
             var f = Harness.fields(Substring(lines[i]))
             guard f.count == header.count, f[urnCol] == target else { continue }
             f[nameCol] = evilSchool
-            if k < crafted.count { f[fo] = crafted[k].0; f[su] = crafted[k].1; k += 1 }
-            lines[i] = f.enumerated().map { $0.offset == nameCol ? "\"\($0.element)\"" : $0.element }.joined(separator: ",")
+            if k < crafted.count {
+                f[fo] = crafted[k].0
+                f[su] = crafted[k].1
+                k += 1
+            }
+            lines[i] = f.enumerated().map { $0.offset == nameCol ? "\"\($0.element)\"" : $0.element }.joined(
+                separator: ",")
         }
         try Harness.write(lines.joined(separator: "\n") + "\n", to: ks2URL)
         let out = dir.appendingPathComponent("out")
@@ -255,12 +286,15 @@ import Testing
         let workbook = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("schools").path)
             .first { $0.hasPrefix(target + " ") }
         #expect(workbook != nil)
-        for f in [out.appendingPathComponent("impact.xlsx")] + (workbook.map { [out.appendingPathComponent("schools/" + $0)] } ?? []) {
+        for f in [out.appendingPathComponent("impact.xlsx")]
+            + (workbook.map { [out.appendingPathComponent("schools/" + $0)] } ?? [])
+        {
             let parts = try Self.xmlParts(f)
             let sheets = parts.filter { $0.key.hasPrefix("xl/worksheets/sheet") }.values.joined()
             #expect(!sheets.contains("<f>") && !sheets.contains("<f "), "\(f.lastPathComponent) has a formula")
             let strings = (parts["xl/sharedStrings.xml"] ?? "") + sheets
-            #expect(strings.contains("=HYPERLINK(&quot;http://evil.example&quot;;&quot;click&quot;)")
+            #expect(
+                strings.contains("=HYPERLINK(&quot;http://evil.example&quot;;&quot;click&quot;)")
                     || strings.contains("=HYPERLINK(\"http://evil.example\";\"click\")"), "\(f.lastPathComponent)")
         }
         if let workbook {
@@ -272,7 +306,7 @@ import Testing
     }
 }
 
-private extension UInt8 {
-    var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
-    var isASCIIUpper: Bool { self >= 0x41 && self <= 0x5A }
+extension UInt8 {
+    fileprivate var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
+    fileprivate var isASCIIUpper: Bool { self >= 0x41 && self <= 0x5A }
 }

@@ -8,30 +8,42 @@ import Testing
     static let cohort = "Data/sample/current-cohort.csv"
     static let estimates = "Data/sample/national-2023"
     static let tracking = "Data/sample/tracking.csv"
-    static let writing: [String: Double] = ["GDS": 113, "EXS": 103, "WTS": 91, "PK6": 79, "PK5": 76, "PK4": 73,
-                                            "PK3": 70, "PK2": 67, "PK1": 64, "BLW": 62, "P4": 61, "EM": 59]
+    static let writing: [String: Double] = [
+        "GDS": 113, "EXS": 103, "WTS": 91, "PK6": 79, "PK5": 76, "PK4": 73,
+        "PK3": 70, "PK2": 67, "PK1": 64, "BLW": 62, "P4": 61, "EM": 59,
+    ]
 
     @Test func demoFilesRederived() throws {
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("track"), targetsOut = dir.appendingPathComponent("targets")
-        let r = try Harness.run(["track", "--cohort", Self.cohort, "--estimates", Self.estimates, "--tracking", Self.tracking,
-                                 "--cohorts", "Data/sample/tracking-cohorts.csv", "--out", out.path])
+        let out = dir.appendingPathComponent("track")
+        let targetsOut = dir.appendingPathComponent("targets")
+        let r = try Harness.run([
+            "track", "--cohort", Self.cohort, "--estimates", Self.estimates, "--tracking", Self.tracking,
+            "--cohorts", "Data/sample/tracking-cohorts.csv", "--out", out.path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("focus pupils predicted on track"))
-        let t = try Harness.run(["targets", "--cohort", Self.cohort, "--estimates", Self.estimates, "--out", targetsOut.path,
-                                 "--no-xlsx"])
+        let t = try Harness.run([
+            "targets", "--cohort", Self.cohort, "--estimates", Self.estimates, "--out", targetsOut.path,
+            "--no-xlsx",
+        ])
         #expect(t.status == 0)
 
         // targets.csv: upn → row; tracking.csv: upn|window → row
         var targets: [String: [String]] = [:]
-        for row in try Harness.csv(targetsOut.appendingPathComponent("targets.csv")).dropFirst() { targets[row[1]] = row }
+        for row in try Harness.csv(targetsOut.appendingPathComponent("targets.csv")).dropFirst() {
+            targets[row[1]] = row
+        }
         var predictions: [String: [String]] = [:]
         let trackingRows = try Harness.csv(Harness.repoRoot.appendingPathComponent(Self.tracking)).dropFirst()
         for row in trackingRows { predictions["\(row[1])|\(row[2])"] = row }
         let windows = ["oct", "jan", "mar", "jul"]
         let pupils = try Harness.csv(out.appendingPathComponent("track_pupils.csv"))
-        #expect(pupils[0].joined(separator: ",") == "urn,upn,subject,estimate,target,focus,oct_predicted,oct_progress,oct_on_track,jan_predicted,jan_progress,jan_on_track,mar_predicted,mar_progress,mar_on_track,jul_predicted,jul_progress,jul_on_track")
+        #expect(
+            pupils[0].joined(separator: ",")
+                == "urn,upn,subject,estimate,target,focus,oct_predicted,oct_progress,oct_on_track,jan_predicted,jan_progress,jan_on_track,mar_predicted,mar_progress,mar_on_track,jul_predicted,jul_progress,jul_on_track"
+        )
         var expectedRows = 0
         for row in targets.values {
             for k in 0..<3 where !row[6 + 5 * k].isEmpty { expectedRows += 1 }
@@ -68,7 +80,10 @@ import Testing
 
         // the project rows: pupils and mean predicted progress from track_pupils.csv
         let schools = try Harness.csv(out.appendingPathComponent("track_schools.csv"))
-        #expect(schools[0].joined(separator: ",") == "level,id,name,subject,window,pupils,predicted_progress,lower,upper,status,focus,focus_on_track,movement")
+        #expect(
+            schools[0].joined(separator: ",")
+                == "level,id,name,subject,window,pupils,predicted_progress,lower,upper,status,focus,focus_on_track,movement"
+        )
         let project = schools.filter { $0[0] == "project" }
         #expect(project.count == 12)
         for row in project {
@@ -82,7 +97,9 @@ import Testing
         let books = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("tracking").path)
         #expect(books.count == Set(targets.values.map { $0[0] }).count)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("tracking.xlsx").path))
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as! [String: Any]
+        let run =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json")))
+            as! [String: Any]
         let rows = (run["rows"] as! [String: [String: Any]])["tracking"]!
         #expect(rows["read"] as? Int == trackingRows.count && rows["accepted"] as? Int == trackingRows.count)
     }
@@ -90,8 +107,10 @@ import Testing
     @Test func synthTrackingMakesTheBundledFile() throws {
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Harness.run(["synth-tracking", "--cohort", Self.cohort, "--estimates", Self.estimates, "--seed", "1",
-                                 "--out", dir.path])
+        let r = try Harness.run([
+            "synth-tracking", "--cohort", Self.cohort, "--estimates", Self.estimates, "--seed", "1",
+            "--out", dir.path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let made = try Harness.read(dir.appendingPathComponent("tracking.csv"))
         #expect(made == (try Harness.read(Harness.repoRoot.appendingPathComponent(Self.tracking))))
@@ -104,7 +123,8 @@ import Testing
             .dropFirst().prefix(2).map(Harness.fields)
         let (a, b) = (cohort[0], cohort[1])
         let file = dir.appendingPathComponent("tracking.csv")
-        try Harness.write("""
+        try Harness.write(
+            """
             urn,upn,window,read_predicted,writ_predicted,mat_predicted
             \(a[1]),\(a[0]),oct,100,EXS,101
             \(a[1]),Y936200419001,oct,100,EXS,101
@@ -115,7 +135,8 @@ import Testing
             """, to: file)
         let root = Harness.repoRoot.path
         let yml = dir.appendingPathComponent("t.yml")
-        try Harness.write("""
+        try Harness.write(
+            """
             output: \(dir.path)/pipe
             xlsx: false
             tracking:
@@ -128,18 +149,26 @@ import Testing
         let r = try Harness.run(["run", yml.path])
         #expect(r.status == 0, "\(r.stderr)")
         let rejects = try Harness.csv(dir.appendingPathComponent("pipe/rejects.csv")).dropFirst()
-        #expect(rejects.map { "\($0[1]):\($0[3])" } == ["3:unknown_pupil", "4:unknown_window", "5:repeated_window",
-                                                         "6:repeated_window"])
+        #expect(
+            rejects.map { "\($0[1]):\($0[3])" } == [
+                "3:unknown_pupil", "4:unknown_window", "5:repeated_window",
+                "6:repeated_window",
+            ])
         #expect(rejects.allSatisfy { $0[0] == "tracking.csv" })
         let pupils = try Harness.csv(dir.appendingPathComponent("pipe/track_pupils.csv"))
-        #expect(pupils[0].suffix(6) == ["oct_predicted", "oct_progress", "oct_on_track", "jan_predicted", "jan_progress", "jan_on_track"])
+        #expect(
+            pupils[0].suffix(6) == [
+                "oct_predicted", "oct_progress", "oct_on_track", "jan_predicted", "jan_progress", "jan_on_track",
+            ])
         let aRead = try #require(pupils.first { $0[1] == a[0] && $0[2] == "read" })
         #expect(aRead[6] == "100" && aRead[9] == "")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pipe/tracking.xlsx").path))
 
         // a window named twice fails the run and leaves no output folder
-        let twice = try Harness.run(["track", "--cohort", Self.cohort, "--estimates", Self.estimates, "--tracking", file.path,
-                                     "--windows", "oct,OCT", "--out", dir.appendingPathComponent("o").path])
+        let twice = try Harness.run([
+            "track", "--cohort", Self.cohort, "--estimates", Self.estimates, "--tracking", file.path,
+            "--windows", "oct,OCT", "--out", dir.appendingPathComponent("o").path,
+        ])
         #expect(twice.status == 1 && twice.stderr.contains("named twice"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
     }

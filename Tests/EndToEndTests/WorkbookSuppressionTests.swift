@@ -25,8 +25,9 @@ import Testing
         var out: Set<String> = []
         for subject in ["read", "writ", "mat"] {
             guard let status = header.firstIndex(of: "\(subject)_status"),
-                  let lower = header.firstIndex(of: "\(subject)_lower"),
-                  let upper = header.firstIndex(of: "\(subject)_upper") else { continue }
+                let lower = header.firstIndex(of: "\(subject)_lower"),
+                let upper = header.firstIndex(of: "\(subject)_upper")
+            else { continue }
             for row in rows.dropFirst() where ["supp", "none"].contains(row[status]) {
                 for col in [lower, upper] { if let d = Double(row[col]) { out.insert(key(d)) } }
             }
@@ -42,10 +43,12 @@ import Testing
         #expect(sheets.count >= 4)
         for sheet in sheets where sheet.output.2 == nil {
             let xml = try ReliabilityTests.unzip(["-p", xlsx.path, "xl/worksheets/sheet\(sheet.output.1).xml"])
-            #expect(xml.contains("<oddHeader>") && xml.contains("1 January 2000</oddHeader>"),
-                    "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
-            #expect(xml.contains("Page &amp;P of &amp;N</oddFooter>"),
-                    "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
+            #expect(
+                xml.contains("<oddHeader>") && xml.contains("1 January 2000</oddHeader>"),
+                "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
+            #expect(
+                xml.contains("Page &amp;P of &amp;N</oddFooter>"),
+                "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
         }
     }
 
@@ -53,8 +56,10 @@ import Testing
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("targets")
-        let r = try Harness.run(["targets", "--cohort", "Data/sample/current-cohort.csv", "--estimates",
-                                 "Data/sample/national-2023", "--out", out.path])
+        let r = try Harness.run([
+            "targets", "--cohort", "Data/sample/current-cohort.csv", "--estimates",
+            "Data/sample/national-2023", "--out", out.path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let books = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("targets").path)
         #expect(books.count > 50)
@@ -67,7 +72,8 @@ import Testing
         let sample = Harness.repoRoot.appendingPathComponent("Data/sample").path
         let out = dir.appendingPathComponent("demo")
         let yml = dir.appendingPathComponent("demo.yml")
-        try Harness.write("""
+        try Harness.write(
+            """
             output: \(out.path)
             xlsx: true
             years:
@@ -112,8 +118,10 @@ import Testing
         let smallBook = books.first { $0.hasPrefix((small?[2] ?? "?") + " ") }
         #expect(smallBook != nil)
         if let smallBook {
-            let text = try ReliabilityTests.unzip(["-p", out.appendingPathComponent("schools/" + smallBook).path,
-                                                   "xl/sharedStrings.xml"])
+            let text = try ReliabilityTests.unzip([
+                "-p", out.appendingPathComponent("schools/" + smallBook).path,
+                "xl/sharedStrings.xml",
+            ])
             #expect(text.contains("<t>SUPP</t>"))
         }
     }

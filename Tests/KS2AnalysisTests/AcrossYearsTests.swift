@@ -1,5 +1,6 @@
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Analysis
 
 /// A table of pupils' adjusted (= unadjusted) progress per subject, every pupil counted in each
@@ -25,13 +26,16 @@ private func progressTable(_ bySubject: [[Double]]) -> PupilProgressTable {
 /// disadvantaged flags per pupil.
 private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma: Double) -> Aggregation {
     let pupils = read.indices.map { i in
-        KS2Pupil(line: Int32(i + 2), upn: testUPN(i + 1), school: 0, la: 0,
-                 disadvantaged: disadvantaged?[i] ?? .unknown)
+        KS2Pupil(
+            line: Int32(i + 2), upn: testUPN(i + 1), school: 0, la: 0,
+            disadvantaged: disadvantaged?[i] ?? .unknown)
     }
-    let cohort = KS2Cohort(year: y, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
-                           localAuthorities: ["850"])
-    return aggregate(cohort: cohort, table: progressTable([read, read, read]), sigma: [sigma, sigma, sigma],
-                     thresholds: nil, includeNational: true, laNames: ["850": "Hampshire"], threads: 1)
+    let cohort = KS2Cohort(
+        year: y, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
+        localAuthorities: ["850"])
+    return aggregate(
+        cohort: cohort, table: progressTable([read, read, read]), sigma: [sigma, sigma, sigma],
+        thresholds: nil, includeNational: true, laNames: ["850": "Hampshire"], threads: 1)
 }
 
 @Suite struct AcrossYearsTests {
@@ -42,8 +46,10 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
     /// progress3 = (2·2 + 3·1 + 4·3) / 9 = 19/9; half-width 1.96·√(2·36 + 3·25 + 4·16)/9 = 1.96·√211/9;
     /// coverage 9/10 → ok; interval spans 0 → not significant; 2017–2019 crosses capping.
     @Test func threeYearProgressPoolsPupilsByHand() {
-        let years = [year(2017, read: [1, 3], sigma: 6), year(2018, read: [-1, 0, 4], sigma: 5),
-                     year(2019, read: [2, 2, 2, 6, .nan], sigma: 4)]
+        let years = [
+            year(2017, read: [1, 3], sigma: 6), year(2018, read: [-1, 0, 4], sigma: 5),
+            year(2019, read: [2, 2, 2, 6, .nan], sigma: 4),
+        ]
         let rows = years.flatMap(\.rows)
         let sigma: [Int: Double] = [2017: 6, 2018: 5, 2019: 4]
         let (three, warnings) = threeYearRows(rows) { y, _ in sigma[y] }
@@ -68,16 +74,18 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
             return r
         }
         // 2017 has no measure anywhere: the window is 2016, 2018, 2019 and not 2017
-        let rows = [row(2015, 9, n: 10, status: .ok), row(2016, 1, n: 10, status: .ok),
-                    row(2017, nil, n: 0, status: .none), row(2018, -1, n: 30, status: .ok),
-                    row(2019, 2, n: 4, status: .supp)]
+        let rows = [
+            row(2015, 9, n: 10, status: .ok), row(2016, 1, n: 10, status: .ok),
+            row(2017, nil, n: 0, status: .none), row(2018, -1, n: 30, status: .ok),
+            row(2019, 2, n: 4, status: .supp),
+        ]
         #expect(threeYearWindow(rows) == [2016, 2018, 2019])
         let (three, warnings) = threeYearRows(rows) { _, _ in nil }
         let read = three.first { $0.subject == .read }!
         #expect(read.years == [2016, 2018, 2019])
         #expect(read.n == 44)
         #expect(abs(read.progress! - (10.0 - 30 + 8) / 44) < 1e-12)
-        #expect(read.lower == nil && read.upper == nil)   // no σ: no interval, and a warning says so
+        #expect(read.lower == nil && read.upper == nil)  // no σ: no interval, and a warning says so
         #expect(warnings.count == 1 && warnings[0].contains("no national σ"))
         #expect(read.comparability == [.capping, .pagTable, .nominalScores])
         // a school whose only pooled year is lowcov has no three-year row
@@ -94,8 +102,10 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
             r[.read] = SubjectResult(n: 20, progress: p, status: status)
             return r
         }
-        let rows = [row(2016, 1, status: .ok), row(2017, nil, status: .none), row(2018, -0.5, status: .ok),
-                    row(2019, 0.25, status: .supp)]
+        let rows = [
+            row(2016, 1, status: .ok), row(2017, nil, status: .none), row(2018, -0.5, status: .ok),
+            row(2019, 0.25, status: .supp),
+        ]
         let read = trendRows(rows).filter { $0.subject == .read }
         #expect(read.map(\.year) == [2016, 2017, 2018, 2019])
         #expect(read.allSatisfy { $0.name == "A School (new name)" })
@@ -130,7 +140,8 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
         #expect(school.withinSchoolGap == -2)
         #expect(gaps.map(\.level) == [.school, .school, .school, .la, .la, .la, .national, .national, .national])
         // without England's figure the gap is empty and the year is reported
-        let (unknown, years) = gapRows(agg.rows.filter { $0.level != .national }, groups: agg.groups, nationalOther: [:])
+        let (unknown, years) = gapRows(
+            agg.rows.filter { $0.level != .national }, groups: agg.groups, nationalOther: [:])
         #expect(unknown.allSatisfy { $0.gap == nil } && years == [2019])
     }
 
@@ -138,12 +149,14 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
     /// interval 2.5 ± 1.96·5/√2, and the pupil is out of the denominator too (2 of 3).
     @Test func whatIfRemovesFromProgressAndDenominator() {
         let pupils = (0..<4).map { KS2Pupil(line: Int32($0 + 2), upn: testUPN($0 + 1), school: 0, la: 0) }
-        let cohort = KS2Cohort(year: 2019, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
-                               localAuthorities: ["850"])
+        let cohort = KS2Cohort(
+            year: 2019, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
+            localAuthorities: ["850"])
         let table = progressTable([[1, 2, 3, .nan], [1, 2, 3, 4], [1, 2, 3, 4]])
         func run(_ t: PupilProgressTable) -> Aggregation {
-            aggregate(cohort: cohort, table: t, sigma: [5, 5, 5], thresholds: ([-1, -1, -1], [1, 1, 1]),
-                      includeNational: false, laNames: [:], threads: 1)
+            aggregate(
+                cohort: cohort, table: t, sigma: [5, 5, 5], thresholds: ([-1, -1, -1], [1, 1, 1]),
+                includeNational: false, laNames: [:], threads: 1)
         }
         let before = run(table)
         let removal = [SubjectRemoval(pupil: 0, subject: .read)]

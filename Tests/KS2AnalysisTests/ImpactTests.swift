@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Analysis
 
 /// The repository root, found from this file's path (Tests/KS2AnalysisTests/ → ../..).
@@ -16,22 +17,48 @@ private func sigma(_ year: Int, _ subject: Subject) -> Double? { sigmas[year]?[s
 private func readDfE(_ name: String, year: Int) throws -> [SchoolResult] {
     var bytes = [UInt8](try Data(contentsOf: repoRoot.appendingPathComponent("Data/published/\(name)")))
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    var records: [[String]] = [], fields: [String] = [], field: [UInt8] = [], quoted = false, i = 0
+    var records: [[String]] = []
+    var fields: [String] = []
+    var field: [UInt8] = []
+    var quoted = false
+    var i = 0
     while i < bytes.count {
         let b = bytes[i]
         if quoted {
-            if b == 34 { if i + 1 < bytes.count && bytes[i + 1] == 34 { field.append(34); i += 1 } else { quoted = false } } else { field.append(b) }
-        } else if b == 34 { quoted = true } else if b == 44 { fields.append(String(decoding: field, as: UTF8.self)); field = [] } else if b == 10 {
-            fields.append(String(decoding: field, as: UTF8.self)); field = []
-            records.append(fields); fields = []
-        } else if b != 13 { field.append(b) }
+            if b == 34 {
+                if i + 1 < bytes.count && bytes[i + 1] == 34 {
+                    field.append(34)
+                    i += 1
+                } else {
+                    quoted = false
+                }
+            } else {
+                field.append(b)
+            }
+        } else if b == 34 {
+            quoted = true
+        } else if b == 44 {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field = []
+        } else if b == 10 {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field = []
+            records.append(fields)
+            fields = []
+        } else if b != 13 {
+            field.append(b)
+        }
         i += 1
     }
     let header = records[0]
     func col(_ n: String) -> Int { header.firstIndex(of: n)! }
-    let subjectCols = ["READ", "WRIT", "MAT"].map { (col("\($0)PROG"), col("\($0)PROG_LOWER"), col("\($0)PROG_UPPER"), col("\($0)COV")) }
-    let attainmentCols: [(AttainmentMeasure, Int)] = [(.pctReadExp, col("PTREAD_EXP")), (.pctWritExp, col("PTWRITTA_EXP")),
-                                                      (.pctMatExp, col("PTMAT_EXP")), (.pctRwmExp, col("PTRWM_EXP"))]
+    let subjectCols = ["READ", "WRIT", "MAT"].map {
+        (col("\($0)PROG"), col("\($0)PROG_LOWER"), col("\($0)PROG_UPPER"), col("\($0)COV"))
+    }
+    let attainmentCols: [(AttainmentMeasure, Int)] = [
+        (.pctReadExp, col("PTREAD_EXP")), (.pctWritExp, col("PTWRITTA_EXP")),
+        (.pctMatExp, col("PTMAT_EXP")), (.pctRwmExp, col("PTRWM_EXP")),
+    ]
     var out: [SchoolResult] = []
     for rec in records.dropFirst() {
         func v(_ c: Int) -> String { c < rec.count ? rec[c].trimmingCharacters(in: .whitespaces) : "" }
@@ -39,13 +66,16 @@ private func readDfE(_ name: String, year: Int) throws -> [SchoolResult] {
         let rectype = v(col("RECTYPE"))
         guard ["1", "2", "3"].contains(rectype) else { continue }
         let la = v(col("LEA"))
-        var r = SchoolResult(year: year, level: rectype == "3" ? .la : .school, id: rectype == "3" ? la : v(col("URN")),
-                             name: v(col("SCHNAME")), la: la, eligible: d(col("TELIG")).map { Int($0) },
-                             special: rectype == "2", source: .published)
+        var r = SchoolResult(
+            year: year, level: rectype == "3" ? .la : .school, id: rectype == "3" ? la : v(col("URN")),
+            name: v(col("SCHNAME")), la: la, eligible: d(col("TELIG")).map { Int($0) },
+            special: rectype == "2", source: .published)
         for (s, c) in subjectCols.enumerated() {
             let raw = v(c.0)
-            var x = SubjectResult(coverage: d(c.3), progress: d(c.0), lower: d(c.1), upper: d(c.2),
-                                  status: d(c.0) != nil ? .ok : raw == "SUPP" ? .supp : raw == "LOWCOV" ? .lowcov : raw.isEmpty ? .none : .coded(raw))
+            var x = SubjectResult(
+                coverage: d(c.3), progress: d(c.0), lower: d(c.1), upper: d(c.2),
+                status: d(c.0) != nil
+                    ? .ok : raw == "SUPP" ? .supp : raw == "LOWCOV" ? .lowcov : raw.isEmpty ? .none : .coded(raw))
             if let e = r.eligible, let cov = x.coverage { x.n = Int((Double(e) * cov / 100 + 0.5).rounded(.down)) }
             r.subjects[s] = x
         }
@@ -77,9 +107,11 @@ struct ImpactStatisticsTests {
 
 @Suite("County comparison and project impact on the real DfE tables")
 struct ImpactTests {
-    static let files: [(String, Int)] = [("ks2final-2017-850.csv", 2017), ("ks2final-2017-936.csv", 2017),
-                                         ("ks2final-2018-850.csv", 2018), ("ks2final-2018-936.csv", 2018),
-                                         ("ks2final-2019-850.csv", 2019), ("ks2final-2019-936.csv", 2019)]
+    static let files: [(String, Int)] = [
+        ("ks2final-2017-850.csv", 2017), ("ks2final-2017-936.csv", 2017),
+        ("ks2final-2018-850.csv", 2018), ("ks2final-2018-936.csv", 2018),
+        ("ks2final-2019-850.csv", 2019), ("ks2final-2019-936.csv", 2019),
+    ]
 
     @Test("LA progress pooled from school rows is within 0.1 of the published LA row")
     func pooledLA() throws {
@@ -87,7 +119,8 @@ struct ImpactTests {
         let comparison = countyComparison(rows, sigma: sigma)
         #expect(comparison.count == 18)  // 2 LAs × 3 years × 3 subjects
         for c in comparison {
-            let pooled = try #require(c.pooledProgress), published = try #require(c.published?.progress)
+            let pooled = try #require(c.pooledProgress)
+            let published = try #require(c.published?.progress)
             #expect(abs(pooled - published) <= 0.1, "\(c.year) \(c.la) \(c.subject.name)")
             #expect(!c.differs)
             let half = 1.96 * sigma(c.year, c.subject)! / Double(c.pooledPupils).squareRoot()
@@ -101,7 +134,9 @@ struct ImpactTests {
         if let at = shifted.firstIndex(where: { $0.level == .la && $0.year == 2018 && $0.id == "936" }) {
             shifted[at].subjects[0].progress = 0.6
         }
-        #expect(countyComparison(shifted, sigma: sigma).first { $0.year == 2018 && $0.la == "936" && $0.subject == .read }?.differs == true)
+        #expect(
+            countyComparison(shifted, sigma: sigma).first { $0.year == 2018 && $0.la == "936" && $0.subject == .read }?
+                .differs == true)
         let pooledRows = pooledLAResults(rows, sigma: sigma)
         #expect(pooledRows.count == 6 && pooledRows.allSatisfy { $0.level == .la && $0.source == .computed })
     }
@@ -109,8 +144,9 @@ struct ImpactTests {
     @Test("a small Surrey cohort 2017→2018, against numbers worked out by hand")
     func surreyCohort() throws {
         let rows = try readDfE("ks2final-2017-936.csv", year: 2017) + readDfE("ks2final-2018-936.csv", year: 2018)
-        let cohort = ProjectCohort(name: "Surrey pilot", baselineYear: 2017, outcomeYear: 2018,
-                                   urns: ["142999", "125019", "125040", "132758", "999999"])
+        let cohort = ProjectCohort(
+            name: "Surrey pilot", baselineYear: 2017, outcomeYear: 2018,
+            urns: ["142999", "125019", "125040", "132758", "999999"])
         let (impacts, schools) = projectImpact(cohorts: [cohort], results: rows)
         #expect(impacts.map(\.subject) == ["read", "writ", "mat", "rwm"])
         let read = impacts[0]
@@ -168,7 +204,10 @@ struct ImpactTests {
         let (impacts, schools) = projectImpact(cohorts: [cohort], results: rows)
         #expect(impacts.count == 4 && impacts[0].schools == 7 && impacts[0].schoolsMissing == 1)
         let vernham = try #require(schools.first { $0.urn == "116321" })
-        #expect(vernham.missingReason == "reading progress SUPP in 2018; writing progress SUPP in 2018; maths progress SUPP in 2018; no RWM attainment in 2018")
+        #expect(
+            vernham.missingReason
+                == "reading progress SUPP in 2018; writing progress SUPP in 2018; maths progress SUPP in 2018; no RWM attainment in 2018"
+        )
         // The comparison group excludes the cohort: every other Hampshire school with both years.
         #expect(impacts[0].comparisonSchools > 250 && impacts[0].did != nil)
         // The same school in two cohorts is in neither comparison group.

@@ -1,5 +1,6 @@
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Analysis
 
 /// A valid UPN for serial `n` (check letter computed).
@@ -8,7 +9,10 @@ func testUPN(_ n: Int) -> UPN {
     let full = String(UPN.checkLetter(forBody: body)!) + body
     return UPN(full)!
 }
-private func format3(_ n: Int) -> String { let s = String(n); return String(repeating: "0", count: 3 - s.count) + s }
+private func format3(_ n: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: 3 - s.count) + s
+}
 
 /// Six pupils worked by hand (KS2 2017, levels-era PAGs, no capping):
 ///   P1 KS1 2B/2B/2B (APS 15, PAG 14)  read 110, writ GDS 113, mat 100
@@ -21,8 +25,9 @@ private func format3(_ n: Int) -> String { let s = String(n); return String(repe
 /// mat PAG14 102, PAG20 (73+120)/2 = 96.5.
 func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
     func pupil(_ k: Int, read: TestResult, writ: Code, mat: TestResult) -> KS2Pupil {
-        KS2Pupil(line: Int32(k + 1), upn: testUPN(k), school: 0, la: 0, gender: k % 2 == 0 ? .male : .female,
-                 read: read, mat: mat, gps: TestResult(scaled: 100), writTA: writ)
+        KS2Pupil(
+            line: Int32(k + 1), upn: testUPN(k), school: 0, la: 0, gender: k % 2 == 0 ? .male : .female,
+            read: read, mat: mat, gps: TestResult(scaled: 100), writTA: writ)
     }
     let pupils = [
         pupil(1, read: TestResult(scaled: 110), writ: .GDS, mat: TestResult(scaled: 100)),
@@ -39,8 +44,9 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
         KS1Record(line: 5, upn: testUPN(5), read: .level2A, writ: .level2A, mat: .A),
         KS1Record(line: 6, upn: testUPN(6), read: .level3, writ: .level3, mat: .level3),
     ]
-    let cohort = KS2Cohort(year: 2017, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
-                           localAuthorities: ["850"])
+    let cohort = KS2Cohort(
+        year: 2017, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
+        localAuthorities: ["850"])
     return (cohort, ks1, [0, 1, 2, -1, 3, 4])
 }
 
@@ -49,8 +55,9 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
 
     @Test func estimatesAndProgressByHand() {
         let (cohort, ks1, index) = handCohort()
-        let r = computePupilProgress(cohort: cohort, ks1: ks1, ks1Index: index, methodology: methodology,
-                                     supplied: nil, threads: 1)
+        let r = computePupilProgress(
+            cohort: cohort, ks1: ks1, ks1Index: index, methodology: methodology,
+            supplied: nil, threads: 1)
         let t = r.table
         #expect(t.ks1APS[0] == 15 && t.pag[0] == 14)
         #expect(t.ks1APS[2] == 21 && t.pag[2] == 20)
@@ -77,11 +84,13 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
 
     @Test func schoolRowByHand() {
         let (cohort, ks1, index) = handCohort()
-        let r = computePupilProgress(cohort: cohort, ks1: ks1, ks1Index: index, methodology: methodology,
-                                     supplied: nil, threads: 1)
+        let r = computePupilProgress(
+            cohort: cohort, ks1: ks1, ks1Index: index, methodology: methodology,
+            supplied: nil, threads: 1)
         let sigma = r.estimates.national.map(\.sd)
-        let agg = aggregate(cohort: cohort, table: r.table, sigma: sigma, thresholds: nil, includeNational: true,
-                            laNames: ["850": "Hampshire"], threads: 1)
+        let agg = aggregate(
+            cohort: cohort, table: r.table, sigma: sigma, thresholds: nil, includeNational: true,
+            laNames: ["850": "Hampshire"], threads: 1)
         #expect(agg.rows.map(\.level) == [.school, .la, .national])
         let school = agg.rows[0]
         #expect(school.id == "100001" && school.eligible == 6)
@@ -115,14 +124,17 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
         var ks1: [KS1Record] = []
         for k in 0..<200 {
             let score: UInt8 = k == 0 ? 80 : k == 1 ? 85 : (k % 2 == 0 ? 100 : 101)
-            pupils.append(KS2Pupil(line: Int32(k + 2), upn: testUPN(k), school: 0, la: 0,
-                                   read: TestResult(scaled: score), mat: TestResult(scaled: 100),
-                                   gps: TestResult(), writTA: .EXS))
+            pupils.append(
+                KS2Pupil(
+                    line: Int32(k + 2), upn: testUPN(k), school: 0, la: 0,
+                    read: TestResult(scaled: score), mat: TestResult(scaled: 100),
+                    gps: TestResult(), writTA: .EXS))
             ks1.append(KS1Record(line: Int32(k + 2), upn: testUPN(k), read: .level2B, writ: .level2B, mat: .level2B))
         }
         let cohort = KS2Cohort(year: 2019, pupils: pupils, schools: [SchoolInfo(id: "1")], localAuthorities: ["850"])
-        let r = computePupilProgress(cohort: cohort, ks1: ks1, ks1Index: (0..<200).map(Int32.init),
-                                     methodology: methodologyForTests(2019), supplied: nil, threads: 2)
+        let r = computePupilProgress(
+            cohort: cohort, ks1: ks1, ks1Index: (0..<200).map(Int32.init),
+            methodology: methodologyForTests(2019), supplied: nil, threads: 2)
         let t = r.table
         let mean = 20064.0 / 200  // 99·100 + 99·101 + 80 + 85
         #expect(t.estimate[t.at(0, 0)] == mean)
@@ -140,22 +152,29 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
         let levels: [Code] = [.level1, .level2C, .level2B, .level2A, .level3]
         for k in 0..<40_000 {
             let u = UPN(key: UInt64(k) * 64 + 7)
-            pupils.append(KS2Pupil(line: Int32(k + 2), upn: u, school: Int32(k % 97), la: Int32(k % 3),
-                                   read: TestResult(scaled: UInt8(80 + (k * 7919) % 41)),
-                                   mat: TestResult(scaled: UInt8(80 + (k * 104_729) % 41)),
-                                   gps: TestResult(), writTA: [.WTS, .EXS, .GDS][k % 3]))
-            ks1.append(KS1Record(line: 0, upn: u, read: levels[k % 5], writ: levels[(k / 5) % 5], mat: levels[(k / 25) % 5]))
+            pupils.append(
+                KS2Pupil(
+                    line: Int32(k + 2), upn: u, school: Int32(k % 97), la: Int32(k % 3),
+                    read: TestResult(scaled: UInt8(80 + (k * 7919) % 41)),
+                    mat: TestResult(scaled: UInt8(80 + (k * 104_729) % 41)),
+                    gps: TestResult(), writTA: [.WTS, .EXS, .GDS][k % 3]))
+            ks1.append(
+                KS1Record(line: 0, upn: u, read: levels[k % 5], writ: levels[(k / 5) % 5], mat: levels[(k / 25) % 5]))
         }
-        let cohort = KS2Cohort(year: 2019, pupils: pupils, schools: (0..<97).map { SchoolInfo(id: String(100_000 + $0)) },
-                               localAuthorities: ["850", "936", "201"])
+        let cohort = KS2Cohort(
+            year: 2019, pupils: pupils, schools: (0..<97).map { SchoolInfo(id: String(100_000 + $0)) },
+            localAuthorities: ["850", "936", "201"])
         func run(_ threads: Int) -> (ProgressComputation, Aggregation) {
-            let r = computePupilProgress(cohort: cohort, ks1: ks1, ks1Index: (0..<40_000).map(Int32.init),
-                                         methodology: methodologyForTests(2019), supplied: nil, threads: threads)
-            let a = aggregate(cohort: cohort, table: r.table, sigma: r.estimates.national.map(\.sd), thresholds: nil,
-                              includeNational: true, laNames: [:], threads: threads)
+            let r = computePupilProgress(
+                cohort: cohort, ks1: ks1, ks1Index: (0..<40_000).map(Int32.init),
+                methodology: methodologyForTests(2019), supplied: nil, threads: threads)
+            let a = aggregate(
+                cohort: cohort, table: r.table, sigma: r.estimates.national.map(\.sd), thresholds: nil,
+                includeNational: true, laNames: [:], threads: threads)
             return (r, a)
         }
-        let (r1, a1) = run(1), (r8, a8) = run(8)
+        let (r1, a1) = run(1)
+        let (r8, a8) = run(8)
         #expect(r1.estimates == r8.estimates)
         #expect(a1.rows == a8.rows)
         #expect(a1.groups == a8.groups)

@@ -1,15 +1,17 @@
 import Foundation
-import Testing
 import KS2Analysis
 import KS2Core
+import Testing
 
 // In-year tracking (methodology.md §11) on hand-worked pupils: predicted progress, on track, focus
 // fixed at the first window with a prediction, movement, the interval and suppression.
 
 private let writingPoints = CodeScoreTable([.WTS: 91, .EXS: 103, .GDS: 113])
 
-private func target(_ urn: String, _ upn: String, read: (Double, String)? = nil, writ: (Double, String)? = nil,
-                    mat: (Double, String)? = nil) -> TargetRow {
+private func target(
+    _ urn: String, _ upn: String, read: (Double, String)? = nil, writ: (Double, String)? = nil,
+    mat: (Double, String)? = nil
+) -> TargetRow {
     var row = TargetRow(urn: urn, upn: upn, estimatesYear: 2023)
     for (s, v) in [read, writ, mat].enumerated() {
         row.estimate[s] = v?.0
@@ -18,11 +20,14 @@ private func target(_ urn: String, _ upn: String, read: (Double, String)? = nil,
     return row
 }
 
-private func record(_ upn: String, _ urn: String, window: Int, read: Double? = nil, writ: (String, Double)? = nil,
-                    mat: Double? = nil) -> TrackingRecord {
-    TrackingRecord(line: 2, urn: urn, upn: upn, window: window,
-                   predicted: [read.map { String(Int($0)) } ?? "", writ?.0 ?? "", mat.map { String(Int($0)) } ?? ""],
-                   score: [read, writ?.1, mat])
+private func record(
+    _ upn: String, _ urn: String, window: Int, read: Double? = nil, writ: (String, Double)? = nil,
+    mat: Double? = nil
+) -> TrackingRecord {
+    TrackingRecord(
+        line: 2, urn: urn, upn: upn, window: window,
+        predicted: [read.map { String(Int($0)) } ?? "", writ?.0 ?? "", mat.map { String(Int($0)) } ?? ""],
+        score: [read, writ?.1, mat])
 }
 
 /// A: reading estimate 100.4, target 101; no prediction in oct, 99 in jan, 101 in mar.
@@ -44,7 +49,9 @@ private let records = [
     @Test func predictedProgressOnTrackAndFocusAtTheFirstWindowWithAPrediction() throws {
         let pupils = trackPupils(targets, records: records, windows: 4, writingPoints: writingPoints)
         #expect(pupils.map { "\($0.upn)\($0.subject.name)" } == ["Aread", "Bread", "Cwrit"])
-        let a = pupils[0], b = pupils[1], c = pupils[2]
+        let a = pupils[0]
+        let b = pupils[1]
+        let c = pupils[2]
         // A: 99 − 100.4 = −1.4 at jan, its first prediction: a focus pupil, behind (99 < 101)
         #expect(a.progress[0] == nil && a.onTrack[0] == nil)
         #expect(abs(a.progress[1]! - -1.4) < 1e-12)
@@ -61,7 +68,8 @@ private let records = [
     }
 
     @Test func noRowWithoutAnEstimateAndFocusThreshold() {
-        let pupils = trackPupils(targets, records: records, windows: 4, writingPoints: writingPoints, focusThreshold: 1.5)
+        let pupils = trackPupils(
+            targets, records: records, windows: 4, writingPoints: writingPoints, focusThreshold: 1.5)
         // B's +1 at oct is below a threshold of 1.5
         #expect(pupils.first { $0.upn == "B" }?.focus == true)
         #expect(!pupils.contains { $0.upn == "A" && $0.subject == .mat })
@@ -69,9 +77,10 @@ private let records = [
 
     @Test func movementIntervalFocusOnTrackAndSuppression() throws {
         let pupils = trackPupils(targets, records: records, windows: 4, writingPoints: writingPoints)
-        let rows = trackingSummaries(pupils, windows: 4, schoolNames: ["100001": "One School"],
-                                     cohorts: [ProjectCohort(name: "C1", baselineYear: 0, outcomeYear: 0, urns: ["100001"])],
-                                     sigma: [6, 5, 5.5])
+        let rows = trackingSummaries(
+            pupils, windows: 4, schoolNames: ["100001": "One School"],
+            cohorts: [ProjectCohort(name: "C1", baselineYear: 0, outcomeYear: 0, urns: ["100001"])],
+            sigma: [6, 5, 5.5])
         // 2 schools + 1 cohort + project, 3 subjects, 4 windows
         #expect(rows.count == 4 * 3 * 4)
         #expect(rows.map(\.level) == rows.map(\.level).sorted())
@@ -105,26 +114,31 @@ private let records = [
 
     @Test func meansOverSixPupilsAreOkAndHalfCoverageIsLowcov() throws {
         // maths estimate 100, six pupils predicted 100…105: mean 2.5, ok; 1.96·6/√6 = 4.800999…
-        var six: [TargetRow] = [], predictions: [TrackingRecord] = []
+        var six: [TargetRow] = []
+        var predictions: [TrackingRecord] = []
         for k in 0..<6 {
             six.append(target("200001", "P\(k)", mat: (100, "100")))
             predictions.append(record("P\(k)", "200001", window: 0, mat: Double(100 + k)))
         }
-        var rows = trackingSummaries(trackPupils(six, records: predictions, windows: 1, writingPoints: writingPoints),
-                                     windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, 6])
+        var rows = trackingSummaries(
+            trackPupils(six, records: predictions, windows: 1, writingPoints: writingPoints),
+            windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, 6])
         var mat = try #require(rows.first { $0.level == .school && $0.subject == .mat })
         #expect(mat.pupils == 6 && mat.predictedProgress == 2.5 && mat.status == .ok)
         #expect(abs(mat.lower! - (2.5 - 4.800999895855028)) < 1e-12)
         // one pupil fewer: 5 → supp
-        rows = trackingSummaries(trackPupils(six, records: Array(predictions.dropLast()), windows: 1,
-                                             writingPoints: writingPoints),
-                                 windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, 6])
+        rows = trackingSummaries(
+            trackPupils(
+                six, records: Array(predictions.dropLast()), windows: 1,
+                writingPoints: writingPoints),
+            windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, 6])
         mat = try #require(rows.first { $0.level == .school && $0.subject == .mat })
         #expect(mat.pupils == 5 && mat.status == .supp && mat.predictedProgress == 2)
         // six with a prediction of 13 with an estimate: coverage below half → lowcov (§7)
         for k in 6..<13 { six.append(target("200001", "P\(k)", mat: (100, "100"))) }
-        rows = trackingSummaries(trackPupils(six, records: predictions, windows: 1, writingPoints: writingPoints),
-                                 windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, nil])
+        rows = trackingSummaries(
+            trackPupils(six, records: predictions, windows: 1, writingPoints: writingPoints),
+            windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, nil])
         mat = try #require(rows.first { $0.level == .school && $0.subject == .mat })
         #expect(mat.status == .lowcov && mat.lower == nil && mat.withEstimate == 13)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KS2Core
 
 @Suite struct AttainmentTests {
@@ -21,17 +22,32 @@ import Testing
     @Test func perPupilFlags() throws {
         let a = try pupils().map(PupilAttainment.init)
         let s = { (e: Bool, h: Bool) in StandardReached(expected: e, high: h) }
-        #expect(a[0] == PupilAttainment(read: s(true, false), writ: s(true, false), mat: s(true, true),
-                                         gps: s(true, false), rwm: s(true, false)))
-        #expect(a[1] == PupilAttainment(read: nil, writ: s(true, true), mat: s(true, true),
-                                         gps: s(true, false), rwm: nil))
-        #expect(a[2] == PupilAttainment(read: s(false, false), writ: nil, mat: s(false, false),
-                                         gps: s(false, false), rwm: nil))
-        #expect(a[3] == PupilAttainment(read: s(true, true), writ: s(true, true), mat: s(true, true),
-                                         gps: nil, rwm: s(true, true)))
+        #expect(
+            a[0]
+                == PupilAttainment(
+                    read: s(true, false), writ: s(true, false), mat: s(true, true),
+                    gps: s(true, false), rwm: s(true, false)))
+        #expect(
+            a[1]
+                == PupilAttainment(
+                    read: nil, writ: s(true, true), mat: s(true, true),
+                    gps: s(true, false), rwm: nil))
+        #expect(
+            a[2]
+                == PupilAttainment(
+                    read: s(false, false), writ: nil, mat: s(false, false),
+                    gps: s(false, false), rwm: nil))
+        #expect(
+            a[3]
+                == PupilAttainment(
+                    read: s(true, true), writ: s(true, true), mat: s(true, true),
+                    gps: nil, rwm: s(true, true)))
         // a nominal score never reaches a standard
-        #expect(a[4] == PupilAttainment(read: s(false, false), writ: s(false, false), mat: s(false, false),
-                                         gps: s(false, false), rwm: s(false, false)))
+        #expect(
+            a[4]
+                == PupilAttainment(
+                    read: s(false, false), writ: s(false, false), mat: s(false, false),
+                    gps: s(false, false), rwm: s(false, false)))
     }
 
     @Test func denominatorsLeaveOutJ() throws {

@@ -1,8 +1,11 @@
 import Testing
+
 @testable import KS2Core
 
 /// Levels-era and interim PAG lower bounds of methodology.md §3, written out as test data.
-let levelsBounds: [Double] = [0, 1, 1.75, 2.5, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25.5]
+let levelsBounds: [Double] = [
+    0, 1, 1.75, 2.5, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25.5,
+]
 let interimBounds: [Double] = [0, 1, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10]
 
 @Suite struct KS1PriorAttainmentTests {
@@ -74,9 +77,9 @@ let interimBounds: [Double] = [0, 1, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 
             #expect(priorAttainmentGroup(aps: b, bounds: levelsBounds) == i + 1)
             if i > 0 { #expect(priorAttainmentGroup(aps: b.nextDown, bounds: levelsBounds) == i) }
         }
-        #expect(priorAttainmentGroup(aps: 17.5, bounds: levelsBounds) == 16)   // [17, 18)
-        #expect(priorAttainmentGroup(aps: 1.625, bounds: levelsBounds) == 2)   // [1, 1.75)
-        #expect(priorAttainmentGroup(aps: 27, bounds: levelsBounds) == 24)     // [25.5, ∞)
+        #expect(priorAttainmentGroup(aps: 17.5, bounds: levelsBounds) == 16)  // [17, 18)
+        #expect(priorAttainmentGroup(aps: 1.625, bounds: levelsBounds) == 2)  // [1, 1.75)
+        #expect(priorAttainmentGroup(aps: 27, bounds: levelsBounds) == 24)  // [25.5, ∞)
     }
 
     @Test func everyInterimPAGEdge() {
@@ -85,8 +88,8 @@ let interimBounds: [Double] = [0, 1, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 
             #expect(priorAttainmentGroup(aps: b, bounds: interimBounds) == i + 1)
             if i > 0 { #expect(priorAttainmentGroup(aps: b.nextDown, bounds: interimBounds) == i) }
         }
-        #expect(priorAttainmentGroup(aps: 7.5, bounds: interimBounds) == 14)   // [7.5, 8)
+        #expect(priorAttainmentGroup(aps: 7.5, bounds: interimBounds) == 14)  // [7.5, 8)
         #expect(priorAttainmentGroup(aps: 2.625, bounds: interimBounds) == 4)  // [2.5, 3)
-        #expect(priorAttainmentGroup(aps: 10, bounds: interimBounds) == 19)    // [10, ∞)
+        #expect(priorAttainmentGroup(aps: 10, bounds: interimBounds) == 19)  // [10, ∞)
     }
 }

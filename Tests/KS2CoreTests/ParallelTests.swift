@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KS2Core
 
 /// The parallel helpers hand out every chunk exactly once, and results never depend on the threads.
@@ -14,7 +15,8 @@ import Testing
 
     @Test func claimsRunOutOnce() {
         let claims = WorkClaims(count: 3)
-        #expect([claims.claim(), claims.claim(), claims.claim(), claims.claim(), claims.claim()] == [0, 1, 2, nil, nil])
+        #expect(
+            [claims.claim(), claims.claim(), claims.claim(), claims.claim(), claims.claim()] == [0, 1, 2, nil, nil])
     }
 
     @Test(arguments: [1, 2, 5])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KS2Core
 
 /// A small made-up nominal table: the rules are tested here, the real tables by year in
@@ -59,7 +60,10 @@ private func writ(_ ta: Code) -> ScoreForProgress {
         for c in codes {
             #expect(test(TestResult(code: c, ta: .PK6)) == .excluded(.code(c)))
         }
-        #expect(codes.map { ExclusionReason.code($0).name } == ["A", "T", "U", "H", "Q", "F", "P", "D", "M", "L", "X", "AS"])
+        #expect(
+            codes.map { ExclusionReason.code($0).name } == [
+                "A", "T", "U", "H", "Q", "F", "P", "D", "M", "L", "X", "AS",
+            ])
         #expect(test(TestResult()) == .excluded(.blank))
         #expect(ExclusionReason.blank.name == "blank")
     }

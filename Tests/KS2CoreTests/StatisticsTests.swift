@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KS2Core
 
 @Suite struct StatisticsTests {
@@ -11,7 +12,8 @@ import Testing
         for x in xs { m.add(x) }
         #expect(m.count == 8 && m.mean == 5)
         #expect(try abs(#require(m.sampleStandardDeviation) - expected) < 1e-15)
-        var a = RunningMoments(), b = RunningMoments()
+        var a = RunningMoments()
+        var b = RunningMoments()
         for x in xs[..<3] { a.add(x) }
         for x in xs[3...] { b.add(x) }
         a.merge(b)
@@ -129,14 +131,14 @@ import Testing
         func band(_ p: Double, _ lo: Double, _ hi: Double, _ s: MeasureStatus = .ok) -> Int? {
             progressBand(progress: p, interval: Interval(lower: lo, upper: hi), status: s, p10: -3, p90: 3)
         }
-        #expect(band(3, 0.5, 5.5) == 1)           // progress exactly p90
+        #expect(band(3, 0.5, 5.5) == 1)  // progress exactly p90
         #expect(band(3.5, 1, 6) == 1)
-        #expect(band(2.99, 0.5, 5.5) == 2)        // just below p90
-        #expect(band(3.5, 0, 7) == 3)             // lower exactly 0: not significant
+        #expect(band(2.99, 0.5, 5.5) == 2)  // just below p90
+        #expect(band(3.5, 0, 7) == 3)  // lower exactly 0: not significant
         #expect(band(0, -2, 2) == 3)
-        #expect(band(-3.5, -7, 0) == 3)           // upper exactly 0
-        #expect(band(-2.99, -5.5, -0.5) == 4)     // just above p10
-        #expect(band(-3, -5.5, -0.5) == 5)        // progress exactly p10
+        #expect(band(-3.5, -7, 0) == 3)  // upper exactly 0
+        #expect(band(-2.99, -5.5, -0.5) == 4)  // just above p10
+        #expect(band(-3, -5.5, -0.5) == 5)  // progress exactly p10
         #expect(band(-4, -6, -2) == 5)
         // only status ok has a band
         #expect(band(5, 2, 8, .lowcov) == nil)
@@ -144,7 +146,8 @@ import Testing
         #expect(band(5, 2, 8, .none) == nil)
         // no thresholds (no school with status ok): significant ones are 2 and 4
         #expect(progressBand(progress: 5, interval: Interval(lower: 2, upper: 8), status: .ok, p10: nil, p90: nil) == 2)
-        #expect(progressBand(progress: -5, interval: Interval(lower: -8, upper: -2), status: .ok, p10: nil, p90: nil) == 4)
+        #expect(
+            progressBand(progress: -5, interval: Interval(lower: -8, upper: -2), status: .ok, p10: nil, p90: nil) == 4)
     }
 
     @Test func nearestRank() throws {
@@ -157,15 +160,18 @@ import Testing
         #expect(nearestRankBandThresholds(sortedAscending: [4]) == BandThresholds(p10: 4, p90: 4))
         #expect(nearestRankBandThresholds(sortedAscending: []) == nil)
         // M = 20: 2nd and 18th
-        #expect(nearestRankBandThresholds(sortedAscending: (1...20).map(Double.init)) == BandThresholds(p10: 2, p90: 18))
+        #expect(
+            nearestRankBandThresholds(sortedAscending: (1...20).map(Double.init)) == BandThresholds(p10: 2, p90: 18))
         #expect(nearestRankPercentile(sortedAscending: eleven, percent: 50) == 6)
     }
 
-    @Test(arguments: [(1.0, 12.706204736174694), (2, 4.302652729749462), (3, 3.1824463052837078),
-                      (4, 2.7764451051977934), (5, 2.5705818356363146), (10, 2.228138851986274),
-                      (30, 2.0422724563012378), (120, 1.9799304050824402), (1000, 1.9623390808264083),
-                      (2.5, 3.5746548420036817), (7.3, 2.345066736547703), (27.983, 2.0484632069150606),
-                      (0.5, 164.55767348048818)])
+    @Test(arguments: [
+        (1.0, 12.706204736174694), (2, 4.302652729749462), (3, 3.1824463052837078),
+        (4, 2.7764451051977934), (5, 2.5705818356363146), (10, 2.228138851986274),
+        (30, 2.0422724563012378), (120, 1.9799304050824402), (1000, 1.9623390808264083),
+        (2.5, 3.5746548420036817), (7.3, 2.345066736547703), (27.983, 2.0484632069150606),
+        (0.5, 164.55767348048818),
+    ])
     func tQuantile(df: Double, expected: Double) throws {
         let t = try #require(studentT975(degreesOfFreedom: df))
         #expect(abs(t - expected) < 1e-9 * max(1, expected))

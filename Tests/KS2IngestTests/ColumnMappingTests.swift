@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Ingest
 
 /// A subject whose result columns are not found stops the read, unless mapped to nothing on purpose.
@@ -12,8 +13,9 @@ struct ColumnMappingTests {
         let e = try #require(inputError { _ = try readKS2(path: path, year: 2019, options: IngestOptions()) })
         #expect(e.line == 1 && e.column == 1)
         #expect(e.message.hasPrefix("no reading results column: expected one of read_score, read_code, read_ta"))
-        #expect(e.message.contains(
-            "header found: \"upn\", \"urn\", \"Reading Scaled Scor\", \"Maths Scaled Scre\", \"writ_ta\""))
+        #expect(
+            e.message.contains(
+                "header found: \"upn\", \"urn\", \"Reading Scaled Scor\", \"Maths Scaled Scre\", \"writ_ta\""))
         // "reading scaled scor" is one deletion from the alias "reading scaled score".
         #expect(e.message.contains("\"Reading Scaled Scor\" is 1 edit(s) from \"reading scaled score\" (read_score)"))
         #expect(e.message.contains("read_score to \"\""))
@@ -26,11 +28,13 @@ struct ColumnMappingTests {
         let result = try readKS2(path: path, year: 2019, options: none)
         #expect(result.account.accepted == 1)
         // without the mapping the same file stops
-        #expect(inputError { _ = try readKS2(path: path, year: 2019, options: IngestOptions()) }?.message
-            .hasPrefix("no reading results column") == true)
+        #expect(
+            inputError { _ = try readKS2(path: path, year: 2019, options: IngestOptions()) }?.message
+                .hasPrefix("no reading results column") == true)
         // an empty mapping never hides a column of the file: a reading column present stops the read
-        let both = write("ks2.csv",
-                         "upn,urn,writ_ta,Reading Scaled Score,Maths Scaled Score\n\(U.a),100001,EXS,104,101\n")
+        let both = write(
+            "ks2.csv",
+            "upn,urn,writ_ta,Reading Scaled Score,Maths Scaled Score\n\(U.a),100001,EXS,104,101\n")
         let e = inputError { _ = try readKS2(path: both, year: 2019, options: none) }
         #expect(e?.column == 17 && e?.message.contains("read_score is mapped to nothing, but column 4") == true)
     }

@@ -9,8 +9,10 @@ import Testing
 /// into tiny parallel chunks never changes a result or an error.
 @Suite struct FuzzRegressionTests {
     static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let folders = [here.appendingPathComponent("FuzzRegressions"),
-                          here.deletingLastPathComponent().appendingPathComponent("EndToEndTests/Corpus")]
+    static let folders = [
+        here.appendingPathComponent("FuzzRegressions"),
+        here.deletingLastPathComponent().appendingPathComponent("EndToEndTests/Corpus"),
+    ]
     static let files: [String] = folders.flatMap { folder in
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { $0.hasSuffix(".csv") }.sorted().map { folder.appendingPathComponent($0).path }
@@ -19,7 +21,8 @@ import Testing
     /// Opens `bytes` whole and in 5-byte chunks over 3 threads.
     static func open(_ bytes: [UInt8], chunked: Bool) -> Result<DelimitedFile, InputError> {
         Result { () throws(InputError) -> DelimitedFile in
-            try DelimitedFile(bytes: bytes, path: "input.csv", threads: chunked ? 3 : 1, chunkBytes: chunked ? 5 : 1 << 20)
+            try DelimitedFile(
+                bytes: bytes, path: "input.csv", threads: chunked ? 3 : 1, chunkBytes: chunked ? 5 : 1 << 20)
         }
     }
 
@@ -36,7 +39,8 @@ import Testing
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let lineEnd: UInt8 = bytes.contains(0x0A) ? 0x0A : 0x0D
         let lineCount = bytes.reduce(1) { $0 + ($1 == lineEnd ? 1 : 0) }
-        let whole = Self.open(bytes, chunked: false), chunked = Self.open(bytes, chunked: true)
+        let whole = Self.open(bytes, chunked: false)
+        let chunked = Self.open(bytes, chunked: true)
         switch (whole, chunked) {
         case (.failure(let a), .failure(let b)):
             #expect(a == b)
@@ -44,14 +48,20 @@ import Testing
             return
         case (.success(let one), .success(let many)):
             // KS2
-            let k2a = Result { () throws(InputError) in try readKS2(file: one, year: 2019, options: Self.options(chunked: false)) }
-            let k2b = Result { () throws(InputError) in try readKS2(file: many, year: 2019, options: Self.options(chunked: true)) }
+            let k2a = Result { () throws(InputError) in
+                try readKS2(file: one, year: 2019, options: Self.options(chunked: false))
+            }
+            let k2b = Result { () throws(InputError) in
+                try readKS2(file: many, year: 2019, options: Self.options(chunked: true))
+            }
             switch (k2a, k2b) {
             case (.success(let a), .success(let b)):
                 #expect(a.account.read == a.account.accepted + a.account.rejected)
                 #expect(a.rejects.count == a.account.rejected && a.cohort.pupils.count == a.account.accepted)
                 #expect(a.rejects.allSatisfy { $0.line > one.headerLine && $0.line <= lineCount })
-                #expect(a.rejects == b.rejects && a.cohort.pupils == b.cohort.pupils && a.cohort.schools == b.cohort.schools)
+                #expect(
+                    a.rejects == b.rejects && a.cohort.pupils == b.cohort.pupils && a.cohort.schools == b.cohort.schools
+                )
                 #expect(a.cohort.names == b.cohort.names && a.account == b.account)
             case (.failure(let a), .failure(let b)):
                 #expect(a == b)
@@ -91,9 +101,14 @@ import Testing
         let bytes = try [UInt8](Data(contentsOf: Self.folders[0].appendingPathComponent(name)))
         for chunked in [false, true] {
             let result = Self.open(bytes, chunked: chunked).flatMap { file in
-                Result { () throws(InputError) in try readKS2(file: file, year: 2019, options: Self.options(chunked: chunked)) }
+                Result { () throws(InputError) in
+                    try readKS2(file: file, year: 2019, options: Self.options(chunked: chunked))
+                }
             }
-            guard case .failure(let e) = result else { Issue.record("\(name) was read"); continue }
+            guard case .failure(let e) = result else {
+                Issue.record("\(name) was read")
+                continue
+            }
             #expect(e.line == 2 && e.column == 27, "\(e)")
             #expect(e.message.hasPrefix("stray quote:"))
         }
@@ -118,7 +133,8 @@ import Testing
     // every lone CR ends a line (formats.md): the header is `/^Q` on line 4, and `.` is a row on line 9
     #expect(text.header == ["/\u{11}"])
     #expect(text.rows == [["."]] && text.lines == [9])
-    let file = try DelimitedFile(bytes: Array("\u{FEFF}\nupn,urn,writ_ta\nY860200012683,335661,EXS\n".utf8), path: "x.csv")
+    let file = try DelimitedFile(
+        bytes: Array("\u{FEFF}\nupn,urn,writ_ta\nY860200012683,335661,EXS\n".utf8), path: "x.csv")
     #expect(file.header == ["upn", "urn", "writ_ta"] && file.headerLine == 2)
     let result = try readKS2(file: file, year: 2019, options: IngestOptions(columns: noReadingOrMaths))
     #expect(result.account.read == 1 && result.account.accepted == 1)

@@ -1,14 +1,17 @@
 import Foundation
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Ingest
 
 /// The repository root, found from this file's path (Tests/KS2IngestTests/ → ../..).
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 private func published(_ name: String) -> String { repoRoot.appendingPathComponent("Data/published/\(name)").path }
-private let laFiles = ["ks2final-2017-850.csv", "ks2final-2017-936.csv", "ks2final-2018-850.csv",
-                       "ks2final-2018-936.csv", "ks2final-2019-850.csv", "ks2final-2019-936.csv"].map(published)
+private let laFiles = [
+    "ks2final-2017-850.csv", "ks2final-2017-936.csv", "ks2final-2018-850.csv",
+    "ks2final-2018-936.csv", "ks2final-2019-850.csv", "ks2final-2019-936.csv",
+].map(published)
 
 /// The DfE's national σ of adjusted pupil progress (methodology.md §7), read, writ, mat.
 private let sigma: [Int: [Double]] = [2017: [6.22, 6.04, 5.62], 2018: [5.98, 5.75, 5.42], 2019: [6.17, 5.69, 5.39]]
@@ -35,20 +38,24 @@ private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
     try Data(bytes).write(to: url)
     return url.path
 }
-private func temporaryFile(_ name: String, _ text: String) throws -> String { try temporaryFile(name, Array(text.utf8)) }
+private func temporaryFile(_ name: String, _ text: String) throws -> String {
+    try temporaryFile(name, Array(text.utf8))
+}
 
 @Suite("Published DfE tables")
 struct PublishedTablesTests {
     @Test("every published school confidence limit is score ± 1.96σ/√n with n = TELIG × COV/100")
     func confidenceLimits() throws {
         let rows = try readPublishedTables(paths: laFiles, year: nil)
-        var checked = 0, worst = 0.0
+        var checked = 0
+        var worst = 0.0
         for r in rows where r.level == .school && (2017...2019).contains(r.year) {
             for s in Subject.allCases {
                 let x = r[s]
                 guard x.status == .ok, let p = x.progress else { continue }
                 guard let n = x.n, let lower = x.lower, let upper = x.upper, let sd = sigma[r.year]?[s.rawValue] else {
-                    Issue.record("\(r.year) \(r.id) \(s.name): numeric progress without n or limits"); continue
+                    Issue.record("\(r.year) \(r.id) \(s.name): numeric progress without n or limits")
+                    continue
                 }
                 let half = 1.96 * sd / Double(n).squareRoot()
                 worst = max(worst, abs(p - half - lower), abs(p + half - upper))
@@ -71,8 +78,10 @@ struct PublishedTablesTests {
             for s in Subject.allCases {
                 let x = r[s]
                 guard let b = x.band, let p = x.progress, let lo = x.lower, let up = x.upper,
-                      let t = thresholds[r.year]?[s.rawValue] else { continue }
-                #expect(band(progress: p, lower: lo, upper: up, p90: t.p90, p10: t.p10) == b, "\(r.year) \(r.id) \(s.name)")
+                    let t = thresholds[r.year]?[s.rawValue]
+                else { continue }
+                #expect(
+                    band(progress: p, lower: lo, upper: up, p90: t.p90, p10: t.p10) == b, "\(r.year) \(r.id) \(s.name)")
                 checked += 1
             }
         }
@@ -85,15 +94,19 @@ struct PublishedTablesTests {
     @Test("2017 bands from the prior-year columns agree with the derived 2017 thresholds")
     func bands2017() throws {
         // Without a 2017 file, 2017 comes from the newest file's _17 columns (2019), bands included.
-        let rows = try readPublishedTables(paths: [published("ks2final-2018-850.csv"), published("ks2final-2018-936.csv"),
-                                                   published("ks2final-2019-850.csv"), published("ks2final-2019-936.csv")],
-                                           year: nil)
+        let rows = try readPublishedTables(
+            paths: [
+                published("ks2final-2018-850.csv"), published("ks2final-2018-936.csv"),
+                published("ks2final-2019-850.csv"), published("ks2final-2019-936.csv"),
+            ],
+            year: nil)
         var checked = 0
         for r in rows where r.level == .school && r.year == 2017 && !r.special {
             for s in Subject.allCases {
                 let x = r[s]
                 guard let b = x.band, let p = x.progress, let lo = x.lower, let up = x.upper,
-                      let t = thresholds[2017]?[s.rawValue] else { continue }
+                    let t = thresholds[2017]?[s.rawValue]
+                else { continue }
                 #expect(band(progress: p, lower: lo, upper: up, p90: t.p90, p10: t.p10) == b, "2017 \(r.id) \(s.name)")
                 checked += 1
             }
@@ -150,7 +163,9 @@ struct PublishedTablesTests {
         #expect(PublishedCell("nan") == .missing(.coded("nan")))
 
         let rows = try readPublishedTables(paths: laFiles, year: nil)
-        func row(_ year: Int, _ urn: String) -> SchoolResult? { rows.first { $0.year == year && $0.level == .school && $0.id == urn } }
+        func row(_ year: Int, _ urn: String) -> SchoolResult? {
+            rows.first { $0.year == year && $0.level == .school && $0.id == urn }
+        }
         // Limington House School (special, RECTYPE 2), 2018: SUPP in every subject and attainment.
         let limington = try #require(row(2018, "116614"))
         #expect(limington.special)
@@ -166,13 +181,15 @@ struct PublishedTablesTests {
 
     @Test("a school row: measures, n half up, attainment, LA and England rows")
     func schoolRow() throws {
-        let rows = try readPublishedTables(paths: [published("ks2final-2017-936.csv"), published("ks2final-2018-936.csv")], year: nil)
+        let rows = try readPublishedTables(
+            paths: [published("ks2final-2017-936.csv"), published("ks2final-2018-936.csv")], year: nil)
         // Eastwick Junior School 2017: TELIG 94, READCOV 98% → n = 92.12 → 92; PTRWM_EXP 64%.
         let eastwick = try #require(rows.first { $0.year == 2017 && $0.id == "142999" })
         #expect(eastwick.level == .school && eastwick.la == "936" && eastwick.source == .published)
         #expect(eastwick.eligible == 94 && eastwick[.read].n == 92 && eastwick[.read].coverage == 98)
         #expect(eastwick[.read].progress == -1.6 && eastwick[.read].status == .ok)
-        #expect(eastwick[.pctRwmExp] == 64 && eastwick.attainmentDenominators[AttainmentMeasure.pctRwmExp.rawValue] == 94)
+        #expect(
+            eastwick[.pctRwmExp] == 64 && eastwick.attainmentDenominators[AttainmentMeasure.pctRwmExp.rawValue] == 94)
         #expect(eastwick[.pctReadExp] == 73)
         // LA row and England (the state-funded row, RECTYPE 5: TELIG 599,728 in 2017, not 604,552).
         let surrey = try #require(rows.first { $0.year == 2017 && $0.level == .la })
@@ -203,7 +220,8 @@ struct PublishedTablesTests {
         #expect(anstey18[.read].progress == -2 && anstey18[.read].n == nil && anstey18.eligible == 63)
         #expect(only2019.contains { $0.year == 2017 && $0.id == "115851" })
         // With the 2018 file too, its own row wins (it has coverage, so n).
-        let both = try readPublishedTables(paths: [published("ks2final-2019-850.csv"), published("ks2final-2018-850.csv")], year: nil)
+        let both = try readPublishedTables(
+            paths: [published("ks2final-2019-850.csv"), published("ks2final-2018-850.csv")], year: nil)
         #expect(both.filter { $0.year == 2018 && $0.id == "115851" }.count == 1)
         #expect(both.first { $0.year == 2018 && $0.id == "115851" }?[.read].n != nil)
 
@@ -213,7 +231,9 @@ struct PublishedTablesTests {
         }
         #expect(try readPublishedTableSet(paths: [published("ks2final-2019-850.csv")], year: 2019).fileYears == [2019])
         // time_period 201819 → 2019.
-        let tp = try temporaryFile("tp.csv", "RECTYPE,URN,LEA,SCHNAME,TELIG,READPROG,READCOV,time_period\n1,100001,850,A School,20,1.5,100%,201819\n")
+        let tp = try temporaryFile(
+            "tp.csv",
+            "RECTYPE,URN,LEA,SCHNAME,TELIG,READPROG,READCOV,time_period\n1,100001,850,A School,20,1.5,100%,201819\n")
         let tpRows = try readPublishedTables(paths: [tp], year: nil).filter { $0.level == .school }
         #expect(tpRows.map(\.year) == [2019] && tpRows.first?[.read].n == 20)
         // Neither: stop.
@@ -228,7 +248,8 @@ struct PublishedTablesTests {
         let text = try DelimitedText.readText(path: published("ks2final-2019-850.csv"))
         let row = try #require(text.rows.first { $0[text.header.firstIndex(of: "URN")!] == "115851" })
         func col(_ name: String) -> String { row[text.header.firstIndex(of: name)!] }
-        let boys = try #require(set.groups.first { $0.result.id == "115851" && $0.group == "gender" && $0.value == "M" })
+        let boys = try #require(
+            set.groups.first { $0.result.id == "115851" && $0.group == "gender" && $0.value == "M" })
         #expect(boys.result.year == 2019)
         #expect(boys.result[.read].progress == Double(col("READPROG_B")))
         #expect(boys.result.eligible == Int(col("BELIG")))
@@ -239,14 +260,14 @@ struct PublishedTablesTests {
     @Test("the long format used from 2023")
     func longFormat() throws {
         let text = """
-        time_period,time_identifier,geographic_level,country_code,old_la_code,la_name,school_urn,school_laestab,school_name,establishment_type_group,breakdown_topic,breakdown,subject,eligible_pupils,progress_measure_coverage,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,progress_measure_description
-        202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Total,Total,Reading,40,95,1.2,-0.6,3.0,Average
-        202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Total,Total,Writing,40,95,SUPP,SUPP,SUPP,SUPP
-        202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Total,Total,Maths,40,95,3.6,1.8,5.4,Well above average
-        202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Sex,Boys,Maths,21,,2.0,-0.4,4.4,
-        202223,Academic year,School,E92000001,850,Hampshire,100002,8507001,Beta Special,Special schools,Total,Total,Reading,8,50,LOWCOV,,,
-        202223,Academic year,Local authority,E92000001,850,Hampshire,,,,,Total,Total,Reading,13000,96,-0.2,-0.3,-0.1,Below average
-        """
+            time_period,time_identifier,geographic_level,country_code,old_la_code,la_name,school_urn,school_laestab,school_name,establishment_type_group,breakdown_topic,breakdown,subject,eligible_pupils,progress_measure_coverage,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,progress_measure_description
+            202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Total,Total,Reading,40,95,1.2,-0.6,3.0,Average
+            202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Total,Total,Writing,40,95,SUPP,SUPP,SUPP,SUPP
+            202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Total,Total,Maths,40,95,3.6,1.8,5.4,Well above average
+            202223,Academic year,School,E92000001,850,Hampshire,100001,8502001,Alpha Primary,Academies,Sex,Boys,Maths,21,,2.0,-0.4,4.4,
+            202223,Academic year,School,E92000001,850,Hampshire,100002,8507001,Beta Special,Special schools,Total,Total,Reading,8,50,LOWCOV,,,
+            202223,Academic year,Local authority,E92000001,850,Hampshire,,,,,Total,Total,Reading,13000,96,-0.2,-0.3,-0.1,Below average
+            """
         let path = try temporaryFile("long.csv", text)
         let rows = try readPublishedTables(paths: [path], year: nil)
         #expect(rows.count == 4)  // two schools, the LA and England (progress 0)
@@ -254,14 +275,18 @@ struct PublishedTablesTests {
         let alpha = try #require(rows.first { $0.id == "100001" })
         #expect(alpha.year == 2023 && alpha.level == .school && alpha.la == "850" && alpha.name == "Alpha Primary")
         // n = 40 × 95 / 100 = 38.
-        #expect(alpha[.read].progress == 1.2 && alpha[.read].lower == -0.6 && alpha[.read].n == 38 && alpha[.read].band == 3)
+        #expect(
+            alpha[.read].progress == 1.2 && alpha[.read].lower == -0.6 && alpha[.read].n == 38 && alpha[.read].band == 3
+        )
         #expect(alpha[.writ].status == .supp && alpha[.writ].progress == nil)
         #expect(alpha[.mat].band == 1)
         let beta = try #require(rows.first { $0.id == "100002" })
         #expect(beta.special && beta[.read].status == .lowcov)
         #expect(rows.first { $0.level == .la }?[.read].band == 4)
         let set = try readPublishedTableSet(paths: [path], year: nil)
-        #expect(set.groups.count == 1 && set.groups.first?.group == "gender" && set.groups.first?.result[.mat].progress == 2.0)
+        #expect(
+            set.groups.count == 1 && set.groups.first?.group == "gender"
+                && set.groups.first?.result[.mat].progress == 2.0)
     }
 
     @Test("Windows-1252, BOM, CRLF and short rows")
@@ -298,21 +323,28 @@ struct PublishedTablesTests {
 
     @Test("cohorts.csv")
     func cohorts() throws {
-        let path = try temporaryFile("cohorts.csv", """
-        URN,Cohort,Baseline_Year,Outcome_Year,School_Name
-        142999,Surrey pilot,2017,2018,Eastwick Junior School
-        125019,Surrey pilot,2017,2018,
-        115854,Andover,2017,2019,Anton Junior School
-        142999,Surrey pilot,2017,2018,Eastwick again
-        """)
+        let path = try temporaryFile(
+            "cohorts.csv",
+            """
+            URN,Cohort,Baseline_Year,Outcome_Year,School_Name
+            142999,Surrey pilot,2017,2018,Eastwick Junior School
+            125019,Surrey pilot,2017,2018,
+            115854,Andover,2017,2019,Anton Junior School
+            142999,Surrey pilot,2017,2018,Eastwick again
+            """)
         let cohorts = try readCohorts(DelimitedText.readText(path: path))
-        #expect(cohorts == [ProjectCohort(name: "Surrey pilot", baselineYear: 2017, outcomeYear: 2018, urns: ["142999", "125019"]),
-                            ProjectCohort(name: "Andover", baselineYear: 2017, outcomeYear: 2019, urns: ["115854"])])
+        #expect(
+            cohorts == [
+                ProjectCohort(name: "Surrey pilot", baselineYear: 2017, outcomeYear: 2018, urns: ["142999", "125019"]),
+                ProjectCohort(name: "Andover", baselineYear: 2017, outcomeYear: 2019, urns: ["115854"]),
+            ])
         let missing = try temporaryFile("c2.csv", "urn,cohort,baseline_year\n1,a,2017\n")
         #expect(throws: InputError.self) { try readCohorts(DelimitedText.readText(path: missing)) }
-        let badYear = try temporaryFile("c3.csv", "urn,cohort,baseline_year,outcome_year\n1,a,2017,2018\n2,a,2017,20x8\n")
+        let badYear = try temporaryFile(
+            "c3.csv", "urn,cohort,baseline_year,outcome_year\n1,a,2017,2018\n2,a,2017,20x8\n")
         do {
-            _ = try readCohorts(DelimitedText.readText(path: badYear)); Issue.record("bad year accepted")
+            _ = try readCohorts(DelimitedText.readText(path: badYear))
+            Issue.record("bad year accepted")
         } catch let e as InputError { #expect(e.line == 3 && e.column == 4) }
         let mixed = try temporaryFile("c4.csv", "urn,cohort,baseline_year,outcome_year\n1,a,2017,2018\n2,a,2017,2019\n")
         #expect(throws: InputError.self) { try readCohorts(DelimitedText.readText(path: mixed)) }
@@ -338,21 +370,25 @@ struct PublishedCombineTests {
         // band and the same _17 progress) + the LA row's 3 = 940, counted as prior-year values.
         let bands = set.priorYearFills.filter { $0.year == 2017 && $0.kind == "band" }
         #expect(bands.map(\.count) == [940] && bands.first?.file == "ks2final-2018-850.csv")
-        #expect(set.results.filter { $0.year == 2017 && $0.level == .school }.flatMap(\.subjects)
-            .filter { $0.band != nil }.count == 937)
+        #expect(
+            set.results.filter { $0.year == 2017 && $0.level == .school }.flatMap(\.subjects)
+                .filter { $0.band != nil }.count == 937)
     }
 
     @Test("a --year that contradicts the file stops with the file, what it says and what was given")
     func contradictingYear() throws {
-        let error = try #require(inputError {
-            _ = try readPublishedTableSet(paths: [published("ks2final-2017-850.csv")], year: 2019)
-        })
+        let error = try #require(
+            inputError {
+                _ = try readPublishedTableSet(paths: [published("ks2final-2017-850.csv")], year: 2019)
+            })
         #expect(error.file.hasSuffix("ks2final-2017-850.csv"))
         #expect(error.message.contains("2017") && error.message.contains("2019") && error.message.contains("_16"))
-        let long = try temporaryFile("long.csv", """
-        time_period,geographic_level,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,progress_measure_score
-        202223,School,100001,8502001,Alpha,Total,Total,Reading,1.2
-        """)
+        let long = try temporaryFile(
+            "long.csv",
+            """
+            time_period,geographic_level,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,progress_measure_score
+            202223,School,100001,8502001,Alpha,Total,Total,Reading,1.2
+            """)
         let longError = inputError { _ = try readPublishedTableSet(paths: [long], year: 2024) }
         #expect(longError?.message.contains("202223") == true)
     }
@@ -411,16 +447,18 @@ struct PublishedCombineTests {
 
     @Test("long format: LA from school_laestab, attainment and RWM lines, pupil counts; other lines rejected")
     func longFormatComplete() throws {
-        let path = try temporaryFile("ks2-2023.csv", """
-        time_period,geographic_level,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,eligible_pupils,progress_measure_coverage,progress_measure_score,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score
-        202223,School,100001,8502001,Alpha,Total,Total,Reading,40,95,1.2,80,30,106
-        202223,School,100001,8502001,Alpha,Total,Total,Maths,40,90,-0.5,75,20,104
-        202223,School,100001,8502001,Alpha,Total,Total,"Reading, writing and maths",40,,,60,8,
-        202223,School,100002,9362004,Beta,Total,Total,Reading,10,100,2.0,50,10,101
-        202223,Regional,,,,Total,Total,Reading,1000,96,0.1,70,25,105
-        202223,School,100001,8502001,Alpha,Total,Total,Science,40,,,85,,
-        202223,School,100001,8502001,Alpha,Total,Total,Reading,40,95,1.2,80,30,106
-        """)
+        let path = try temporaryFile(
+            "ks2-2023.csv",
+            """
+            time_period,geographic_level,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,eligible_pupils,progress_measure_coverage,progress_measure_score,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score
+            202223,School,100001,8502001,Alpha,Total,Total,Reading,40,95,1.2,80,30,106
+            202223,School,100001,8502001,Alpha,Total,Total,Maths,40,90,-0.5,75,20,104
+            202223,School,100001,8502001,Alpha,Total,Total,"Reading, writing and maths",40,,,60,8,
+            202223,School,100002,9362004,Beta,Total,Total,Reading,10,100,2.0,50,10,101
+            202223,Regional,,,,Total,Total,Reading,1000,96,0.1,70,25,105
+            202223,School,100001,8502001,Alpha,Total,Total,Science,40,,,85,,
+            202223,School,100001,8502001,Alpha,Total,Total,Reading,40,95,1.2,80,30,106
+            """)
         let set = try readPublishedTableSet(paths: [path], year: nil)
         let alpha = try #require(set.results.first { $0.id == "100001" })
         #expect(alpha.la == "850" && alpha.eligible == 40)
@@ -444,29 +482,31 @@ struct PublishedCombineTests {
 @Suite("Published long format as the DfE writes it")
 struct PublishedLongFormatTests {
     static let schools = """
-    time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
-    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Reading, writing and maths",77,10,z,z,z,z,z,z,z,z,z
-    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Reading,93,47,108,1.5,-0.2,3.2,0,z,z,1.5,Average
-    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Writing,80,13,z,0.4,-1.2,2.0,z,20,0,0.4,Average
-    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Maths,93,37,108,2.1,0.5,3.7,0,z,z,2.1,Above average
-    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Grammar, punctuation and spelling",87,50,108,z,z,z,0,z,z,z,z
-    """
+        time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
+        202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Reading, writing and maths",77,10,z,z,z,z,z,z,z,z,z
+        202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Reading,93,47,108,1.5,-0.2,3.2,0,z,z,1.5,Average
+        202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Writing,80,13,z,0.4,-1.2,2.0,z,20,0,0.4,Average
+        202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,Maths,93,37,108,2.1,0.5,3.7,0,z,z,2.1,Above average
+        202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,All pupils,Total,"Grammar, punctuation and spelling",87,50,108,z,z,z,0,z,z,z,z
+        """
     static let authorities = """
-    time_period,time_identifier,geographic_level,country_code,country_name,old_la_code,new_la_code,la_name,version,establishment_type_group,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
-    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,"Reading, writing and maths",76,16,z,z,z,z,z,z,z,z,z
-    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,Reading,z,z,108,-0.1,-1.8,1.5,z,z,z,z,z
-    202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,Academies,All pupils,Total,Reading,z,z,109,0.3,-1.5,2.1,z,z,z,z,z
-    """
+        time_period,time_identifier,geographic_level,country_code,country_name,old_la_code,new_la_code,la_name,version,establishment_type_group,breakdown_topic,breakdown,subject,expected_standard_pupil_percent,higher_standard_pupil_percent,average_scaled_score,progress_measure_score,progress_measure_lower_conf_interval,progress_measure_upper_conf_interval,absent_or_not_able_to_access_percent,working_towards_expected_standard_pupil_percent,absent_or_disapplied_percent,progress_measure_unadjusted,progress_measure_description
+        202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,"Reading, writing and maths",76,16,z,z,z,z,z,z,z,z,z
+        202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,All state funded,All pupils,Total,Reading,z,z,108,-0.1,-1.8,1.5,z,z,z,z,z
+        202223,Academic year,Local authority,E92000001,England,201,E09000001,City of London,Final,Academies,All pupils,Total,Reading,z,z,109,0.3,-1.5,2.1,z,z,z,z,z
+        """
     static let information = """
-    time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,totpups,telig,tks1average
-    202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,250,30,17.1
-    202223,Academic year,School,E92000001,England,Final,100999,2013999,Closed School,0,0,z
-    """
+        time_period,time_identifier,geographic_level,country_code,country_name,version,school_urn,school_laestab,school_name,totpups,telig,tks1average
+        202223,Academic year,School,E92000001,England,Final,100000,2013614,The Aldgate School,250,30,17.1
+        202223,Academic year,School,E92000001,England,Final,100999,2013999,Closed School,0,0,z
+        """
 
     @Test("schools, LA and information files read together, every line accounted for")
     func dfeFiles() throws {
-        let paths = [try temporaryFile("schools.csv", Self.schools), try temporaryFile("la.csv", Self.authorities),
-                     try temporaryFile("info.csv", Self.information)]
+        let paths = [
+            try temporaryFile("schools.csv", Self.schools), try temporaryFile("la.csv", Self.authorities),
+            try temporaryFile("info.csv", Self.information),
+        ]
         let set = try readPublishedTableSet(paths: paths, year: nil)
         #expect(set.fileYears == [2023, 2023, 2023])
         let aldgate = try #require(set.results.first { $0.id == "100000" })
@@ -481,8 +521,11 @@ struct PublishedLongFormatTests {
         #expect(city.id == "201" && city.name == "City of London" && city[.read].progress == -0.1)
         #expect(city[.pctRwmExp] == 76)
         // the academies' line is a part of the LA, not its figure; the closed school has no results
-        #expect(set.rejects.map { "\($0.file):\($0.line):\($0.reason.rawValue)" } == ["info.csv:3:unused_row",
-                                                                                        "la.csv:4:unused_row"])
+        #expect(
+            set.rejects.map { "\($0.file):\($0.line):\($0.reason.rawValue)" } == [
+                "info.csv:3:unused_row",
+                "la.csv:4:unused_row",
+            ])
         #expect(set.accounts.map { [$0.read, $0.accepted, $0.rejected] } == [[5, 5, 0], [3, 2, 1], [2, 1, 1]])
     }
 }

@@ -1,11 +1,14 @@
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Ingest
 
 /// What-if removal files (formats.md: `upn[,subject]`): every row used or rejected with its line.
 @Suite struct RemovalReaderTests {
     @Test func subjectsAndRejects() throws {
-        let path = write("remove.csv", """
+        let path = write(
+            "remove.csv",
+            """
             UPN,Subject
             \(U.a),mat
             \(U.b),

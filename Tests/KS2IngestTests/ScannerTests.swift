@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import Testing
+
 @testable import KS2Ingest
 
 @Suite struct ScannerTests {
@@ -17,8 +18,11 @@ import Testing
         #expect(r.rejects.isEmpty)
         #expect(r.cohort.pupils.map(\.upn.description) == [U.a, U.b])
         #expect(r.cohort.pupils.map(\.line) == [2, 3])
-        #expect(r.cohort.names == [PupilName(forename: "Renée", surname: "Smith"), PupilName(forename: "Tom", surname: "O'Neil")])
-        #expect(r.cohort.pupils[1].writTA == .GDS)   // CR not part of the last field
+        #expect(
+            r.cohort.names == [
+                PupilName(forename: "Renée", surname: "Smith"), PupilName(forename: "Tom", surname: "O'Neil"),
+            ])
+        #expect(r.cohort.pupils[1].writTA == .GDS)  // CR not part of the last field
         let file = try DelimitedFile(path: path)
         #expect(file.wasWindows1252)
         #expect(file.header == ["upn", "urn", "writ_ta", "forename", "surname"])
@@ -79,11 +83,12 @@ import Testing
     @Test func blankLinesBeforeTheHeader() throws {
         let path = write("ks2.csv", "\n , \nupn,urn,writ_ta\n\(U.a),1,EXS")
         let r = try readKS2(path: path, year: 2019, options: IngestOptions(columns: noReadingOrMaths))
-        #expect(r.cohort.pupils.map(\.line) == [4])   // no line end after the last row
+        #expect(r.cohort.pupils.map(\.line) == [4])  // no line end after the last row
     }
 
     @Test func aliasesAndCaseInsensitiveHeaders() throws {
-        let header = " Unique Pupil Number ,School URN,DfE number,LEA,School name,KS2 Year,SEX,FSM6CLA1A,EAL,SEN provision,Reading scaled score,Reading outcome,Reading TA,Writing TA,Maths scaled score,Maths outcome,Maths TA,GPS scaled score,GPS outcome,Notes"
+        let header =
+            " Unique Pupil Number ,School URN,DfE number,LEA,School name,KS2 Year,SEX,FSM6CLA1A,EAL,SEN provision,Reading scaled score,Reading outcome,Reading TA,Writing TA,Maths scaled score,Maths outcome,Maths TA,GPS scaled score,GPS outcome,Notes"
         let line = "\(U.a),,936-2004,,Dale,2019,Female,1,No,K,A,,exs,wts,100,AS,gds,,,whatever"
         let r = try readKS2(path: write("k.csv", header + "\n" + line + "\n"), year: 2019, options: IngestOptions())
         #expect(r.rejects.isEmpty)
@@ -99,20 +104,28 @@ import Testing
     @Test func explicitMapping() throws {
         let path = write("k.csv", "Pupil ID,Establishment URN,WR,UPN\n\(U.a),100001,EXS,junk\n")
         var o = IngestOptions()
-        o.columns = ["upn": "pupil id", "urn": "Establishment URN", "writ_ta": "WR", "ks1_read": "nothing",
-                     "read_score": "", "mat_score": ""]
+        o.columns = [
+            "upn": "pupil id", "urn": "Establishment URN", "writ_ta": "WR", "ks1_read": "nothing",
+            "read_score": "", "mat_score": "",
+        ]
         let r = try readKS2(path: path, year: 2019, options: o)
         #expect(r.rejects.isEmpty)
         #expect(r.cohort.pupils.map(\.upn.description) == [U.a])
         #expect(r.cohort.schools.map(\.id) == ["100001"])
         o.columns["urn"] = "School Number"
         let e = inputError { _ = try readKS2(path: path, year: 2019, options: o) }
-        #expect(e?.description == "\(path):1:1: column mapping: \"School Number\" (given for urn) is not in the header; header found: \"Pupil ID\", \"Establishment URN\", \"WR\", \"UPN\"")
+        #expect(
+            e?.description
+                == "\(path):1:1: column mapping: \"School Number\" (given for urn) is not in the header; header found: \"Pupil ID\", \"Establishment URN\", \"WR\", \"UPN\""
+        )
     }
 
     @Test func codeTableAgreesWithCodeParse() {
         var tokens = Code.allCases.filter { $0 != .none }.map(\.name)
-        tokens += tokens.map { $0.lowercased() } + ["", "Z", "EXT", "n/a", "P9", "PK7", "4-", "GDSX", "p1I", "2b", "+", "12345"]
+        tokens +=
+            tokens.map { $0.lowercased() } + [
+                "", "Z", "EXT", "n/a", "P9", "PK7", "4-", "GDSX", "p1I", "2b", "+", "12345",
+            ]
         for t in tokens {
             var s = t
             let fast = s.withUTF8 { CodeTable.shared.parse(UnsafeRawBufferPointer($0)) }
@@ -122,7 +135,9 @@ import Testing
     }
 
     @Test func readTextForSmallFiles() throws {
-        let path = write("t.csv", "\u{FEFF}URN ,Name,Score\r\n100001,\"Hill, \"\"A\"\"\",12%\r\n\r\n100002,\"Two\nLines\", x \r\n,,\r\n")
+        let path = write(
+            "t.csv",
+            "\u{FEFF}URN ,Name,Score\r\n100001,\"Hill, \"\"A\"\"\",12%\r\n\r\n100002,\"Two\nLines\", x \r\n,,\r\n")
         let t = try DelimitedText.readText(path: path)
         #expect(t.header == ["URN", "Name", "Score"])
         #expect(t.rows == [["100001", "Hill, \"A\"", "12%"], ["100002", "Two\nLines", "x"]])
@@ -136,45 +151,72 @@ import Testing
     @Test func unterminatedQuote() {
         let path = write("ks2.csv", "upn,urn,writ_ta\n\(U.a),1,EXS\n\(U.b),\"Hill\n\(U.c),1,EXS\n")
         let e = inputError { _ = try readKS2(path: path, year: 2019, options: IngestOptions()) }
-        #expect(e == InputError(file: path, line: 3, column: 15,
-                                message: "unterminated quote: the quoted field opened here has no closing quote (expected \" before the end of the file)"))
+        #expect(
+            e
+                == InputError(
+                    file: path, line: 3, column: 15,
+                    message:
+                        "unterminated quote: the quoted field opened here has no closing quote (expected \" before the end of the file)"
+                ))
     }
 
     @Test func missingRequiredColumns() {
         let a = write("ks2.csv", "UPN,URN,Reading score\n\(U.a),1,100\n")
         let e = inputError { _ = try readKS2(path: a, year: 2019, options: IngestOptions()) }
-        #expect(e?.description == "\(a):1:1: missing required column \"writ_ta\"; header found: \"UPN\", \"URN\", \"Reading score\"")
+        #expect(
+            e?.description
+                == "\(a):1:1: missing required column \"writ_ta\"; header found: \"UPN\", \"URN\", \"Reading score\"")
         let b = write("ks2.csv", "upn,writ_ta,la\n\(U.a),EXS,936\n")
         let f = inputError { _ = try readKS2(path: b, year: 2019, options: IngestOptions()) }
-        #expect(f?.description == "\(b):1:1: missing required column one of \"urn\" or \"laestab\"; header found: \"upn\", \"writ_ta\", \"la\"")
+        #expect(
+            f?.description
+                == "\(b):1:1: missing required column one of \"urn\" or \"laestab\"; header found: \"upn\", \"writ_ta\", \"la\""
+        )
         let c = write("ks1.csv", "upn,KS1 Reading,KS1 Writing\n\(U.a),2B,2C\n")
         let g = inputError { _ = try readKS1(path: c, options: IngestOptions()) }
-        #expect(g?.message == "missing required column \"ks1_mat\"; header found: \"upn\", \"KS1 Reading\", \"KS1 Writing\"")
+        #expect(
+            g?.message == "missing required column \"ks1_mat\"; header found: \"upn\", \"KS1 Reading\", \"KS1 Writing\""
+        )
     }
 
     @Test func duplicateHeader() {
         let a = write("ks2.csv", "upn,urn,writ_ta,Unique Pupil Number\n\(U.a),1,EXS,x\n")
         let e = inputError { _ = try readKS2(path: a, year: 2019, options: IngestOptions()) }
-        #expect(e == InputError(file: a, line: 1, column: 17,
-                                message: "duplicate header: column 1 \"upn\" and column 4 \"Unique Pupil Number\" both name upn; expected each column once"))
+        #expect(
+            e
+                == InputError(
+                    file: a, line: 1, column: 17,
+                    message:
+                        "duplicate header: column 1 \"upn\" and column 4 \"Unique Pupil Number\" both name upn; expected each column once"
+                ))
         let b = write("ks2.csv", "upn,notes,urn,writ_ta, NOTES\n")
         let f = inputError { _ = try readKS2(path: b, year: 2019, options: IngestOptions()) }
-        #expect(f?.message == "duplicate header: column 2 \"notes\" and column 5 \"NOTES\" both name notes; expected each column once")
+        #expect(
+            f?.message
+                == "duplicate header: column 2 \"notes\" and column 5 \"NOTES\" both name notes; expected each column once"
+        )
     }
 
     @Test func emptyAndHeaderOnly() {
         for text in ["", "\n\n", " , ;\r\n"] {
             let p = write("ks2.csv", text)
             let e = inputError { _ = try readKS2(path: p, year: 2019, options: IngestOptions()) }
-            #expect(e == InputError(file: p, line: 1, column: 1,
-                                    message: "empty file: expected a header line naming the columns, found no text"))
+            #expect(
+                e
+                    == InputError(
+                        file: p, line: 1, column: 1,
+                        message: "empty file: expected a header line naming the columns, found no text"))
         }
         let h = write("ks2.csv", "upn,urn,writ_ta\r\n\r\n,,\r\n")
         let e = inputError { _ = try readKS2(path: h, year: 2019, options: IngestOptions()) }
-        #expect(e == InputError(file: h, line: 1, column: 1,
-                                message: "header only: expected at least one row after the header, found none"))
+        #expect(
+            e
+                == InputError(
+                    file: h, line: 1, column: 1,
+                    message: "header only: expected at least one row after the header, found none"))
         let k = write("ks1.csv", "upn,ks1_read,ks1_writ,ks1_mat")
-        #expect(inputError { _ = try readKS1(path: k, options: IngestOptions()) }?.message
+        #expect(
+            inputError { _ = try readKS1(path: k, options: IngestOptions()) }?.message
                 == "header only: expected at least one row after the header, found none")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+
 @testable import KS2Ingest
 
 /// A fresh temporary directory per test.
@@ -28,17 +29,22 @@ enum U {
     static let letterEnd = "J85021001900A"
 }
 
-let ks2Header = "upn,urn,laestab,la,school_name,year,gender,disadvantaged,eal,sen,read_score,read_code,read_ta,writ_ta,mat_score,mat_code,mat_ta,gps_score,gps_code"
+let ks2Header =
+    "upn,urn,laestab,la,school_name,year,gender,disadvantaged,eal,sen,read_score,read_code,read_ta,writ_ta,mat_score,mat_code,mat_ta,gps_score,gps_code"
 
 /// One KS2 line in the columns of `ks2Header`.
-func ks2Row(_ upn: String, urn: String = "100001", laestab: String = "9362004", la: String = "",
-            school: String = "Hill School", year: String = "2019", gender: String = "M",
-            disadvantaged: String = "N", eal: String = "N", sen: String = "N",
-            read: String = "105", readCode: String = "", readTA: String = "EXS", writ: String = "EXS",
-            mat: String = "101", matCode: String = "", matTA: String = "EXS",
-            gps: String = "110", gpsCode: String = "") -> String {
-    [upn, urn, laestab, la, school, year, gender, disadvantaged, eal, sen, read, readCode, readTA, writ,
-     mat, matCode, matTA, gps, gpsCode].joined(separator: ",")
+func ks2Row(
+    _ upn: String, urn: String = "100001", laestab: String = "9362004", la: String = "",
+    school: String = "Hill School", year: String = "2019", gender: String = "M",
+    disadvantaged: String = "N", eal: String = "N", sen: String = "N",
+    read: String = "105", readCode: String = "", readTA: String = "EXS", writ: String = "EXS",
+    mat: String = "101", matCode: String = "", matTA: String = "EXS",
+    gps: String = "110", gpsCode: String = ""
+) -> String {
+    [
+        upn, urn, laestab, la, school, year, gender, disadvantaged, eal, sen, read, readCode, readTA, writ,
+        mat, matCode, matTA, gps, gpsCode,
+    ].joined(separator: ",")
 }
 
 func ks2File(_ rows: [String], name: String = "ks2.csv") -> String {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Ingest
 
 // The tracking file's rejects (formats.md "In-year tracking"): every row used or rejected with the
@@ -13,12 +14,14 @@ import KS2Core
 
     func read(_ text: String) throws -> TrackingFile {
         let file = try DelimitedText.readText(path: write("tracking.csv", text))
-        return try readTracking(file, windows: Self.windows, pupils: Self.pupils,
-                                writingScore: { [.WTS: 91.0, .EXS: 103, .GDS: 113][$0] })
+        return try readTracking(
+            file, windows: Self.windows, pupils: Self.pupils,
+            writingScore: { [.WTS: 91.0, .EXS: 103, .GDS: 113][$0] })
     }
 
     @Test func rowsUsedWithScoresAndCanonicalText() throws {
-        let t = try read("""
+        let t = try read(
+            """
             urn,upn,window,read_predicted,writ_predicted,mat_predicted
             100001,\(U.a),OCT,101,exs,A
             100002,\(U.c),jul,,,95
@@ -32,7 +35,8 @@ import KS2Core
     }
 
     @Test func unknownPupilUnknownWindowRepeatsAndTheOtherReasons() throws {
-        let t = try read("""
+        let t = try read(
+            """
             urn,upn,window,read_predicted,writ_predicted,mat_predicted
             100001,\(U.a),oct,101,EXS,100
             100001,\(U.d),oct,101,EXS,100
@@ -51,9 +55,12 @@ import KS2Core
 
             """)
         let reasons = t.rejects.map { "\($0.line):\($0.reason.rawValue)" }
-        #expect(reasons == ["3:unknown_pupil", "4:unknown_window", "5:duplicate_row", "6:repeated_window",
-                            "7:repeated_window", "8:wrong_school", "9:invalid_upn", "10:missing_school",
-                            "11:bad_score", "12:score_out_of_range", "13:unknown_code", "14:wrong_field_count"])
+        #expect(
+            reasons == [
+                "3:unknown_pupil", "4:unknown_window", "5:duplicate_row", "6:repeated_window",
+                "7:repeated_window", "8:wrong_school", "9:invalid_upn", "10:missing_school",
+                "11:bad_score", "12:score_out_of_range", "13:unknown_code", "14:wrong_field_count",
+            ])
         #expect(t.rejects[1].detail == "window \"feb\": expected one of oct, jan, mar, jul")
         #expect(t.rejects[2].detail == "copy of line 2")
         #expect(t.rejects[3].detail == "the same window on lines 6, 7 with different values")

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import KS2Core
 import KS2Ingest
 import KS2Pipeline
+import Testing
 
 /// Each export layout `synth --layout` writes (NPD, PAG, NCER header names) reads to exactly the
 /// pupils of the canonical files: every alias of docs/ALIASES.md that a layout uses is recognised.
@@ -17,8 +17,10 @@ struct LayoutTests {
         try job.run(RunSettings(outputDirectory: dir, threads: 1))
         let options = IngestOptions(threads: 1, keepNames: true)
         let header = try String(contentsOfFile: dir + "/ks2.csv", encoding: .utf8).split(separator: "\n")[0]
-        return (String(header), try readKS2(path: dir + "/ks2.csv", year: 2019, options: options),
-                try readKS1(path: dir + "/ks1.csv", options: options))
+        return (
+            String(header), try readKS2(path: dir + "/ks2.csv", year: 2019, options: options),
+            try readKS1(path: dir + "/ks1.csv", options: options)
+        )
     }
 
     @Test(arguments: ExportLayout.allCases.filter { $0 != .canonical })

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Pipeline
 
 /// The repository's Data/methodology, found from this file's path.
@@ -13,7 +14,9 @@ private let methodologyDirectory: String = {
 private let committedYears = [2016, 2017, 2018, 2019, 2022, 2023, 2024, 2025, 2026, 2027]
 
 // The expectations: methodology.md's tables, written out here and nowhere else in code.
-private let levels: [Double] = [0, 1, 1.75, 2.5, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25.5]
+private let levels: [Double] = [
+    0, 1, 1.75, 2.5, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25.5,
+]
 private let interim: [Double] = [0, 1, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10]
 private let pLow: [Code] = [.P1i, .P1ii, .P2i, .P2ii, .P3i, .P3ii]
 
@@ -38,10 +41,12 @@ private let sigmas: [Int: PerSubject<Double>] = [
     2019: PerSubject(read: 6.17, writ: 5.69, mat: 5.39),
 ]
 private let thresholds: [Int: PerSubject<BandThresholds>] = [
-    2018: PerSubject(read: BandThresholds(p10: -2.85, p90: 3.05), writ: BandThresholds(p10: -2.65, p90: 2.65),
-                     mat: BandThresholds(p10: -3.25, p90: 3.15)),
-    2019: PerSubject(read: BandThresholds(p10: -2.85, p90: 3.15), writ: BandThresholds(p10: -2.55, p90: 2.55),
-                     mat: BandThresholds(p10: -3.15, p90: 3.0)),
+    2018: PerSubject(
+        read: BandThresholds(p10: -2.85, p90: 3.05), writ: BandThresholds(p10: -2.65, p90: 2.65),
+        mat: BandThresholds(p10: -3.25, p90: 3.15)),
+    2019: PerSubject(
+        read: BandThresholds(p10: -2.85, p90: 3.15), writ: BandThresholds(p10: -2.55, p90: 2.55),
+        mat: BandThresholds(p10: -3.15, p90: 3.0)),
 ]
 
 @Suite struct MethodologyFileTests {
@@ -83,21 +88,29 @@ private let thresholds: [Int: PerSubject<BandThresholds>] = [
     @Test(arguments: [2016, 2017, 2018, 2019, 2023])
     func everyNominalCodeByYear(year: Int) throws {
         let m = try loadMethodology(year: year, directory: methodologyDirectory)
-        func score(_ code: Code, _ ta: Code = .none) -> ScoreForProgress { m.testScoreForProgress(TestResult(code: code, ta: ta)) }
+        func score(_ code: Code, _ ta: Code = .none) -> ScoreForProgress {
+            m.testScoreForProgress(TestResult(code: code, ta: ta))
+        }
         let column: [Code: Double?]
         switch year {
         case 2016:
-            column = [.PKG: 79, .PKE: 76, .PKF: 73, .PK6: nil, .PK5: nil, .PK4: nil, .PK3: nil, .PK2: nil, .PK1: nil,
-                      .BLW: 70, .P8: 70, .P7: 70, .P6: 70, .P5: 70, .P4: 70, .P3ii: 70, .P3i: 70, .P2ii: 70,
-                      .P2i: 70, .P1ii: 70, .P1i: 70, .EM: nil]
+            column = [
+                .PKG: 79, .PKE: 76, .PKF: 73, .PK6: nil, .PK5: nil, .PK4: nil, .PK3: nil, .PK2: nil, .PK1: nil,
+                .BLW: 70, .P8: 70, .P7: 70, .P6: 70, .P5: 70, .P4: 70, .P3ii: 70, .P3i: 70, .P2ii: 70,
+                .P2i: 70, .P1ii: 70, .P1i: 70, .EM: nil,
+            ]
         case 2017, 2018:
-            column = [.PKG: 79, .PKE: 76, .PKF: 73, .PK6: nil, .PK5: nil, .PK4: nil, .PK3: nil, .PK2: nil, .PK1: nil,
-                      .BLW: 71, .P8: 69, .P7: 67, .P6: 65, .P5: 63, .P4: 61, .P3ii: 59, .P3i: 59, .P2ii: 59,
-                      .P2i: 59, .P1ii: 59, .P1i: 59, .EM: nil]
+            column = [
+                .PKG: 79, .PKE: 76, .PKF: 73, .PK6: nil, .PK5: nil, .PK4: nil, .PK3: nil, .PK2: nil, .PK1: nil,
+                .BLW: 71, .P8: 69, .P7: 67, .P6: 65, .P5: 63, .P4: 61, .P3ii: 59, .P3i: 59, .P2ii: 59,
+                .P2i: 59, .P1ii: 59, .P1i: 59, .EM: nil,
+            ]
         default:
-            column = [.PKG: nil, .PKE: nil, .PKF: nil, .PK6: 79, .PK5: 76, .PK4: 73, .PK3: 70, .PK2: 67, .PK1: 64,
-                      .BLW: 62, .P8: nil, .P7: nil, .P6: nil, .P5: nil, .P4: 61, .P3ii: 59, .P3i: 59, .P2ii: 59,
-                      .P2i: 59, .P1ii: 59, .P1i: 59, .EM: 59]
+            column = [
+                .PKG: nil, .PKE: nil, .PKF: nil, .PK6: 79, .PK5: 76, .PK4: 73, .PK3: 70, .PK2: 67, .PK1: 64,
+                .BLW: 62, .P8: nil, .P7: nil, .P6: nil, .P5: nil, .P4: 61, .P3ii: 59, .P3i: 59, .P2ii: 59,
+                .P2i: 59, .P1ii: 59, .P1i: 59, .EM: 59,
+            ]
         }
         for (ta, expected) in column {
             if let expected {
@@ -170,8 +183,10 @@ private let thresholds: [Int: PerSubject<BandThresholds>] = [
         let e = try #require(error(text.replacingOccurrences(of: "PK6: 79", with: "PK6: high")))
         #expect(e.message == "nominal_scores.below_test.PK6: expected a number, found 'high'")
         // the line of the bad value in the file (1-based), column of the value after `PK6: `
-        let pk6Line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false)
-            .firstIndex { $0.contains("PK6: 79") }) + 1
+        let pk6Line =
+            try #require(
+                text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .firstIndex { $0.contains("PK6: 79") }) + 1
         #expect(e.line == pk6Line && e.column == 10)
         let e2 = try #require(error(text.replacingOccurrences(of: "PK6: 79", with: "PK9: 79")))
         #expect(e2.message == "nominal_scores.below_test: 'PK9' is not a known outcome or TA code")
@@ -183,7 +198,8 @@ private let thresholds: [Int: PerSubject<BandThresholds>] = [
         #expect(e5.message == "framework.source: expected published or assumed, found 'dfe'")
         let e6 = try #require(error(text.replacingOccurrences(of: "WTS: 91}", with: "HNM: 80}")))
         #expect(e6.message.contains("missing WTS"))
-        let e7 = try #require(error(text.replacingOccurrences(of: "mat: {p10: -3.15, p90: 3.0}", with: "mat: {p10: 3.15, p90: 3.0}")))
+        let e7 = try #require(
+            error(text.replacingOccurrences(of: "mat: {p10: -3.15, p90: 3.0}", with: "mat: {p10: 3.15, p90: 3.0}")))
         #expect(e7.message == "band_thresholds.mat: p10 3.15 must be below p90 3.0")
         let e9 = try #require(error(text.replacingOccurrences(of: "  read: 6.17", with: "  read: -6.17")))
         #expect(e9.message == "sigma.read: expected a positive SD, found -6.17")
@@ -191,7 +207,8 @@ private let thresholds: [Int: PerSubject<BandThresholds>] = [
         #expect(e10.message == "sigma: missing 'writ'")
         let e8 = try #require(error("year: [2019"))
         #expect(e8.message.hasPrefix("not valid YAML"))
-        #expect(e.description == "m/2019.yml:\(pk6Line):10: nominal_scores.below_test.PK6: expected a number, found 'high'")
+        #expect(
+            e.description == "m/2019.yml:\(pk6Line):10: nominal_scores.below_test.PK6: expected a number, found 'high'")
     }
 
     @Test func optionalGroupsMayBeAbsent() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KS2Pipeline
 
 /// The streamed writer: parts of several files, formatted on any number of workers, land in each
@@ -16,9 +17,12 @@ import Testing
     func partsLandInOrder(threads: Int) throws {
         let final = NSTemporaryDirectory() + "ks2out-" + UUID().uuidString
         let out = try OutputFolder(final)
-        try out.write([PartFile(name: "a.csv", parts: Self.parts("a", 300)),
-                       PartFile(name: "b.csv", parts: Self.parts("b", 7), mode: OutputFolder.pupilFileMode),
-                       PartFile(name: "empty.csv", parts: [])], threads: threads)
+        try out.write(
+            [
+                PartFile(name: "a.csv", parts: Self.parts("a", 300)),
+                PartFile(name: "b.csv", parts: Self.parts("b", 7), mode: OutputFolder.pupilFileMode),
+                PartFile(name: "empty.csv", parts: []),
+            ], threads: threads)
         #expect(!FileManager.default.fileExists(atPath: final))
         try out.commit()
         for (name, count) in [("a", 300), ("b", 7)] {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import KS2Core
 import KS2Ingest
+import Testing
+
 @testable import KS2Pipeline
 
 // Hand-worked targets (formats.md targets.csv, methodology.md §2, §3, §9) for pupils of both KS1
@@ -13,7 +14,9 @@ private let dataDirectory: String = {
     return url.appendingPathComponent("Data/methodology").path
 }()
 
-private let levelsBounds: [Double] = [0, 1, 1.75, 2.5, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25.5]
+private let levelsBounds: [Double] = [
+    0, 1, 1.75, 2.5, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25.5,
+]
 private let interimBounds: [Double] = [0, 1, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10]
 
 /// A valid UPN for LA 850, establishment 2000, year 16 and the given serial.
@@ -30,18 +33,25 @@ private func table(year: Int, bounds: [Double], _ estimates: [Int: (Double, Doub
         let e = estimates[k + 1]
         let values = [e?.0, e?.1, e?.2]
         for s in 0..<3 {
-            pags[s].append(PAGEstimate(pag: k + 1, lower: lower, upper: k + 1 < bounds.count ? bounds[k + 1] : nil,
-                                       pupils: values[s] == nil ? 0 : 100, estimate: values[s], sd: nil, cap: nil))
+            pags[s].append(
+                PAGEstimate(
+                    pag: k + 1, lower: lower, upper: k + 1 < bounds.count ? bounds[k + 1] : nil,
+                    pupils: values[s] == nil ? 0 : 100, estimate: values[s], sd: nil, cap: nil))
         }
     }
-    let national = Subject.allCases.map { NationalFigures(subject: $0, pupils: 100, sd: 6, capZ: nil, p10: nil, p90: nil) }
+    let national = Subject.allCases.map {
+        NationalFigures(subject: $0, pupils: 100, sd: 6, capZ: nil, p10: nil, p90: nil)
+    }
     return EstimateTable(year: year, pags: pags, national: national)
 }
 
 private func cohortText(_ header: String, _ rows: [String]) -> DelimitedText {
-    let split = { (line: String) in line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
-    return DelimitedText(file: "/tmp/cohort.csv", header: split(header), rows: rows.map(split),
-                         lines: rows.indices.map { $0 + 2 })
+    let split = { (line: String) in
+        line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+    return DelimitedText(
+        file: "/tmp/cohort.csv", header: split(header), rows: rows.map(split),
+        lines: rows.indices.map { $0 + 2 })
 }
 
 private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predicted,writ_predicted,mat_predicted"
@@ -54,10 +64,12 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         // 2B, 2A, 3: (15 + 17 + 2·21) / 4 = 18.5, in [18, 19) = PAG 17 of 24.
         // P7, W, P8 (a P-scale pupil): (2.5 + 3 + 2·2.75) / 4 = 2.75, in [2.5, 3) = PAG 4.
         let t = table(year: 2019, bounds: levelsBounds, [17: (104.3, 101.2, 105.0), 4: (72.4, 63.5, 70.9)])
-        let text = cohortText(header, [
-            "\(upn(1)),100001,Oak School,2B,2A,3,104,wts,105",
-            "\(upn(2)),100001,Oak School,P7,W,P8,,PK2,80",
-        ])
+        let text = cohortText(
+            header,
+            [
+                "\(upn(1)),100001,Oak School,2B,2A,3,104,wts,105",
+                "\(upn(2)),100001,Oak School,P7,W,P8,,PK2,80",
+            ])
         let c = try computeTargets(text, table: t, methodology: levels, stretch: 0)
         #expect(c.rejects.isEmpty)
         #expect(c.targets.count == 2)
@@ -93,10 +105,12 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         // EXS, WTS, GDS: (8 + 6 + 2·10) / 4 = 8.5, in [8.5, 9) = PAG 16 of 19 (on a bound: the higher group).
         // PK2, BLW, P5: (3 + 2 + 2·2) / 4 = 2.25, in [2, 2.5) = PAG 3.
         let t = table(year: 2023, bounds: interimBounds, [16: (106.02, 104.5, 107.9), 3: (76.0, 70.25, 74.5)])
-        let text = cohortText(header, [
-            "\(upn(3)),100002,Elm School,exs,WTS,GDS,106,GDS,107",
-            "\(upn(4)),100002,Elm School,PK2,BLW,P5,80,PK1,80",
-        ])
+        let text = cohortText(
+            header,
+            [
+                "\(upn(3)),100002,Elm School,exs,WTS,GDS,106,GDS,107",
+                "\(upn(4)),100002,Elm School,PK2,BLW,P5,80,PK1,80",
+            ])
         let c = try computeTargets(text, table: t, methodology: interim, stretch: 0)
         let a = try #require(c.targets.first { $0.upn == upn(3) })
         #expect(a.ks1APS == 8.5)
@@ -114,17 +128,19 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(b.pag == 3)
         #expect(b.target == ["76", "WTS", "75"])
         // PK1 in writing scores 64 (2019-on nominal): 64 − 70.25 = −6.25
-        #expect(b.predictedProgress == [4, -6.25, 5.5])   // 80 − 76, 64 − 70.25, 80 − 74.5
+        #expect(b.predictedProgress == [4, -6.25, 5.5])  // 80 − 76, 64 − 70.25, 80 − 74.5
         #expect(b.focus == ["N", "Y", "N"])
     }
 
     @Test func pupilsWithoutPriorAttainmentAreListedWithTheirReason() throws {
         let t = table(year: 2023, bounds: interimBounds, [15: (103, 101, 104)])
-        let text = cohortText(header, [
-            "\(upn(5)),100003,,,,,100,EXS,101",       // no KS1 record at all
-            "\(upn(6)),100003,,EXS,A,EXS,,,",          // writing absent at KS1
-            "\(upn(7)),100003,,EXS,EXS,EXS,,,",        // 8 → PAG 15
-        ])
+        let text = cohortText(
+            header,
+            [
+                "\(upn(5)),100003,,,,,100,EXS,101",  // no KS1 record at all
+                "\(upn(6)),100003,,EXS,A,EXS,,,",  // writing absent at KS1
+                "\(upn(7)),100003,,EXS,EXS,EXS,,,",  // 8 → PAG 15
+            ])
         let c = try computeTargets(text, table: t, methodology: interim, stretch: 0)
         #expect(c.targets.map(\.upn) == [upn(5), upn(6), upn(7)].sorted())
         let none = try #require(c.targets.first { $0.upn == upn(5) })
@@ -132,7 +148,7 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(none.ks1APS == nil && none.pag == nil)
         #expect(none.estimate == [nil, nil, nil])
         #expect(none.target == ["", "", ""])
-        #expect(none.predicted == ["100", "EXS", "101"])   // shown, but no progress without an estimate
+        #expect(none.predicted == ["100", "EXS", "101"])  // shown, but no progress without an estimate
         #expect(none.focus == ["", "", ""])
         let incomplete = try #require(c.targets.first { $0.upn == upn(6) })
         #expect(incomplete.excluded == "ks1_incomplete")
@@ -146,7 +162,7 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(testTarget(estimate: 105, stretch: 0) == 105)
         #expect(testTarget(estimate: 104.3, stretch: 3) == 108)
         #expect(testTarget(estimate: 117.0, stretch: 3) == 120)
-        #expect(testTarget(estimate: 118.2, stretch: 2) == 120)   // 119 + 2 capped
+        #expect(testTarget(estimate: 118.2, stretch: 2) == 120)  // 119 + 2 capped
         #expect(testTarget(estimate: 119.5, stretch: 0) == 120)
         let t = table(year: 2023, bounds: interimBounds, [19: (116.4, 112.0, 118.6)])
         let text = cohortText(header, ["\(upn(8)),100004,,GDS,GDS,GDS,117,EXS,120"])
@@ -165,29 +181,34 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(writingTarget(estimate: 103, points: points) == .EXS)
         #expect(writingTarget(estimate: 103.01, points: points) == .GDS)
         #expect(writingTarget(estimate: 113, points: points) == .GDS)
-        #expect(writingTarget(estimate: 114, points: points) == .GDS)   // none reaches it
+        #expect(writingTarget(estimate: 114, points: points) == .GDS)  // none reaches it
     }
 
     @Test func rejectsOfTheCohortFileInFormatsOrder() throws {
         let t = table(year: 2023, bounds: interimBounds, [15: (103, 101, 104)])
-        let text = cohortText(header, [
-            "\(upn(10)),100005,,EXS,EXS,EXS,,",                 // 2: 8 fields
-            "A12345678901X,100005,,EXS,EXS,EXS,,,",              // 3: bad UPN
-            "\(upn(11)),,,EXS,EXS,EXS,,,",                       // 4: no school
-            "\(upn(12)),100005,,EXS,EXS,T,121,,abc",             // 5: bad_score before out of range and KS1 T
-            "\(upn(13)),100005,,EXS,EXS,T,121,,",                // 6: out of range before unknown code
-            "\(upn(14)),100005,,EXS,EXS,T,,,",                   // 7: T is no KS1 outcome
-            "\(upn(15)),100005,,EXS,EXS,EXS,,2B,",               // 8: a KS1 level is no writing TA
-            "\(upn(16)),100005,,EXS,EXS,EXS,B,HNM,",             // 9: codes: accepted, no score
-            "\(upn(17)),100005,,EXS,EXS,EXS,100,,",              // 10
-            "\(upn(17)),100005,,EXS,EXS,EXS,100,,",              // 11: copy → duplicate_row
-            "\(upn(18)),100005,,EXS,EXS,EXS,100,,",              // 12
-            "\(upn(18)),100005,,EXS,EXS,EXS,101,,",              // 13: differs → both duplicate_upn
-        ])
+        let text = cohortText(
+            header,
+            [
+                "\(upn(10)),100005,,EXS,EXS,EXS,,",  // 2: 8 fields
+                "A12345678901X,100005,,EXS,EXS,EXS,,,",  // 3: bad UPN
+                "\(upn(11)),,,EXS,EXS,EXS,,,",  // 4: no school
+                "\(upn(12)),100005,,EXS,EXS,T,121,,abc",  // 5: bad_score before out of range and KS1 T
+                "\(upn(13)),100005,,EXS,EXS,T,121,,",  // 6: out of range before unknown code
+                "\(upn(14)),100005,,EXS,EXS,T,,,",  // 7: T is no KS1 outcome
+                "\(upn(15)),100005,,EXS,EXS,EXS,,2B,",  // 8: a KS1 level is no writing TA
+                "\(upn(16)),100005,,EXS,EXS,EXS,B,HNM,",  // 9: codes: accepted, no score
+                "\(upn(17)),100005,,EXS,EXS,EXS,100,,",  // 10
+                "\(upn(17)),100005,,EXS,EXS,EXS,100,,",  // 11: copy → duplicate_row
+                "\(upn(18)),100005,,EXS,EXS,EXS,100,,",  // 12
+                "\(upn(18)),100005,,EXS,EXS,EXS,101,,",  // 13: differs → both duplicate_upn
+            ])
         let c = try computeTargets(text, table: t, methodology: interim, stretch: 0)
         #expect(c.rejects.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 11, 12, 13])
-        #expect(c.rejects.map(\.reason) == [.wrongFieldCount, .invalidUPN, .missingSchool, .badScore, .scoreOutOfRange,
-                                            .unknownCode, .unknownCode, .duplicateRow, .duplicateUPN, .duplicateUPN])
+        #expect(
+            c.rejects.map(\.reason) == [
+                .wrongFieldCount, .invalidUPN, .missingSchool, .badScore, .scoreOutOfRange,
+                .unknownCode, .unknownCode, .duplicateRow, .duplicateUPN, .duplicateUPN,
+            ])
         #expect(c.rejects.allSatisfy { $0.file == "cohort.csv" })
         #expect(c.targets.map(\.upn) == [upn(16), upn(17)].sorted())
         let coded = try #require(c.targets.first { $0.upn == upn(16) })
@@ -200,11 +221,13 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
 
     @Test func sortedBySchoolThenUPNWithAliasesAndNames() throws {
         let t = table(year: 2023, bounds: interimBounds, [15: (103, 101, 104)])
-        let text = cohortText("UPN,School URN,School,Legal surname,Forename,KS1 Reading,KS1 Writing,KS1 Maths", [
-            "\(upn(21)),200002,Beech,Khan,Aisha,EXS,EXS,EXS",
-            "\(upn(20)),200002,Beech,Lee,Max,EXS,EXS,EXS",
-            "\(upn(22)),100009,Ash,Ali,Zara,EXS,EXS,EXS",
-        ])
+        let text = cohortText(
+            "UPN,School URN,School,Legal surname,Forename,KS1 Reading,KS1 Writing,KS1 Maths",
+            [
+                "\(upn(21)),200002,Beech,Khan,Aisha,EXS,EXS,EXS",
+                "\(upn(20)),200002,Beech,Lee,Max,EXS,EXS,EXS",
+                "\(upn(22)),100009,Ash,Ali,Zara,EXS,EXS,EXS",
+            ])
         let c = try computeTargets(text, table: t, methodology: interim, stretch: 0)
         #expect(c.targets.map(\.urn) == ["100009", "200002", "200002"])
         #expect(c.targets.map(\.upn) == [upn(22)] + [upn(20), upn(21)].sorted())
@@ -217,11 +240,13 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
 
     @Test func levelsPupilsAgainstInterimEstimatesAreCounted() throws {
         let t = table(year: 2023, bounds: interimBounds, [19: (110, 110, 110), 15: (103, 101, 104)])
-        let text = cohortText(header, [
-            "\(upn(30)),100001,,2B,2B,2B,,,",       // levels outcomes: 15 → the interim table's top PAG
-            "\(upn(31)),100001,,EXS,EXS,EXS,,,",
-            "\(upn(32)),100001,,P5,P5,P5,,,",       // P-scales belong to both frameworks
-        ])
+        let text = cohortText(
+            header,
+            [
+                "\(upn(30)),100001,,2B,2B,2B,,,",  // levels outcomes: 15 → the interim table's top PAG
+                "\(upn(31)),100001,,EXS,EXS,EXS,,,",
+                "\(upn(32)),100001,,P5,P5,P5,,,",  // P-scales belong to both frameworks
+            ])
         let c = try computeTargets(text, table: t, methodology: interim, stretch: 0)
         #expect(c.frameworkMismatches == 1)
         #expect(c.estimatesFramework == .interim)
@@ -230,8 +255,9 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
     @Test func missingColumnAndHeaderOnlyStopTheRun() {
         let t = table(year: 2023, bounds: interimBounds, [:])
         #expect(throws: InputError.self) {
-            try computeTargets(cohortText("upn,urn,ks1_read,ks1_writ", ["\(upn(1)),1,EXS,EXS"]), table: t,
-                               methodology: interim, stretch: 0)
+            try computeTargets(
+                cohortText("upn,urn,ks1_read,ks1_writ", ["\(upn(1)),1,EXS,EXS"]), table: t,
+                methodology: interim, stretch: 0)
         }
         #expect(throws: InputError.self) {
             try computeTargets(cohortText(header, []), table: t, methodology: interim, stretch: 0)

@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import Testing
+
 @testable import KS2Reports
 
 private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
@@ -37,8 +38,14 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
 
     @Test func rowsAndEmptyFields() {
         var w = CSVWriter(header: ["a", "b", "c"])
-        w.appendInt(-42); w.appendEmpty(); w.appendDouble(nil as Double?); w.endRow()
-        w.appendInt(0); w.appendInt(nil as Int?); w.appendYesNo(true); w.endRow()
+        w.appendInt(-42)
+        w.appendEmpty()
+        w.appendDouble(nil as Double?)
+        w.endRow()
+        w.appendInt(0)
+        w.appendInt(nil as Int?)
+        w.appendYesNo(true)
+        w.endRow()
         #expect(text(w.bytes) == "a,b,c\n-42,,\n0,,Y\n")
         #expect(text(writeCSV(header: ["x", "y"], rows: [["1", "a,b"]])) == "x,y\n1,\"a,b\"\n")
     }
@@ -81,16 +88,19 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
     }
 
     @Test func schoolsCSVHeaderAndRow() {
-        let header = "year,level,id,name,la,eligible,ks1_aps,"
+        let header =
+            "year,level,id,name,la,eligible,ks1_aps,"
             + "read_n,read_cov,read_progress,read_lower,read_upper,read_progress_unadj,read_status,read_band,"
             + "writ_n,writ_cov,writ_progress,writ_lower,writ_upper,writ_progress_unadj,writ_status,writ_band,"
             + "mat_n,mat_cov,mat_progress,mat_lower,mat_upper,mat_progress_unadj,mat_status,mat_band,"
             + "pct_read_exp,pct_read_high,read_avg,pct_writ_exp,pct_writ_high,pct_mat_exp,pct_mat_high,mat_avg,"
             + "pct_gps_exp,pct_gps_high,gps_avg,pct_rwm_exp,pct_rwm_high"
-        var r = SchoolResult(year: 2019, level: .school, id: "100000", name: "St John, the \"Baptist\"", la: "201",
-                             eligible: 30, ks1APS: 16.25)
-        r[.read] = SubjectResult(n: 28, coverage: 93.33333333333333, progress: -0.37, lower: -2.5, upper: 1.76,
-                                 progressUnadjusted: -0.5, status: .ok, band: 3)
+        var r = SchoolResult(
+            year: 2019, level: .school, id: "100000", name: "St John, the \"Baptist\"", la: "201",
+            eligible: 30, ks1APS: 16.25)
+        r[.read] = SubjectResult(
+            n: 28, coverage: 93.33333333333333, progress: -0.37, lower: -2.5, upper: 1.76,
+            progressUnadjusted: -0.5, status: .ok, band: 3)
         r[.writ] = SubjectResult(n: 4, coverage: 100, progress: 1.5, status: .supp)
         r[.mat] = SubjectResult(status: .coded("NE"))
         r[.pctRwmExp] = 65.0
@@ -98,7 +108,8 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
         let out = text(schoolsCSV([r])).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(out.count == 3)
         #expect(String(out[0]) == header)
-        let expected = "2019,school,100000,\"St John, the \"\"Baptist\"\"\",201,30,16.25,"
+        let expected =
+            "2019,school,100000,\"St John, the \"\"Baptist\"\"\",201,30,16.25,"
             + "28,93.33333333333333,-0.37,-2.5,1.76,-0.5,ok,3,"
             + "4,100.0,1.5,,,,supp,,"
             + ",,,,,,NE,,"
@@ -108,30 +119,41 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
     }
 
     @Test func otherTablesHaveTheirColumns() {
-        let g = GroupResult(group: "gender", value: "F", result: SchoolResult(year: 2019, level: .la, id: "201",
-                                                                              name: "City of London", la: "201"))
+        let g = GroupResult(
+            group: "gender", value: "F",
+            result: SchoolResult(
+                year: 2019, level: .la, id: "201",
+                name: "City of London", la: "201"))
         let groups = text(groupsCSV([g])).split(separator: "\n")
         #expect(groups[0].hasPrefix("year,level,id,name,la,group,value,eligible,ks1_aps,read_n,"))
         #expect(groups[1].hasPrefix("2019,la,201,City of London,201,gender,F,,,,"))
         #expect(groups[1].split(separator: ",", omittingEmptySubsequences: false).count == 9 + 24 + 13)
 
-        let c = CohortImpact(cohort: "C1", subject: "mat", baselineYear: 2017, outcomeYear: 2019, schools: 3,
-                             schoolsMissing: 1, baselineMean: -0.97, outcomeMean: -0.37, change: 0.6,
-                             comparisonSchools: 12, did: 0.5)
+        let c = CohortImpact(
+            cohort: "C1", subject: "mat", baselineYear: 2017, outcomeYear: 2019, schools: 3,
+            schoolsMissing: 1, baselineMean: -0.97, outcomeMean: -0.37, change: 0.6,
+            comparisonSchools: 12, did: 0.5)
         let cohorts = text(cohortsCSV([c])).split(separator: "\n")
-        #expect(cohorts[0] == "cohort,subject,baseline_year,outcome_year,schools,schools_missing,baseline_mean,outcome_mean,change,change_lower,change_upper,baseline_pooled,outcome_pooled,baseline_pct_exp,outcome_pct_exp,comparison_schools,comparison_change,comparison_lower,comparison_upper,did,did_lower,did_upper")
+        #expect(
+            cohorts[0]
+                == "cohort,subject,baseline_year,outcome_year,schools,schools_missing,baseline_mean,outcome_mean,change,change_lower,change_upper,baseline_pooled,outcome_pooled,baseline_pct_exp,outcome_pct_exp,comparison_schools,comparison_change,comparison_lower,comparison_upper,did,did_lower,did_upper"
+        )
         #expect(cohorts[1] == "C1,mat,2017,2019,3,1,-0.97,-0.37,0.6,,,,,,,12,,,,0.5,,")
 
-        var s = CohortSchool(cohort: "C1", urn: "100001", name: "A", la: "201", baseline: [1.5, nil, -1.0],
-                             outcome: [2.0, 3.0, 0.25], missingReason: "")
+        var s = CohortSchool(
+            cohort: "C1", urn: "100001", name: "A", la: "201", baseline: [1.5, nil, -1.0],
+            outcome: [2.0, 3.0, 0.25], missingReason: "")
         s.comparability = "capping"
         let schools = text(cohortSchoolsCSV([s])).split(separator: "\n")
-        #expect(schools[0] == "cohort,urn,name,la,read_baseline,read_outcome,read_change,writ_baseline,writ_outcome,"
-            + "writ_change,mat_baseline,mat_outcome,mat_change,missing_reason,comparability")
+        #expect(
+            schools[0] == "cohort,urn,name,la,read_baseline,read_outcome,read_change,writ_baseline,writ_outcome,"
+                + "writ_change,mat_baseline,mat_outcome,mat_change,missing_reason,comparability")
         #expect(schools[1] == "C1,100001,A,201,1.5,2.0,0.5,,3.0,,-1.0,0.25,1.25,,capping")
 
         let rj = Reject(file: "ks2.csv", line: 7, upn: "=BAD", reason: .invalidUPN, detail: "check letter \"Z\"")
-        #expect(text(rejectsCSV([rj])) == "file,line,upn,reason,detail\nks2.csv,7,'=BAD,invalid_upn,\"check letter \"\"Z\"\"\"\n")
+        #expect(
+            text(rejectsCSV([rj]))
+                == "file,line,upn,reason,detail\nks2.csv,7,'=BAD,invalid_upn,\"check letter \"\"Z\"\"\"\n")
     }
 
     @Test func writesFileWithMode() throws {
@@ -139,7 +161,8 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var w = CSVWriter(header: ["upn"])
-        w.appendText("A123"); w.endRow()
+        w.appendText("A123")
+        w.endRow()
         try w.write(to: dir + "/pupils.csv", mode: 0o640)
         let attrs = try FileManager.default.attributesOfItem(atPath: dir + "/pupils.csv")
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o640)

@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import Testing
+
 @testable import KS2Reports
 
 /// A member of a zip file as text, via /usr/bin/unzip.
@@ -38,60 +39,78 @@ func temporaryDirectory() throws -> String {
     return dir
 }
 
-func school(_ id: String, _ name: String, year: Int = 2019, read: Double? = 1.25, mat: Double? = -0.37,
-            band: Int? = 3, status: ResultStatus = .ok) -> SchoolResult {
+func school(
+    _ id: String, _ name: String, year: Int = 2019, read: Double? = 1.25, mat: Double? = -0.37,
+    band: Int? = 3, status: ResultStatus = .ok
+) -> SchoolResult {
     var r = SchoolResult(year: year, level: .school, id: id, name: name, la: "201", eligible: 30, ks1APS: 16.2)
-    r[.read] = SubjectResult(n: 29, coverage: 96.7, progress: read, lower: read.map { $0 - 2 }, upper: read.map { $0 + 2 },
-                             status: status, band: band)
+    r[.read] = SubjectResult(
+        n: 29, coverage: 96.7, progress: read, lower: read.map { $0 - 2 }, upper: read.map { $0 + 2 },
+        status: status, band: band)
     r[.writ] = SubjectResult(n: 4, coverage: 100, progress: 2.0, lower: -3, upper: 7, status: .supp)
-    r[.mat] = SubjectResult(n: 29, coverage: 96.7, progress: mat, lower: mat.map { $0 - 2 }, upper: mat.map { $0 + 2 },
-                            status: .ok, band: 1)
+    r[.mat] = SubjectResult(
+        n: 29, coverage: 96.7, progress: mat, lower: mat.map { $0 - 2 }, upper: mat.map { $0 + 2 },
+        status: .ok, band: 1)
     r[.pctRwmExp] = 64.5
     r[.readAvg] = 104.25
     return r
 }
 
 func impactData() -> ImpactWorkbookData {
-    let c1 = CohortImpact(cohort: "C1", subject: "mat", baselineYear: 2017, outcomeYear: 2019, schools: 8,
-                          schoolsMissing: 1, baselineMean: -0.97, outcomeMean: -0.37, change: 0.6,
-                          changeLower: 0.21, changeUpper: 0.99, comparisonSchools: 40, comparisonChange: 0.1,
-                          comparisonLower: -0.2, comparisonUpper: 0.4, did: 0.5, didLower: 0.05, didUpper: 0.95)
-    let c2 = CohortImpact(cohort: "C1", subject: "read", baselineYear: 2017, outcomeYear: 2019, schools: 8,
-                          baselineMean: 0.4, outcomeMean: -0.1, change: -0.5, changeLower: -1.2, changeUpper: 0.2)
-    let c3 = CohortImpact(cohort: "C1", subject: "writ", baselineYear: 2017, outcomeYear: 2019, schools: 0,
-                          schoolsMissing: 9)
-    let c4 = CohortImpact(cohort: "C1", subject: "rwm", baselineYear: 2017, outcomeYear: 2019, schools: 7,
-                          baselinePctExp: 55.0, outcomePctExp: 61.25)
-    let schools = [school("100001", "=HYPERLINK(\"http://x\")", year: 2019), school("100002", "Oak Primary", year: 2019),
-                   school("100001", "=HYPERLINK(\"http://x\")", year: 2017, band: 5)]
+    let c1 = CohortImpact(
+        cohort: "C1", subject: "mat", baselineYear: 2017, outcomeYear: 2019, schools: 8,
+        schoolsMissing: 1, baselineMean: -0.97, outcomeMean: -0.37, change: 0.6,
+        changeLower: 0.21, changeUpper: 0.99, comparisonSchools: 40, comparisonChange: 0.1,
+        comparisonLower: -0.2, comparisonUpper: 0.4, did: 0.5, didLower: 0.05, didUpper: 0.95)
+    let c2 = CohortImpact(
+        cohort: "C1", subject: "read", baselineYear: 2017, outcomeYear: 2019, schools: 8,
+        baselineMean: 0.4, outcomeMean: -0.1, change: -0.5, changeLower: -1.2, changeUpper: 0.2)
+    let c3 = CohortImpact(
+        cohort: "C1", subject: "writ", baselineYear: 2017, outcomeYear: 2019, schools: 0,
+        schoolsMissing: 9)
+    let c4 = CohortImpact(
+        cohort: "C1", subject: "rwm", baselineYear: 2017, outcomeYear: 2019, schools: 7,
+        baselinePctExp: 55.0, outcomePctExp: 61.25)
+    let schools = [
+        school("100001", "=HYPERLINK(\"http://x\")", year: 2019), school("100002", "Oak Primary", year: 2019),
+        school("100001", "=HYPERLINK(\"http://x\")", year: 2017, band: 5),
+    ]
     var la = SchoolResult(year: 2019, level: .la, id: "201", name: "City of London", la: "201")
     la[.mat] = SubjectResult(n: 900, progress: 0.12, lower: -0.2, upper: 0.44, status: .ok, band: 3)
-    let cs = [CohortSchool(cohort: "C1", urn: "100001", name: "=HYPERLINK(\"http://x\")", la: "201",
-                           baseline: [0.4, nil, -1.0], outcome: [0.1, nil, -0.5]),
-              CohortSchool(cohort: "C1", urn: "100003", name: "Gone School", la: "201", missingReason: "no 2019 row")]
+    let cs = [
+        CohortSchool(
+            cohort: "C1", urn: "100001", name: "=HYPERLINK(\"http://x\")", la: "201",
+            baseline: [0.4, nil, -1.0], outcome: [0.1, nil, -0.5]),
+        CohortSchool(cohort: "C1", urn: "100003", name: "Gone School", la: "201", missingReason: "no 2019 row"),
+    ]
     return ImpactWorkbookData(impacts: [c1, c2, c3, c4], cohortSchools: cs, comparison: [la], schools: schools)
 }
 
 func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, mat: Double?) -> PupilReportRow {
-    PupilReportRow(upn: upn, forename: forename, surname: surname, ks1APS: 15.5, pag: 14,
-                   score: [103, nil, 99], source: ["scaled", "ta", "scaled"], estimate: [101.5, 100.2, 102.25],
-                   progress: [read, nil, mat], capped: [false, nil, true], excluded: ["", "HNM", ""])
+    PupilReportRow(
+        upn: upn, forename: forename, surname: surname, ks1APS: 15.5, pag: 14,
+        score: [103, nil, 99], source: ["scaled", "ta", "scaled"], estimate: [101.5, 100.2, 102.25],
+        progress: [read, nil, mat], capped: [false, nil, true], excluded: ["", "HNM", ""])
 }
 
 @Suite struct WorkbookTests {
     @Test func impactSentencesSayWhatHappened() {
         let d = impactData()
-        #expect(impactSentence(d.impacts[0]) == "Cohort C1, maths: progress rose from \u{2212}0.97 to \u{2212}0.37 "
-            + "(+0.60, 95% CI +0.21 to +0.99), 2017 to 2019, 8 schools; comparison schools +0.10; difference +0.50 "
-            + "(95% CI +0.05 to +0.95), a significant gain over comparison schools.")
-        #expect(impactSentence(d.impacts[1]) == "Cohort C1, reading: progress fell from 0.40 to \u{2212}0.10 "
-            + "(\u{2212}0.50, 95% CI \u{2212}1.20 to +0.20), 2017 to 2019, 8 schools; not enough comparison "
-            + "schools with both years.")
-        #expect(impactSentence(d.impacts[2]) == "Cohort C1, writing: not enough schools with both years "
-            + "(2017 to 2019) (9 missing).")
-        #expect(impactSentence(d.impacts[3]) == "Cohort C1, reading, writing and maths combined: pupils reaching "
-            + "the expected standard rose from 55.0% to 61.3% (+6.3 percentage points), 2017 to 2019, over 7 "
-            + "schools with attainment in both years.")
+        #expect(
+            impactSentence(d.impacts[0]) == "Cohort C1, maths: progress rose from \u{2212}0.97 to \u{2212}0.37 "
+                + "(+0.60, 95% CI +0.21 to +0.99), 2017 to 2019, 8 schools; comparison schools +0.10; difference +0.50 "
+                + "(95% CI +0.05 to +0.95), a significant gain over comparison schools.")
+        #expect(
+            impactSentence(d.impacts[1]) == "Cohort C1, reading: progress fell from 0.40 to \u{2212}0.10 "
+                + "(\u{2212}0.50, 95% CI \u{2212}1.20 to +0.20), 2017 to 2019, 8 schools; not enough comparison "
+                + "schools with both years.")
+        #expect(
+            impactSentence(d.impacts[2]) == "Cohort C1, writing: not enough schools with both years "
+                + "(2017 to 2019) (9 missing).")
+        #expect(
+            impactSentence(d.impacts[3]) == "Cohort C1, reading, writing and maths combined: pupils reaching "
+                + "the expected standard rose from 55.0% to 61.3% (+6.3 percentage points), 2017 to 2019, over 7 "
+                + "schools with attainment in both years.")
     }
 
     @Test func impactWorkbookHasSheetsTablesAndCharts() throws {
@@ -100,12 +119,16 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let path = dir + "/impact.xlsx"
         try writeImpactWorkbook(impactData(), to: path)
         let workbook = try unzipText(path, "xl/workbook.xml")
-        for name in ["Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "County charts",
-                     "Chart data", "Notes"] {
+        for name in [
+            "Summary", "Cohorts", "Cohort schools", "County comparison", "All schools", "County charts",
+            "Chart data", "Notes",
+        ] {
             #expect(workbook.contains("name=\"\(name)\""), "sheet \(name)")
         }
         let strings = try unzipText(path, "xl/sharedStrings.xml")
-        #expect(strings.contains("Cohort C1, maths: progress rose from \u{2212}0.97 to \u{2212}0.37 (+0.60, 95% CI +0.21 to +0.99)"))
+        #expect(
+            strings.contains(
+                "Cohort C1, maths: progress rose from \u{2212}0.97 to \u{2212}0.37 (+0.60, 95% CI +0.21 to +0.99)"))
         #expect(strings.contains("Difference in differences"))
         #expect(strings.contains("5 well below average"))
         #expect(strings.contains("=HYPERLINK(\"http://x\")"))
@@ -123,10 +146,10 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
         #expect(summary.contains("<oddHeader>&amp;LKS2 progress: project impact&amp;R1 January 2000</oddHeader>"))
         let summaryStrings = try unzipText(path, "xl/sharedStrings.xml")
-        #expect(summaryStrings.contains("+0.05 to +0.95")) // the DiD interval in the headline table
+        #expect(summaryStrings.contains("+0.05 to +0.95"))  // the DiD interval in the headline table
         let cohorts = try unzipText(path, "xl/worksheets/sheet2.xml")
         #expect(cohorts.contains("<v>-0.97</v>"))
-        #expect(cohorts.contains("<v>0.6125</v>")) // 61.25% stored as a fraction, shown as 0%
+        #expect(cohorts.contains("<v>0.6125</v>"))  // 61.25% stored as a fraction, shown as 0%
         #expect(cohorts.contains("<autoFilter ref=\"A1:V5\""))
         #expect(cohorts.contains("state=\"frozen\""))
         for sheet in 1...6 {
@@ -146,7 +169,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         try writeImpactWorkbook(impactData(), to: path, constantMemoryAbove: 0)
         let allSchools = try unzipText(path, "xl/worksheets/sheet5.xml")
         #expect(allSchools.contains("t=\"inlineStr\""))
-        #expect(allSchools.contains("=HYPERLINK(&quot;http://x&quot;)") || allSchools.contains("=HYPERLINK(\"http://x\")"))
+        #expect(
+            allSchools.contains("=HYPERLINK(&quot;http://x&quot;)") || allSchools.contains("=HYPERLINK(\"http://x\")"))
         #expect(!allSchools.contains("<f>"))
         #expect(allSchools.contains("<v>-0.37</v>"))
         #expect(allSchools.contains("<col min=\"3\" max=\"3\" width=\"34.7109375\" customWidth=\"1\"/>"))
@@ -166,11 +190,14 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         var supp = GroupResult(group: "gender", value: "F", result: own)
         supp.result[.read] = SubjectResult(n: 3, progress: 4.25, status: .supp)
         let groups = [supp, GroupResult(group: "disadvantaged", value: "Y", result: own)]
-        let pupils = [pupil("A201200110001", "Zoe", "Adams", read: 1.5, mat: -2.75),
-                      pupil("B201200110002", "Amy", "Young", read: 0.5, mat: 1.0),
-                      pupil("C201200110003", "Ben", "adams", read: -1.25, mat: -0.5)]
-        return SchoolWorkbookData(school: own, localAuthority: la, national: nat, trend: trend, groups: groups,
-                                  pupils: pupils, focusThreshold: 0)
+        let pupils = [
+            pupil("A201200110001", "Zoe", "Adams", read: 1.5, mat: -2.75),
+            pupil("B201200110002", "Amy", "Young", read: 0.5, mat: 1.0),
+            pupil("C201200110003", "Ben", "adams", read: -1.25, mat: -0.5),
+        ]
+        return SchoolWorkbookData(
+            school: own, localAuthority: la, national: nat, trend: trend, groups: groups,
+            pupils: pupils, focusThreshold: 0)
     }
 
     @Test func schoolWorkbookShowsItsSchoolAndOnlyItsPupils() throws {
@@ -186,14 +213,18 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         // Exactly the three pupils passed in, in surname-then-forename order (adams Ben, Adams Zoe, Young Amy).
         let upns = strings.matches(of: /[A-Z]\d{12}/).map { String($0.output) }
         #expect(upns == ["C201200110003", "A201200110001", "B201200110002"])
-        #expect(strings.contains("In 2019, progress at Oak Primary was average in reading (+1.25, 95% CI \u{2212}0.75 to "
-            + "+3.25), not published in writing (suppressed) and well above average in maths (\u{2212}0.37, 95% CI "
-            + "\u{2212}2.37 to +1.63)."))
-        #expect(strings.contains("Maths progress was well above average (\u{2212}0.37); reading average (+1.25); "
-            + "writing not published (5 or fewer pupils)."))
+        #expect(
+            strings.contains(
+                "In 2019, progress at Oak Primary was average in reading (+1.25, 95% CI \u{2212}0.75 to "
+                    + "+3.25), not published in writing (suppressed) and well above average in maths (\u{2212}0.37, 95% CI "
+                    + "\u{2212}2.37 to +1.63)."))
+        #expect(
+            strings.contains(
+                "Maths progress was well above average (\u{2212}0.37); reading average (+1.25); "
+                    + "writing not published (5 or fewer pupils)."))
         #expect(strings.contains("<t>SUPP</t>"))
-        #expect(strings.contains("<t>WTS</t>") == false) // the test pupils have no writing score
-        #expect(strings.contains("reading, maths")) // Ben: below 0 in reading and maths
+        #expect(strings.contains("<t>WTS</t>") == false)  // the test pupils have no writing score
+        #expect(strings.contains("reading, maths"))  // Ben: below 0 in reading and maths
         #expect(workbook.contains("name=\"Notes\""))
         #expect(workbook.contains("name=\"Chart data\" sheetId=\"7\" state=\"hidden\""))
         let overview = try unzipText(path, "xl/worksheets/sheet1.xml")
@@ -204,9 +235,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(overview.contains("<oddFooter>&amp;LOverview&amp;CPage &amp;P of &amp;N</oddFooter>"))
         #expect(workbook.contains("_xlnm.Print_Area"))
         let members = try zipMembers(path)
-        #expect(members.contains("xl/charts/chart1.xml")) // interval chart on the overview
-        #expect(members.contains("xl/charts/chart2.xml")) // KS1 against maths progress, on the overview
-        #expect(members.contains("xl/charts/chart3.xml")) // trend line chart (2 years)
+        #expect(members.contains("xl/charts/chart1.xml"))  // interval chart on the overview
+        #expect(members.contains("xl/charts/chart2.xml"))  // KS1 against maths progress, on the overview
+        #expect(members.contains("xl/charts/chart3.xml"))  // trend line chart (2 years)
         #expect(try unzipText(path, "xl/charts/chart3.xml").contains("<c:lineChart>"))
         let interval = try unzipText(path, "xl/charts/chart1.xml")
         #expect(interval.contains("<c:scatterChart>"))
@@ -221,9 +252,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         #expect(pupilsSheet.contains("<v>-2.75</v>"))
         #expect(pupilsSheet.contains("<v>101.5</v>"))
         let focus = try unzipText(path, "xl/worksheets/sheet5.xml")
-        #expect(occurrences(of: "<row r=", in: focus) == 1 + 2 + 1) // header, Ben and Zoe, the note
+        #expect(occurrences(of: "<row r=", in: focus) == 1 + 2 + 1)  // header, Ben and Zoe, the note
         let groups = try unzipText(path, "xl/worksheets/sheet3.xml")
-        #expect(!groups.contains("<v>4.25</v>")) // a suppressed group shows no figure
+        #expect(!groups.contains("<v>4.25</v>"))  // a suppressed group shows no figure
     }
 
     @Test func oneYearTrendHasNoChart() throws {
@@ -234,7 +265,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         data.pupils = []
         try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
         let members = try zipMembers(dir + "/s.xlsx")
-        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // the interval chart only
+        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"])  // the interval chart only
     }
 
     @Test func fullySuppressedTrendHasNoChart() throws {
@@ -247,7 +278,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         }
         try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
         let members = try zipMembers(dir + "/s.xlsx")
-        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"]) // no trend chart
+        #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"])  // no trend chart
         #expect(try unzipText(dir + "/s.xlsx", "xl/sharedStrings.xml").contains("every year's figures are suppressed"))
     }
 
@@ -256,8 +287,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func hidden(_ status: ResultStatus) -> SubjectResult {
-            SubjectResult(n: status == .none ? 0 : 5, coverage: 100, progress: -7.1834, lower: -12.5317,
-                          upper: -1.8351, status: status)
+            SubjectResult(
+                n: status == .none ? 0 : 5, coverage: 100, progress: -7.1834, lower: -12.5317,
+                upper: -1.8351, status: status)
         }
         var data = schoolData()
         data.school[.read] = hidden(.supp)
@@ -304,8 +336,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
 
     @Test func fileNamesAreSafe() {
         #expect(schoolWorkbookFileName(urn: "100002", name: "Oak Primary") == "100002 Oak Primary.xlsx")
-        #expect(schoolWorkbookFileName(urn: "100003", name: "St. Mary's C/E: \"Infant\"  <Junior>|*?\\ \t School\u{7}")
-            == "100003 St. Mary's C E Infant Junior School.xlsx")
+        #expect(
+            schoolWorkbookFileName(urn: "100003", name: "St. Mary's C/E: \"Infant\"  <Junior>|*?\\ \t School\u{7}")
+                == "100003 St. Mary's C E Infant Junior School.xlsx")
         let long = schoolWorkbookFileName(urn: "100004", name: String(repeating: "Long name ", count: 20))
         #expect(long.count <= 80)
         #expect(long.hasPrefix("100004 Long name Long name"))
@@ -343,29 +376,37 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         func r(_ a: Double, _ b: Double) -> Double { Double.random(in: a...b, using: &rng) }
         var schools: [SchoolResult] = []
         var cohortSchools: [CohortSchool] = []
-        let names = ["Oak Primary", "St Mary's C of E Primary School", "Hill Top Junior", "Riverside Academy",
-                     "Greenfield Infant and Junior", "Meadow Lane", "The Grange Primary", "Abbey Road Primary",
-                     "Bishop's Park", "Castle View", "Elm Tree", "Fairfield", "Holy Trinity RC", "Kingsway", "Larkrise"]
+        let names = [
+            "Oak Primary", "St Mary's C of E Primary School", "Hill Top Junior", "Riverside Academy",
+            "Greenfield Infant and Junior", "Meadow Lane", "The Grange Primary", "Abbey Road Primary",
+            "Bishop's Park", "Castle View", "Elm Tree", "Fairfield", "Holy Trinity RC", "Kingsway", "Larkrise",
+        ]
         for (i, name) in names.enumerated() {
             for year in [2017, 2018, 2019] {
-                var s = school("10\(1000 + i)", name, year: year, read: r(-4, 4), mat: r(-5, 5),
-                               band: Int.random(in: 1...5, using: &rng), status: i == 3 ? .lowcov : .ok)
-                s[.writ] = SubjectResult(n: 28, coverage: 100, progress: r(-3, 3), lower: -1, upper: 1,
-                                         status: i == 5 ? .supp : .ok, band: i == 5 ? nil : 2)
+                var s = school(
+                    "10\(1000 + i)", name, year: year, read: r(-4, 4), mat: r(-5, 5),
+                    band: Int.random(in: 1...5, using: &rng), status: i == 3 ? .lowcov : .ok)
+                s[.writ] = SubjectResult(
+                    n: 28, coverage: 100, progress: r(-3, 3), lower: -1, upper: 1,
+                    status: i == 5 ? .supp : .ok, band: i == 5 ? nil : 2)
                 s[.pctRwmHigh] = r(0, 20)
                 schools.append(s)
             }
             if i < 8 {
-                cohortSchools.append(CohortSchool(cohort: i < 5 ? "C1" : "C2", urn: "10\(1000 + i)", name: name, la: "201",
-                                                  baseline: [r(-3, 3), r(-3, 3), r(-3, 3)],
-                                                  outcome: i == 6 ? [nil, nil, nil] : [r(-3, 3), r(-3, 3), r(-3, 3)],
-                                                  missingReason: i == 6 ? "no 2019 row" : ""))
+                cohortSchools.append(
+                    CohortSchool(
+                        cohort: i < 5 ? "C1" : "C2", urn: "10\(1000 + i)", name: name, la: "201",
+                        baseline: [r(-3, 3), r(-3, 3), r(-3, 3)],
+                        outcome: i == 6 ? [nil, nil, nil] : [r(-3, 3), r(-3, 3), r(-3, 3)],
+                        missingReason: i == 6 ? "no 2019 row" : ""))
             }
         }
         var impacts = impactData().impacts
-        impacts.append(CohortImpact(cohort: "C2", subject: "mat", baselineYear: 2018, outcomeYear: 2019, schools: 2,
-                                    baselineMean: 0.5, outcomeMean: 0.2, change: -0.3, changeLower: -2.1, changeUpper: 1.5,
-                                    comparisonSchools: 30, comparisonChange: 0.05, did: -0.35, didLower: -1.9, didUpper: 1.2))
+        impacts.append(
+            CohortImpact(
+                cohort: "C2", subject: "mat", baselineYear: 2018, outcomeYear: 2019, schools: 2,
+                baselineMean: 0.5, outcomeMean: 0.2, change: -0.3, changeLower: -2.1, changeUpper: 1.5,
+                comparisonSchools: 30, comparisonChange: 0.05, did: -0.35, didLower: -1.9, didUpper: 1.2))
         var comparison: [SchoolResult] = []
         for year in [2017, 2018, 2019] {
             var la = SchoolResult(year: year, level: .la, id: "201", name: "City of London", la: "201", eligible: 2400)
@@ -376,31 +417,37 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
             }
             comparison += [la, en]
         }
-        try writeImpactWorkbook(ImpactWorkbookData(impacts: impacts, cohortSchools: cohortSchools,
-                                                   comparison: comparison, schools: schools), to: dir + "/impact.xlsx")
+        try writeImpactWorkbook(
+            ImpactWorkbookData(
+                impacts: impacts, cohortSchools: cohortSchools,
+                comparison: comparison, schools: schools), to: dir + "/impact.xlsx")
         var data = WorkbookTests().schoolData()
         data.trend = schools.filter { $0.id == "101000" }
         data.school = data.trend.last ?? data.school
         let first = ["Amy", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack", "Kai", "Lily"]
         let last = ["Adams", "Brown", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal", "Jones"]
         data.pupils = (0..<28).map { i in
-            var p = pupil("A2012001\(10000 + i)", first[i % first.count], last[(i * 7) % last.count],
-                          read: r(-8, 8), mat: r(-9, 7))
+            var p = pupil(
+                "A2012001\(10000 + i)", first[i % first.count], last[(i * 7) % last.count],
+                read: r(-8, 8), mat: r(-9, 7))
             p.ks1APS = r(6, 21)
             p.progress[1] = r(-6, 6)
             return p
         }
-        try writeSchoolWorkbook(data, to: dir + "/" + schoolWorkbookFileName(urn: data.school.id, name: data.school.name))
+        try writeSchoolWorkbook(
+            data, to: dir + "/" + schoolWorkbookFileName(urn: data.school.id, name: data.school.name))
     }
 }
 
 @Suite struct FunnelCSVTests {
     /// formats.md: `year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998`.
     @Test func columnsAndFlags() {
-        let row = FunnelRow(year: 2019, urn: "100001", name: "Oak, Primary", la: "850", subject: .mat, n: 25,
-                            progress: 2.5, limit95: 1.96, limit998: 3.09, status: .ok)
+        let row = FunnelRow(
+            year: 2019, urn: "100001", name: "Oak, Primary", la: "850", subject: .mat, n: 25,
+            progress: 2.5, limit95: 1.96, limit998: 3.09, status: .ok)
         let text = String(decoding: funnelCSV([row]), as: UTF8.self)
-        #expect(text == "year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998\n"
-            + "2019,100001,\"Oak, Primary\",850,mat,25,2.5,1.96,3.09,Y,N\n")
+        #expect(
+            text == "year,urn,name,la,subject,n,progress,limit95,limit998,outside95,outside998\n"
+                + "2019,100001,\"Oak, Primary\",850,mat,25,2.5,1.96,3.09,Y,N\n")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import Testing
+
 @testable import KS2Synth
 
 // MARK: - helpers: a small reader that applies formats.md's reject rules independently
@@ -14,10 +15,20 @@ private func physicalLines(_ bytes: [UInt8]) -> [[UInt8]] {
 
 /// RFC 4180 fields of one line (the synthetic files hold no quotes inside quotes).
 private func fields(_ line: [UInt8]) -> [String] {
-    var out: [String] = [], current: [UInt8] = [], quoted = false
+    var out: [String] = []
+    var current: [UInt8] = []
+    var quoted = false
     for c in line {
-        if c == 0x22 { quoted.toggle(); continue }
-        if c == 0x2C && !quoted { out.append(String(decoding: current, as: UTF8.self)); current = [] } else { current.append(c) }
+        if c == 0x22 {
+            quoted.toggle()
+            continue
+        }
+        if c == 0x2C && !quoted {
+            out.append(String(decoding: current, as: UTF8.self))
+            current = []
+        } else {
+            current.append(c)
+        }
     }
     out.append(String(decoding: current, as: UTF8.self))
     return out
@@ -38,30 +49,57 @@ private func referenceRejects(_ bytes: [UInt8], file: String, ks2: Bool, year: I
         let line = i + 1
         let f = fields(raw)
         let upnCell = trim(f[0]).uppercased()
-        func reject(_ r: RejectReason) { rejects.append(ExpectedReject(file: file, line: line, upn: upnCell, reason: r)) }
-        if f.count != header.count { reject(.wrongFieldCount); continue }
-        if UPN(upnCell) == nil { reject(.invalidUPN); continue }
+        func reject(_ r: RejectReason) {
+            rejects.append(ExpectedReject(file: file, line: line, upn: upnCell, reason: r))
+        }
+        if f.count != header.count {
+            reject(.wrongFieldCount)
+            continue
+        }
+        if UPN(upnCell) == nil {
+            reject(.invalidUPN)
+            continue
+        }
         if ks2 {
-            if trim(f[col("urn")]).isEmpty && trim(f[col("laestab")]).isEmpty { reject(.missingSchool); continue }
+            if trim(f[col("urn")]).isEmpty && trim(f[col("laestab")]).isEmpty {
+                reject(.missingSchool)
+                continue
+            }
             let y = trim(f[col("year")])
-            if !y.isEmpty && y != String(year) { reject(.wrongYear); continue }
+            if !y.isEmpty && y != String(year) {
+                reject(.wrongYear)
+                continue
+            }
             let scores = ["read_score", "mat_score", "gps_score"].map { trim(f[col($0)]) }
             if scores.contains(where: { !$0.isEmpty && Int($0) == nil && !(Code($0)?.isOutcome ?? false) }) {
-                reject(.badScore); continue
+                reject(.badScore)
+                continue
             }
-            if scores.contains(where: { Int($0).map { $0 < 80 || $0 > 120 } ?? false }) { reject(.scoreOutOfRange); continue }
+            if scores.contains(where: { Int($0).map { $0 < 80 || $0 > 120 } ?? false }) {
+                reject(.scoreOutOfRange)
+                continue
+            }
             let codesOK = ["read_code", "mat_code", "gps_code"].allSatisfy { c in
-                let t = trim(f[col(c)]); return t.isEmpty || (Code(t)?.isOutcome ?? false)
+                let t = trim(f[col(c)])
+                return t.isEmpty || (Code(t)?.isOutcome ?? false)
             }
             let tasOK = ["read_ta", "writ_ta", "mat_ta"].allSatisfy { c in
-                let t = trim(f[col(c)]); return t.isEmpty || (Code(t)?.isTeacherAssessment ?? false)
+                let t = trim(f[col(c)])
+                return t.isEmpty || (Code(t)?.isTeacherAssessment ?? false)
             }
-            if !codesOK || !tasOK { reject(.unknownCode); continue }
+            if !codesOK || !tasOK {
+                reject(.unknownCode)
+                continue
+            }
         } else {
             let ok = ["ks1_read", "ks1_writ", "ks1_mat"].allSatisfy { c in
-                let t = trim(f[col(c)]); return t.isEmpty || (Code(t)?.isKS1 ?? false)
+                let t = trim(f[col(c)])
+                return t.isEmpty || (Code(t)?.isKS1 ?? false)
             }
-            if !ok { reject(.unknownCode); continue }
+            if !ok {
+                reject(.unknownCode)
+                continue
+            }
         }
         passed.append((line, upnCell, f.map(trim)))
     }
@@ -70,7 +108,8 @@ private func referenceRejects(_ bytes: [UInt8], file: String, ks2: Bool, year: I
     for (_, rows) in byUPN where rows.count > 1 {
         let identical = rows.allSatisfy { $0.cells == rows[0].cells }
         for (k, r) in rows.enumerated() where !identical || k > 0 {
-            rejects.append(ExpectedReject(file: file, line: r.line, upn: r.upn, reason: identical ? .duplicateRow : .duplicateUPN))
+            rejects.append(
+                ExpectedReject(file: file, line: r.line, upn: r.upn, reason: identical ? .duplicateRow : .duplicateUPN))
         }
     }
     return rejects.sorted()
@@ -81,9 +120,11 @@ private func rows(_ bytes: [UInt8]) -> [[String]] {
     physicalLines(bytes).dropFirst().filter { !isBlank($0) }.map(fields)
 }
 
-private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special", "year", "surname", "forename",
-                          "gender", "dob", "disadvantaged", "eal", "sen", "read_score", "read_code", "read_ta",
-                          "writ_ta", "mat_score", "mat_code", "mat_ta", "gps_score", "gps_code"]
+private let ks2Columns = [
+    "upn", "urn", "laestab", "la", "school_name", "special", "year", "surname", "forename",
+    "gender", "dob", "disadvantaged", "eal", "sen", "read_score", "read_code", "read_ta",
+    "writ_ta", "mat_score", "mat_code", "mat_ta", "gps_score", "gps_code",
+]
 
 // MARK: - tests
 
@@ -115,7 +156,8 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
         #expect(referenceRejects(out.ks2, file: "ks2.csv", ks2: true, year: year).isEmpty)
         #expect(referenceRejects(out.ks1, file: "ks1.csv", ks2: false, year: year).isEmpty)
         #expect(out.expectedRejects.isEmpty)
-        let ks2 = rows(out.ks2), ks1 = rows(out.ks1)
+        let ks2 = rows(out.ks2)
+        let ks1 = rows(out.ks1)
         #expect(ks2.count == out.pupils && ks2.count == out.ks2Rows && ks1.count == out.ks1Rows)
         // every UPN valid, and unique across both files' pupils
         let upns = ks2.map { $0[0] }
@@ -124,14 +166,18 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
         #expect(ks1.allSatisfy { UPN($0[0]) != nil && $0[4] == String(year - 4) })
         // the UPN's year digits are the reception year: year − 7
         #expect(upns.allSatisfy { $0.dropFirst(8).prefix(2) == String(format: "%02d", (year - 7) % 100) })
-        #expect(ks2.allSatisfy { $0[6] == String(year) && $0[1].count == 6 && $0[2].count == 7 && $0[2].hasPrefix($0[3]) })
+        #expect(
+            ks2.allSatisfy { $0[6] == String(year) && $0[1].count == 6 && $0[2].count == 7 && $0[2].hasPrefix($0[3]) })
     }
 }
 
 @Test func checkLetterMatchesKS2Core() {
     var r = RandomStream(99)
     for _ in 0..<500 {
-        let la = r.integer(201, 938), estab = r.integer(2000, 9999), yy = r.below(100), serial = r.below(1000)
+        let la = r.integer(201, 938)
+        let estab = r.integer(2000, 9999)
+        let yy = r.below(100)
+        let serial = r.below(1000)
         let upn = upnBytes(la: la, estab: estab, yy: yy, serial: serial)
         let text = String(decoding: upn, as: UTF8.self)
         #expect(UPN.checkLetter(forBody: String(text.dropFirst())) == text.first)
@@ -148,14 +194,15 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     #expect(sizes.count == 200)
     #expect(sizes.values.allSatisfy { (5...120).contains($0) })
     let mean = Double(out.pupils) / 200
-    #expect(mean > 32 && mean < 46)                       // about 39 pupils a school (national mix)
+    #expect(mean > 32 && mean < 46)  // about 39 pupils a school (national mix)
     #expect(sizes.values.contains { $0 <= 15 } && sizes.values.contains { $0 >= 50 })
     // special schools: about 1%, with low scores
     let special = rows(out.ks2).filter { $0[5] == "Y" }
     let mainstream = rows(out.ks2).filter { $0[5] == "N" }
     #expect(special.count + mainstream.count == out.pupils)
     func meanRead(_ rs: [[String]]) -> Double {
-        let s = rs.compactMap { Int($0[14]) }; return Double(s.reduce(0, +)) / Double(max(1, s.count))
+        let s = rs.compactMap { Int($0[14]) }
+        return Double(s.reduce(0, +)) / Double(max(1, s.count))
     }
     #expect(meanRead(mainstream) > 102 && meanRead(mainstream) < 107)
     if !special.isEmpty { #expect(special.filter { $0[15] == "B" }.count * 5 > special.count) }
@@ -197,20 +244,25 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     let matched = ks1.filter { ks2.contains($0) }.count
     let noKS1 = Double(ks2.count - matched) / Double(ks2.count)
     let leavers = Double(ks1.count - matched) / Double(ks2.count)
-    #expect(noKS1 > 0.01 && noKS1 < 0.03)        // ~2% of KS2 pupils without a KS1 row
-    #expect(leavers > 0.02 && leavers < 0.04)    // ~3% extra rows of pupils who left
+    #expect(noKS1 > 0.01 && noKS1 < 0.03)  // ~2% of KS2 pupils without a KS1 row
+    #expect(leavers > 0.02 && leavers < 0.04)  // ~3% extra rows of pupils who left
     #expect(Set(ks1).count == ks1.count)
 }
 
 @Test func schoolsKeepTheirIdentityAcrossYears() {
     func schools(_ year: Int) -> Set<[String]> {
-        Set(rows(synthesize(SynthOptions(schools: 120, year: year, seed: 9)).ks2).map { [$0[1], $0[2], $0[3], $0[4], $0[5]] })
+        Set(
+            rows(synthesize(SynthOptions(schools: 120, year: year, seed: 9)).ks2).map {
+                [$0[1], $0[2], $0[3], $0[4], $0[5]]
+            })
     }
-    let a = schools(2018), b = schools(2019)
+    let a = schools(2018)
+    let b = schools(2019)
     #expect(a.count == 120)
     #expect(a == b)
     // but the pupils differ
-    let p18 = synthesize(SynthOptions(schools: 5, year: 2018, seed: 9)), p19 = synthesize(SynthOptions(schools: 5, year: 2019, seed: 9))
+    let p18 = synthesize(SynthOptions(schools: 5, year: 2018, seed: 9))
+    let p19 = synthesize(SynthOptions(schools: 5, year: 2019, seed: 9))
     #expect(Set(rows(p18.ks2).map { $0[0] }).isDisjoint(with: rows(p19.ks2).map { $0[0] }))
 }
 
@@ -224,7 +276,9 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     let countyRows = rows(county.ks2)
     #expect(county.schools == urns.count)
     #expect(countyRows.allSatisfy { $0[3] == la })
-    #expect(countyRows.map { $0.joined(separator: ",") } == natRows.filter { $0[3] == la }.map { $0.joined(separator: ",") })
+    #expect(
+        countyRows.map { $0.joined(separator: ",") } == natRows.filter { $0[3] == la }.map { $0.joined(separator: ",") }
+    )
     #expect(synthesize(SynthOptions(schools: 10, year: 2019, seed: 21, las: ["999"])).schools == 0)
 }
 
@@ -244,23 +298,25 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
 @Test func edgeModeRejectsAreExactlyTheExpectedOnes() {
     for year in [2018, 2022] {
         let out = synthesize(SynthOptions(schools: 150, year: year, seed: 17, edge: true, threads: 2))
-        #expect(out.pupils > 2500 && out.pupils < 7500)   // so m = round(pupils · 0.0002) = 1 of each kind
-        let found = referenceRejects(out.ks2, file: "ks2.csv", ks2: true, year: year)
+        #expect(out.pupils > 2500 && out.pupils < 7500)  // so m = round(pupils · 0.0002) = 1 of each kind
+        let found =
+            referenceRejects(out.ks2, file: "ks2.csv", ks2: true, year: year)
             + referenceRejects(out.ks1, file: "ks1.csv", ks2: false, year: year)
         #expect(found.sorted() == out.expectedRejects)
         var counts: [String: Int] = [:]
         for r in out.expectedRejects { counts["\(r.file) \(r.reason.rawValue)", default: 0] += 1 }
-        #expect(counts == [
-            "ks2.csv wrong_field_count": 1, "ks2.csv invalid_upn": 1, "ks2.csv missing_school": 1,
-            "ks2.csv wrong_year": 1, "ks2.csv bad_score": 1, "ks2.csv score_out_of_range": 1,
-            "ks2.csv unknown_code": 1, "ks2.csv duplicate_row": 1, "ks2.csv duplicate_upn": 2,
-            "ks1.csv wrong_field_count": 1, "ks1.csv invalid_upn": 1, "ks1.csv unknown_code": 1,
-            "ks1.csv duplicate_row": 1, "ks1.csv duplicate_upn": 2,
-        ])
+        #expect(
+            counts == [
+                "ks2.csv wrong_field_count": 1, "ks2.csv invalid_upn": 1, "ks2.csv missing_school": 1,
+                "ks2.csv wrong_year": 1, "ks2.csv bad_score": 1, "ks2.csv score_out_of_range": 1,
+                "ks2.csv unknown_code": 1, "ks2.csv duplicate_row": 1, "ks2.csv duplicate_upn": 2,
+                "ks1.csv wrong_field_count": 1, "ks1.csv invalid_upn": 1, "ks1.csv unknown_code": 1,
+                "ks1.csv duplicate_row": 1, "ks1.csv duplicate_upn": 2,
+            ])
         // accepted edge rows are there
         let lines = physicalLines(out.ks2).map { String(decoding: $0, as: UTF8.self) }
         #expect(lines.contains("") && lines.contains(",,,,,,") && lines.contains("   "))
-        #expect(lines.contains { $0.contains(", 105,AS") || $0.contains(", 105,as") } )
+        #expect(lines.contains { $0.contains(", 105,AS") || $0.contains(", 105,as") })
         let ks2Rows = rows(out.ks2)
         #expect(ks2Rows.contains { $0[0].first?.isLowercase ?? false })
         #expect(ks2Rows.contains { $0[0].last?.isLetter ?? false })
@@ -280,7 +336,8 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
 
 @Test func edgeModeOnATinyFileStillMatches() {
     let out = synthesize(SynthOptions(schools: 1, year: 2019, seed: 4, edge: true))
-    let found = referenceRejects(out.ks2, file: "ks2.csv", ks2: true, year: 2019)
+    let found =
+        referenceRejects(out.ks2, file: "ks2.csv", ks2: true, year: 2019)
         + referenceRejects(out.ks1, file: "ks1.csv", ks2: false, year: 2019)
     #expect(found.sorted() == out.expectedRejects)
     #expect(!out.expectedRejects.isEmpty)
@@ -296,13 +353,19 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     #expect(abs(inverseNormal(0.975) - 1.959964) < 1e-6)
     #expect(abs(inverseNormal(0.01) + 2.326348) < 1e-6)
     var r = RandomStream(5)
-    var sum = 0.0, sumSq = 0.0
-    for _ in 0..<20000 { let z = r.normal(); sum += z; sumSq += z * z }
+    var sum = 0.0
+    var sumSq = 0.0
+    for _ in 0..<20000 {
+        let z = r.normal()
+        sum += z
+        sumSq += z * z
+    }
     #expect(abs(sum / 20000) < 0.03 && abs(sumSq / 20000 - 1) < 0.05)
 }
 
 @Test func writesBothFiles() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2synth-\(UInt32.random(in: 0...UInt32.max))")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "ks2synth-\(UInt32.random(in: 0...UInt32.max))")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = try writeSynth(SynthOptions(schools: 4, year: 2019, seed: 1), to: dir.path)
     #expect(try Data(contentsOf: dir.appendingPathComponent("ks2.csv")) == Data(out.ks2))
@@ -313,13 +376,13 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
 @Test func rowsVaryLikeARealCohort() {
     let out = synthesize(SynthOptions(schools: 100, year: 2019, seed: 8))
     let ks2 = rows(out.ks2)
-    #expect(Set(ks2.map { $0[7] }).count > 40)          // surnames
-    #expect(Set(ks2.map { $0[8] }).count > 40)          // forenames
-    #expect(Set(ks2.map { $0[4] }).count > 50)          // school names
+    #expect(Set(ks2.map { $0[7] }).count > 40)  // surnames
+    #expect(Set(ks2.map { $0[8] }).count > 40)  // forenames
+    #expect(Set(ks2.map { $0[4] }).count > 50)  // school names
     let dobs = Set(ks2.map { $0[10] })
     #expect(dobs.count > 300)
     #expect(dobs.allSatisfy { $0 >= "2007-09-01" && $0 <= "2008-08-31" && $0.count == 10 })
-    #expect(dobs.contains("2008-02-29"))                // 2008 was a leap year
+    #expect(dobs.contains("2008-02-29"))  // 2008 was a leap year
     let girls = Double(ks2.filter { $0[9] == "F" }.count) / Double(ks2.count)
     #expect(girls > 0.45 && girls < 0.53)
     let disadvantaged = Double(ks2.filter { $0[11] == "Y" }.count) / Double(ks2.count)
@@ -329,10 +392,12 @@ private let ks2Columns = ["upn", "urn", "laestab", "la", "school_name", "special
     // scores spread over the scale, with about 1% B and about 0.6% A
     let scores = ks2.compactMap { Int($0[14]) }
     #expect(Set(scores).count > 30 && scores.min()! <= 90 && scores.max()! == 120)
-    let b = ks2.filter { $0[15] == "B" }.count, a = ks2.filter { $0[15] == "A" }.count
+    let b = ks2.filter { $0[15] == "B" }.count
+    let a = ks2.filter { $0[15] == "A" }.count
     #expect(b > 0 && b * 40 < ks2.count && a > 0 && a * 60 < ks2.count)
     // writing TA mostly EXS, then GDS and WTS
-    let exs = ks2.filter { $0[17] == "EXS" }.count, gds = ks2.filter { $0[17] == "GDS" }.count
+    let exs = ks2.filter { $0[17] == "EXS" }.count
+    let gds = ks2.filter { $0[17] == "GDS" }.count
     let wts = ks2.filter { $0[17] == "WTS" }.count
     #expect(exs > gds && gds > wts && wts > 0 && Double(exs) / Double(ks2.count) > 0.5)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KS2Synth
 
 /// The demo's story (issue 16): shifts only what it names, and nothing without its options.

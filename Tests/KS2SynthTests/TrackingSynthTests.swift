@@ -1,5 +1,6 @@
-import Testing
 import KS2Core
+import Testing
+
 @testable import KS2Synth
 
 /// The synthetic tracking file: deterministic, some rows missing, predictions below the target drift
@@ -8,8 +9,9 @@ import KS2Core
     /// 200 pupils of 10 schools: reading predicted 95 against a target of 100, maths 104 against 100,
     /// writing WTS against EXS.
     static let pupils = (0..<200).map { k in
-        TrackingSeedPupil(urn: String(100_000 + k % 10), upn: "P\(1000 + k)", estimate: [99.5, 100, 99.5],
-                          target: ["100", "EXS", "100"], predicted: ["95", "WTS", "104"])
+        TrackingSeedPupil(
+            urn: String(100_000 + k % 10), upn: "P\(1000 + k)", estimate: [99.5, 100, 99.5],
+            target: ["100", "EXS", "100"], predicted: ["95", "WTS", "104"])
     }
 
     @Test func driftsTowardsTheTargetWithSomeRowsMissing() throws {

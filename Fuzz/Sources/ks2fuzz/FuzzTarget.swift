@@ -17,7 +17,8 @@ enum FuzzChecks {
     static func check(_ bytes: [UInt8]) {
         // physical lines as the reader counts them: LF, CRLF or a lone CR ends a line
         var lineCount = 1
-        for (i, b) in bytes.enumerated() where b == 0x0A || (b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
+        for (i, b) in bytes.enumerated()
+        where b == 0x0A || (b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
             lineCount += 1
         }
         // the plain scan
@@ -49,7 +50,10 @@ enum FuzzChecks {
             // a stray quote in the data: every reader and every chunking stops on the same fault
             precondition(error.line > whole.headerLine && error.line <= lineCount && error.column >= 1, "\(error)")
             for file in [whole, chunked] {
-                do { _ = try DelimitedText.read(file); preconditionFailure("chunked text read succeeded") } catch let e {
+                do {
+                    _ = try DelimitedText.read(file)
+                    preconditionFailure("chunked text read succeeded")
+                } catch let e {
                     precondition(e == error, "text errors differ: \(e) vs \(error)")
                 }
             }
@@ -57,8 +61,12 @@ enum FuzzChecks {
         }
         precondition(text.rows.count == text.lines.count)
         if let reference = NaiveReader.read(bytes) {
-            precondition(reference.header == text.header, "header differs from the naive reader: \(reference.header) vs \(text.header)")
-            precondition(reference.lines == text.lines, "row lines differ from the naive reader: \(reference.lines) vs \(text.lines)")
+            precondition(
+                reference.header == text.header,
+                "header differs from the naive reader: \(reference.header) vs \(text.header)")
+            precondition(
+                reference.lines == text.lines,
+                "row lines differ from the naive reader: \(reference.lines) vs \(text.lines)")
             precondition(reference.rows == text.rows, "rows differ from the naive reader")
         }
         var previous = whole.headerLine
@@ -78,8 +86,9 @@ enum FuzzChecks {
     }
 
     static func checkRejects(_ rejects: [Reject], _ account: FileAccount, header: Int, lineCount: Int) {
-        precondition(account.read == account.accepted + account.rejected,
-                     "read \(account.read) != accepted \(account.accepted) + rejected \(account.rejected)")
+        precondition(
+            account.read == account.accepted + account.rejected,
+            "read \(account.read) != accepted \(account.accepted) + rejected \(account.rejected)")
         precondition(rejects.count == account.rejected)
         precondition(account.rejectedByReason.values.reduce(0, +) == account.rejected)
         var previous = header
@@ -98,7 +107,8 @@ enum FuzzChecks {
         } catch {
             precondition(error.line >= 1 && error.line <= lineCount && error.column >= 1, "\(error)")
             do {
-                var o = IngestOptions(threads: 3, keepNames: true); o.chunkBytes = 5
+                var o = IngestOptions(threads: 3, keepNames: true)
+                o.chunkBytes = 5
                 _ = try readKS2(file: chunked, year: 2019, options: o)
                 preconditionFailure("KS2: chunked read succeeded where the whole read failed")
             } catch let again { precondition(again == error, "KS2: errors differ") }
@@ -114,7 +124,8 @@ enum FuzzChecks {
             precondition(p.la < Int32(one.cohort.localAuthorities.count))
             precondition(p.line > Int32(whole.headerLine) && p.line <= Int32(lineCount))
         }
-        var o = IngestOptions(threads: 3, keepNames: true); o.chunkBytes = 5
+        var o = IngestOptions(threads: 3, keepNames: true)
+        o.chunkBytes = 5
         do {
             let many = try readKS2(file: chunked, year: 2019, options: o)
             precondition(many.rejects == one.rejects, "KS2 rejects differ when chunked")
@@ -137,11 +148,13 @@ enum FuzzChecks {
         }
         checkRejects(one.rejects, one.account, header: whole.headerLine, lineCount: lineCount)
         precondition(one.records.count == one.account.accepted)
-        var o = IngestOptions(threads: 3); o.chunkBytes = 5
+        var o = IngestOptions(threads: 3)
+        o.chunkBytes = 5
         do {
             let many = try readKS1(file: chunked, options: o)
-            precondition(many.rejects == one.rejects && many.records == one.records && many.account == one.account,
-                         "KS1 differs when chunked")
+            precondition(
+                many.rejects == one.rejects && many.records == one.records && many.account == one.account,
+                "KS1 differs when chunked")
         } catch {
             preconditionFailure("KS1: chunked read failed where the whole read succeeded: \(error)")
         }
@@ -158,38 +171,80 @@ enum NaiveReader {
             return b >= 0x20 || b == 0x09 || b == 0x0A || (b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A)
         }
         guard plain, !bytes.isEmpty, bytes.contains(0x0A),
-              !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF),
-              String(validating: bytes, as: UTF8.self) != nil else { return nil }
+            !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF),
+            String(validating: bytes, as: UTF8.self) != nil
+        else { return nil }
         // records: (start line, fields as raw byte slices, whether a quote occurs)
         var records: [(line: Int, fields: [[UInt8]], quoted: Bool)] = []
-        var fields: [[UInt8]] = [], field: [UInt8] = [], inQuote = false, quoted = false
-        var line = 1, recordLine = 1
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var inQuote = false
+        var quoted = false
+        var line = 1
+        var recordLine = 1
         // the delimiter comes from the first non-blank line: find it after splitting on commas,
         // tabs and semicolons alike, then split again with the one chosen
         func split(_ delimiter: UInt8?) -> [(line: Int, fields: [[UInt8]], quoted: Bool)] {
-            records = []; fields = []; field = []; inQuote = false; quoted = false; line = 1; recordLine = 1
+            records = []
+            fields = []
+            field = []
+            inQuote = false
+            quoted = false
+            line = 1
+            recordLine = 1
             for b in bytes {
-                if b == 0x22 { inQuote.toggle(); quoted = true; field.append(b); if b == 0x0A { line += 1 }; continue }
-                if inQuote { field.append(b); if b == 0x0A { line += 1 }; continue }
-                if let d = delimiter, b == d { fields.append(field); field = []; continue }
+                if b == 0x22 {
+                    inQuote.toggle()
+                    quoted = true
+                    field.append(b)
+                    if b == 0x0A { line += 1 }
+                    continue
+                }
+                if inQuote {
+                    field.append(b)
+                    if b == 0x0A { line += 1 }
+                    continue
+                }
+                if let d = delimiter, b == d {
+                    fields.append(field)
+                    field = []
+                    continue
+                }
                 if b == 0x0A {
-                    fields.append(field); records.append((recordLine, fields, quoted))
-                    fields = []; field = []; quoted = false; line += 1; recordLine = line
+                    fields.append(field)
+                    records.append((recordLine, fields, quoted))
+                    fields = []
+                    field = []
+                    quoted = false
+                    line += 1
+                    recordLine = line
                     continue
                 }
                 field.append(b)
             }
-            fields.append(field); records.append((recordLine, fields, quoted))
+            fields.append(field)
+            records.append((recordLine, fields, quoted))
             return records
         }
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
         func value(_ raw: [UInt8], _ quoted: Bool) -> String {
             var v = ArraySlice(raw)
-            func trim() { while let f = v.first, isSpace(f) { v.removeFirst() }; while let l = v.last, isSpace(l) { v.removeLast() } }
+            func trim() {
+                while let f = v.first, isSpace(f) { v.removeFirst() }
+                while let l = v.last, isSpace(l) { v.removeLast() }
+            }
             trim()
-            if v.count >= 3 && v[v.startIndex] == 0xEF && v[v.startIndex + 1] == 0xBB && v[v.startIndex + 2] == 0xBF { v.removeFirst(3); trim() }
+            if v.count >= 3 && v[v.startIndex] == 0xEF && v[v.startIndex + 1] == 0xBB && v[v.startIndex + 2] == 0xBF {
+                v.removeFirst(3)
+                trim()
+            }
             var isQuoted = false
-            if quoted && v.count >= 2 && v.first == 0x22 && v.last == 0x22 { v.removeFirst(); v.removeLast(); trim(); isQuoted = true }
+            if quoted && v.count >= 2 && v.first == 0x22 && v.last == 0x22 {
+                v.removeFirst()
+                v.removeLast()
+                trim()
+                isQuoted = true
+            }
             var out: [UInt8] = []
             var i = v.startIndex
             while i < v.endIndex {
@@ -205,10 +260,19 @@ enum NaiveReader {
         // the header: the first line that is not only white space and delimiters, unless its
         // cells (split by the delimiter it shows) are all blank; records with a quote never are
         func detect(_ raw: [UInt8]) -> UInt8 {
-            var counts = [0, 0, 0], q = false
+            var counts = [0, 0, 0]
+            var q = false
             for b in raw {
-                if b == 0x22 { q.toggle() } else if !q {
-                    if b == 0x2C { counts[0] += 1 } else if b == 0x09 { counts[1] += 1 } else if b == 0x3B { counts[2] += 1 }
+                if b == 0x22 {
+                    q.toggle()
+                } else if !q {
+                    if b == 0x2C {
+                        counts[0] += 1
+                    } else if b == 0x09 {
+                        counts[1] += 1
+                    } else if b == 0x3B {
+                        counts[2] += 1
+                    }
                 }
             }
             if counts[1] > counts[0] && counts[1] >= counts[2] { return 0x09 }
@@ -219,7 +283,10 @@ enum NaiveReader {
         for r in split(nil) where !blank(r) {
             let d = detect(r.fields[0])
             let cells = r.fields[0].split(separator: d, omittingEmptySubsequences: false).map(Array.init)
-            if r.quoted || cells.contains(where: { !value($0, false).isEmpty }) { found = (r.line, d); break }
+            if r.quoted || cells.contains(where: { !value($0, false).isEmpty }) {
+                found = (r.line, d)
+                break
+            }
         }
         guard let found else { return nil }
         let all = split(found.delimiter)

@@ -35,6 +35,16 @@ public enum ComparabilityChange: Int, Sendable, Hashable, CaseIterable, Comparab
         }
     }
 
+    /// A few words saying what changed, for the warnings and workbook notes that name a change.
+    public var explanation: String {
+        switch self {
+        case .capping: "extremely negative scores capped from 2018"
+        case .pagTable: "21 prior attainment groups in 2016, 24 from 2017"
+        case .ks1Framework: "KS1 interim framework from KS2 2022"
+        case .nominalScores: "nominal scores for pupils below the test from 2017"
+        }
+    }
+
     public static func < (a: ComparabilityChange, b: ComparabilityChange) -> Bool { a.rawValue < b.rawValue }
 }
 

@@ -314,6 +314,9 @@ public struct SchoolWorkbookData: Sendable {
     public var focusThreshold: Double
     /// The project cohorts the school is in (empty when none, or no cohorts were given).
     public var projectCohorts: [SchoolProjectCohort] = []
+    /// The school's trends (each year with its change and comparability), three-year line and
+    /// disadvantaged gaps (methodology.md §10); empty rows when the run has no such measure.
+    public var acrossYears = SeriesAcrossYears()
     public init(
         school: SchoolResult, localAuthority: SchoolResult? = nil, national: SchoolResult? = nil,
         trend: [SchoolResult] = [], groups: [GroupResult] = [], pupils: [PupilReportRow] = [],

@@ -288,7 +288,7 @@ func writeResults(
         if let latest = progress.last {
             var books = schoolWorkbookData(
                 cohort: latest.cohort, table: latest.computation.table,
-                aggregation: latest.aggregation, trend: rows)
+                aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
             let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
             for k in books.indices {
                 books[k].focusThreshold = results.focusThreshold
@@ -329,16 +329,4 @@ func csvParts<Row: Sendable>(
         start += rowsPerPart
     }
     return parts
-}
-
-extension ComparabilityChange {
-    /// A few words saying what changed, for the warnings that name a change.
-    var explanation: String {
-        switch self {
-        case .capping: "extremely negative scores capped from 2018"
-        case .pagTable: "21 prior attainment groups in 2016, 24 from 2017"
-        case .ks1Framework: "KS1 interim framework from KS2 2022"
-        case .nominalScores: "nominal scores for pupils below the test from 2017"
-        }
-    }
 }

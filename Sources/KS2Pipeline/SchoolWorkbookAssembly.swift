@@ -1,12 +1,14 @@
 import KS2Analysis
 import KS2Core
 
-/// One workbook's data per school: the school, its LA, England, its trend, its groups and only
-/// its own pupils (the data-protection boundary is drawn here, once).
+/// One workbook's data per school: the school, its LA, England, its trend, its measures across
+/// years, its groups and only its own pupils (the data-protection boundary is drawn here, once).
+/// Without `acrossYears` (a one-year run) the Trend sheet's rows are built from `trend` alone.
 func schoolWorkbookData(
     cohort: KS2Cohort, table t: PupilProgressTable, aggregation: Aggregation,
-    trend: [SchoolResult]
+    trend: [SchoolResult], acrossYears: AcrossYearsResults? = nil
 ) -> [SchoolWorkbookData] {
+    let seriesBySchool = acrossYears?.byID(level: .school) ?? [:]
     var laRows: [String: SchoolResult] = [:]
     var national: SchoolResult? = nil
     var schoolRows: [String: SchoolResult] = [:]
@@ -49,11 +51,16 @@ func schoolWorkbookData(
         var years = trendBySchool[info.id] ?? []
         if !years.contains(where: { $0.year == row.year }) { years.append(row) }
         years.sort { $0.year < $1.year }
-        books.append(
-            SchoolWorkbookData(
-                school: row, localAuthority: laRows[row.la], national: national,
-                trend: years, groups: groupsBySchool[info.id] ?? [],
-                pupils: pupilsBySchool[Int32(k)] ?? []))
+        var book = SchoolWorkbookData(
+            school: row, localAuthority: laRows[row.la], national: national,
+            trend: years, groups: groupsBySchool[info.id] ?? [],
+            pupils: pupilsBySchool[Int32(k)] ?? [])
+        if let series = seriesBySchool[info.id] {
+            book.acrossYears = series
+        } else {
+            book.acrossYears.trends = trendRows(years)
+        }
+        books.append(book)
     }
     books.sort { $0.school.id < $1.school.id }
     return books

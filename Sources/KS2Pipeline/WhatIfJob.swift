@@ -75,6 +75,23 @@ public struct WhatIfJob: Sendable {
             "rejected": removalRejects.count + unknown.count,
             "pupil_subjects_removed": Set(chosen).count,
         ]
+        var workbooks: [String] = []
+        if settings.writeWorkbooks && !rows.isEmpty {
+            let touched = Set(rows.map(\.urn)).count
+            let progress = clock.begin("what-if workbooks", items: touched)
+            try out.makeDirectory("whatif")
+            let context = ReportContext(
+                runDate: settings.runDate,
+                sources: [
+                    "KS2 \(year): pupil-level KS2 results (\(ks2Name)) joined to KS1 prior attainment; "
+                        + "national estimates supplied.",
+                    "Pupils removed: \(removeName) (\(Set(chosen).count) pupil-subjects).",
+                ])
+            workbooks = try writeWhatIfWorkbooks(
+                rows, directory: out.path("whatif"), threads: settings.threads, context: context, progress: progress)
+            // a what-if reveals its removed pupils' scores: the workbooks are as private as pupils.csv
+            for name in workbooks { chmod(out.path("whatif/" + name), OutputFolder.pupilFileMode) }
+        }
         clock.end()
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
@@ -89,8 +106,8 @@ public struct WhatIfJob: Sendable {
                 "  \(r.urn) \(r.name) \(r.subject.name): \(r.removed) removed, progress "
                     + "\(display(r.before.progress)) → \(display(r.after.progress)) (\(whatIfLabel))")
         }
-        if settings.writeWorkbooks { lines.append("no workbook: whatif writes whatif.csv only") }
-        lines.append("wrote whatif.csv, rejects.csv in \(settings.outputDirectory)")
+        let books = workbooks.isEmpty ? "" : ", whatif/ (\(workbooks.count) workbooks, \(whatIfLabel))"
+        lines.append("wrote whatif.csv, rejects.csv\(books) in \(settings.outputDirectory)")
         return lines.joined(separator: "\n")
     }
 }

@@ -31,7 +31,7 @@ public struct ReportContext: Sendable, Hashable {
 
 /// Which workbook a Notes sheet explains (each kind adds its own lines).
 enum NotesKind {
-    case school, impact, targets
+    case school, impact, targets, whatIf
 }
 
 /// Writes the "Notes" sheet: sources, run date, methodology year and what every term and code on
@@ -54,7 +54,7 @@ func writeNotesSheet(
     for (i, s) in context.sources.enumerated() { rows.append((i == 0 ? "Sources" : "", s)) }
     if context.sources.isEmpty { rows.append(("Sources", "The inputs listed in the run's run.json (with SHA-256).")) }
     switch kind {
-    case .school, .impact:
+    case .school, .impact, .whatIf:
         rows += [
             (
                 "Progress",
@@ -125,6 +125,37 @@ func writeNotesSheet(
             ),
             ("Focus pupil", "Predicted below the estimate in the subject."),
             ("Codes", "no_ks1 no KS1 results (no estimate), ks1_incomplete a KS1 subject without a result."),
+        ]
+    }
+    if kind == .school {
+        rows += [
+            (
+                "Three-year progress",
+                "Progress pooled over the pupils of the run's last three years with a measure, each pupil "
+                    + "against their own year's estimates; the interval from each year's σ (methodology.md §10)."
+            ),
+            (
+                "Disadvantaged gap",
+                "Disadvantaged pupils' progress minus the progress of England's other (non-disadvantaged) "
+                    + "pupils, with the disadvantaged pupils' interval (the DfE's DIFFN_*PROG); within school: "
+                    + "minus the school's own other pupils."
+            ),
+            (
+                "Comparability",
+                "Progress of years either side of a methodology change is not like for like: capping (from "
+                    + "2018), pag_table (24 prior attainment groups from 2017), ks1_framework (from 2022), "
+                    + "nominal_scores (from 2017)."
+            ),
+        ]
+    }
+    if kind == .whatIf {
+        rows += [
+            (
+                "What-if",
+                "\(whatIfLabel.capitalizedFirst): the school's progress recomputed with chosen pupils removed "
+                    + "from chosen subjects, against the same national estimates, σ and band thresholds. Only "
+                    + "the figures before are the school's results."
+            )
         ]
     }
     if kind == .impact {

@@ -154,7 +154,7 @@ public func writeSchoolWorkbook(
     let chartData = try book.addWorksheet("Chart data")
     let pupils = sortedPupils(data.pupils)
     let chartRow = try writeOverview(overview, data, chartData: chartData, chartRow: 0)
-    _ = try writeTrend(trend, data.trend, chartData: chartData, chartRow: chartRow)
+    _ = try writeTrendSheet(trend, data, chartData: chartData, chartRow: chartRow)
     try writeGroups(groups, data.groups)
     try writePupils(pupilsSheet, pupils, threshold: data.focusThreshold)
     try writePupilChart(pupilsSheet, pupilCount: pupils.count, on: overview)
@@ -177,8 +177,9 @@ private let overviewLastColumn = 18
 private let overviewChartColumn = 9
 private let overviewPupilChartRow = 27
 
-/// Page 1: who, the headline, the progress table with LA and England, the interval chart,
-/// attainment against LA and England, and the project cohort. Returns the next free chart-data row.
+/// Page 1: who, the headline, the progress table with LA and England, the interval chart, the
+/// three-year line and disadvantaged gap when the run has them, attainment against LA and England,
+/// and the project cohort. Returns the next free chart-data row.
 private func writeOverview(
     _ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: Worksheet,
     chartRow: Int
@@ -235,11 +236,12 @@ private func writeOverview(
         "Progress 0 = pupils did as well as pupils nationally with the same KS1 results. "
             + "Green: significantly above; red: significantly below (see Notes).", .note)
 
-    try sheet.rowHeight(11, 30)
-    try sheet.header(11, ["Attainment", "School", "LA", "England"])
+    let attainmentRow = try writeAcrossYearsOverview(sheet, data, at: 11)
+    try sheet.rowHeight(attainmentRow, 30)
+    try sheet.header(attainmentRow, ["Attainment", "School", "LA", "England"])
     var nationalMissing = false
     for m in AttainmentMeasure.allCases {
-        let r = 12 + m.rawValue
+        let r = attainmentRow + 1 + m.rawValue
         try sheet.write(r, 0, Wording.measure(m))
         let values = [school[m], data.localAuthority?[m], data.national?[m]]
         for (j, v) in values.enumerated() {
@@ -260,7 +262,7 @@ private func writeOverview(
             }
         }
     }
-    var row = 12 + AttainmentMeasure.allCases.count
+    var row = attainmentRow + 1 + AttainmentMeasure.allCases.count
     try sheet.write(
         row, 0,
         "School figures green above the LA's, red below."
@@ -318,70 +320,6 @@ private func writeProjectCohorts(_ sheet: Worksheet, _ cohorts: [SchoolProjectCo
         }
     }
     return row
-}
-
-/// The trend table (suppressed years show SUPP) and its chart, drawn from the hidden chart data
-/// where a suppressed year is a gap. Returns the next free chart-data row.
-private func writeTrend(_ sheet: Worksheet, _ rows: [SchoolResult], chartData: Worksheet, chartRow: Int) throws -> Int {
-    var titles = ["Year", "Pupils"]
-    for s in Subject.allCases {
-        let t = Wording.subjectTitle(s)
-        titles += ["\(t) progress", "\(t) CI lower", "\(t) CI upper", "\(t) band"]
-    }
-    titles += ["% RWM expected"]
-    try sheet.rowHeight(0, 30)
-    try sheet.header(0, titles)
-    for (i, r) in rows.enumerated() {
-        try sheet.write(i + 1, 0, String(r.year))
-        try sheet.write(i + 1, 1, r.eligible)
-        for s in Subject.allCases { try sheet.writeProgress(i + 1, 2 + 4 * s.rawValue, r[s]) }
-        try sheet.writePercent(i + 1, 14, r[.pctRwmExp])
-    }
-    try sheet.columnWidth(0, 1, 8)
-    for k in 0..<3 {
-        try sheet.columnWidth(2 + 4 * k, 4 + 4 * k, 9)
-        try sheet.columnWidth(5 + 4 * k, 5 + 4 * k, 20)
-    }
-    try sheet.columnWidth(14, 14, 10)
-    sheet.freezePanes(rows: 1)
-    try sheet.printSetup(repeatRows: 0...0)
-    guard rows.count >= 2 else { return chartRow }
-    let plottable = rows.contains { r in
-        Subject.allCases.contains { !isSuppressed(r[$0].status) && r[$0].progress != nil }
-    }
-    guard plottable else {
-        try sheet.write(rows.count + 2, 0, "No chart: every year's figures are suppressed (SUPP).", .note)
-        return chartRow
-    }
-    // chart data: year and one column per subject, blank where the figure may not be shown
-    try chartData.write(chartRow, 0, "Progress by year (suppressed years left out)", .title)
-    try chartData.header(chartRow + 1, ["Year", "Reading", "Writing", "Maths"])
-    let top = chartRow + 2
-    for (i, r) in rows.enumerated() {
-        try chartData.write(top + i, 0, String(r.year))
-        for s in Subject.allCases where !isSuppressed(r[s].status) {
-            try chartData.write(top + i, 1 + s.rawValue, r[s].progress, .dp2)
-        }
-    }
-    let last = top + rows.count - 1
-    let chart = try sheet.workbook.addChart(LXW_CHART_LINE)
-    chart.title("Progress by year")
-    let cats = chartData.range(top, 0, last, 0)
-    let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
-    for s in Subject.allCases {
-        let series = try chart.addSeries(
-            name: Wording.subjectTitle(s), categories: cats,
-            values: chartData.range(top, 1 + s.rawValue, last, 1 + s.rawValue))
-        series.line(colour: colours[s.rawValue])
-        series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[s.rawValue])
-    }
-    chart.yAxisName("Progress (0 = national average)")
-    chart.yNumberFormat("0.0")
-    chart.xLabelsLow()
-    chart.legendBottom()
-    chart.blanksAsGaps()
-    try sheet.insert(chart, row: rows.count + 3, col: 0, xScale: 1.4, yScale: 1.1)
-    return last + 2
 }
 
 /// KS1 prior attainment against maths progress, one point per pupil (from the Pupils sheet), on the

@@ -195,9 +195,33 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
             pupil("B201200110002", "Amy", "Young", read: 0.5, mat: 1.0),
             pupil("C201200110003", "Ben", "adams", read: -1.25, mat: -0.5),
         ]
-        return SchoolWorkbookData(
+        var data = SchoolWorkbookData(
             school: own, localAuthority: la, national: nat, trend: trend, groups: groups,
             pupils: pupils, focusThreshold: 0)
+        data.acrossYears.trends = trendRows(trend)
+        return data
+    }
+
+    /// Trend rows of one school's years, oldest first, each after the first compared with the year
+    /// before it (the change only when both are ok), as trends.csv has them.
+    func trendRows(_ years: [SchoolResult]) -> [TrendRow] {
+        var rows: [TrendRow] = []
+        for s in Subject.allCases {
+            for (k, r) in years.enumerated() {
+                var row = TrendRow(
+                    level: .school, id: r.id, name: r.name, la: r.la, subject: s, year: r.year, figures: r[s])
+                if k > 0 {
+                    let before = years[k - 1][s]
+                    row.previousYear = years[k - 1].year
+                    row.comparability = comparabilityChanges(from: years[k - 1].year, to: r.year)
+                    if before.status == .ok, r[s].status == .ok, let b = before.progress, let a = r[s].progress {
+                        row.change = a - b
+                    }
+                }
+                rows.append(row)
+            }
+        }
+        return rows
     }
 
     @Test func schoolWorkbookShowsItsSchoolAndOnlyItsPupils() throws {
@@ -237,8 +261,8 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         let members = try zipMembers(path)
         #expect(members.contains("xl/charts/chart1.xml"))  // interval chart on the overview
         #expect(members.contains("xl/charts/chart2.xml"))  // KS1 against maths progress, on the overview
-        #expect(members.contains("xl/charts/chart3.xml"))  // trend line chart (2 years)
-        #expect(try unzipText(path, "xl/charts/chart3.xml").contains("<c:lineChart>"))
+        #expect(members.contains("xl/charts/chart3.xml"))  // trend chart (2 years) with whiskers
+        #expect(try unzipText(path, "xl/charts/chart3.xml").contains("<c:scatterChart>"))
         let interval = try unzipText(path, "xl/charts/chart1.xml")
         #expect(interval.contains("<c:scatterChart>"))
         // reading and maths are drawn (a zero line, two whiskers, the dots); suppressed writing is not
@@ -262,6 +286,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var data = schoolData()
         data.trend = [data.school]
+        data.acrossYears.trends = trendRows(data.trend)
         data.pupils = []
         try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
         let members = try zipMembers(dir + "/s.xlsx")
@@ -276,6 +301,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         for k in data.trend.indices {
             for s in Subject.allCases { data.trend[k][s] = SubjectResult(n: 4, progress: 1.5, status: .supp) }
         }
+        data.acrossYears.trends = trendRows(data.trend)
         try writeSchoolWorkbook(data, to: dir + "/s.xlsx")
         let members = try zipMembers(dir + "/s.xlsx")
         #expect(members.filter { $0.hasPrefix("xl/charts/") } == ["xl/charts/chart1.xml"])  // no trend chart
@@ -296,6 +322,23 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         data.school[.mat] = hidden(.none)
         data.localAuthority?[.read] = hidden(.supp)
         for k in data.trend.indices { data.trend[k][.mat] = hidden(.supp) }
+        data.acrossYears.trends = trendRows(data.trend)
+        data.acrossYears.threeYear = [
+            ThreeYearRow(
+                level: .school, id: "100002", name: "Oak Primary", la: "201", subject: .mat, years: [2017, 2018, 2019],
+                n: 5, progress: -7.1834, lower: -12.5317, upper: -1.8351, status: .supp)
+        ]
+        data.acrossYears.gaps = [
+            GapRow(
+                year: 2019, level: .school, id: "100002", name: "Oak Primary", la: "201", subject: .read,
+                disadvantaged: hidden(.supp), other: SubjectResult(n: 24, progress: 1.0, status: .ok),
+                nationalOtherProgress: 0.5),
+            // the other pupils suppressed: the within-school gap would reveal them
+            GapRow(
+                year: 2019, level: .school, id: "100002", name: "Oak Primary", la: "201", subject: .writ,
+                disadvantaged: SubjectResult(n: 25, progress: 1.0, lower: -1, upper: 3, status: .ok),
+                other: hidden(.supp), nationalOtherProgress: 0.5),
+        ]
         data.groups[1].result[.writ] = hidden(.supp)
         try writeSchoolWorkbook(data, to: dir + "/school.xlsx")
         var impact = impactData()
@@ -307,7 +350,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
             for member in try zipMembers(dir + "/" + book) where member.hasSuffix(".xml") {
                 all += try unzipText(dir + "/" + book, member)
             }
-            for figure in ["7.1834", "12.5317", "1.8351"] { #expect(!all.contains(figure), "\(book): \(figure)") }
+            for figure in ["7.1834", "12.5317", "1.8351", "7.6834", "13.0317", "2.3351", "8.1834"] { #expect(!all.contains(figure), "\(book): \(figure)") }
             #expect(all.contains("<t>SUPP</t>"), "\(book)")
         }
     }

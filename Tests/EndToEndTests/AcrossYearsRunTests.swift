@@ -272,4 +272,34 @@ import Testing
             as! [String: Any]
         #expect((run["parameters"] as! [String: Any])["note"] as? String == "what-if, not an official figure")
     }
+
+    @Test func whatIfWritesOneLabelledWorkbookPerTouchedSchool() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = Harness.repoRoot.appendingPathComponent("Data/sample").path
+        let remove = dir.appendingPathComponent("remove.csv")
+        try Harness.write("upn,subject\nT850205612458,mat\n", to: remove)
+        let out = dir.appendingPathComponent("out")
+        let r = try Harness.run([
+            "whatif", "--ks2", "\(sample)/ks2-2019.csv", "--ks1", "\(sample)/ks1-2019.csv",
+            "--year", "2019", "--estimates", "\(sample)/national-2019", "--remove", remove.path,
+            "--out", out.path,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("whatif/ (1 workbooks, what-if, not an official figure)"))
+        let books = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("whatif").path)
+        #expect(books.count == 1 && books[0].hasPrefix("120734 ") && books[0].hasSuffix(" what-if.xlsx"))
+        let path = out.appendingPathComponent("whatif/" + books[0]).path
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o640)
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        unzip.arguments = ["-p", path, "xl/sharedStrings.xml"]
+        let pipe = Pipe()
+        unzip.standardOutput = pipe
+        try unzip.run()
+        let strings = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        unzip.waitUntilExit()
+        #expect(strings.contains("What-if, not an official figure"))
+    }
 }

@@ -33,7 +33,8 @@ func cellText(_ sheet: String, _ ref: String, strings: String) -> String? {
         func gap(_ s: Subject, dis: SubjectResult) -> GapRow {
             GapRow(
                 year: 2019, level: .school, id: "100002", name: "Oak Primary", la: "201", subject: s,
-                disadvantaged: dis, other: SubjectResult(n: 20, progress: 0.75, status: .ok), nationalOtherProgress: 0.5)
+                disadvantaged: dis, other: SubjectResult(n: 20, progress: 0.75, status: .ok), nationalOtherProgress: 0.5
+            )
         }
         d.acrossYears.gaps = [
             gap(.read, dis: SubjectResult(n: 9, progress: -0.25, lower: -2.25, upper: 1.75, status: .ok)),

@@ -350,7 +350,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
             for member in try zipMembers(dir + "/" + book) where member.hasSuffix(".xml") {
                 all += try unzipText(dir + "/" + book, member)
             }
-            for figure in ["7.1834", "12.5317", "1.8351", "7.6834", "13.0317", "2.3351", "8.1834"] { #expect(!all.contains(figure), "\(book): \(figure)") }
+            for figure in ["7.1834", "12.5317", "1.8351", "7.6834", "13.0317", "2.3351", "8.1834"] {
+                #expect(!all.contains(figure), "\(book): \(figure)")
+            }
             #expect(all.contains("<t>SUPP</t>"), "\(book)")
         }
     }

@@ -106,8 +106,8 @@ private func writeGapLines(_ sheet: Worksheet, _ rows: [GapRow], at first: Int) 
         first,
         [
             "Disadvantaged pupils \(year): gap to England's other pupils", "Pupils", "", "Gap",
-            "95% CI lower", "95% CI upper", "Against England's other pupils", "Gap within school",
-            "England other pupils",
+            "95% CI lower", "95% CI upper", "Against England's other pupils", "Gap in school",
+            "England others",
         ])
     var row = first + 1
     var unknownNational = false
@@ -170,7 +170,7 @@ func writeTrendSheet(_ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: 
             } else {
                 try sheet.write(row, 7, "n/a", CellStyle.plain.greyed)
             }
-            try sheet.write(row, 8, String(previous))
+            try sheet.write(row, 8, String(previous), CellStyle(indent: true))
             if !r.comparability.isEmpty {
                 let text = "Not comparable: " + Wording.comparability(r.comparability)
                 try sheet.write(row, 9, text, CellStyle(fontColor: 0x9C5700))
@@ -231,7 +231,9 @@ private func writeTrendChart(
     }
     try chartData.write(chartRow, 0, "Progress by year with 95% interval (suppressed years left out)", .title)
     try chartData.header(chartRow + 1, ["Subject", "Year (x)", "Progress", "Whisker x", "Whisker y"])
+    // subjects' points in columns 0–2, one row per year; whiskers in columns 3–4, two rows each
     var next = chartRow + 2
+    var whiskerRow = chartRow + 2
     let chart = try sheet.workbook.addChart(LXW_CHART_SCATTER_STRAIGHT)
     chart.title("Progress by year with 95% interval")
     let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
@@ -245,12 +247,12 @@ private func writeTrendChart(
             if let r = trends.first(where: { $0.subject == s && $0.year == y }), plottable(r) {
                 try chartData.write(next, 2, r.progress, .dp2)
                 if let lower = r.lower, let upper = r.upper {
-                    whiskers.append((next, colours[s.rawValue]))
-                    try chartData.write(next, 3, Double(y) + offset)
-                    try chartData.write(next, 4, lower, .dp2)
-                    try chartData.write(next + 1, 3, Double(y) + offset)
-                    try chartData.write(next + 1, 4, upper, .dp2)
-                    next += 1
+                    whiskers.append((whiskerRow, colours[s.rawValue]))
+                    try chartData.write(whiskerRow, 3, Double(y) + offset)
+                    try chartData.write(whiskerRow, 4, lower, .dp2)
+                    try chartData.write(whiskerRow + 1, 3, Double(y) + offset)
+                    try chartData.write(whiskerRow + 1, 4, upper, .dp2)
+                    whiskerRow += 2
                 }
             }
             next += 1
@@ -261,6 +263,7 @@ private func writeTrendChart(
         series.line(colour: colours[s.rawValue], width: 1.5)
         series.marker(LXW_CHART_MARKER_CIRCLE, size: 7, colour: colours[s.rawValue])
     }
+    next = max(next, whiskerRow)
     // whole years on the axis: its ends one year beyond the first and last (ticks start at the minimum)
     let axisLow = Double(firstYear - 1)
     let axisHigh = Double(lastYear + 1)

@@ -48,7 +48,7 @@ private func writeWhatIfSheet(_ sheet: Worksheet, _ rows: [WhatIfRow], title: St
         "The school's progress recomputed with chosen pupils removed, against the same national estimates, "
             + "σ and band thresholds. The figures before are the school's results; the figures after are not.",
         .sentence)
-    try sheet.rowHeight(4, 30)
+    try sheet.rowHeight(4, 44)  // three lines: the after column's header carries the label
     try sheet.header(
         4,
         [

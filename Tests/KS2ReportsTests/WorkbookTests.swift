@@ -469,6 +469,11 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         var data = WorkbookTests().schoolData()
         data.trend = schools.filter { $0.id == "101000" }
         data.school = data.trend.last ?? data.school
+        let across = AcrossYearsWorkbookTests().data()
+        data.acrossYears = across.acrossYears
+        data.acrossYears.trends = WorkbookTests().trendRows(data.trend)
+        try writeWhatIfWorkbooks(
+            AcrossYearsWorkbookTests().whatIf("101000", "Oak Primary"), directory: dir, threads: 1)
         let first = ["Amy", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack", "Kai", "Lily"]
         let last = ["Adams", "Brown", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal", "Jones"]
         data.pupils = (0..<28).map { i in

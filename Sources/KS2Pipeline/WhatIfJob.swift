@@ -88,7 +88,8 @@ public struct WhatIfJob: Sendable {
                     "Pupils removed: \(removeName) (\(Set(chosen).count) pupil-subjects).",
                 ])
             workbooks = try writeWhatIfWorkbooks(
-                rows, directory: out.path("whatif"), threads: settings.threads, context: context, progress: progress)
+                rows, year: year, directory: out.path("whatif"), threads: settings.threads, context: context,
+                progress: progress)
             // a what-if reveals its removed pupils' scores: the workbooks are as private as pupils.csv
             for name in workbooks { chmod(out.path("whatif/" + name), OutputFolder.pupilFileMode) }
         }

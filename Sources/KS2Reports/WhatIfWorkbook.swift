@@ -6,7 +6,7 @@ import KS2Core
 /// after × (n − 1)), so each school's figures go only into its own workbook. Returns the file names.
 @discardableResult
 public func writeWhatIfWorkbooks(
-    _ rows: [WhatIfRow], directory: String, threads: Int, context: ReportContext = ReportContext(),
+    _ rows: [WhatIfRow], year: Int, directory: String, threads: Int, context: ReportContext = ReportContext(),
     progress: WorkProgress? = nil
 ) throws -> [String] {
     var bySchool: [String: [WhatIfRow]] = [:]
@@ -16,23 +16,28 @@ public func writeWhatIfWorkbooks(
         schoolWorkbookFileName(urn: rows[0].urn, name: rows[0].name + " what-if")
     }
     try writeWorkbooksInParallel(schools.count, threads: threads, progress: progress) { i in
-        try writeWhatIfWorkbook(schools[i], to: directory + "/" + names[i], context: context)
+        try writeWhatIfWorkbook(schools[i], year: year, to: directory + "/" + names[i], context: context)
     }
     return names
 }
 
 /// One school's what-if workbook: the "What-if" sheet (each subject before and after, labelled
 /// "what-if, not an official figure" in its title, its first lines and its page header) and Notes.
-public func writeWhatIfWorkbook(_ rows: [WhatIfRow], to path: String, context: ReportContext = ReportContext()) throws {
+public func writeWhatIfWorkbook(
+    _ rows: [WhatIfRow], year: Int, to path: String, context: ReportContext = ReportContext()
+) throws {
     let urn = rows.first?.urn ?? ""
     let name = rows.first?.name ?? ""
     let title = "\(urn) \(name)".trimmingCharacters(in: .whitespaces)
-    let book = try Workbook(path: path, created: context.created, title: "KS2 progress \(whatIfLabel): \(title)")
+    let book = try Workbook(
+        path: path, created: context.created, title: "KS2 progress \(year) \(whatIfLabel): \(title)")
     let sheet = try book.addWorksheet("What-if")
     let notes = try book.addWorksheet("Notes")
     try writeWhatIfSheet(sheet, rows, title: title)
-    try writeNotesSheet(notes, kind: .whatIf, title: "\(title) (\(whatIfLabel))", years: "this run", context: context)
-    try sheet.pageHeaderFooter(left: "\(title) · \(whatIfLabel)", date: context.dateText)
+    try writeNotesSheet(
+        notes, kind: .whatIf, title: "\(title) (\(whatIfLabel))", years: "KS2 \(year)",
+        context: context)
+    try sheet.pageHeaderFooter(left: "\(title) · KS2 \(year) · \(whatIfLabel)", date: context.dateText)
     try book.close()
 }
 

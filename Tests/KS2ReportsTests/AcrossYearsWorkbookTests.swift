@@ -132,7 +132,7 @@ func cellText(_ sheet: String, _ ref: String, strings: String) -> String? {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let rows = whatIf("100002", "Oak Primary") + whatIf("100001", "Ash Junior")
-        let names = try writeWhatIfWorkbooks(rows, directory: dir, threads: 2)
+        let names = try writeWhatIfWorkbooks(rows, year: 2019, directory: dir, threads: 2)
         #expect(names == ["100001 Ash Junior what-if.xlsx", "100002 Oak Primary what-if.xlsx"])
         let path = dir + "/" + names[1]
         let workbook = try unzipText(path, "xl/workbook.xml")
@@ -143,7 +143,7 @@ func cellText(_ sheet: String, _ ref: String, strings: String) -> String? {
         #expect(cell("A1") == "100002 Oak Primary")
         #expect(cell("A2") == "What-if, not an official figure")
         #expect(cell("I5") == "Progress after (what-if, not an official figure)")
-        #expect(sheet.contains("&amp;L100002 Oak Primary · what-if, not an official figure"))
+        #expect(sheet.contains("&amp;L100002 Oak Primary · KS2 2019 · what-if, not an official figure"))
         // reading: −1.50 → −0.25, change +1.25; maths after suppressed: SUPP, no change
         #expect(cell("A6") == "Reading" && cell("B6") == "2" && cell("D6") == "-1.5" && cell("I6") == "-0.25")
         #expect(cell("M6") == "1.25")

@@ -473,7 +473,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
         data.acrossYears = across.acrossYears
         data.acrossYears.trends = WorkbookTests().trendRows(data.trend)
         try writeWhatIfWorkbooks(
-            AcrossYearsWorkbookTests().whatIf("101000", "Oak Primary"), directory: dir, threads: 1)
+            AcrossYearsWorkbookTests().whatIf("101000", "Oak Primary"), year: 2019, directory: dir, threads: 1)
         let first = ["Amy", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack", "Kai", "Lily"]
         let last = ["Adams", "Brown", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal", "Jones"]
         data.pupils = (0..<28).map { i in

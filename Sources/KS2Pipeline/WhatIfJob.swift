@@ -107,7 +107,8 @@ public struct WhatIfJob: Sendable {
                 "  \(r.urn) \(r.name) \(r.subject.name): \(r.removed) removed, progress "
                     + "\(display(r.before.progress)) → \(display(r.after.progress)) (\(whatIfLabel))")
         }
-        let books = workbooks.isEmpty ? "" : ", whatif/ (\(workbooks.count) workbooks, \(whatIfLabel))"
+        let count = workbooks.count == 1 ? "1 workbook" : "\(workbooks.count) workbooks"
+        let books = workbooks.isEmpty ? "" : ", whatif/ (\(count), \(whatIfLabel))"
         lines.append("wrote whatif.csv, rejects.csv\(books) in \(settings.outputDirectory)")
         return lines.joined(separator: "\n")
     }

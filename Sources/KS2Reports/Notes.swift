@@ -127,37 +127,7 @@ func writeNotesSheet(
             ("Codes", "no_ks1 no KS1 results (no estimate), ks1_incomplete a KS1 subject without a result."),
         ]
     }
-    if kind == .school {
-        rows += [
-            (
-                "Three-year progress",
-                "Progress pooled over the pupils of the run's last three years with a measure, each pupil "
-                    + "against their own year's estimates; the interval from each year's σ (methodology.md §10)."
-            ),
-            (
-                "Disadvantaged gap",
-                "Disadvantaged pupils' progress minus the progress of England's other (non-disadvantaged) "
-                    + "pupils, with the disadvantaged pupils' interval (the DfE's DIFFN_*PROG); within school: "
-                    + "minus the school's own other pupils."
-            ),
-            (
-                "Comparability",
-                "Progress of years either side of a methodology change is not like for like: capping (from "
-                    + "2018), pag_table (24 prior attainment groups from 2017), ks1_framework (from 2022), "
-                    + "nominal_scores (from 2017)."
-            ),
-        ]
-    }
-    if kind == .whatIf {
-        rows += [
-            (
-                "What-if",
-                "\(whatIfLabel.capitalizedFirst): the school's progress recomputed with chosen pupils removed "
-                    + "from chosen subjects, against the same national estimates, σ and band thresholds. Only "
-                    + "the figures before are the school's results."
-            )
-        ]
-    }
+    rows += measuresAcrossYearsNotes(kind)
     if kind == .impact {
         rows += [
             (
@@ -188,6 +158,43 @@ func writeNotesSheet(
     }
     try sheet.printSetup(landscape: false)
     try sheet.pageHeaderFooter(left: title, date: context.dateText)
+}
+
+/// The Notes lines on the measures across years (school workbooks) and on what-if (what-if workbooks).
+private func measuresAcrossYearsNotes(_ kind: NotesKind) -> [(String, String)] {
+    switch kind {
+    case .school:
+        return [
+            (
+                "Three-year progress",
+                "Progress pooled over the pupils of the run's last three years with a measure, each pupil "
+                    + "against their own year's estimates; the interval from each year's σ (methodology.md §10)."
+            ),
+            (
+                "Disadvantaged gap",
+                "Disadvantaged pupils' progress minus the progress of England's other (non-disadvantaged) "
+                    + "pupils, with the disadvantaged pupils' interval (the DfE's DIFFN_*PROG); within school: "
+                    + "minus the school's own other pupils."
+            ),
+            (
+                "Comparability",
+                "Progress of years either side of a methodology change is not like for like: capping (from "
+                    + "2018), pag_table (24 prior attainment groups from 2017), ks1_framework (from 2022), "
+                    + "nominal_scores (from 2017)."
+            ),
+        ]
+    case .whatIf:
+        return [
+            (
+                "What-if",
+                "\(whatIfLabel.capitalizedFirst): the school's progress recomputed with chosen pupils removed "
+                    + "from chosen subjects, against the same national estimates, σ and band thresholds. Only "
+                    + "the figures before are the school's results."
+            )
+        ]
+    case .impact, .targets:
+        return []
+    }
 }
 
 /// The text a suppressed or absent figure shows, as the DfE does.

@@ -229,41 +229,18 @@ private func writeTrendChart(
         try sheet.write(sheetRow, 0, "No chart: every year's figures are suppressed (SUPP).", .note)
         return chartRow
     }
-    try chartData.write(chartRow, 0, "Progress by year with 95% interval (suppressed years left out)", .title)
-    try chartData.header(chartRow + 1, ["Subject", "Year (x)", "Progress", "Whisker x", "Whisker y"])
-    // subjects' points in columns 0–2, one row per year; whiskers in columns 3–4, two rows each
-    var next = chartRow + 2
-    var whiskerRow = chartRow + 2
     let chart = try sheet.workbook.addChart(LXW_CHART_SCATTER_STRAIGHT)
     chart.title("Progress by year with 95% interval")
     let colours: [RGB] = [0x2E75B6, 0xED7D31, 0x70AD47]
-    var whiskers: [(top: Int, colour: RGB)] = []
+    let (points, whiskers, next) = try writeTrendChartData(trends, years: years, to: chartData, at: chartRow)
     for s in Subject.allCases {
-        let offset = 0.12 * Double(s.rawValue - 1)
-        let top = next
-        for y in years {
-            try chartData.write(next, 0, Wording.subjectTitle(s))
-            try chartData.write(next, 1, Double(y) + offset)
-            if let r = trends.first(where: { $0.subject == s && $0.year == y }), plottable(r) {
-                try chartData.write(next, 2, r.progress, .dp2)
-                if let lower = r.lower, let upper = r.upper {
-                    whiskers.append((whiskerRow, colours[s.rawValue]))
-                    try chartData.write(whiskerRow, 3, Double(y) + offset)
-                    try chartData.write(whiskerRow, 4, lower, .dp2)
-                    try chartData.write(whiskerRow + 1, 3, Double(y) + offset)
-                    try chartData.write(whiskerRow + 1, 4, upper, .dp2)
-                    whiskerRow += 2
-                }
-            }
-            next += 1
-        }
+        let rows = points[s.rawValue]
         let series = try chart.addSeries(
-            name: Wording.subjectTitle(s), categories: chartData.range(top, 1, next - 1, 1),
-            values: chartData.range(top, 2, next - 1, 2))
+            name: Wording.subjectTitle(s), categories: chartData.range(rows.lowerBound, 1, rows.upperBound, 1),
+            values: chartData.range(rows.lowerBound, 2, rows.upperBound, 2))
         series.line(colour: colours[s.rawValue], width: 1.5)
         series.marker(LXW_CHART_MARKER_CIRCLE, size: 7, colour: colours[s.rawValue])
     }
-    next = max(next, whiskerRow)
     // whole years on the axis: its ends one year beyond the first and last (ticks start at the minimum)
     let axisLow = Double(firstYear - 1)
     let axisHigh = Double(lastYear + 1)
@@ -280,7 +257,7 @@ private func writeTrendChart(
         let series = try chart.addSeries(
             name: "95% interval", categories: chartData.range(w.top, 3, w.top + 1, 3),
             values: chartData.range(w.top, 4, w.top + 1, 4))
-        series.line(colour: w.colour, width: 2)
+        series.line(colour: colours[w.subject.rawValue], width: 2)
         series.marker(LXW_CHART_MARKER_NONE)
     }
     let shown = Subject.allCases.count + 1
@@ -295,4 +272,41 @@ private func writeTrendChart(
     chart.blanksAsGaps()
     try sheet.insert(chart, row: sheetRow, col: 0, xScale: 1.6, yScale: 1.3)
     return next + 3
+}
+
+/// The trend chart's data on the hidden sheet from `first`: per subject one row per year (x set
+/// slightly apart per subject, progress blank where suppressed) in columns 0–2, and each shown
+/// year's interval as two rows in columns 3–4. Returns each subject's rows, each whisker's first
+/// row and subject, and the next free row.
+private func writeTrendChartData(
+    _ trends: [TrendRow], years: [Int], to chartData: Worksheet, at first: Int
+) throws -> (points: [ClosedRange<Int>], whiskers: [(top: Int, subject: Subject)], next: Int) {
+    try chartData.write(first, 0, "Progress by year with 95% interval (suppressed years left out)", .title)
+    try chartData.header(first + 1, ["Subject", "Year (x)", "Progress", "Whisker x", "Whisker y"])
+    var next = first + 2
+    var whiskerRow = first + 2
+    var points: [ClosedRange<Int>] = []
+    var whiskers: [(top: Int, subject: Subject)] = []
+    for s in Subject.allCases {
+        let x = { (year: Int) in Double(year) + 0.12 * Double(s.rawValue - 1) }
+        let top = next
+        for y in years {
+            try chartData.write(next, 0, Wording.subjectTitle(s))
+            try chartData.write(next, 1, x(y))
+            if let r = trends.first(where: { $0.subject == s && $0.year == y }), plottable(r) {
+                try chartData.write(next, 2, r.progress, .dp2)
+                if let lower = r.lower, let upper = r.upper {
+                    whiskers.append((whiskerRow, s))
+                    try chartData.write(whiskerRow, 3, x(y))
+                    try chartData.write(whiskerRow, 4, lower, .dp2)
+                    try chartData.write(whiskerRow + 1, 3, x(y))
+                    try chartData.write(whiskerRow + 1, 4, upper, .dp2)
+                    whiskerRow += 2
+                }
+            }
+            next += 1
+        }
+        points.append(top...(next - 1))
+    }
+    return (points, whiskers, max(next, whiskerRow))
 }

@@ -183,11 +183,14 @@ func writeResults(
             let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
             for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
         }
-        // one year (the usual case) shares its rows; several years are joined
-        let groups = progress.count == 1 ? progress[0].aggregation.groups : progress.flatMap(\.aggregation.groups)
+        // each year's group rows are formatted where they are (years in order), never joined in a copy
+        var groupParts: [@Sendable () -> [UInt8]] = []
+        for (k, o) in progress.enumerated() {
+            groupParts += csvParts(o.aggregation.groups, groupsCSV, header: k == 0)
+        }
         files = [
             PartFile(name: "pupils.csv", parts: parts, mode: OutputFolder.pupilFileMode),
-            PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV)),
+            PartFile(name: "groups.csv", parts: groupParts),
         ]
     }
     files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
@@ -312,19 +315,21 @@ func writeResults(
 /// keeps the header, the others drop it.
 func csvParts<Row: Sendable>(
     _ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
-    rowsPerPart: Int = 4_096
+    rowsPerPart: Int = 4_096, header: Bool = true
 ) -> [@Sendable () -> [UInt8]] {
-    if rows.isEmpty { return [{ format([]) }] }
+    if rows.isEmpty { return header ? [{ format([]) }] : [] }
     var parts: [@Sendable () -> [UInt8]] = []
     var start = 0
     while start < rows.count {
         let range = start..<min(rows.count, start + rowsPerPart)
-        let first = start == 0
+        let keepHeader = header && start == 0
         parts.append {
-            let bytes = format(rows[range])
-            if first { return bytes }
+            var bytes = format(rows[range])
+            if keepHeader { return bytes }
+            // the header line is dropped in place (no second buffer per part)
             guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
-            return Array(bytes[(nl + 1)...])
+            bytes.removeSubrange(0...nl)
+            return bytes
         }
         start += rowsPerPart
     }

@@ -13,11 +13,11 @@ public struct KS2ReadResult: Sendable {
 }
 
 /// A cell's value range kept for later (school and pupil names), unescaped only when used.
-struct Span {
+struct CellRange {
     var lo: Int
     var hi: Int
     var quoted: Bool
-    static let empty = Span(lo: 0, hi: 0, quoted: false)
+    static let empty = CellRange(lo: 0, hi: 0, quoted: false)
     var isEmpty: Bool { hi <= lo }
 
     init(lo: Int, hi: Int, quoted: Bool) {
@@ -95,7 +95,7 @@ struct KS2Row {
 struct KS2Chunk {
     var rows: [KS2Row] = []
     /// (forename, surname) per row, only when names are kept.
-    var names: [(Span, Span)] = []
+    var names: [(CellRange, CellRange)] = []
     var rejects: [PendingReject] = []
     var read = 0
     var schools = ByteInterner()
@@ -282,7 +282,7 @@ struct KS2RowReader {
                 pupil: pupil, start: r.start,
                 hasSchoolName: layout.schoolName >= 0 && !r.value(layout.schoolName).isEmpty,
                 special: layout.special >= 0 && Cells.yesNo(r.value(layout.special)) == .yes))
-        if keepNames { c.names.append((Span(r, layout.forename), Span(r, layout.surname))) }
+        if keepNames { c.names.append((CellRange(r, layout.forename), CellRange(r, layout.surname))) }
     }
 
     @inline(__always)
@@ -402,7 +402,7 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let merged = mergeChunks(
         chunks, offsets: offsets, dropped: dropped, file: file, year: year ?? 0,
         schoolNameColumn: reader.layout.schoolName, options: options)
-    let rejects = finish(pending, file: file.name)
+    let rejects = sortedRejects(pending, file: file.name)
     var account = FileAccount(file: file.name, read: read, accepted: merged.pupils.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
     return KS2ReadResult(cohort: merged, rejects: rejects, account: account)
@@ -558,7 +558,7 @@ func schoolName(file: DelimitedFile, scanner: inout RecordScanner, start: Int, l
 }
 
 /// Rejects of one file sorted by line (stable), with the file's base name.
-func finish(_ pending: [PendingReject], file: String) -> [Reject] {
+func sortedRejects(_ pending: [PendingReject], file: String) -> [Reject] {
     let sorted = pending.enumerated().sorted { a, b in
         a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
     }

@@ -135,9 +135,17 @@ func wrapInput<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// A national run's results are hundreds of thousands of small objects; freeing them one by one
-/// when the command returns takes longer than the process's exit, which returns the memory at
-/// once. The command line keeps them here and exits straight after printing its summary.
-public enum ProcessTeardown {
-    nonisolated(unsafe) private static var kept: [Any] = []
-    static func keepUntilExit(_ value: Any) { kept.append(value) }
+/// when `run` returns takes longer than the process's exit, which returns the memory at once. A
+/// job hands them here, and the command line exits straight after printing its summary.
+enum ProcessTeardown {
+    private static let kept = KeptValues()
+
+    static func keepUntilExit(_ value: Any) { kept.add(value) }
+
+    /// Values kept alive (runs in one process, e.g. the tests, may add at the same time).
+    private final class KeptValues: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Any] = []
+        func add(_ value: Any) { lock.withLock { values.append(value) } }
+    }
 }

@@ -43,10 +43,6 @@ struct RunResults {
         clock.begin("across years")
         let rows = allRows
         let sigma = try sigmaByYear(settings)
-        let trends = trendRows(rows)
-        let (threeYear, threeYearWarnings) = threeYearRows(rows) { year, subject in
-            sigma[year]?[subject.rawValue] ?? nil
-        }
         var nationalOther: [Int: [Double?]] = [:]
         var supplied = Set<Int>()
         for o in progress {
@@ -62,10 +58,22 @@ struct RunResults {
         for (year, other) in nationalOtherProgress(publishedEnglandGroups) where nationalOther[year] == nil {
             nationalOther[year] = other
         }
+        // the gaps side by side with trends and three-year figures (independent of each other);
         // computed groups first (a computed row wins), England's all-schools row before the state-funded one
-        let disadvantaged = progress.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
-        let groups = disadvantaged + publishedEnglandGroups + publishedGroups
-        let (gaps, yearsWithout) = gapRows(rows, groups: groups, nationalOther: nationalOther)
+        let years = progress
+        let tableGroups = publishedEnglandGroups + publishedGroups
+        let englandOther = nationalOther
+        let computeGaps: @Sendable () -> (rows: [GapRow], yearsWithoutNational: [Int]) = {
+            let disadvantaged = years.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
+            return gapRows(rows, groups: disadvantaged + tableGroups, nationalOther: englandOther)
+        }
+        let computeTrends: () -> ([TrendRow], [ThreeYearRow], [String]) = {
+            let threeYear = threeYearRows(rows) { year, subject in sigma[year]?[subject.rawValue] ?? nil }
+            return (trendRows(rows), threeYear.rows, threeYear.warnings)
+        }
+        let (perYear, gapResult) = try sideBySide(parallel: settings.threads > 1, computeTrends, computeGaps)
+        let (trends, threeYear, threeYearWarnings) = perYear
+        let (gaps, yearsWithout) = (gapResult.rows, gapResult.yearsWithoutNational)
         var warnings = threeYearWarnings
         for year in yearsWithout {
             let why =

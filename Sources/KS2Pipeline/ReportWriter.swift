@@ -187,7 +187,8 @@ func writeResults(
         var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
         for o in progress {
             let format = PupilRowFormatter(
-                cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder)
+                cohort: o.cohort, table: o.computation.table, estimates: o.computation.estimates,
+                order: o.aggregation.pupilOrder)
             let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
             for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
         }

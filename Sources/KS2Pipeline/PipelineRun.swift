@@ -114,6 +114,7 @@ public struct PipelineRun: Sendable {
         ]) { a, _ in a }
         if !results.warnings.isEmpty { frame.manifest.extra["warnings"] = results.warnings }
         try frame.finish()
+        ProcessTeardown.keepUntilExit(results)
         lines += results.warnings
         lines.append("wrote \(written.joined(separator: ", "))")
         lines.append("outputs in \(settings.outputDirectory)/")

@@ -37,13 +37,16 @@ let package = Package(
                 "KS2Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // helpers shared by the test suites (zip reading, temporary folders, committed methodology)
+        .target(name: "TestSupport", dependencies: ["KS2Core", "KS2Pipeline"], path: "Tests/TestSupport"),
         .testTarget(name: "KS2CoreTests", dependencies: ["KS2Core"]),
-        .testTarget(name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core"], exclude: ["FuzzRegressions"]),
-        .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "KS2Pipeline"]),
-        .testTarget(name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core"]),
-        .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core"]),
-        .testTarget(name: "KS2PipelineTests", dependencies: ["KS2Pipeline", "KS2Core"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ks2progress"], exclude: ["Corpus"]),
+        .testTarget(
+            name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core", "TestSupport"], exclude: ["FuzzRegressions"]),
+        .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "TestSupport"]),
+        .testTarget(name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core", "TestSupport"]),
+        .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core", "TestSupport"]),
+        .testTarget(name: "KS2PipelineTests", dependencies: ["KS2Pipeline", "KS2Core", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ks2progress", "TestSupport"], exclude: ["Corpus"]),
     ],
     swiftLanguageModes: [.v6]
 )

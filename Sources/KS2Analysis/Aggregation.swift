@@ -6,28 +6,28 @@ struct MeasureSums {
     var apsSum = 0.0
     var apsN = 0
     var n = SIMD4<Int>()
-    var den = SIMD4<Int>()
+    var eligibleNotDiscounted = SIMD4<Int>()
     var sumAdj = SIMD4<Double>()
     var sumUnadj = SIMD4<Double>()
     /// Indexed by `AttainmentFlag.rawValue`.
-    var attNum = SIMD16<Int32>()
-    var attDen = SIMD16<Int32>()
+    var attainedCount = SIMD16<Int32>()
+    var attainmentDenominator = SIMD16<Int32>()
     /// read, mat, gps actual scaled scores.
-    var avgSum = SIMD4<Double>()
-    var avgN = SIMD4<Int>()
+    var scaledScoreSum = SIMD4<Double>()
+    var scaledScoreCount = SIMD4<Int>()
 
     static func += (a: inout MeasureSums, b: MeasureSums) {
         a.eligible += b.eligible
         a.apsSum += b.apsSum
         a.apsN += b.apsN
         a.n &+= b.n
-        a.den &+= b.den
+        a.eligibleNotDiscounted &+= b.eligibleNotDiscounted
         a.sumAdj += b.sumAdj
         a.sumUnadj += b.sumUnadj
-        a.attNum &+= b.attNum
-        a.attDen &+= b.attDen
-        a.avgSum += b.avgSum
-        a.avgN &+= b.avgN
+        a.attainedCount &+= b.attainedCount
+        a.attainmentDenominator &+= b.attainmentDenominator
+        a.scaledScoreSum += b.scaledScoreSum
+        a.scaledScoreCount &+= b.scaledScoreCount
     }
 
     /// The row's figures; bands are set later, once p10/p90 are known.
@@ -40,7 +40,7 @@ struct MeasureSums {
             ks1APS: apsN > 0 ? apsSum / Double(apsN) : nil)
         for s in 0..<3 {
             var m = SubjectResult(n: n[s])
-            if den[s] > 0 { m.coverage = Double(n[s] * 100) / Double(den[s]) }
+            if eligibleNotDiscounted[s] > 0 { m.coverage = Double(n[s] * 100) / Double(eligibleNotDiscounted[s]) }
             if n[s] > 0 {
                 let p = sumAdj[s] / Double(n[s])
                 m.progress = p
@@ -51,19 +51,19 @@ struct MeasureSums {
                     m.upper = p + half
                 }
             }
-            m.status = n[s] == 0 ? .none : n[s] <= 5 ? .supp : 2 * n[s] < den[s] ? .lowcov : .ok
+            m.status = n[s] == 0 ? .none : n[s] <= 5 ? .supp : 2 * n[s] < eligibleNotDiscounted[s] ? .lowcov : .ok
             r.subjects[s] = m
         }
         // attainment in schools.csv order, each with its denominator (no temporary arrays: this runs
         // 13 times a school)
         @inline(__always) func set(_ m: AttainmentMeasure, _ f: AttainmentFlag) {
-            let d = attDen[f.rawValue]
-            r.attainment[m.rawValue] = d > 0 ? Double(attNum[f.rawValue] * 100) / Double(d) : nil
+            let d = attainmentDenominator[f.rawValue]
+            r.attainment[m.rawValue] = d > 0 ? Double(attainedCount[f.rawValue] * 100) / Double(d) : nil
             r.attainmentDenominators[m.rawValue] = Int(d)
         }
         @inline(__always) func average(_ m: AttainmentMeasure, _ k: Int) {
-            r.attainment[m.rawValue] = avgN[k] > 0 ? avgSum[k] / Double(avgN[k]) : nil
-            r.attainmentDenominators[m.rawValue] = avgN[k]
+            r.attainment[m.rawValue] = scaledScoreCount[k] > 0 ? scaledScoreSum[k] / Double(scaledScoreCount[k]) : nil
+            r.attainmentDenominators[m.rawValue] = scaledScoreCount[k]
         }
         set(.pctReadExp, .readExp)
         set(.pctReadHigh, .readHigh)
@@ -123,24 +123,25 @@ struct PupilContributions: Sendable {
             Int32(flags[7 * n + i]), Int32(flags[8 * n + i]), Int32(flags[9 * n + i]),
             -1, -1, -1, -1, -1, -1)
         let known = fl .>= 0
-        m.attDen = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: known)
-        m.attNum = SIMD16<Int32>(repeating: 0).replacing(with: fl, where: known)
+        m.attainmentDenominator = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: known)
+        m.attainedCount = SIMD16<Int32>(repeating: 0).replacing(with: fl, where: known)
         // denominators of the progress measures: not discounted (the subject's expected flag is known)
-        m.den = SIMD4<Int>(
-            Int(m.attDen[AttainmentFlag.readExp.rawValue]), Int(m.attDen[AttainmentFlag.writExp.rawValue]),
-            Int(m.attDen[AttainmentFlag.matExp.rawValue]), 0)
+        m.eligibleNotDiscounted = SIMD4<Int>(
+            Int(m.attainmentDenominator[AttainmentFlag.readExp.rawValue]),
+            Int(m.attainmentDenominator[AttainmentFlag.writExp.rawValue]),
+            Int(m.attainmentDenominator[AttainmentFlag.matExp.rawValue]), 0)
         let p = pupils[i]
         if p.read.scaled != 0 && fl[AttainmentFlag.readExp.rawValue] >= 0 {
-            m.avgSum[0] = Double(p.read.scaled)
-            m.avgN[0] = 1
+            m.scaledScoreSum[0] = Double(p.read.scaled)
+            m.scaledScoreCount[0] = 1
         }
         if p.mat.scaled != 0 && fl[AttainmentFlag.matExp.rawValue] >= 0 {
-            m.avgSum[1] = Double(p.mat.scaled)
-            m.avgN[1] = 1
+            m.scaledScoreSum[1] = Double(p.mat.scaled)
+            m.scaledScoreCount[1] = 1
         }
         if p.gps.scaled != 0 && fl[AttainmentFlag.gpsExp.rawValue] >= 0 {
-            m.avgSum[2] = Double(p.gps.scaled)
-            m.avgN[2] = 1
+            m.scaledScoreSum[2] = Double(p.gps.scaled)
+            m.scaledScoreCount[2] = 1
         }
         return m
     }

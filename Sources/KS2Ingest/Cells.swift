@@ -163,6 +163,9 @@ enum Cells {
     /// Text of a cell for a reject detail (trimmed, as found).
     static func text(_ v: UnsafeRawBufferPointer) -> String { String(decoding: v, as: UTF8.self) }
 
+    /// The value of a column the file does not have.
+    static var empty: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+
     /// The cell as text fit for a message: control characters shown as `?`, at most 40 characters.
     static func printable(_ v: UnsafeRawBufferPointer, uppercased: Bool = false) -> String {
         let characters = v.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }

@@ -86,8 +86,18 @@ enum Columns {
         ColumnSpec("school_name", ["school", "school name", "schname", "establishment name", "establishment"]),
         ColumnSpec("special", ["special school", "is special", "special school flag"]),
         ColumnSpec("year", ["ks2 year", "ks2 test year", "test year", "year of test", "ks2 year taken"]),
-        ColumnSpec("surname", ["legal surname", "last name", "family name", "preferred surname"]),
-        ColumnSpec("forename", ["legal forename", "first name", "given name", "forenames", "preferred forename"]),
+        ColumnSpec(
+            "surname",
+            [
+                "legal surname", "last name", "family name", "preferred surname",
+                "legal last name", "legallastname", "lastname",
+            ]),
+        ColumnSpec(
+            "forename",
+            [
+                "legal forename", "first name", "given name", "forenames", "preferred forename",
+                "legal first name", "legalfirstname", "firstname",
+            ]),
         ColumnSpec("gender", ["sex", "ks2 gender"]),
         ColumnSpec("dob", ["date of birth", "birth date", "birthdate"]),
         ColumnSpec(

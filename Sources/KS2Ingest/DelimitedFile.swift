@@ -532,7 +532,7 @@ struct RecordScanner {
             } else {
                 // an opening quote: skip to the closing one (a doubled quote reopens at once)
                 hasQuote = true
-                var opensField = p == lastClose + 1  // a doubled quote reopens at once
+                var opensField = p == lastClose + 1  // right after a closing quote: a doubled quote
                 if !opensField {
                     var k = starts[fields]
                     while k < p && (base[k] == 0x20 || base[k] == 0x09) { k += 1 }

@@ -276,8 +276,15 @@ enum TextScan {
             while i + 8 <= to {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 != 0 { break }
-                if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 {
-                    for k in i..<(i + 8) { control(base, n, k, &result) }
+                // high bit of each byte below 0x20 (exact: every byte is ASCII, so no borrow
+                // crosses bytes) other than LF and tab: CRs (lone or not) and control characters
+                let below = ~((word | 0x8080_8080_8080_8080) &- 0x2020_2020_2020_2020) & 0x8080_8080_8080_8080
+                if below != 0 {
+                    var odd = below & ~TextScan.bytesEqual(word, 0x0A) & ~TextScan.bytesEqual(word, 0x09)
+                    while odd != 0 {
+                        control(base, n, i + odd.trailingZeroBitCount >> 3, &result)
+                        odd &= odd &- 1
+                    }
                 }
                 i += 8
             }
@@ -297,6 +304,13 @@ enum TextScan {
             }
         }
         return result
+    }
+
+    /// The high bit of every byte of `word` equal to `byte`, exactly.
+    @inline(__always)
+    static func bytesEqual(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
     }
 
     @inline(__always)

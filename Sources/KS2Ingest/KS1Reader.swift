@@ -145,7 +145,7 @@ public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputErr
         records.reserveCapacity(all.count - duplicates.count)
         for (i, r) in all.enumerated() where !dropped[i] { records.append(r) }
     }
-    let rejects = finish(pending, file: file.name)
+    let rejects = sortedRejects(pending, file: file.name)
     var account = FileAccount(file: file.name, read: read, accepted: records.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
     return KS1ReadResult(records: records, rejects: rejects, account: account)

@@ -13,11 +13,11 @@ public struct KS2ReadResult: Sendable {
 }
 
 /// A cell's value range kept for later (school and pupil names), unescaped only when used.
-struct Span {
+struct CellRange {
     var lo: Int
     var hi: Int
     var quoted: Bool
-    static let empty = Span(lo: 0, hi: 0, quoted: false)
+    static let empty = CellRange(lo: 0, hi: 0, quoted: false)
     var isEmpty: Bool { hi <= lo }
 
     init(lo: Int, hi: Int, quoted: Bool) {
@@ -95,7 +95,7 @@ struct KS2Row {
 struct KS2Chunk {
     var rows: [KS2Row] = []
     /// (forename, surname) per row, only when names are kept.
-    var names: [(Span, Span)] = []
+    var names: [(CellRange, CellRange)] = []
     var rejects: [PendingReject] = []
     var read = 0
     var schools = ByteInterner()
@@ -106,8 +106,6 @@ struct KS2Chunk {
         digits.reserveCapacity(64)
     }
 }
-
-var emptyCell: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
 
 /// The row checks of formats.md for KS2, in order, and the cleaning of an accepted row.
 struct KS2RowReader {
@@ -126,77 +124,109 @@ struct KS2RowReader {
     @inline(__always)
     func process(_ r: Record, _ c: inout KS2Chunk) {
         c.read += 1
-        let L = layout
-        if r.count != L.fieldCount {
-            let upnText = L.upn < r.count ? Cells.printable(r.value(L.upn), uppercased: true) : ""
+        guard let upn = upnOfWellFormedRow(r, &c) else { return }
+        guard let checked = checkedResults(r, upn: upn, &c) else { return }
+        accept(r, upn: upn, checked, &c)
+    }
+
+    /// The cells of a row whose results passed every check: the school's URN cell (its LAESTAB
+    /// digits are in the chunk's `digits`), scores, outcome codes and teacher assessments.
+    struct CheckedResults {
+        var urn: UnsafeRawBufferPointer
+        var scores: (ScoreCell, ScoreCell, ScoreCell)
+        var outcome: (Code?, Code?, Code?)
+        var tas: (Code?, Code?, Code?)
+    }
+
+    @inline(__always)
+    func cell(_ r: Record, _ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : Cells.empty }
+
+    /// The first checks (formats.md's order): `wrong_field_count`, `bad_text`, `invalid_upn`.
+    @inline(__always)
+    func upnOfWellFormedRow(_ r: Record, _ c: inout KS2Chunk) -> UPN? {
+        if r.count != layout.fieldCount {
+            let upnText = layout.upn < r.count ? Cells.printable(r.value(layout.upn), uppercased: true) : ""
             c.rejects.append(
                 PendingReject(
                     line: r.line, upn: upnText, reason: .wrongFieldCount,
-                    detail: "expected \(L.fieldCount) fields, found \(r.count)"))
-            return
+                    detail: "expected \(layout.fieldCount) fields, found \(r.count)"))
+            return nil
         }
         if r.controlOffset >= 0 {
             c.rejects.append(
                 PendingReject(
-                    line: r.line, upn: Cells.printable(r.value(L.upn), uppercased: true),
+                    line: r.line, upn: Cells.printable(r.value(layout.upn), uppercased: true),
                     reason: .badText, detail: r.badTextDetail(header: header)))
-            return
+            return nil
         }
-        @inline(__always) func cell(_ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : emptyCell }
-        let upnCell = r.value(L.upn)
+        let upnCell = r.value(layout.upn)
         guard let upn = UPN.parse(upnCell) else {
             let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
             c.rejects.append(
                 PendingReject(
                     line: r.line, upn: Cells.printable(upnCell, uppercased: true),
                     reason: .invalidUPN, detail: detail))
-            return
+            return nil
         }
+        return upn
+    }
+
+    /// The school, year and result checks: `missing_school`, `wrong_year`, `bad_score`,
+    /// `score_out_of_range`, `unknown_code`; the checked cells when all pass.
+    @inline(__always)
+    func checkedResults(_ r: Record, upn: UPN, _ c: inout KS2Chunk) -> CheckedResults? {
         @inline(__always) func reject(_ reason: RejectReason, _ detail: String) {
             c.rejects.append(PendingReject(line: r.line, upn: upn.description, reason: reason, detail: detail))
         }
+        let layout = self.layout
         // school: the URN, else the LAESTAB digits
-        let urn = cell(L.urn)
+        let urn = cell(r, layout.urn)
         c.digits.removeAll(keepingCapacity: true)
-        if L.laestab >= 0 {
-            for b in r.value(L.laestab) where b &- 0x30 <= 9 { c.digits.append(b) }
+        if layout.laestab >= 0 {
+            for b in r.value(layout.laestab) where b &- 0x30 <= 9 { c.digits.append(b) }
         }
         if urn.isEmpty && c.digits.isEmpty {
             reject(.missingSchool, "urn and laestab blank: expected a school URN or LAESTAB")
-            return
+            return nil
         }
-        if L.year >= 0, let year {
-            let y = r.value(L.year)
+        if layout.year >= 0, let year {
+            let y = r.value(layout.year)
             if !y.isEmpty && Cells.unsigned(y) != year {
                 reject(.wrongYear, "year \"\(Cells.printable(y))\": expected \(year)")
-                return
+                return nil
             }
         }
+        let scoreCells = (cell(r, layout.score.0), cell(r, layout.score.1), cell(r, layout.score.2))
         let scores = (
-            Cells.score(cell(L.score.0), codes), Cells.score(cell(L.score.1), codes),
-            Cells.score(cell(L.score.2), codes)
+            Cells.score(scoreCells.0, codes), Cells.score(scoreCells.1, codes), Cells.score(scoreCells.2, codes)
         )
         if scores.0 == .bad || scores.1 == .bad || scores.2 == .bad {
             let k = scores.0 == .bad ? 0 : (scores.1 == .bad ? 1 : 2)
+            let text = Cells.printable(k == 0 ? scoreCells.0 : (k == 1 ? scoreCells.1 : scoreCells.2))
             reject(
                 .badScore,
-                "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120, an outcome code or blank"
-            )
-            return
+                "\(KS2RowReader.scoreNames[k]) \"\(text)\": expected an integer 80-120, an outcome code or blank")
+            return nil
         }
         let ranges = (
             KS2RowReader.outOfRange(scores.0), KS2RowReader.outOfRange(scores.1), KS2RowReader.outOfRange(scores.2)
         )
         if ranges.0 || ranges.1 || ranges.2 {
             let k = ranges.0 ? 0 : (ranges.1 ? 1 : 2)
-            reject(
-                .scoreOutOfRange,
-                "\(KS2RowReader.scoreNames[k]) \"\(Cells.printable(cell(k == 0 ? L.score.0 : (k == 1 ? L.score.1 : L.score.2))))\": expected an integer 80-120"
-            )
-            return
+            let text = Cells.printable(k == 0 ? scoreCells.0 : (k == 1 ? scoreCells.1 : scoreCells.2))
+            reject(.scoreOutOfRange, "\(KS2RowReader.scoreNames[k]) \"\(text)\": expected an integer 80-120")
+            return nil
         }
-        // outcome codes, then teacher assessments
-        let codeCells = (cell(L.code.0), cell(L.code.1), cell(L.code.2))
+        guard let (outcome, tas) = checkedCodes(r, reject) else { return nil }
+        return CheckedResults(urn: urn, scores: scores, outcome: outcome, tas: tas)
+    }
+
+    /// Outcome codes, then teacher assessments (`unknown_code`).
+    @inline(__always)
+    func checkedCodes(_ r: Record, _ reject: (RejectReason, String) -> Void)
+        -> (outcome: (Code?, Code?, Code?), tas: (Code?, Code?, Code?))?
+    {
+        let codeCells = (cell(r, layout.code.0), cell(r, layout.code.1), cell(r, layout.code.2))
         let outcome = (codes.parse(codeCells.0), codes.parse(codeCells.1), codes.parse(codeCells.2))
         let okOutcome = (
             KS2RowReader.isOutcome(outcome.0), KS2RowReader.isOutcome(outcome.1), KS2RowReader.isOutcome(outcome.2)
@@ -207,9 +237,9 @@ struct KS2RowReader {
             reject(
                 .unknownCode,
                 "\(KS2RowReader.codeNames[k]) \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
-            return
+            return nil
         }
-        let taCells = (cell(L.ta.0), cell(L.writTA), cell(L.ta.1))
+        let taCells = (cell(r, layout.ta.0), cell(r, layout.writTA), cell(r, layout.ta.1))
         let tas = (codes.parse(taCells.0), codes.parse(taCells.1), codes.parse(taCells.2))
         let okTA = (KS2RowReader.isTA(tas.0), KS2RowReader.isTA(tas.1), KS2RowReader.isTA(tas.2))
         if !(okTA.0 && okTA.1 && okTA.2) {
@@ -218,32 +248,41 @@ struct KS2RowReader {
             let text = Cells.printable(k == 0 ? taCells.0 : (k == 1 ? taCells.1 : taCells.2))
             reject(
                 .unknownCode,
-                "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, P1i-P8, EM) or an outcome code"
-            )
-            return
+                "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, "
+                    + "P1i-P8, EM) or an outcome code")
+            return nil
         }
-        // accepted (duplicates aside): clean and intern
-        let school = urn.isEmpty ? c.digits.withUnsafeBytes { c.schools.intern($0) } : c.schools.intern(urn)
+        return (outcome, tas)
+    }
+
+    /// An accepted row (duplicates aside): cleaned, its school and LA interned.
+    @inline(__always)
+    func accept(_ r: Record, upn: UPN, _ checked: CheckedResults, _ c: inout KS2Chunk) {
+        let layout = self.layout
+        let school =
+            checked.urn.isEmpty ? c.digits.withUnsafeBytes { c.schools.intern($0) } : c.schools.intern(checked.urn)
         var la: Int32 = -1
-        let laCell = cell(L.la)
+        let laCell = cell(r, layout.la)
         if !laCell.isEmpty {
             la = c.las.intern(laCell)
         } else if c.digits.count >= 3 {
             la = c.digits.withUnsafeBytes { c.las.intern(UnsafeRawBufferPointer(rebasing: $0[0..<3])) }
         }
+        let (scores, outcome, tas) = (checked.scores, checked.outcome, checked.tas)
         let pupil = KS2Pupil(
             line: Int32(truncatingIfNeeded: r.line), upn: upn, school: school, la: la,
-            gender: Cells.gender(cell(L.gender)), disadvantaged: Cells.yesNo(cell(L.disadvantaged)),
-            eal: Cells.yesNo(cell(L.eal)), sen: Cells.sen(cell(L.sen)),
+            gender: Cells.gender(cell(r, layout.gender)), disadvantaged: Cells.yesNo(cell(r, layout.disadvantaged)),
+            eal: Cells.yesNo(cell(r, layout.eal)), sen: Cells.sen(cell(r, layout.sen)),
             read: KS2RowReader.result(scores.0, outcome.0, tas.0),
             mat: KS2RowReader.result(scores.1, outcome.1, tas.2),
             gps: KS2RowReader.result(scores.2, outcome.2, nil),
             writTA: tas.1 ?? .none)
         c.rows.append(
             KS2Row(
-                pupil: pupil, start: r.start, hasSchoolName: L.schoolName >= 0 && !r.value(L.schoolName).isEmpty,
-                special: L.special >= 0 && Cells.yesNo(r.value(L.special)) == .yes))
-        if keepNames { c.names.append((Span(r, L.forename), Span(r, L.surname))) }
+                pupil: pupil, start: r.start,
+                hasSchoolName: layout.schoolName >= 0 && !r.value(layout.schoolName).isEmpty,
+                special: layout.special >= 0 && Cells.yesNo(r.value(layout.special)) == .yes))
+        if keepNames { c.names.append((CellRange(r, layout.forename), CellRange(r, layout.surname))) }
     }
 
     @inline(__always)
@@ -363,7 +402,7 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let merged = mergeChunks(
         chunks, offsets: offsets, dropped: dropped, file: file, year: year ?? 0,
         schoolNameColumn: reader.layout.schoolName, options: options)
-    let rejects = finish(pending, file: file.name)
+    let rejects = sortedRejects(pending, file: file.name)
     var account = FileAccount(file: file.name, read: read, accepted: merged.pupils.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
     return KS2ReadResult(cohort: merged, rejects: rejects, account: account)
@@ -519,7 +558,7 @@ func schoolName(file: DelimitedFile, scanner: inout RecordScanner, start: Int, l
 }
 
 /// Rejects of one file sorted by line (stable), with the file's base name.
-func finish(_ pending: [PendingReject], file: String) -> [Reject] {
+func sortedRejects(_ pending: [PendingReject], file: String) -> [Reject] {
     let sorted = pending.enumerated().sorted { a, b in
         a.element.line != b.element.line ? a.element.line < b.element.line : a.offset < b.offset
     }

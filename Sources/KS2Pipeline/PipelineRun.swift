@@ -59,63 +59,62 @@ public struct PipelineRun: Sendable {
             threads: threads ?? file.threads ?? ProcessInfo.processInfo.activeProcessorCount,
             writeWorkbooks: file.xlsx ?? true, methodologyDirectory: file.methodology,
             showProgress: !quiet)
-        var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory, inputs: [path] + file.inputPaths)
+        var frame = try JobFrame(command: "run \(path)", settings: settings, inputs: [path] + file.inputPaths)
         var results = RunResults()
         results.focusThreshold = file.focus_threshold ?? 0
-        var manifest = RunManifest(command: "run \(path)")
-        manifest.inputs.append(("pipeline", path))
+        frame.manifest.inputs.append(("pipeline", path))
         var lines: [String] = []
         for y in (file.years ?? []).sorted(by: { $0.year < $1.year }) {
             var job = ProgressJob(ks2: y.ks2, ks1: y.ks1, year: y.year, estimates: y.estimates)
             job.ks2Columns = (y.ks2_columns ?? [:]).mapValues { $0 ?? "" }
             job.ks1Columns = (y.ks1_columns ?? [:]).mapValues { $0 ?? "" }
-            let outcome = try job.compute(settings, clock: &clock)
+            let outcome = try job.compute(settings, clock: &frame.clock)
             results.progress.append(outcome)
             if y.estimates == nil { results.nationalYears.insert(y.year) }
-            manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
-            manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
+            frame.manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
+            frame.manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
             lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
         }
         if let tables = file.published, !tables.isEmpty {
-            clock.begin("read tables")
-            lines += try readPublishedInputs(tables, year: file.published_year, into: &results, manifest: &manifest)
+            frame.clock.begin("read tables")
+            lines += try readPublishedInputs(
+                tables, year: file.published_year, into: &results, manifest: &frame.manifest)
             lines.append("published tables: \(results.published.filter { $0.level == .school }.count) school rows")
         }
         if let c = file.cohorts {
             results.cohorts = try readCohortFile(c)
-            manifest.inputs.append(("cohorts", c))
+            frame.manifest.inputs.append(("cohorts", c))
         }
         var written: [String] = []
+        var otherRejects = results.rejects
         if !(file.years ?? []).isEmpty || !(file.published ?? []).isEmpty {
-            try results.buildAcrossYears(settings, clock: &clock)
-            written = try writeResults(results, to: out, settings: settings, clock: &clock)
+            try results.buildAcrossYears(settings, clock: &frame.clock)
+            written = try writeResults(results, to: frame.out, settings: settings, clock: &frame.clock)
         }
         if let t = file.targets {
             let job = TargetsJob(cohort: t.cohort, estimates: t.estimates, stretch: t.stretch ?? 0)
-            let computed = try job.compute(settings, clock: &clock)
-            // one rejects.csv per run: the progress inputs' rejects, then the cohort file's
-            let progressRejects = results.rejects
+            let computed = try job.compute(settings, clock: &frame.clock)
+            // one rejects.csv per run: the progress inputs' and tables' rejects, then the cohort file's
             written = written.filter { $0 != "rejects.csv" }
             written += try job.write(
-                computed, to: out, settings: settings, clock: &clock, otherRejects: progressRejects)
-            job.record(computed, in: &manifest)
+                computed, to: frame.out, settings: settings, clock: &frame.clock, otherRejects: otherRejects)
+            otherRejects += computed.rejects
+            job.record(computed, in: &frame.manifest)
             lines += job.summary(computed)
         }
         if let t = file.tracking {
             written = try TrackJob(t, focusThreshold: file.focus_threshold).runInPipeline(
-                settings, out: out, clock: &clock, manifest: &manifest,
-                otherRejects: results.progress.flatMap(\.rejects),
+                settings, out: frame.out, clock: &frame.clock, manifest: &frame.manifest,
+                otherRejects: otherRejects,
                 written: written, lines: &lines)
         }
-        manifest.parameters.merge([
+        frame.manifest.parameters.merge([
             "pipeline": path, "name": file.name ?? "", "threads": settings.threads,
             "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year),
         ]) { a, _ in a }
-        if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
-        clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
-        try out.commit()
+        if !results.warnings.isEmpty { frame.manifest.extra["warnings"] = results.warnings }
+        try frame.finish()
+        ProcessTeardown.keepUntilExit(results)
         lines += results.warnings
         lines.append("wrote \(written.joined(separator: ", "))")
         lines.append("outputs in \(settings.outputDirectory)/")

@@ -39,26 +39,24 @@ public struct ProgressJob: Sendable {
     /// Runs the job and writes its outputs; returns the summary printed to the user.
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
-        var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory, inputs: inputPaths(settings))
-        let outcome = try compute(settings, clock: &clock)
+        var job = try JobFrame(
+            command: "progress", settings: settings,
+            inputs: inputPaths(settings))
+        let outcome = try compute(settings, clock: &job.clock)
         var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
-        let written = try writeResults(results, to: out, settings: settings, clock: &clock)
-        var manifest = RunManifest(command: "progress")
-        manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
-        manifest.parameters = [
+        let written = try writeResults(results, to: job.out, settings: settings, clock: &job.clock)
+        job.manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
+        job.manifest.parameters = [
             "year": year, "mode": estimates == nil ? "national" : "supplied",
             "estimates": estimates ?? NSNull(), "threads": settings.threads,
             "xlsx": settings.writeWorkbooks,
         ]
-        manifest.accounts = outcome.accounts
+        job.manifest.accounts = outcome.accounts
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
-        manifest.pupilsInMeasure = inMeasure
-        clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
-        try out.commit()
+        job.manifest.pupilsInMeasure = inMeasure
+        try job.finish()
         let warnings = results.warnings.map { $0 + "\n" }.joined()
         ProcessTeardown.keepUntilExit(outcome)
         return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
@@ -137,9 +135,17 @@ func wrapInput<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// A national run's results are hundreds of thousands of small objects; freeing them one by one
-/// when the command returns takes longer than the process's exit, which returns the memory at
-/// once. The command line keeps them here and exits straight after printing its summary.
-public enum ProcessTeardown {
-    nonisolated(unsafe) private static var kept: [Any] = []
-    static func keepUntilExit(_ value: Any) { kept.append(value) }
+/// when `run` returns takes longer than the process's exit, which returns the memory at once. A
+/// job hands them here, and the command line exits straight after printing its summary.
+enum ProcessTeardown {
+    private static let kept = KeptValues()
+
+    static func keepUntilExit(_ value: Any) { kept.add(value) }
+
+    /// Values kept alive (runs in one process, e.g. the tests, may add at the same time).
+    private final class KeptValues: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Any] = []
+        func add(_ value: Any) { lock.withLock { values.append(value) } }
+    }
 }

@@ -18,23 +18,19 @@ public struct PublishedJob: Sendable {
 
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
-        var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(
-            settings.outputDirectory,
+        var job = try JobFrame(
+            command: "published", settings: settings,
             inputs: files + [cohorts, settings.methodologyDirectory].compactMap { $0 })
-        clock.begin("read tables")
+        job.clock.begin("read tables")
         var results = RunResults()
-        var manifest = RunManifest(command: "published")
-        let tableLines = try readPublishedInputs(files, year: year, into: &results, manifest: &manifest)
+        let tableLines = try readPublishedInputs(files, year: year, into: &results, manifest: &job.manifest)
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
-        try results.buildAcrossYears(settings, clock: &clock)
-        let written = try writeResults(results, to: out, settings: settings, clock: &clock)
-        manifest.inputs += cohorts.map { [("cohorts", $0)] } ?? []
-        manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "xlsx": settings.writeWorkbooks]
-        if !results.warnings.isEmpty { manifest.extra["warnings"] = results.warnings }
-        clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
-        try out.commit()
+        try results.buildAcrossYears(settings, clock: &job.clock)
+        let written = try writeResults(results, to: job.out, settings: settings, clock: &job.clock)
+        job.manifest.inputs += cohorts.map { [("cohorts", $0)] } ?? []
+        job.manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "xlsx": settings.writeWorkbooks]
+        if !results.warnings.isEmpty { job.manifest.extra["warnings"] = results.warnings }
+        try job.finish()
         let years = Set(results.published.map(\.year)).sorted().map(String.init).joined(separator: ", ")
         let schools = Set(results.published.filter { $0.level == .school }.map(\.id)).count
         let warnings = results.warnings.map { $0 + "\n" }.joined()

@@ -43,10 +43,6 @@ struct RunResults {
         clock.begin("across years")
         let rows = allRows
         let sigma = try sigmaByYear(settings)
-        let trends = trendRows(rows)
-        let (threeYear, threeYearWarnings) = threeYearRows(rows) { year, subject in
-            sigma[year]?[subject.rawValue] ?? nil
-        }
         var nationalOther: [Int: [Double?]] = [:]
         var supplied = Set<Int>()
         for o in progress {
@@ -62,10 +58,22 @@ struct RunResults {
         for (year, other) in nationalOtherProgress(publishedEnglandGroups) where nationalOther[year] == nil {
             nationalOther[year] = other
         }
+        // the gaps side by side with trends and three-year figures (independent of each other);
         // computed groups first (a computed row wins), England's all-schools row before the state-funded one
-        let disadvantaged = progress.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
-        let groups = disadvantaged + publishedEnglandGroups + publishedGroups
-        let (gaps, yearsWithout) = gapRows(rows, groups: groups, nationalOther: nationalOther)
+        let years = progress
+        let tableGroups = publishedEnglandGroups + publishedGroups
+        let englandOther = nationalOther
+        let computeGaps: @Sendable () -> (rows: [GapRow], yearsWithoutNational: [Int]) = {
+            let disadvantaged = years.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
+            return gapRows(rows, groups: disadvantaged + tableGroups, nationalOther: englandOther)
+        }
+        let computeTrends: () -> ([TrendRow], [ThreeYearRow], [String]) = {
+            let threeYear = threeYearRows(rows) { year, subject in sigma[year]?[subject.rawValue] ?? nil }
+            return (trendRows(rows), threeYear.rows, threeYear.warnings)
+        }
+        let (perYear, gapResult) = try sideBySide(parallel: settings.threads > 1, computeTrends, computeGaps)
+        let (trends, threeYear, threeYearWarnings) = perYear
+        let (gaps, yearsWithout) = (gapResult.rows, gapResult.yearsWithoutNational)
         var warnings = threeYearWarnings
         for year in yearsWithout {
             let why =
@@ -179,15 +187,19 @@ func writeResults(
         var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
         for o in progress {
             let format = PupilRowFormatter(
-                cohort: o.cohort, table: o.computation.table, order: o.aggregation.pupilOrder)
+                cohort: o.cohort, table: o.computation.table, estimates: o.computation.estimates,
+                order: o.aggregation.pupilOrder)
             let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
             for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
         }
-        // one year (the usual case) shares its rows; several years are joined
-        let groups = progress.count == 1 ? progress[0].aggregation.groups : progress.flatMap(\.aggregation.groups)
+        // each year's group rows are formatted where they are (years in order), never joined in a copy
+        var groupParts: [@Sendable () -> [UInt8]] = []
+        for (k, o) in progress.enumerated() {
+            groupParts += csvParts(o.aggregation.groups, groupsCSV, header: k == 0)
+        }
         files = [
             PartFile(name: "pupils.csv", parts: parts, mode: OutputFolder.pupilFileMode),
-            PartFile(name: "groups.csv", parts: csvParts(groups, groupsCSV)),
+            PartFile(name: "groups.csv", parts: groupParts),
         ]
     }
     files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
@@ -312,19 +324,21 @@ func writeResults(
 /// keeps the header, the others drop it.
 func csvParts<Row: Sendable>(
     _ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
-    rowsPerPart: Int = 4_096
+    rowsPerPart: Int = 4_096, header: Bool = true
 ) -> [@Sendable () -> [UInt8]] {
-    if rows.isEmpty { return [{ format([]) }] }
+    if rows.isEmpty { return header ? [{ format([]) }] : [] }
     var parts: [@Sendable () -> [UInt8]] = []
     var start = 0
     while start < rows.count {
         let range = start..<min(rows.count, start + rowsPerPart)
-        let first = start == 0
+        let keepHeader = header && start == 0
         parts.append {
-            let bytes = format(rows[range])
-            if first { return bytes }
+            var bytes = format(rows[range])
+            if keepHeader { return bytes }
+            // the header line is dropped in place (no second buffer per part)
             guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
-            return Array(bytes[(nl + 1)...])
+            bytes.removeSubrange(0...nl)
+            return bytes
         }
         start += rowsPerPart
     }

@@ -40,11 +40,18 @@ public struct SynthJob: Sendable {
             las: localAuthorities)
         options.layout = layout
         options.story = try story()
-        let out = try OutputFolder(settings.outputDirectory)
+        var frame = try JobFrame(command: "synth", settings: settings, inputs: [projectCohorts].compactMap { $0 })
+        frame.clock.begin("synth")
         let output = synthesize(options)
-        try out.write("ks2.csv", output.ks2, mode: OutputFolder.pupilFileMode)
-        try out.write("ks1.csv", output.ks1, mode: OutputFolder.pupilFileMode)
-        try out.commit()
+        try frame.out.write("ks2.csv", output.ks2, mode: OutputFolder.pupilFileMode)
+        try frame.out.write("ks1.csv", output.ks1, mode: OutputFolder.pupilFileMode)
+        frame.manifest.inputs = projectCohorts.map { [("project_cohorts", $0)] } ?? []
+        frame.manifest.parameters = [
+            "schools": schools, "year": year, "seed": seed, "edge": edge, "layout": layout.rawValue,
+            "las": localAuthorities ?? [], "project_effect": options.story.projectEffect,
+            "disadvantaged_gap": disadvantagedGap, "threads": settings.threads,
+        ]
+        try frame.finish()
         var story = ""
         if options.story.projectEffect != 0 {
             story += ", maths +\(options.story.projectEffect) for \(options.story.projectURNs.count) project schools"
@@ -81,17 +88,24 @@ public struct SynthJob: Sendable {
             CurrentCohortOptions(
                 schools: schools, ks2Year: year, seed: seed,
                 las: localAuthorities))
-        let final = try writeSynthetic(bytes, name: "current-cohort.csv", settings)
+        let final = try writeSynthetic(
+            bytes, name: "current-cohort.csv", settings, command: "synth --current-cohort",
+            parameters: ["schools": schools, "year": year, "seed": seed, "las": localAuthorities ?? []])
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth current cohort (KS2 \(year)): \(rows) pupils (seed \(seed)) → \(final)"
     }
 }
 
-/// Writes one synthetic file as the whole of a new output folder (the output policy applies: a
-/// synthetic file never replaces a file of the user's); returns its path.
-func writeSynthetic(_ bytes: [UInt8], name: String, _ settings: RunSettings, inputs: [String] = []) throws -> String {
-    let out = try OutputFolder(settings.outputDirectory, inputs: inputs)
-    try out.write(name, bytes, mode: OutputFolder.pupilFileMode)
-    try out.commit()
+/// Writes one synthetic file as the whole of a new output folder, with its run.json (the output
+/// policy applies: a synthetic file never replaces a file of the user's); returns its path.
+func writeSynthetic(
+    _ bytes: [UInt8], name: String, _ settings: RunSettings, command: String, inputs: [(String, String)] = [],
+    folders: [String] = [], parameters: [String: Any]
+) throws -> String {
+    var frame = try JobFrame(command: command, settings: settings, inputs: inputs.map(\.1) + folders)
+    try frame.out.write(name, bytes, mode: OutputFolder.pupilFileMode)
+    frame.manifest.inputs = inputs
+    frame.manifest.parameters = parameters
+    try frame.finish()
     return settings.outputDirectory + "/" + name
 }

@@ -34,7 +34,10 @@ public struct SynthTrackingJob: Sendable {
                 predicted: $0.predicted)
         }
         let bytes = synthesizeTracking(seeds, options: TrackingSynthOptions(windows: windows, seed: seed))
-        let final = try writeSynthetic(bytes, name: "tracking.csv", settings, inputs: [cohort, estimates])
+        let final = try writeSynthetic(
+            bytes, name: "tracking.csv", settings, command: "synth-tracking",
+            inputs: [("cohort", cohort)], folders: [estimates],
+            parameters: ["seed": seed, "windows": windows, "stretch": stretch, "estimates": estimates])
         let rows = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
         return "synth tracking: \(rows) rows for \(seeds.count) pupils, windows \(windows.joined(separator: ",")) "
             + "(seed \(seed)) → \(final)"

@@ -60,17 +60,13 @@ public struct TrackJob: Sendable {
 
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
-        var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(
-            settings.outputDirectory,
+        var job = try JobFrame(
+            command: "track", settings: settings,
             inputs: [cohort, estimates, tracking] + [cohorts, settings.methodologyDirectory].compactMap { $0 })
-        let computed = try compute(settings, clock: &clock)
-        let written = try write(computed, to: out, settings: settings, clock: &clock)
-        var manifest = RunManifest(command: "track")
-        record(computed, in: &manifest)
-        clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
-        try out.commit()
+        let computed = try compute(settings, clock: &job.clock)
+        let written = try write(computed, to: job.out, settings: settings, clock: &job.clock)
+        record(computed, in: &job.manifest)
+        try job.finish()
         var lines = summary(computed)
         lines.append("wrote \(written.joined(separator: ", "))")
         lines.append("outputs in \(settings.outputDirectory)")

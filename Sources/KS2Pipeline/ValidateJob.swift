@@ -19,9 +19,10 @@ public struct ValidateJob: Sendable {
 
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
-        var clock = StageClock(progress: settings.showProgress)
-        let out = try OutputFolder(settings.outputDirectory, inputs: [ks2] + [ks1].compactMap { $0 })
-        clock.begin("read")
+        var job = try JobFrame(
+            command: "validate", settings: settings,
+            inputs: [ks2] + [ks1].compactMap { $0 })
+        job.clock.begin("read")
         let r2 = try wrapInput {
             try readKS2(
                 path: ks2, year: year,
@@ -38,15 +39,12 @@ public struct ValidateJob: Sendable {
             rejects += r1.rejects
             accounts.append(("ks1", join.account))
         }
-        clock.begin("write")
-        try out.write("rejects.csv", rejectsCSV(rejects), mode: OutputFolder.pupilFileMode)
-        var manifest = RunManifest(command: "validate")
-        manifest.inputs = [("ks2", ks2)] + (ks1.map { [("ks1", $0)] } ?? [])
-        manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "threads": settings.threads]
-        manifest.accounts = accounts
-        clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
-        try out.commit()
+        job.clock.begin("write")
+        try job.out.write("rejects.csv", rejectsCSV(rejects), mode: OutputFolder.pupilFileMode)
+        job.manifest.inputs = [("ks2", ks2)] + (ks1.map { [("ks1", $0)] } ?? [])
+        job.manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "threads": settings.threads]
+        job.manifest.accounts = accounts
+        try job.finish()
         return accountSummary(accounts) + "\nrejects.csv and run.json in \(settings.outputDirectory)"
     }
 }

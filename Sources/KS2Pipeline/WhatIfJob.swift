@@ -26,11 +26,10 @@ public struct WhatIfJob: Sendable {
 
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
-        var clock = StageClock(progress: settings.showProgress)
         let job = ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates)
-        let out = try OutputFolder(settings.outputDirectory, inputs: job.inputPaths(settings) + [remove])
-        let outcome = try job.compute(settings, clock: &clock)
-        clock.begin("what-if")
+        var frame = try JobFrame(command: "whatif", settings: settings, inputs: job.inputPaths(settings) + [remove])
+        let outcome = try job.compute(settings, clock: &frame.clock)
+        frame.clock.begin("what-if")
         let (removals, removalRejects) = try wrapInput { try readRemovals(path: remove) }
         var index: [UPN: Int] = [:]
         index.reserveCapacity(outcome.cohort.pupils.count)
@@ -59,17 +58,17 @@ public struct WhatIfJob: Sendable {
         let rows = whatIfRows(
             cohort: outcome.cohort, removals: chosen, before: outcome.aggregation.rows,
             after: after.rows)
-        clock.begin("write csv")
-        try out.write("whatif.csv", whatIfCSV(rows))
-        try out.write("rejects.csv", rejectsCSV(outcome.rejects + rejectsOfRemovals), mode: OutputFolder.pupilFileMode)
-        var manifest = RunManifest(command: "whatif")
-        manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
-        manifest.parameters = [
+        frame.clock.begin("write csv")
+        try frame.out.write("whatif.csv", whatIfCSV(rows))
+        try frame.out.write(
+            "rejects.csv", rejectsCSV(outcome.rejects + rejectsOfRemovals), mode: OutputFolder.pupilFileMode)
+        frame.manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
+        frame.manifest.parameters = [
             "year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
             "note": whatIfLabel,
         ]
-        manifest.accounts = outcome.accounts
-        manifest.extra["removals"] = [
+        frame.manifest.accounts = outcome.accounts
+        frame.manifest.extra["removals"] = [
             "rows": removals.count + removalRejects.count,
             "used": removals.count - unknown.count,
             "rejected": removalRejects.count + unknown.count,
@@ -78,8 +77,8 @@ public struct WhatIfJob: Sendable {
         var workbooks: [String] = []
         if settings.writeWorkbooks && !rows.isEmpty {
             let touched = Set(rows.map(\.urn)).count
-            let progress = clock.begin("what-if workbooks", items: touched)
-            try out.makeDirectory("whatif")
+            let progress = frame.clock.begin("what-if workbooks", items: touched)
+            try frame.out.makeDirectory("whatif")
             let context = ReportContext(
                 runDate: settings.runDate,
                 sources: [
@@ -88,14 +87,12 @@ public struct WhatIfJob: Sendable {
                     "Pupils removed: \(removeName) (\(Set(chosen).count) pupil-subjects).",
                 ])
             workbooks = try writeWhatIfWorkbooks(
-                rows, year: year, directory: out.path("whatif"), threads: settings.threads, context: context,
+                rows, year: year, directory: frame.out.path("whatif"), threads: settings.threads, context: context,
                 progress: progress)
             // a what-if reveals its removed pupils' scores: the workbooks are as private as pupils.csv
-            for name in workbooks { chmod(out.path("whatif/" + name), OutputFolder.pupilFileMode) }
+            for name in workbooks { chmod(frame.out.path("whatif/" + name), OutputFolder.pupilFileMode) }
         }
-        clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
-        try out.commit()
+        try frame.finish()
         let pupils = Set(chosen.map(\.pupil)).count
         let schools = Set(rows.map(\.urn)).count
         var lines = ["\(whatIfLabel): \(pupils) pupils removed from \(schools) schools' measures"]

@@ -72,7 +72,7 @@ public struct PupilRowFormatter: Sendable {
     let progressValues: [Double], progressText: Int
     let pagCount: Int
 
-    public init(cohort: KS2Cohort, table t: PupilProgressTable, order: [Int32]) {
+    public init(cohort: KS2Cohort, table t: PupilProgressTable, estimates table: EstimateTable, order: [Int32]) {
         pupils = cohort.pupils
         year = cohort.year
         self.order = order
@@ -102,15 +102,13 @@ public struct PupilRowFormatter: Sendable {
         senText = arena.add(bytes([SENProvision.unknown, .none, .support, .ehcPlan].map(\.name)))
         apsValues = (0...120).map { Double($0) / 4 }
         apsText = arena.add(apsValues.map { CSVWriter.formatted($0) })
-        // the PAG estimates as the table holds them (the first pupil of each subject and PAG)
-        var pags = 0
-        for p in t.pag where Int(p) > pags { pags = Int(p) }
+        // each PAG's estimate, formatted once (subject · PAGs + PAG), from the estimates table the
+        // pupils were measured against
+        let pags = table.pags.map(\.count).max() ?? 0
         pagCount = pags
         var estimates = [Double](repeating: .nan, count: 3 * pags)
-        for i in 0..<t.count where t.pag[i] > 0 {
-            for s in 0..<3 where estimates[s * pags + Int(t.pag[i]) - 1].isNaN {
-                estimates[s * pags + Int(t.pag[i]) - 1] = t.estimate[t.at(s, i)]
-            }
+        for s in 0..<min(3, table.pags.count) {
+            for (g, row) in table.pags[s].enumerated() { estimates[s * pags + g] = row.estimate ?? .nan }
         }
         estimateValues = estimates
         estimateText = arena.add(estimates.map { $0.isNaN ? [] : CSVWriter.formatted($0) })

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real `ks2progress` binary (the one `swift build` put beside the tests) in temporary
 /// folders, as a user would.
@@ -81,9 +82,7 @@ enum Harness {
 
     /// A fresh temporary folder, removed by the caller's `defer`.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ks2e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestSupport.temporaryFolder("ks2e2e")
     }
 
     static func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }

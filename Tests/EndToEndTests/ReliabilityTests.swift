@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Interrupted runs, determinism of every output (workbooks included) and data protection, on
@@ -19,20 +20,6 @@ import Testing
             }
         }
         return files
-    }
-
-    /// Runs /usr/bin/unzip with `arguments` and returns its standard output.
-    static func unzip(_ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// The XML parts of a workbook (part name → text).

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Suppression everywhere (issue 16): no figure whose status is `supp` or `none` appears in any cell
 /// or chart (a chart's cached values are in its XML) of any workbook of a run.
 @Suite struct WorkbookSuppressionTests {
     /// Every XML part under `xl/` of a workbook, joined (one unzip per workbook).
-    static func xlParts(_ xlsx: URL) throws -> String { try ReliabilityTests.unzip(["-p", xlsx.path, "xl/*"]) }
+    static func xlParts(_ xlsx: URL) throws -> String { try unzip(["-p", xlsx.path, "xl/*"]) }
 
     /// Every number stored in a sheet cell (`<v>`) or a chart cache (`<c:v>`), to 12 significant digits.
     static func storedNumbers(_ xml: String) -> Set<String> {
@@ -37,12 +38,12 @@ import Testing
 
     /// A Notes sheet, and a page header (with the run date) and footer (page x of y) on every visible sheet.
     static func expectNotesAndHeaders(_ xlsx: URL) throws {
-        let workbook = try ReliabilityTests.unzip(["-p", xlsx.path, "xl/workbook.xml"])
+        let workbook = try unzip(["-p", xlsx.path, "xl/workbook.xml"])
         #expect(workbook.contains("name=\"Notes\""), "\(xlsx.lastPathComponent)")
         let sheets = workbook.matches(of: /<sheet name="[^"]+" sheetId="(\d+)"( state="hidden")?/)
         #expect(sheets.count >= 4)
         for sheet in sheets where sheet.output.2 == nil {
-            let xml = try ReliabilityTests.unzip(["-p", xlsx.path, "xl/worksheets/sheet\(sheet.output.1).xml"])
+            let xml = try unzip(["-p", xlsx.path, "xl/worksheets/sheet\(sheet.output.1).xml"])
             #expect(
                 xml.contains("<oddHeader>") && xml.contains("1 January 2000</oddHeader>"),
                 "\(xlsx.lastPathComponent) sheet \(sheet.output.1)")
@@ -118,7 +119,7 @@ import Testing
         let smallBook = books.first { $0.hasPrefix((small?[2] ?? "?") + " ") }
         #expect(smallBook != nil)
         if let smallBook {
-            let text = try ReliabilityTests.unzip([
+            let text = try unzip([
                 "-p", out.appendingPathComponent("schools/" + smallBook).path,
                 "xl/sharedStrings.xml",
             ])

@@ -1,4 +1,5 @@
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Analysis

@@ -46,3 +46,70 @@ struct ColumnMappingTests {
         #expect(Columns.editDistance("ks2 readscore", "ks2 read score") == 1)
     }
 }
+
+/// The MIS header names of docs/ALIASES.md (Bromcom, Arbor) each name their canonical column, and
+/// no alias names two columns.
+@Suite("MIS column aliases")
+struct MISAliasTests {
+    /// (header as the system writes it, canonical column), from docs/ALIASES.md's MIS table.
+    static let misAliases: [(header: String, canonical: String)] = [
+        ("Legal Last Name", "surname"),
+        ("Legal First Name", "forename"),
+        ("legalLastName", "surname"),
+        ("legalFirstName", "forename"),
+        ("LastName", "surname"),
+        ("FirstName", "forename"),
+        ("Last Name", "surname"),
+        ("First Name", "forename"),
+        ("UPN", "upn"),
+        ("Gender", "gender"),
+        ("SEN Status", "sen"),
+    ]
+
+    /// The canonical column whose alias list holds `header` (normalized), if any.
+    private func canonical(of header: String) -> [String] {
+        let key = Columns.normalize(header)
+        return Columns.ks2.filter { $0.aliases.contains(key) }.map(\.canonical)
+    }
+
+    @Test(arguments: misAliases.map { [$0.header, $0.canonical] })
+    func mapsToItsColumn(_ pair: [String]) {
+        #expect(canonical(of: pair[0]) == [pair[1]])
+    }
+
+    @Test("a Bromcom-style header reads the names, gender and UPN")
+    func readsBromcomNames() throws {
+        let header = "Last Name,First Name,Admission Number,UPN,Gender,urn,writ_ta,read_score,mat_score"
+        let path = write("ks2.csv", "\(header)\nSmith,Ann,001234,\(U.a),Female,100001,EXS,104,101\n")
+        let result = try readKS2(path: path, year: 2019, options: IngestOptions(keepNames: true))
+        #expect(result.account.accepted == 1)
+        let pupil = try #require(result.cohort.pupils.first)
+        #expect(pupil.gender == .female)
+        let name = try #require(result.cohort.names.first)
+        #expect(name.forename == "Ann" && name.surname == "Smith")
+    }
+
+    @Test("pupil premium flags that are not the DfE's disadvantaged measure are not aliases")
+    func ambiguousNamesAreNotAliases() {
+        // Arbor's "Pupil Premium Eligible" counts service children; SIMS's indicator follows the
+        // DfE allocation file, which includes the service premium: neither is FSM6CLA1A.
+        #expect(canonical(of: "Pupil Premium Eligible").isEmpty)
+        #expect(canonical(of: "Pupil Premium Indicator").isEmpty)
+        #expect(canonical(of: "Pupil Premium Recipient").isEmpty)
+    }
+
+    @Test("no alias names two KS2 columns")
+    func aliasesAreUnique() {
+        var owner: [String: String] = [:]
+        var clashes: [String] = []
+        for spec in Columns.ks2 {
+            for alias in spec.aliases {
+                if let other = owner[alias], other != spec.canonical {
+                    clashes.append("\(alias): \(other), \(spec.canonical)")
+                }
+                owner[alias] = spec.canonical
+            }
+        }
+        #expect(clashes.isEmpty)
+    }
+}

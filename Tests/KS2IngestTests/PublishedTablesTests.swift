@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Ingest
@@ -32,8 +33,7 @@ private func band(progress p: Double, lower: Double, upper: Double, p90: Double,
 }
 
 private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2-published-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try temporaryFolder("ks2-published-tests")
     let url = dir.appendingPathComponent(name)
     try Data(bytes).write(to: url)
     return url.path

@@ -226,3 +226,37 @@ import Testing
         #expect(e?.message.hasPrefix("cannot open the file") == true)
     }
 }
+
+/// The text scan's word-at-a-time path against a byte-by-byte reading: every control character's
+/// offset, lone CRs (not CRLF), and UTF-8 validity, on seeded random text mixing ASCII, multi-byte
+/// characters, CRLF, lone CR, tabs and control bytes at every alignment.
+@Test func textScanAgreesWithAByteByByteReading() {
+    var state: UInt64 = 0x7E57_5CA1
+    func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 33
+    }
+    let pieces: [[UInt8]] = [
+        Array("abc,".utf8), Array("\r\n".utf8), [0x0D], [0x0A], [0x09], [0x00], [0x1B], [0x07], Array("é".utf8),
+        Array("€".utf8), Array("0123456789".utf8), [0xFF],
+    ]
+    for round in 0..<300 {
+        var bytes: [UInt8] = []
+        for _ in 0..<(Int(next() % 60) + 1) { bytes += pieces[Int(next() % UInt64(pieces.count - (round % 2)))] }
+        var controls: [Int] = []
+        var loneCR = false
+        for (i, b) in bytes.enumerated() {
+            if b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) { loneCR = true }
+            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { controls.append(i) }
+        }
+        let valid = String(validating: bytes, as: UTF8.self) != nil
+        bytes.withUnsafeBytes { raw in
+            let scan = TextScan.scan(raw, threads: 1)
+            #expect(scan.valid == valid)
+            if valid {
+                #expect(scan.controls == controls, "\(bytes)")
+                #expect(scan.loneCR == loneCR, "\(bytes)")
+            }
+        }
+    }
+}

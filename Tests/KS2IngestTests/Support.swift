@@ -1,13 +1,12 @@
 import Foundation
 import KS2Core
+import TestSupport
 
 @testable import KS2Ingest
 
 /// A fresh temporary directory per test.
 func tempDir() -> String {
-    let dir = NSTemporaryDirectory() + "ks2ingest-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
+    (try? temporaryFolder("ks2ingest").path) ?? NSTemporaryDirectory()
 }
 
 /// Writes `bytes` to `name` in a new temporary directory and returns the path.

@@ -36,3 +36,35 @@ import Testing
         try? FileManager.default.removeItem(atPath: final)
     }
 }
+
+/// The job frame every command runs in: nothing at the output path until `finish`, then the
+/// outputs, run.json and the marker that lets a later run replace them; a frame abandoned by an
+/// error leaves nothing, and a folder holding an input is refused before anything runs.
+@Suite struct JobFrameTests {
+    @Test func finishWritesRunJSONAndTheMarker() throws {
+        let root = NSTemporaryDirectory() + "ks2frame-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let final = root + "/new/out"
+        do {
+            var frame = try JobFrame(command: "test", settings: RunSettings(outputDirectory: final), inputs: [])
+            try frame.out.write("a.csv", text: "x\n")
+            frame.manifest.parameters = ["k": 1]
+            #expect(!FileManager.default.fileExists(atPath: final))
+            try frame.finish()
+        }
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: final))
+        #expect(names == ["a.csv", "run.json", ".ks2progress-output"])
+        let json = try String(contentsOfFile: final + "/run.json", encoding: .utf8)
+        #expect(json.contains("\"command\" : \"test\"") && json.contains("\"tool\" : \"ks2progress\""))
+        // abandoned: nothing left, and the parents it made are gone
+        do {
+            let frame = try JobFrame(command: "test", settings: RunSettings(outputDirectory: root + "/b/c"), inputs: [])
+            try frame.out.write("a.csv", text: "x\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/b"))
+        // an output folder holding an input is refused before anything is made
+        #expect(throws: PipelineError.self) {
+            _ = try JobFrame(command: "test", settings: RunSettings(outputDirectory: root), inputs: [final + "/a.csv"])
+        }
+    }
+}

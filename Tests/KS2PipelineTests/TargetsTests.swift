@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import KS2Ingest
+import TestSupport
 import Testing
 
 @testable import KS2Pipeline
@@ -265,8 +266,7 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
     }
 
     @Test func latestYearOfAnEstimatesFolder() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2targets-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("ks2targets").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var est = "year,subject,pag,lower,upper,pupils,estimate,sd,cap\n"
         var nat = "year,subject,pupils,sd,cap_z,p10,p90\n"

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Reports
@@ -157,8 +158,7 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
     }
 
     @Test func writesFileWithMode() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2csv-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("ks2csv").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var w = CSVWriter(header: ["upn"])
         w.appendText("A123")

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Reports
@@ -51,9 +52,7 @@ private func row(_ upn: String, read: (Double?, String, String, Double?, String)
     }
 
     @Test func workbookReadBack() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2targetsxlsx-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("ks2targetsxlsx").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var other = pupils[0]
         other.row.urn = "654321"

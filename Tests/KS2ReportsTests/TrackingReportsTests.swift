@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Reports
@@ -62,9 +63,7 @@ private func summary(
     }
 
     @Test func schoolWorkbookFocusPupilsSheetAndLeadWorkbook() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2trackxlsx-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("ks2trackxlsx").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var row = TargetRow(urn: "123456", upn: "A000000000001", estimatesYear: 2023)
         row.estimate[0] = 100.5

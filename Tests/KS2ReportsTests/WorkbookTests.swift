@@ -1,42 +1,14 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Reports
 
-/// A member of a zip file as text, via /usr/bin/unzip.
-func unzipText(_ file: String, _ member: String) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-    p.arguments = ["-p", file, member]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-}
-
-/// The names of the members of a zip file.
-func zipMembers(_ file: String) throws -> [String] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-    p.arguments = ["-Z1", file]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-}
-
 func occurrences(of needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
 func temporaryDirectory() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ks2xlsx-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
+    try temporaryFolder("ks2xlsx").path
 }
 
 func school(

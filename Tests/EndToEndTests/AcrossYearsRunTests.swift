@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// trends.csv, three_year.csv, gaps.csv and whatif.csv from the real binary (methodology.md §10).
@@ -292,7 +293,7 @@ import Testing
         let path = out.appendingPathComponent("whatif/" + books[0]).path
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o640)
-        let strings = try ReliabilityTests.unzip(["-p", path, "xl/sharedStrings.xml"])
+        let strings = try unzipText(path, "xl/sharedStrings.xml")
         #expect(strings.contains("What-if, not an official figure"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Reports

@@ -45,9 +45,21 @@ public func writeSchoolWorkbooks(
     _ items: [SchoolWorkbookData], directory: String, threads: Int,
     context: ReportContext = ReportContext(), progress: WorkProgress? = nil
 ) throws {
-    if items.isEmpty { return }
-    try writeWorkbooksInParallel(items.count, threads: threads, progress: progress) { i in
-        let item = items[i]
+    try writeSchoolWorkbooks(
+        count: items.count, directory: directory, threads: threads, context: context, progress: progress
+    ) { items[$0] }
+}
+
+/// Writes `count` school workbooks into `directory` on up to `threads` threads, workbook `i` from
+/// `data(i)`: the caller builds each workbook's data (its pupils' rows) only when it is written,
+/// on the worker writing it, and it is freed once written.
+public func writeSchoolWorkbooks(
+    count: Int, directory: String, threads: Int, context: ReportContext = ReportContext(),
+    progress: WorkProgress? = nil, data: @Sendable (Int) -> SchoolWorkbookData
+) throws {
+    if count == 0 { return }
+    try writeWorkbooksInParallel(count, threads: threads, progress: progress) { i in
+        let item = data(i)
         let name = schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
         try writeSchoolWorkbook(item, to: directory + "/" + name, context: context)
     }

@@ -82,16 +82,16 @@ func writeWorkbooksInParallel(
 }
 
 /// Pupils in the order a headteacher looks them up: surname, forename, then UPN.
+/// (Each name is lowered once, not at every comparison.)
 func sortedPupils(_ pupils: [PupilReportRow]) -> [PupilReportRow] {
-    pupils.sorted { a, b in
-        let sa = a.surname.lowercased()
-        let sb = b.surname.lowercased()
-        if sa != sb { return sa < sb }
-        let fa = a.forename.lowercased()
-        let fb = b.forename.lowercased()
-        if fa != fb { return fa < fb }
-        return a.upn < b.upn
+    let surnames = pupils.map { $0.surname.lowercased() }
+    let forenames = pupils.map { $0.forename.lowercased() }
+    let order = pupils.indices.sorted { a, b in
+        if surnames[a] != surnames[b] { return surnames[a] < surnames[b] }
+        if forenames[a] != forenames[b] { return forenames[a] < forenames[b] }
+        return pupils[a].upn < pupils[b].upn
     }
+    return order.map { pupils[$0] }
 }
 
 /// The subjects in which a pupil's progress is below the threshold.

@@ -1,6 +1,7 @@
 import Foundation
 import KS2Core
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import KS2Reports
@@ -10,16 +11,8 @@ import Testing
 @Suite struct WorkbookPackagingTests {
     /// `unzip -v`'s method column per member (e.g. "Defl:S" for deflate at level 1 or 2).
     func methods(_ file: String) throws -> [String: String] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        p.arguments = ["-v", file]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
         var out: [String: String] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in try unzip(["-v", file]).split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 8, fields[1].hasPrefix("Defl") || fields[1] == "Stored" else { continue }
             out[fields[7...].joined(separator: " ")] = String(fields[1])

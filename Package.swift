@@ -19,11 +19,13 @@ let package = Package(
         .systemLibrary(
             name: "CXLSXWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
+        // sets the deflate level of libxlsxwriter's zip entries (it has no option for it)
+        .target(name: "CXLSXZipLevel", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "KS2Core"),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "KS2Ingest", dependencies: ["KS2Core", "CLibCrypto"]),
         .target(name: "KS2Analysis", dependencies: ["KS2Core"]),
-        .target(name: "KS2Reports", dependencies: ["KS2Core", "CXLSXWriter"]),
+        .target(name: "KS2Reports", dependencies: ["KS2Core", "CXLSXWriter", "CXLSXZipLevel"]),
         .target(name: "KS2Synth", dependencies: ["KS2Core"]),
         .target(
             name: "KS2Pipeline",

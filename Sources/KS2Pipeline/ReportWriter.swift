@@ -298,23 +298,24 @@ func writeResults(
         try writeImpactWorkbook(impact, to: out.path("impact.xlsx"), context: context)
         written.append("impact.xlsx")
         if let latest = progress.last {
-            var books = schoolWorkbookData(
+            var plan = schoolWorkbookPlan(
                 cohort: latest.cohort, table: latest.computation.table,
                 aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
             let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
-            for k in books.indices {
-                books[k].focusThreshold = results.focusThreshold
-                books[k].projectCohorts = cohortsBySchool[books[k].school.id] ?? []
+            for k in plan.books.indices {
+                plan.books[k].focusThreshold = results.focusThreshold
+                plan.books[k].projectCohorts = cohortsBySchool[plan.books[k].school.id] ?? []
             }
             try out.makeDirectory("schools")
-            let progress = clock.begin("school workbooks", items: books.count)
+            let books = plan.books.count
+            let progress = clock.begin("school workbooks", items: books)
             try writeSchoolWorkbooks(
-                books, directory: out.path("schools"), threads: settings.threads, context: context,
-                progress: progress)
+                count: books, directory: out.path("schools"), threads: settings.threads, context: context,
+                progress: progress, data: plan.withPupils)
             for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
                 chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
             }
-            written.append("schools/ (\(books.count) workbooks)")
+            written.append("schools/ (\(books) workbooks)")
         }
     }
     return written

@@ -1,32 +1,26 @@
 import KS2Analysis
 import KS2Core
 
-/// One workbook's data per school: the school, its LA, England, its trend, its measures across
-/// years, its groups and only its own pupils (the data-protection boundary is drawn here, once).
-/// Without `acrossYears` (a one-year run) the Trend sheet's rows are built from `trend` alone.
-func schoolWorkbookData(
-    cohort: KS2Cohort, table t: PupilProgressTable, aggregation: Aggregation,
-    trend: [SchoolResult], acrossYears: AcrossYearsResults? = nil
-) -> [SchoolWorkbookData] {
-    let seriesBySchool = acrossYears?.byID(level: .school) ?? [:]
-    var laRows: [String: SchoolResult] = [:]
-    var national: SchoolResult? = nil
-    var schoolRows: [String: SchoolResult] = [:]
-    for r in aggregation.rows {
-        switch r.level {
-        case .school: schoolRows[r.id] = r
-        case .la: laRows[r.id] = r
-        case .national: national = r
-        }
-    }
-    var groupsBySchool: [String: [GroupResult]] = [:]
-    for g in aggregation.groups where g.result.level == .school { groupsBySchool[g.result.id, default: []].append(g) }
-    var trendBySchool: [String: [SchoolResult]] = [:]
-    for r in trend where r.level == .school { trendBySchool[r.id, default: []].append(r) }
+/// Every school's workbook data but its pupils, and where each school's pupils are: a school's
+/// pupil rows are built only when its workbook is written (by `withPupils`), so the national run
+/// never holds all 650,000 pupils' report rows at once, and the workers build them in parallel.
+struct SchoolWorkbookPlan: Sendable {
+    /// One per workbook, in school-id order, with no pupils yet.
+    var books: [SchoolWorkbookData]
+    /// Per workbook, its pupils' indices into the cohort (in the aggregation's pupil order).
+    let pupilIndices: [[Int32]]
+    let cohort: KS2Cohort
+    let table: PupilProgressTable
 
-    var pupilsBySchool: [Int32: [PupilReportRow]] = [:]
-    for i32 in aggregation.pupilOrder {
-        let i = Int(i32)
+    /// Book `k` with its own pupils (only those: the data-protection boundary is drawn here, once).
+    func withPupils(_ k: Int) -> SchoolWorkbookData {
+        var book = books[k]
+        book.pupils = pupilIndices[k].map { pupilReportRow(Int($0)) }
+        return book
+    }
+
+    private func pupilReportRow(_ i: Int) -> PupilReportRow {
+        let t = table
         let p = cohort.pupils[i]
         let name = p.name >= 0 ? cohort.names[Int(p.name)] : PupilName(forename: "", surname: "")
         func opt(_ x: Double) -> Double? { x.isNaN ? nil : x }
@@ -43,27 +37,56 @@ func schoolWorkbookData(
             row.capped[s] = t.progress[t.at(s, i)].isNaN ? nil : t.capped[t.at(s, i)]
             row.excluded[s] = t.excluded[t.at(s, i)]?.name ?? ""
         }
-        pupilsBySchool[p.school, default: []].append(row)
+        return row
     }
-    var books: [SchoolWorkbookData] = []
+}
+
+/// One workbook's plan per school: the school, its LA, England, its trend, its measures across
+/// years, its groups and where its own pupils are. Without `acrossYears` (a one-year run) the Trend
+/// sheet's rows are built from `trend` alone.
+func schoolWorkbookPlan(
+    cohort: KS2Cohort, table t: PupilProgressTable, aggregation: Aggregation,
+    trend: [SchoolResult], acrossYears: AcrossYearsResults? = nil
+) -> SchoolWorkbookPlan {
+    let seriesBySchool = acrossYears?.byID(level: .school) ?? [:]
+    var laRows: [String: SchoolResult] = [:]
+    var national: SchoolResult? = nil
+    var schoolRows: [String: SchoolResult] = [:]
+    for r in aggregation.rows {
+        switch r.level {
+        case .school: schoolRows[r.id] = r
+        case .la: laRows[r.id] = r
+        case .national: national = r
+        }
+    }
+    var groupsBySchool: [String: [GroupResult]] = [:]
+    for g in aggregation.groups where g.result.level == .school { groupsBySchool[g.result.id, default: []].append(g) }
+    var trendBySchool: [String: [SchoolResult]] = [:]
+    for r in trend where r.level == .school { trendBySchool[r.id, default: []].append(r) }
+
+    var pupilsBySchool = [[Int32]](repeating: [], count: cohort.schools.count)
+    for i in aggregation.pupilOrder {
+        let school = Int(cohort.pupils[Int(i)].school)
+        if pupilsBySchool.indices.contains(school) { pupilsBySchool[school].append(i) }
+    }
+    var books: [(data: SchoolWorkbookData, pupils: [Int32])] = []
     for (k, info) in cohort.schools.enumerated() {
         guard let row = schoolRows[info.id] else { continue }
         var years = trendBySchool[info.id] ?? []
         if !years.contains(where: { $0.year == row.year }) { years.append(row) }
         years.sort { $0.year < $1.year }
-        var book = SchoolWorkbookData(
+        var data = SchoolWorkbookData(
             school: row, localAuthority: laRows[row.la], national: national,
-            trend: years, groups: groupsBySchool[info.id] ?? [],
-            pupils: pupilsBySchool[Int32(k)] ?? [])
+            trend: years, groups: groupsBySchool[info.id] ?? [])
         if let series = seriesBySchool[info.id] {
-            book.acrossYears = series
+            data.acrossYears = series
         } else {
-            book.acrossYears.trends = trendRows(years)
+            data.acrossYears.trends = trendRows(years)
         }
-        books.append(book)
+        books.append((data, pupilsBySchool[k]))
     }
-    books.sort { $0.school.id < $1.school.id }
-    return books
+    books.sort { $0.data.school.id < $1.data.school.id }
+    return SchoolWorkbookPlan(books: books.map(\.data), pupilIndices: books.map(\.pupils), cohort: cohort, table: t)
 }
 
 /// Per school URN, the project cohorts it is in: the cohort's results and the school's own row.

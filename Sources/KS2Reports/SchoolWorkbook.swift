@@ -45,9 +45,21 @@ public func writeSchoolWorkbooks(
     _ items: [SchoolWorkbookData], directory: String, threads: Int,
     context: ReportContext = ReportContext(), progress: WorkProgress? = nil
 ) throws {
-    if items.isEmpty { return }
-    try writeWorkbooksInParallel(items.count, threads: threads, progress: progress) { i in
-        let item = items[i]
+    try writeSchoolWorkbooks(
+        count: items.count, directory: directory, threads: threads, context: context, progress: progress
+    ) { items[$0] }
+}
+
+/// Writes `count` school workbooks into `directory` on up to `threads` threads, workbook `i` from
+/// `data(i)`: the caller builds each workbook's data (its pupils' rows) only when it is written,
+/// on the worker writing it, and it is freed once written.
+public func writeSchoolWorkbooks(
+    count: Int, directory: String, threads: Int, context: ReportContext = ReportContext(),
+    progress: WorkProgress? = nil, data: @Sendable (Int) -> SchoolWorkbookData
+) throws {
+    if count == 0 { return }
+    try writeWorkbooksInParallel(count, threads: threads, progress: progress) { i in
+        let item = data(i)
         let name = schoolWorkbookFileName(urn: item.school.id, name: item.school.name)
         try writeSchoolWorkbook(item, to: directory + "/" + name, context: context)
     }
@@ -70,16 +82,16 @@ func writeWorkbooksInParallel(
 }
 
 /// Pupils in the order a headteacher looks them up: surname, forename, then UPN.
+/// (Each name is lowered once, not at every comparison.)
 func sortedPupils(_ pupils: [PupilReportRow]) -> [PupilReportRow] {
-    pupils.sorted { a, b in
-        let sa = a.surname.lowercased()
-        let sb = b.surname.lowercased()
-        if sa != sb { return sa < sb }
-        let fa = a.forename.lowercased()
-        let fb = b.forename.lowercased()
-        if fa != fb { return fa < fb }
-        return a.upn < b.upn
+    let surnames = pupils.map { $0.surname.lowercased() }
+    let forenames = pupils.map { $0.forename.lowercased() }
+    let order = pupils.indices.sorted { a, b in
+        if surnames[a] != surnames[b] { return surnames[a] < surnames[b] }
+        if forenames[a] != forenames[b] { return forenames[a] < forenames[b] }
+        return pupils[a].upn < pupils[b].upn
     }
+    return order.map { pupils[$0] }
 }
 
 /// The subjects in which a pupil's progress is below the threshold.

@@ -171,14 +171,31 @@ struct RunResults {
     }
 }
 
-/// Writes every output of `results` into `out` (still the hidden working folder).
+/// Writes every output of `results` into `out` (still the hidden working folder): the tables,
+/// the impact outputs, then the workbooks. Returns what was written, for the summary.
 func writeResults(
     _ results: RunResults, to out: OutputFolder, settings: RunSettings,
     clock: inout StageClock
 ) throws -> [String] {
-    var written: [String] = []
     let rows = results.allRows
     let progress = results.progress.sorted { $0.cohort.year < $1.cohort.year }
+    var written = try writeTables(results, rows: rows, progress: progress, to: out, settings: settings, clock: &clock)
+    var impact = try writeImpactOutputs(
+        results, rows: rows, to: out, settings: settings, clock: &clock, written: &written)
+    if settings.writeWorkbooks {
+        written += try writeWorkbooks(
+            results, rows: rows, latest: progress.last, impact: &impact, to: out, settings: settings, clock: &clock)
+    }
+    return written
+}
+
+/// The CSV tables: pupils, groups, schools and the across-years files in one stream (every thread
+/// formats, one writer thread writes them in turn), then rejects and a national run's estimates.
+private func writeTables(
+    _ results: RunResults, rows: [SchoolResult], progress: [ProgressJob.Outcome], to out: OutputFolder,
+    settings: RunSettings, clock: inout StageClock
+) throws -> [String] {
+    var written: [String] = []
     // the large CSVs in one stream: every thread formats, one writer thread writes pupils.csv,
     // groups.csv and schools.csv in turn
     clock.begin("write csv")
@@ -240,7 +257,14 @@ func writeResults(
     }
     written.append("schools.csv")
     if results.acrossYears != nil { written += ["trends.csv", "three_year.csv", "gaps.csv"] }
+    return written
+}
 
+/// The county comparison, project impact and funnel outputs; returns the impact workbook's data.
+private func writeImpactOutputs(
+    _ results: RunResults, rows: [SchoolResult], to out: OutputFolder, settings: RunSettings,
+    clock: inout StageClock, written: inout [String]
+) throws -> ImpactWorkbookData {
     // the impact workbook's tables (copies of every row: only built when the workbook is written)
     var impact = ImpactWorkbookData(schools: [])
     if settings.writeWorkbooks {
@@ -292,31 +316,39 @@ func writeResults(
                     + noSigma.map(String.init).joined(separator: ", ") + ", whose schools have no funnel limits)")
         if settings.writeWorkbooks { impact.funnel = funnel }
     }
-    if settings.writeWorkbooks {
-        clock.begin("workbooks")
-        let context = ReportContext(runDate: settings.runDate, sources: results.sourceLines)
-        try writeImpactWorkbook(impact, to: out.path("impact.xlsx"), context: context)
-        written.append("impact.xlsx")
-        if let latest = progress.last {
-            var plan = schoolWorkbookPlan(
-                cohort: latest.cohort, table: latest.computation.table,
-                aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
-            let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
-            for k in plan.books.indices {
-                plan.books[k].focusThreshold = results.focusThreshold
-                plan.books[k].projectCohorts = cohortsBySchool[plan.books[k].school.id] ?? []
-            }
-            try out.makeDirectory("schools")
-            let books = plan.books.count
-            let progress = clock.begin("school workbooks", items: books)
-            try writeSchoolWorkbooks(
-                count: books, directory: out.path("schools"), threads: settings.threads, context: context,
-                progress: progress, data: plan.withPupils)
-            for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
-                chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
-            }
-            written.append("schools/ (\(books) workbooks)")
+    return impact
+}
+
+/// impact.xlsx and one workbook per school of the latest year, each school's pupil rows built by
+/// the worker writing its workbook.
+private func writeWorkbooks(
+    _ results: RunResults, rows: [SchoolResult], latest: ProgressJob.Outcome?, impact: inout ImpactWorkbookData,
+    to out: OutputFolder, settings: RunSettings, clock: inout StageClock
+) throws -> [String] {
+    var written: [String] = []
+    clock.begin("workbooks")
+    let context = ReportContext(runDate: settings.runDate, sources: results.sourceLines)
+    try writeImpactWorkbook(impact, to: out.path("impact.xlsx"), context: context)
+    written.append("impact.xlsx")
+    if let latest {
+        var plan = schoolWorkbookPlan(
+            cohort: latest.cohort, table: latest.computation.table,
+            aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
+        let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
+        for k in plan.books.indices {
+            plan.books[k].focusThreshold = results.focusThreshold
+            plan.books[k].projectCohorts = cohortsBySchool[plan.books[k].school.id] ?? []
         }
+        try out.makeDirectory("schools")
+        let books = plan.books.count
+        let progress = clock.begin("school workbooks", items: books)
+        try writeSchoolWorkbooks(
+            count: books, directory: out.path("schools"), threads: settings.threads, context: context,
+            progress: progress, data: plan.withPupils)
+        for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
+            chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
+        }
+        written.append("schools/ (\(books) workbooks)")
     }
     return written
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import KS2Reports
 
 /// A run's output folder, written whole or not at all: files go to a hidden sibling folder that is
 /// renamed into place only when every file is written, so a failed or killed run never leaves
@@ -108,18 +109,8 @@ public final class OutputFolder: @unchecked Sendable {
         let failure = WriteFailure()
         let descriptors = fds
         @Sendable func writeOut(_ bytes: [UInt8], _ file: Int) {
-            bytes.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let w = Foundation.write(descriptors[file], raw.baseAddress! + done, raw.count - done)
-                    if w < 0 {
-                        if errno == EINTR { continue }
-                        failure.record(errno, file: file)
-                        return
-                    }
-                    done += w
-                }
-            }
+            let failed = writeAllBytes(descriptors[file], bytes)
+            if failed != 0 { failure.record(failed, file: file) }
         }
         if threads <= 1 {
             // one thread means one: format a part, write it, go on

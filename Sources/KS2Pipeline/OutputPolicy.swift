@@ -1,4 +1,5 @@
 import Foundation
+import KS2Reports
 
 /// Which folders a run may replace: a folder that does not exist, an empty folder, or a previous
 /// ks2progress output (its marker file lists everything the tool wrote there, and nothing else is
@@ -247,17 +248,8 @@ enum OutputPolicy {
     }
 }
 
-/// Writes all of `bytes` to `fd`, retrying writes interrupted by a signal or cut short.
+/// Writes all of `bytes` to `fd` (KS2Reports' one write loop), as a pipeline error naming `path`.
 func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-    try bytes.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-            let wrote = write(fd, raw.baseAddress! + done, raw.count - done)
-            if wrote < 0 {
-                if errno == EINTR { continue }
-                throw PipelineError.io("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            done += wrote
-        }
-    }
+    let failed = writeAllBytes(fd, bytes)
+    if failed != 0 { throw PipelineError.io("cannot write \(path): \(String(cString: strerror(failed)))") }
 }

@@ -218,18 +218,29 @@ public struct CSVWriter: Sendable {
         }
         // open() honours the umask; set the mode explicitly so pupil files are exactly as asked.
         if fchmod(fd, mode) != 0 { throw fail() }
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw fail()
-                }
-                offset += n
-            }
+        let failed = writeAllBytes(fd, bytes)
+        if failed != 0 {
+            errno = failed
+            throw fail()
         }
         if close(fd) != 0 { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
+    }
+}
+
+/// Writes all of `bytes` to `fd`, retrying writes interrupted by a signal or cut short; returns 0,
+/// or the errno of the failure. The one write loop of the project's file outputs.
+public func writeAllBytes(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+    bytes.withUnsafeBytes { raw in
+        var done = 0
+        while done < raw.count {
+            let wrote = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += wrote
+        }
+        return 0
     }
 }
 

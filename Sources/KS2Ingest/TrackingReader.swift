@@ -106,6 +106,21 @@ public func checkedUPN(
     return .success(upn)
 }
 
+/// `checkedUPN` for row `r` of a small pupil file (current cohort, tracking): the UPN, or nil
+/// after the row's reject was given to `reject`.
+public func checkedUPN(
+    _ text: DelimitedText, row r: Int, upnText: String, reject: (RejectReason, String) -> Void
+) -> UPN? {
+    switch checkedUPN(
+        fieldCount: text.rows[r].count, headerCount: text.header.count, badText: text.badText[r], upnText: upnText)
+    {
+    case .success(let upn): return upn
+    case .failure(let f):
+        reject(f.reason, f.detail)
+        return nil
+    }
+}
+
 /// Rows sharing a key (formats.md's duplicates): when every row of a key has the same fields, the
 /// first is kept and the rest are `duplicate_row`; when any differ, every row of the key is
 /// `differing` with `detail(lines)`. Returns the indices dropped and their rejects.
@@ -202,16 +217,7 @@ public func readTracking(
         func reject(_ reason: RejectReason, _ detail: String) {
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
-        let upn: UPN
-        switch checkedUPN(
-            fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
-            upnText: upnText)
-        {
-        case .success(let u): upn = u
-        case .failure(let f):
-            reject(f.reason, f.detail)
-            continue
-        }
+        guard let upn = checkedUPN(text, row: r, upnText: upnText, reject: reject) else { continue }
         let urn = fields[urnC]
         guard !urn.isEmpty else {
             reject(.missingSchool, "no urn: expected the school's URN")

@@ -281,16 +281,7 @@ public func computeTargets(
         func reject(_ reason: RejectReason, _ detail: String) {
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
-        let upn: UPN
-        switch checkedUPN(
-            fieldCount: fields.count, headerCount: text.header.count, badText: text.badText[r],
-            upnText: upnText)
-        {
-        case .success(let u): upn = u
-        case .failure(let f):
-            reject(f.reason, f.detail)
-            continue
-        }
+        guard let upn = checkedUPN(text, row: r, upnText: upnText, reject: reject) else { continue }
         let urn =
             urnC.map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
             ?? laestabC.map { fields[$0].filter { $0 != "-" } }.flatMap { $0.isEmpty ? nil : $0 }

@@ -275,9 +275,11 @@ public struct Aggregation: Sendable {
     public var groups: [GroupResult]
     /// Pupil indices sorted by school id, then UPN (pupils.csv order).
     public var pupilOrder: [Int32]
-    /// p10/p90 per subject used for the bands.
-    public var p10: [Double?]
-    public var p90: [Double?]
+    /// The band thresholds used: computed from these schools (national run) or as supplied.
+    public var thresholds: SchoolProgressThresholds
+    /// Progress of England's other (not disadvantaged) pupils per subject, from the England row's
+    /// disadvantaged breakdown; nil when the aggregation has no England row (a supplied run).
+    public var englandOtherProgress: PerSubject<Double?>?
 }
 
 /// Aggregates pupils to schools, LAs and (in a national run) England, in parallel over schools and
@@ -285,7 +287,7 @@ public struct Aggregation: Sendable {
 /// `thresholds` gives p10/p90 per subject (supplied run); without it they come from these schools.
 public func aggregate(
     cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?],
-    thresholds: (p10: [Double?], p90: [Double?])?, includeNational: Bool,
+    thresholds: SchoolProgressThresholds?, includeNational: Bool,
     laNames: [String: String], threads: Int
 ) -> Aggregation {
     let run = SchoolAggregation(cohort: cohort, table: table, sigma: sigma, threads: threads)
@@ -312,16 +314,20 @@ public func aggregate(
         for (k, g) in areas.groups.enumerated() { (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
         groupCount = schoolGroupCount + areas.groups.count
     }
-    let (p10, p90) = thresholds ?? run.bandThresholds(rows)
+    let bands = thresholds ?? run.bandThresholds(rows)
     // schools and LAs (not England) get bands
     for k in rows.indices where rows[k].level != .national {
-        for s in 0..<3 {
+        for subject in Subject.allCases {
+            let s = subject.rawValue
             let m = rows[k].subjects[s]
             guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
-            rows[k].subjects[s].band = progressBand(progress: p, lower: lo, upper: hi, p10: p10[s], p90: p90[s])
+            rows[k].subjects[s].band = progressBand(
+                progress: p, lower: lo, upper: hi, p10: bands.p10[subject], p90: bands.p90[subject])
         }
     }
-    return Aggregation(rows: rows, groups: groups, pupilOrder: run.order, p10: p10, p90: p90)
+    let englandOther = nationalOtherProgress(groups)[cohort.year].map { other in PerSubject { other[$0.rawValue] } }
+    return Aggregation(
+        rows: rows, groups: groups, pupilOrder: run.order, thresholds: bands, englandOtherProgress: englandOther)
 }
 
 /// One aggregation's shared inputs: schools sorted by id, the pupils grouped by school (then by
@@ -477,10 +483,11 @@ private struct SchoolAggregation {
     }
 
     /// p10/p90 per subject: nearest rank over the mainstream schools with status ok (§7).
-    func bandThresholds(_ rows: [SchoolResult]) -> (p10: [Double?], p90: [Double?]) {
-        var p10: [Double?] = [nil, nil, nil]
-        var p90: [Double?] = [nil, nil, nil]
-        for s in 0..<3 {
+    func bandThresholds(_ rows: [SchoolResult]) -> SchoolProgressThresholds {
+        var p10 = PerSubject<Double?>(read: nil, writ: nil, mat: nil)
+        var p90 = p10
+        for subject in Subject.allCases {
+            let s = subject.rawValue
             var ok: [Double] = []
             for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special
             {
@@ -489,11 +496,11 @@ private struct SchoolAggregation {
             ok.sort()
             let m = ok.count
             if m > 0 {
-                p10[s] = ok[(m + 9) / 10 - 1]
-                p90[s] = ok[(9 * m + 9) / 10 - 1]
+                p10[subject] = ok[(m + 9) / 10 - 1]
+                p90[subject] = ok[(9 * m + 9) / 10 - 1]
             }
         }
-        return (p10, p90)
+        return SchoolProgressThresholds(p10: p10, p90: p90)
     }
 }
 

@@ -284,6 +284,8 @@ private struct PupilProgressRun {
             }
             pagsOut.append(rows)
             let sigma = sampleSD(adjusted, subject: s, count: n, threads: threads)
+            // the band thresholds and England's other pupils' progress come from the aggregation
+            // (Aggregation.thresholds, .englandOtherProgress), which works them out from the schools
             nationalOut.append(
                 NationalFigures(
                     subject: Subject(rawValue: s)!, pupils: sigma.count,

@@ -48,6 +48,23 @@ public struct NationalFigures: Sendable, Hashable {
     }
 }
 
+/// p10 and p90 of school progress per subject, the band thresholds (methodology.md §7): what a
+/// national run's aggregation computes and writes to national.csv, and what a supplied run is given.
+public struct SchoolProgressThresholds: Sendable, Equatable {
+    public var p10: PerSubject<Double?>
+    public var p90: PerSubject<Double?>
+    public init(p10: PerSubject<Double?>, p90: PerSubject<Double?>) {
+        self.p10 = p10
+        self.p90 = p90
+    }
+
+    /// A supplied run's thresholds: national.csv's p10 and p90 as they are.
+    public init(national: [NationalFigures]) {
+        p10 = PerSubject { national[$0.rawValue].p10 }
+        p90 = PerSubject { national[$0.rawValue].p90 }
+    }
+}
+
 /// The national tables of one year: what a national run writes and a county run is given.
 public struct EstimateTable: Sendable, Hashable {
     public var year: Int

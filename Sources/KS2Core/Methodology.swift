@@ -25,6 +25,16 @@ public struct PerSubject<Value: Sendable & Equatable>: Sendable, Equatable {
         self.mat = mat
     }
 
+    /// One value per subject, from a function of the subject (read, writing, maths in turn).
+    @inlinable
+    public init(_ value: (Subject) throws -> Value) rethrows {
+        self.init(read: try value(.read), writ: try value(.writ), mat: try value(.mat))
+    }
+
+    /// The three values in subject order (`Subject.allCases`), for code that lists them.
+    @inlinable
+    public var values: [Value] { [read, writ, mat] }
+
     /// The value of one subject.
     @inlinable
     public subscript(subject: Subject) -> Value {

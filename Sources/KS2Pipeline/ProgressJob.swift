@@ -92,24 +92,13 @@ public struct ProgressJob: Sendable {
             supplied: supplied, threads: settings.threads)
         let sigma: [Double?] = computation.estimates.national.map(\.sd)
         clock.begin("aggregate")
-        let thresholds: (p10: [Double?], p90: [Double?])? = supplied.map { s in
-            (s.national.map(\.p10), s.national.map(\.p90))
-        }
         let aggregation = aggregate(
             cohort: ks2Result.cohort, table: computation.table, sigma: sigma,
-            thresholds: thresholds, includeNational: supplied == nil,
+            thresholds: supplied.map { SchoolProgressThresholds(national: $0.national) },
+            includeNational: supplied == nil,
             laNames: ProjectData.localAuthorityNames(), threads: settings.threads)
-        var comp = computation
-        if supplied == nil {
-            let other = nationalOtherProgress(aggregation.groups)[year]
-            for s in 0..<3 {
-                comp.estimates.national[s].p10 = aggregation.p10[s]
-                comp.estimates.national[s].p90 = aggregation.p90[s]
-                comp.estimates.national[s].otherProgress = other?[s] ?? nil
-            }
-        }
         return Outcome(
-            cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,
+            cohort: ks2Result.cohort, computation: computation, aggregation: aggregation, sigma: sigma,
             rejects: ks2Result.rejects + ks1Result.rejects,
             accounts: [("ks2", ks2Result.account), ("ks1", join.account)])
     }

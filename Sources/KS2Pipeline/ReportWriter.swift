@@ -48,7 +48,7 @@ struct RunResults {
         for o in progress {
             let year = o.cohort.year
             if nationalYears.contains(year) {
-                nationalOther[year] = nationalOtherProgress(o.aggregation.groups)[year]
+                nationalOther[year] = o.aggregation.englandOtherProgress?.values
             } else {
                 supplied.insert(year)
                 let other = o.computation.estimates.national.map(\.otherProgress)
@@ -189,6 +189,17 @@ func writeResults(
     return written
 }
 
+/// national.csv's rows of a national run: pupils, σ and cap z from the pupils' computation; the band
+/// thresholds and England's other pupils' progress from the aggregation, which computed them.
+private func nationalRunFigures(_ o: ProgressJob.Outcome) -> [NationalFigures] {
+    o.computation.estimates.national.map { n in
+        NationalFigures(
+            subject: n.subject, pupils: n.pupils, sd: n.sd, capZ: n.capZ,
+            p10: o.aggregation.thresholds.p10[n.subject], p90: o.aggregation.thresholds.p90[n.subject],
+            otherProgress: o.aggregation.englandOtherProgress?[n.subject] ?? nil)
+    }
+}
+
 /// The CSV tables: pupils, groups, schools and the across-years files in one stream (every thread
 /// formats, one writer thread writes them in turn), then rejects and a national run's estimates.
 private func writeTables(
@@ -237,7 +248,7 @@ private func writeTables(
             var nat: [UInt8] = []
             for (k, o) in national.enumerated() {
                 let e = estimatesCSV(o.computation.estimates)
-                let n = nationalCSV(o.computation.estimates)
+                let n = nationalCSV(year: o.cohort.year, figures: nationalRunFigures(o))
                 if k == 0 {
                     est = e
                     nat = n

@@ -52,7 +52,7 @@ public struct WhatIfJob: Sendable {
         let national = outcome.computation.estimates.national
         let after = aggregate(
             cohort: outcome.cohort, table: removingPupils(outcome.computation.table, chosen),
-            sigma: outcome.sigma, thresholds: (national.map(\.p10), national.map(\.p90)),
+            sigma: outcome.sigma, thresholds: SchoolProgressThresholds(national: national),
             includeNational: false, laNames: ProjectData.localAuthorityNames(),
             threads: settings.threads)
         let rows = whatIfRows(

@@ -237,10 +237,10 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
 
 /// national.csv: `year,subject,pupils,sd,cap_z,p10,p90`, then `other_progress` (England's other,
 /// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against).
-public func nationalCSV(_ table: EstimateTable) -> [UInt8] {
+public func nationalCSV(year: Int, figures: [NationalFigures]) -> [UInt8] {
     var w = CSVWriter(header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"])
-    for n in table.national {
-        w.appendInt(table.year)
+    for n in figures {
+        w.appendInt(year)
         w.appendText(n.subject.name)
         w.appendInt(n.pupils)
         w.appendDouble(n.sd)

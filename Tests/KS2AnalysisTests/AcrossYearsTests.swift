@@ -39,6 +39,15 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
 }
 
 @Suite struct AcrossYearsTests {
+    /// A national aggregation returns England's other pupils' progress itself (what national.csv's
+    /// other_progress holds): other pupils 1 and 3 → 2; the disadvantaged pupil's 10 is left out.
+    @Test func nationalAggregationReturnsEnglandOtherProgress() {
+        let a = year(2019, read: [1, 3, 10], disadvantaged: [.no, .no, .yes], sigma: 5)
+        #expect(a.englandOtherProgress == PerSubject(read: 2, writ: 2, mat: 2))
+        let unknown = year(2019, read: [1, 3, 10], sigma: 5)
+        #expect(unknown.englandOtherProgress == nil)
+    }
+
     /// Three years of one school's pupils, by hand (reading; σ 6, 5, 4):
     ///   2017 progress 1, 3          n 2  p 2
     ///   2018 progress −1, 0, 4      n 3  p 1
@@ -155,7 +164,9 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
         let table = progressTable([[1, 2, 3, .nan], [1, 2, 3, 4], [1, 2, 3, 4]])
         func run(_ t: PupilProgressTable) -> Aggregation {
             aggregate(
-                cohort: cohort, table: t, sigma: [5, 5, 5], thresholds: ([-1, -1, -1], [1, 1, 1]),
+                cohort: cohort, table: t, sigma: [5, 5, 5],
+                thresholds: SchoolProgressThresholds(
+                    p10: PerSubject(read: -1, writ: -1, mat: -1), p90: PerSubject(read: 1, writ: 1, mat: 1)),
                 includeNational: false, laNames: [:], threads: 1)
         }
         let before = run(table)

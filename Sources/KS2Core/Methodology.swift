@@ -13,48 +13,6 @@ public enum KS1Framework: UInt8, Sendable, CaseIterable, Hashable {
     public static func forKS2Year(_ year: Int) -> KS1Framework { year <= 2019 ? .levels : .interim }
 }
 
-/// One value per progress subject, so that per-subject methodology figures travel together.
-public struct PerSubject<Value: Sendable & Equatable>: Sendable, Equatable {
-    public var read: Value
-    public var writ: Value
-    public var mat: Value
-
-    public init(read: Value, writ: Value, mat: Value) {
-        self.read = read
-        self.writ = writ
-        self.mat = mat
-    }
-
-    /// One value per subject, from a function of the subject (read, writing, maths in turn).
-    @inlinable
-    public init(_ value: (Subject) throws -> Value) rethrows {
-        self.init(read: try value(.read), writ: try value(.writ), mat: try value(.mat))
-    }
-
-    /// The three values in subject order (`Subject.allCases`), for code that lists them.
-    @inlinable
-    public var values: [Value] { [read, writ, mat] }
-
-    /// The value of one subject.
-    @inlinable
-    public subscript(subject: Subject) -> Value {
-        get {
-            switch subject {
-            case .read: return read
-            case .writ: return writ
-            case .mat: return mat
-            }
-        }
-        set {
-            switch subject {
-            case .read: read = newValue
-            case .writ: writ = newValue
-            case .mat: mat = newValue
-            }
-        }
-    }
-}
-
 /// The national 10th and 90th percentiles of school progress that separate bands 4/5 and 1/2 (§7).
 public struct BandThresholds: Sendable, Equatable {
     public var p10: Double

@@ -14,6 +14,113 @@ public enum TestSubject: Int, Sendable, CaseIterable, Hashable {
     public var name: String { ["read", "mat", "gps"][rawValue] }
 }
 
+/// One value per progress subject (reading, writing, maths), so that per-subject figures travel
+/// together and are named by `Subject`, not by a position in a tuple or an array. A struct of three
+/// stored values: no allocation, whatever the value.
+public struct PerSubject<Value> {
+    public var read: Value
+    public var writ: Value
+    public var mat: Value
+
+    @inlinable
+    public init(read: Value, writ: Value, mat: Value) {
+        self.read = read
+        self.writ = writ
+        self.mat = mat
+    }
+
+    /// One value per subject, from a function of the subject (read, writing, maths in turn).
+    @inlinable
+    public init(_ value: (Subject) throws -> Value) rethrows {
+        self.init(read: try value(.read), writ: try value(.writ), mat: try value(.mat))
+    }
+
+    /// The three values in subject order (`Subject.allCases`), for code that lists them.
+    @inlinable
+    public var values: [Value] { [read, writ, mat] }
+
+    /// The value of one subject.
+    @inlinable
+    public subscript(subject: Subject) -> Value {
+        get {
+            switch subject {
+            case .read: return read
+            case .writ: return writ
+            case .mat: return mat
+            }
+        }
+        set {
+            switch subject {
+            case .read: read = newValue
+            case .writ: writ = newValue
+            case .mat: mat = newValue
+            }
+        }
+    }
+
+    /// Each subject's value transformed, in subject order.
+    @inlinable
+    public func map<T>(_ transform: (Value) throws -> T) rethrows -> PerSubject<T> {
+        PerSubject<T>(read: try transform(read), writ: try transform(writ), mat: try transform(mat))
+    }
+
+    /// The first subject (in subject order) whose value satisfies `predicate`.
+    @inlinable
+    public func first(where predicate: (Value) throws -> Bool) rethrows -> Subject? {
+        if try predicate(read) { return .read }
+        if try predicate(writ) { return .writ }
+        if try predicate(mat) { return .mat }
+        return nil
+    }
+}
+
+extension PerSubject: Sendable where Value: Sendable {}
+extension PerSubject: Equatable where Value: Equatable {}
+extension PerSubject: Hashable where Value: Hashable {}
+
+/// One value per KS2 test with a scaled score (reading, maths, GPS), in the file's column order: the
+/// test counterpart of `PerSubject` (writing has a teacher assessment, not a test).
+public struct PerTest<Value> {
+    public var read: Value
+    public var mat: Value
+    public var gps: Value
+
+    @inlinable
+    public init(read: Value, mat: Value, gps: Value) {
+        self.read = read
+        self.mat = mat
+        self.gps = gps
+    }
+
+    /// The value of one test.
+    @inlinable
+    public subscript(test: TestSubject) -> Value {
+        switch test {
+        case .read: return read
+        case .mat: return mat
+        case .gps: return gps
+        }
+    }
+
+    /// Each test's value transformed, in test order.
+    @inlinable
+    public func map<T>(_ transform: (Value) throws -> T) rethrows -> PerTest<T> {
+        PerTest<T>(read: try transform(read), mat: try transform(mat), gps: try transform(gps))
+    }
+
+    /// The first test (in test order) whose value satisfies `predicate`.
+    @inlinable
+    public func first(where predicate: (Value) throws -> Bool) rethrows -> TestSubject? {
+        if try predicate(read) { return .read }
+        if try predicate(mat) { return .mat }
+        if try predicate(gps) { return .gps }
+        return nil
+    }
+}
+
+extension PerTest: Sendable where Value: Sendable {}
+extension PerTest: Equatable where Value: Equatable {}
+
 public enum Gender: UInt8, Sendable {
     case unknown, male, female
     public var name: String { ["", "M", "F"][Int(rawValue)] }

@@ -35,11 +35,11 @@ struct KS1Chunk {
 struct KS1RowReader {
     let fieldCount: Int
     let upn: Int
-    let subjects: (Int, Int, Int)
+    /// Field index of each subject's KS1 outcome.
+    let subjects: PerSubject<Int>
     /// Header cells, for the `bad_text` detail.
     let header: [String]
     let codes = CodeTable.shared
-    static let names = ["ks1_read", "ks1_writ", "ks1_mat"]
 
     @inline(__always)
     func process(_ r: Record, _ c: inout KS1Chunk) {
@@ -68,24 +68,22 @@ struct KS1RowReader {
                     reason: .invalidUPN, detail: detail))
             return
         }
-        let cells = (r.value(subjects.0), r.value(subjects.1), r.value(subjects.2))
-        let values = (codes.parse(cells.0), codes.parse(cells.1), codes.parse(cells.2))
-        let ok = (KS1RowReader.known(values.0), KS1RowReader.known(values.1), KS1RowReader.known(values.2))
-        if !(ok.0 && ok.1 && ok.2) {
-            let k = !ok.0 ? 0 : (!ok.1 ? 1 : 2)
-            let text = Cells.printable(k == 0 ? cells.0 : (k == 1 ? cells.1 : cells.2))
+        let cells = subjects.map { r.value($0) }
+        let values = cells.map { codes.parse($0) }
+        if let subject = values.first(where: { !KS1RowReader.known($0) }) {
+            let text = Cells.printable(cells[subject])
             c.rejects.append(
                 PendingReject(
                     line: r.line, upn: key.description, reason: .unknownCode,
                     detail:
-                        "\(KS1RowReader.names[k]) \"\(text)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"
+                        "ks1_\(subject.name) \"\(text)\": expected a KS1 outcome (W, 1, 2C, 2B, 2A, 3, 4, 4+, GDS, EXS, WTS, PKF, PK1-PK4, BLW, P1i-P8) or A, D, M, L, X"
                 ))
             return
         }
         c.records.append(
             KS1Record(
                 line: Int32(truncatingIfNeeded: r.line), upn: key,
-                read: values.0 ?? .none, writ: values.1 ?? .none, mat: values.2 ?? .none))
+                read: values.read ?? .none, writ: values.writ ?? .none, mat: values.mat ?? .none))
         c.starts.append(r.start)
     }
 
@@ -110,7 +108,7 @@ public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputErr
         required: [["upn"], ["ks1_read"], ["ks1_writ"], ["ks1_mat"]])
     let reader = KS1RowReader(
         fieldCount: file.header.count, upn: index["upn"] ?? 0,
-        subjects: (index["ks1_read"] ?? 0, index["ks1_writ"] ?? 0, index["ks1_mat"] ?? 0),
+        subjects: PerSubject { index["ks1_\($0.name)"] ?? 0 },
         header: file.header)
     let chunks = try file.scanRecords(
         threads: options.threads,

@@ -56,7 +56,9 @@ struct KS2Layout {
     var fieldCount = 0
     var upn = -1, urn = -1, laestab = -1, la = -1, schoolName = -1, special = -1, year = -1
     var surname = -1, forename = -1, gender = -1, disadvantaged = -1, eal = -1, sen = -1
-    var score = (-1, -1, -1), code = (-1, -1, -1), ta = (-1, -1), writTA = -1
+    var score = PerTest(read: -1, mat: -1, gps: -1)
+    var code = PerTest(read: -1, mat: -1, gps: -1)
+    var ta = PerSubject(read: -1, writ: -1, mat: -1)
 
     init(_ index: [String: Int], fieldCount: Int) {
         func at(_ name: String) -> Int { index[name] ?? -1 }
@@ -74,10 +76,9 @@ struct KS2Layout {
         disadvantaged = at("disadvantaged")
         eal = at("eal")
         sen = at("sen")
-        score = (at("read_score"), at("mat_score"), at("gps_score"))
-        code = (at("read_code"), at("mat_code"), at("gps_code"))
-        ta = (at("read_ta"), at("mat_ta"))
-        writTA = at("writ_ta")
+        score = PerTest(read: at("read_score"), mat: at("mat_score"), gps: at("gps_score"))
+        code = PerTest(read: at("read_code"), mat: at("mat_code"), gps: at("gps_code"))
+        ta = PerSubject(read: at("read_ta"), writ: at("writ_ta"), mat: at("mat_ta"))
     }
 }
 
@@ -117,8 +118,6 @@ struct KS2RowReader {
     let header: [String]
     let codes = CodeTable.shared
 
-    static let scoreNames = ["read_score", "mat_score", "gps_score"]
-    static let codeNames = ["read_code", "mat_code", "gps_code"]
     static let outcomeList = "AS, NS, N, B, A, T, U, H, Q, F, P, D, M, L, J, X"
 
     @inline(__always)
@@ -133,9 +132,9 @@ struct KS2RowReader {
     /// digits are in the chunk's `digits`), scores, outcome codes and teacher assessments.
     struct CheckedResults {
         var urn: UnsafeRawBufferPointer
-        var scores: (ScoreCell, ScoreCell, ScoreCell)
-        var outcome: (Code?, Code?, Code?)
-        var tas: (Code?, Code?, Code?)
+        var scores: PerTest<ScoreCell>
+        var outcome: PerTest<Code?>
+        var tas: PerSubject<Code?>
     }
 
     @inline(__always)
@@ -196,25 +195,16 @@ struct KS2RowReader {
                 return nil
             }
         }
-        let scoreCells = (cell(r, layout.score.0), cell(r, layout.score.1), cell(r, layout.score.2))
-        let scores = (
-            Cells.score(scoreCells.0, codes), Cells.score(scoreCells.1, codes), Cells.score(scoreCells.2, codes)
-        )
-        if scores.0 == .bad || scores.1 == .bad || scores.2 == .bad {
-            let k = scores.0 == .bad ? 0 : (scores.1 == .bad ? 1 : 2)
-            let text = Cells.printable(k == 0 ? scoreCells.0 : (k == 1 ? scoreCells.1 : scoreCells.2))
-            reject(
-                .badScore,
-                "\(KS2RowReader.scoreNames[k]) \"\(text)\": expected an integer 80-120, an outcome code or blank")
+        let scoreCells = layout.score.map { cell(r, $0) }
+        let scores = scoreCells.map { Cells.score($0, codes) }
+        if let test = scores.first(where: { $0 == .bad }) {
+            let text = Cells.printable(scoreCells[test])
+            reject(.badScore, "\(test.name)_score \"\(text)\": expected an integer 80-120, an outcome code or blank")
             return nil
         }
-        let ranges = (
-            KS2RowReader.outOfRange(scores.0), KS2RowReader.outOfRange(scores.1), KS2RowReader.outOfRange(scores.2)
-        )
-        if ranges.0 || ranges.1 || ranges.2 {
-            let k = ranges.0 ? 0 : (ranges.1 ? 1 : 2)
-            let text = Cells.printable(k == 0 ? scoreCells.0 : (k == 1 ? scoreCells.1 : scoreCells.2))
-            reject(.scoreOutOfRange, "\(KS2RowReader.scoreNames[k]) \"\(text)\": expected an integer 80-120")
+        if let test = scores.first(where: KS2RowReader.outOfRange) {
+            let text = Cells.printable(scoreCells[test])
+            reject(.scoreOutOfRange, "\(test.name)_score \"\(text)\": expected an integer 80-120")
             return nil
         }
         guard let (outcome, tas) = checkedCodes(r, reject) else { return nil }
@@ -224,31 +214,24 @@ struct KS2RowReader {
     /// Outcome codes, then teacher assessments (`unknown_code`).
     @inline(__always)
     func checkedCodes(_ r: Record, _ reject: (RejectReason, String) -> Void)
-        -> (outcome: (Code?, Code?, Code?), tas: (Code?, Code?, Code?))?
+        -> (outcome: PerTest<Code?>, tas: PerSubject<Code?>)?
     {
-        let codeCells = (cell(r, layout.code.0), cell(r, layout.code.1), cell(r, layout.code.2))
-        let outcome = (codes.parse(codeCells.0), codes.parse(codeCells.1), codes.parse(codeCells.2))
-        let okOutcome = (
-            KS2RowReader.isOutcome(outcome.0), KS2RowReader.isOutcome(outcome.1), KS2RowReader.isOutcome(outcome.2)
-        )
-        if !(okOutcome.0 && okOutcome.1 && okOutcome.2) {
-            let k = !okOutcome.0 ? 0 : (!okOutcome.1 ? 1 : 2)
-            let text = Cells.printable(k == 0 ? codeCells.0 : (k == 1 ? codeCells.1 : codeCells.2))
+        let codeCells = layout.code.map { cell(r, $0) }
+        let outcome = codeCells.map { codes.parse($0) }
+        if let test = outcome.first(where: { !KS2RowReader.isOutcome($0) }) {
+            let text = Cells.printable(codeCells[test])
             reject(
                 .unknownCode,
-                "\(KS2RowReader.codeNames[k]) \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
+                "\(test.name)_code \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
             return nil
         }
-        let taCells = (cell(r, layout.ta.0), cell(r, layout.writTA), cell(r, layout.ta.1))
-        let tas = (codes.parse(taCells.0), codes.parse(taCells.1), codes.parse(taCells.2))
-        let okTA = (KS2RowReader.isTA(tas.0), KS2RowReader.isTA(tas.1), KS2RowReader.isTA(tas.2))
-        if !(okTA.0 && okTA.1 && okTA.2) {
-            let k = !okTA.0 ? 0 : (!okTA.1 ? 1 : 2)
-            let name = ["read_ta", "writ_ta", "mat_ta"][k]
-            let text = Cells.printable(k == 0 ? taCells.0 : (k == 1 ? taCells.1 : taCells.2))
+        let taCells = layout.ta.map { cell(r, $0) }
+        let tas = taCells.map { codes.parse($0) }
+        if let subject = tas.first(where: { !KS2RowReader.isTA($0) }) {
+            let text = Cells.printable(taCells[subject])
             reject(
                 .unknownCode,
-                "\(name) \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, "
+                "\(subject.name)_ta \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, "
                     + "P1i-P8, EM) or an outcome code")
             return nil
         }
@@ -273,10 +256,10 @@ struct KS2RowReader {
             line: Int32(truncatingIfNeeded: r.line), upn: upn, school: school, la: la,
             gender: Cells.gender(cell(r, layout.gender)), disadvantaged: Cells.yesNo(cell(r, layout.disadvantaged)),
             eal: Cells.yesNo(cell(r, layout.eal)), sen: Cells.sen(cell(r, layout.sen)),
-            read: KS2RowReader.result(scores.0, outcome.0, tas.0),
-            mat: KS2RowReader.result(scores.1, outcome.1, tas.2),
-            gps: KS2RowReader.result(scores.2, outcome.2, nil),
-            writTA: tas.1 ?? .none)
+            read: KS2RowReader.result(scores.read, outcome.read, tas.read),
+            mat: KS2RowReader.result(scores.mat, outcome.mat, tas.mat),
+            gps: KS2RowReader.result(scores.gps, outcome.gps, nil),
+            writTA: tas.writ ?? .none)
         c.rows.append(
             KS2Row(
                 pupil: pupil, start: r.start,

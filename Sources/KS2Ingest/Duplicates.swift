@@ -8,8 +8,14 @@ enum Duplicates {
     static func find(file: DelimitedFile, keys: [UInt64], threads: Int, lines: (Int) -> Int, starts: (Int) -> Int)
         -> [(index: Int, reason: RejectReason, detail: String)]
     {
-        // scatter (key, row) into 256 hash buckets in file order, so each bucket's table stays in
-        // cache; workers take buckets in turn
+        let groups = rowsSharingAUPN(keys: keys, threads: threads)
+        return classify(groups, file: file, lines: lines, starts: starts)
+    }
+
+    /// Every UPN with more than one row: its first row → all its rows in file order. The rows are
+    /// scattered into 256 hash buckets in file order, so each bucket's table stays in cache, and
+    /// workers take buckets in turn.
+    static func rowsSharingAUPN(keys: [UInt64], threads: Int) -> [Int32: [Int32]] {
         let bucketCount = 256
         var counts = [Int](repeating: 0, count: bucketCount + 1)
         @inline(__always) func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: UPNTable.hash(key) & 0xFF) }
@@ -51,6 +57,14 @@ enum Duplicates {
         for list in pairs {
             for (first, row) in list { groups[first, default: [first]].append(row) }
         }
+        return groups
+    }
+
+    /// Each repeated UPN's rows re-read and compared: all identical keeps the first (the rest are
+    /// duplicate_row), any difference rejects them all (duplicate_upn); in order of first row.
+    static func classify(
+        _ groups: [Int32: [Int32]], file: DelimitedFile, lines: (Int) -> Int, starts: (Int) -> Int
+    ) -> [(index: Int, reason: RejectReason, detail: String)] {
         let order = groups.keys.sorted()
         var out: [(index: Int, reason: RejectReason, detail: String)] = []
         if order.isEmpty { return out }

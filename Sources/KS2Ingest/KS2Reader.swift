@@ -438,31 +438,68 @@ private func mergeChunks(
     _ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, year: Int,
     schoolNameColumn: Int, options: IngestOptions
 ) -> KS2Cohort {
-    let summaries = dropped.withUnsafeBufferPointer { dropped in
+    let summaries = chunkSchoolSummaries(
+        chunks, offsets: offsets, dropped: dropped, file: file, schoolNameColumn: schoolNameColumn,
+        threads: options.threads)
+    var interning = FileOrderInterning(year: year)
+    for (ci, c) in chunks.enumerated() { interning.add(c, summaries[ci]) }
+    var cohort = interning.cohort
+    let kept = copyKeptPupils(
+        chunks, offsets: offsets, dropped: dropped, file: file, interning: interning, options: options)
+    cohort.pupils = kept.pupils
+    cohort.names = kept.names
+    return cohort
+}
+
+/// Each chunk's schools and LAs as its kept rows give them, worked out for all chunks in parallel
+/// so that the serial interning pass only looks at a few entries per chunk.
+private func chunkSchoolSummaries(
+    _ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, schoolNameColumn: Int,
+    threads: Int
+) -> [ChunkSchools] {
+    dropped.withUnsafeBufferPointer { dropped in
         let out = UnsafeMutableBufferPointer<ChunkSchools?>.allocate(capacity: chunks.count)
         out.initialize(repeating: nil)
         defer {
             out.deinitialize()
             out.deallocate()
         }
-        forEachChunk(chunks.count, threads: options.threads) { ci in
+        forEachChunk(chunks.count, threads: threads) { ci in
             out[ci] = ChunkSchools(
                 chunks[ci], dropped: dropped, offset: offsets[ci], file: file, nameColumn: schoolNameColumn)
         }
         return out.map { $0! }
     }
-    var cohort = KS2Cohort(year: year)
+}
+
+/// The cohort's schools and LAs interned chunk by chunk in file order of the kept rows, with each
+/// chunk's map from its local school and LA indices to the cohort's, so the copy can renumber.
+private struct FileOrderInterning {
+    var cohort: KS2Cohort
     var schoolIndex: [String: Int32] = [:]
     var laIndex: [String: Int32] = [:]
+    /// Per chunk: local school index → cohort school index (-1 for a school with no kept row).
     var schoolMaps: [[Int32]] = []
+    /// Per chunk: local LA index → cohort LA index.
     var laMaps: [[Int32]] = []
+    /// Per chunk: the position of its first kept row in the cohort; the last entry is the total.
     var keptStart = [0]
-    for (ci, c) in chunks.enumerated() {
-        let sum = summaries[ci]
-        keptStart.append(keptStart[ci] + sum.kept)
+
+    init(year: Int) { cohort = KS2Cohort(year: year) }
+
+    /// Interns one chunk's LAs, then its schools (whose LA codes need the LAs), in first-row order.
+    mutating func add(_ c: KS2Chunk, _ summary: ChunkSchools) {
+        keptStart.append(keptStart[keptStart.count - 1] + summary.kept)
+        let laMap = internLAs(c, summary)
+        schoolMaps.append(internSchools(c, summary, laMap: laMap))
+        laMaps.append(laMap)
+    }
+
+    /// The chunk's LAs with a kept row, in order of their first kept row.
+    mutating func internLAs(_ c: KS2Chunk, _ summary: ChunkSchools) -> [Int32] {
         var laMap = [Int32](repeating: -1, count: c.las.count)
-        for a in sum.laFirst.indices.filter({ sum.laFirst[$0] >= 0 }).sorted(by: { sum.laFirst[$0] < sum.laFirst[$1] })
-        {
+        let used = summary.laFirst.indices.filter { summary.laFirst[$0] >= 0 }
+        for a in used.sorted(by: { summary.laFirst[$0] < summary.laFirst[$1] }) {
             let code = c.las.string(Int32(a))
             if let known = laIndex[code] {
                 laMap[a] = known
@@ -472,10 +509,15 @@ private func mergeChunks(
                 cohort.localAuthorities.append(code)
             }
         }
+        return laMap
+    }
+
+    /// The chunk's schools with a kept row, in order of their first kept row; a school seen before
+    /// keeps its first name and LA, and is special when any chunk says so.
+    mutating func internSchools(_ c: KS2Chunk, _ summary: ChunkSchools, laMap: [Int32]) -> [Int32] {
         var schoolMap = [Int32](repeating: -1, count: c.schools.count)
-        for s in sum.schoolFirst.indices.filter({ sum.schoolFirst[$0] >= 0 }).sorted(by: {
-            sum.schoolFirst[$0] < sum.schoolFirst[$1]
-        }) {
+        let used = summary.schoolFirst.indices.filter { summary.schoolFirst[$0] >= 0 }
+        for s in used.sorted(by: { summary.schoolFirst[$0] < summary.schoolFirst[$1] }) {
             let id = c.schools.string(Int32(s))
             let g: Int
             if let known = schoolIndex[id] {
@@ -486,27 +528,34 @@ private func mergeChunks(
                 cohort.schools.append(SchoolInfo(id: id))
             }
             schoolMap[s] = Int32(g)
-            if cohort.schools[g].name.isEmpty && sum.nameRow[s] >= 0 { cohort.schools[g].name = sum.names[s] }
-            if cohort.schools[g].la.isEmpty && sum.schoolLA[s] >= 0 {
-                cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(sum.schoolLA[s])])]
+            if cohort.schools[g].name.isEmpty && summary.nameRow[s] >= 0 { cohort.schools[g].name = summary.names[s] }
+            if cohort.schools[g].la.isEmpty && summary.schoolLA[s] >= 0 {
+                cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(summary.schoolLA[s])])]
             }
-            if sum.special[s] { cohort.schools[g].special = true }
+            if summary.special[s] { cohort.schools[g].special = true }
         }
-        schoolMaps.append(schoolMap)
-        laMaps.append(laMap)
+        return schoolMap
     }
-    let kept = keptStart[chunks.count]
+}
+
+/// Every kept row's pupil (and name, when kept) copied into its place in the cohort, renumbered to
+/// the cohort's schools and LAs, chunk by chunk in parallel (each chunk's places are known).
+private func copyKeptPupils(
+    _ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, interning: FileOrderInterning,
+    options: IngestOptions
+) -> (pupils: [KS2Pupil], names: [PupilName]) {
+    let kept = interning.keptStart[chunks.count]
     let base = file.data.base
     let keepNames = options.keepNames
     var names: [PupilName] = []
-    cohort.pupils = [KS2Pupil](unsafeUninitializedCapacity: kept) { pupils, count in
+    let pupils = [KS2Pupil](unsafeUninitializedCapacity: kept) { pupils, count in
         names = [PupilName](unsafeUninitializedCapacity: keepNames ? kept : 0) { nameSlots, nameCount in
             dropped.withUnsafeBufferPointer { dropped in
                 forEachChunk(chunks.count, threads: options.threads) { ci in
                     let c = chunks[ci]
-                    let schoolMap = schoolMaps[ci]
-                    let laMap = laMaps[ci]
-                    var at = keptStart[ci]
+                    let schoolMap = interning.schoolMaps[ci]
+                    let laMap = interning.laMaps[ci]
+                    var at = interning.keptStart[ci]
                     for (j, row) in c.rows.enumerated() where !dropped[offsets[ci] + j] {
                         var p = row.pupil
                         p.school = schoolMap[Int(p.school)]
@@ -527,8 +576,7 @@ private func mergeChunks(
         }
         count = kept
     }
-    cohort.names = names
-    return cohort
+    return (pupils, names)
 }
 
 /// The school name cell of the record at `start`, re-read from the file.

@@ -15,81 +15,108 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
     let nationalPath = folder + "/national.csv"
     let est = try wrapInput { try DelimitedText.readText(path: estimatesPath) }
     let nat = try wrapInput { try DelimitedText.readText(path: nationalPath) }
+    let pags = try readPAGEstimates(EstimateFileText(est), path: estimatesPath, year: year)
+    let national = try readNationalFigures(EstimateFileText(nat), path: nationalPath, year: year)
+    return EstimateTable(year: year, pags: pags, national: national)
+}
 
-    func columns(_ t: DelimitedText, _ names: [String]) throws -> [Int] {
-        let header = t.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+/// A read estimates.csv or national.csv with the two lookups both need: a column by name and a
+/// number cell, each an input error naming the file, line and column when wrong.
+private struct EstimateFileText {
+    let table: DelimitedText
+    init(_ table: DelimitedText) { self.table = table }
+
+    /// The indices of the named columns (header matched trimmed and lowercased).
+    func columns(_ names: [String]) throws -> [Int] {
+        let header = table.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         return try names.map { n in
             guard let i = header.firstIndex(of: n) else {
                 throw PipelineError.input(
                     InputError(
-                        file: t.file, line: 1, column: 1,
+                        file: table.file, line: 1, column: 1,
                         message: "missing column \(n): expected \(names.joined(separator: ","))"))
             }
             return i
         }
     }
-    func number(_ t: DelimitedText, _ r: Int, _ c: Int, _ name: String) throws -> Double? {
-        let s = t.rows[r][c].trimmingCharacters(in: .whitespaces)
+
+    /// The number in row `r`, column `c`; nil when blank.
+    func number(_ r: Int, _ c: Int, _ name: String) throws -> Double? {
+        let s = table.rows[r][c].trimmingCharacters(in: .whitespaces)
         if s.isEmpty { return nil }
         guard let v = Double(s) else {
             throw PipelineError.input(
                 InputError(
-                    file: t.file, line: t.lines[r], column: c + 1,
+                    file: table.file, line: table.lines[r], column: c + 1,
                     message: "\(name) \"\(s)\": expected a number"))
         }
         return v
     }
-    let ec = try columns(est, ["year", "subject", "pag", "lower", "upper", "pupils", "estimate", "sd", "cap"])
+
+    /// The subject named in row `r`, column `c` (trimmed, lowercased), or nil.
+    func subject(_ r: Int, _ c: Int) -> (Subject?, text: String) {
+        let text = table.rows[r][c].trimmingCharacters(in: .whitespaces).lowercased()
+        return (Subject.allCases.first { $0.name == text }, text)
+    }
+}
+
+/// estimates.csv's PAG rows of `year`, per subject in PAG order; every subject must have rows, and
+/// the same PAG intervals, so that a supplied run's pupils fall into one set of groups.
+private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) throws -> [[PAGEstimate]] {
+    let ec = try est.columns(["year", "subject", "pag", "lower", "upper", "pupils", "estimate", "sd", "cap"])
     var pags: [[PAGEstimate]] = [[], [], []]
-    for r in est.rows.indices {
-        guard let y = try number(est, r, ec[0], "year"), Int(y) == year else { continue }
-        let subj = est.rows[r][ec[1]].trimmingCharacters(in: .whitespaces).lowercased()
-        guard let s = Subject.allCases.first(where: { $0.name == subj }) else {
+    for r in est.table.rows.indices {
+        guard let y = try est.number(r, ec[0], "year"), Int(y) == year else { continue }
+        let (subject, subjectText) = est.subject(r, ec[1])
+        guard let s = subject else {
             throw PipelineError.input(
                 InputError(
-                    file: est.file, line: est.lines[r], column: ec[1] + 1,
-                    message: "subject \"\(subj)\": expected read, writ or mat"))
+                    file: est.table.file, line: est.table.lines[r], column: ec[1] + 1,
+                    message: "subject \"\(subjectText)\": expected read, writ or mat"))
         }
-        guard let pag = try number(est, r, ec[2], "pag"), let lower = try number(est, r, ec[3], "lower") else {
+        guard let pag = try est.number(r, ec[2], "pag"), let lower = try est.number(r, ec[3], "lower") else {
             throw PipelineError.input(
                 InputError(
-                    file: est.file, line: est.lines[r], column: ec[2] + 1,
+                    file: est.table.file, line: est.table.lines[r], column: ec[2] + 1,
                     message: "expected a PAG number and its lower bound"))
         }
         pags[s.rawValue].append(
             PAGEstimate(
-                pag: Int(pag), lower: lower, upper: try number(est, r, ec[4], "upper"),
-                pupils: Int(try number(est, r, ec[5], "pupils") ?? 0), estimate: try number(est, r, ec[6], "estimate"),
-                sd: try number(est, r, ec[7], "sd"), cap: try number(est, r, ec[8], "cap")))
+                pag: Int(pag), lower: lower, upper: try est.number(r, ec[4], "upper"),
+                pupils: Int(try est.number(r, ec[5], "pupils") ?? 0), estimate: try est.number(r, ec[6], "estimate"),
+                sd: try est.number(r, ec[7], "sd"), cap: try est.number(r, ec[8], "cap")))
     }
     for s in Subject.allCases {
         pags[s.rawValue].sort { $0.pag < $1.pag }
         guard !pags[s.rawValue].isEmpty else {
-            throw PipelineError.invalid("\(estimatesPath): no \(s.name) estimates for \(year)")
+            throw PipelineError.invalid("\(path): no \(s.name) estimates for \(year)")
         }
         guard pags[s.rawValue].map(\.lower) == pags[0].map(\.lower) else {
-            throw PipelineError.invalid("\(estimatesPath): the PAG intervals differ between subjects in \(year)")
+            throw PipelineError.invalid("\(path): the PAG intervals differ between subjects in \(year)")
         }
     }
-    let nc = try columns(nat, ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90"])
+    return pags
+}
+
+/// national.csv's row of `year` for each subject (a subject without one is an error).
+private func readNationalFigures(_ nat: EstimateFileText, path: String, year: Int) throws -> [NationalFigures] {
+    let nc = try nat.columns(["year", "subject", "pupils", "sd", "cap_z", "p10", "p90"])
     // added later at the end of the columns: an older national.csv without it still reads (its gaps are empty)
-    let otherColumn = nat.header.firstIndex { $0.trimmingCharacters(in: .whitespaces).lowercased() == "other_progress" }
-    var national: [NationalFigures?] = [nil, nil, nil]
-    for r in nat.rows.indices {
-        guard let y = try number(nat, r, nc[0], "year"), Int(y) == year else { continue }
-        let subj = nat.rows[r][nc[1]].trimmingCharacters(in: .whitespaces).lowercased()
-        guard let s = Subject.allCases.first(where: { $0.name == subj }) else { continue }
-        national[s.rawValue] = NationalFigures(
-            subject: s, pupils: Int(try number(nat, r, nc[2], "pupils") ?? 0), sd: try number(nat, r, nc[3], "sd"),
-            capZ: try number(nat, r, nc[4], "cap_z"), p10: try number(nat, r, nc[5], "p10"),
-            p90: try number(nat, r, nc[6], "p90"),
-            otherProgress: try otherColumn.flatMap { try number(nat, r, $0, "other_progress") })
+    let otherColumn = nat.table.header.firstIndex {
+        $0.trimmingCharacters(in: .whitespaces).lowercased() == "other_progress"
     }
-    let complete = try national.enumerated().map { (k, v) -> NationalFigures in
-        guard let v else {
-            throw PipelineError.invalid("\(nationalPath): no \(Subject(rawValue: k)!.name) row for \(year)")
-        }
-        return v
+    var national = PerSubject<NationalFigures?>(read: nil, writ: nil, mat: nil)
+    for r in nat.table.rows.indices {
+        guard let y = try nat.number(r, nc[0], "year"), Int(y) == year else { continue }
+        guard let s = nat.subject(r, nc[1]).0 else { continue }
+        national[s] = NationalFigures(
+            subject: s, pupils: Int(try nat.number(r, nc[2], "pupils") ?? 0), sd: try nat.number(r, nc[3], "sd"),
+            capZ: try nat.number(r, nc[4], "cap_z"), p10: try nat.number(r, nc[5], "p10"),
+            p90: try nat.number(r, nc[6], "p90"),
+            otherProgress: try otherColumn.flatMap { try nat.number(r, $0, "other_progress") })
     }
-    return EstimateTable(year: year, pags: pags, national: complete)
+    return try Subject.allCases.map { s in
+        guard let figures = national[s] else { throw PipelineError.invalid("\(path): no \(s.name) row for \(year)") }
+        return figures
+    }
 }

@@ -129,6 +129,40 @@ enum PipelineSchema {
 
     /// Ranges and paths, checked as the command line checks them.
     static func checkValues(_ file: PipelineFile, root: Node, path: String) throws {
+        let place = ValuePlace(root: root, path: path)
+        if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil && file.tracking == nil {
+            throw PipelineError.invalid(
+                "\(path): declares no inputs: give `years`, `published`, `targets` or `tracking`")
+        }
+        try place.checkPath(file.output, ["output"])
+        if let m = file.methodology { try place.checkPath(m, ["methodology"]) }
+        if let c = file.cohorts { try place.checkPath(c, ["cohorts"]) }
+        if let t = file.threads, !threads.contains(t) {
+            throw PipelineError.invalid(
+                "\(place.line(["threads"])): `threads` is \(t): expected \(threads.lowerBound) to \(threads.upperBound)"
+            )
+        }
+        if let y = file.published_year, !years.contains(y) {
+            throw PipelineError.invalid(
+                "\(place.line(["published_year"])): `published_year` is \(y): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)"
+            )
+        }
+        if let f = file.focus_threshold, !f.isFinite || abs(f) > 40 {
+            throw PipelineError.invalid(
+                "\(place.line(["focus_threshold"])): `focus_threshold` is \(f): expected a number of progress points from -40 to 40"
+            )
+        }
+        try checkYears(file, place)
+        for (k, table) in (file.published ?? []).enumerated() { try place.checkPath(table, ["published", "\(k)"]) }
+        try checkTargetsAndTracking(file, place)
+    }
+
+    /// Where a value sits in the pipeline file (`file:line` for messages), and the path checks.
+    struct ValuePlace {
+        let root: Node
+        let path: String
+
+        /// `path:line` of the node at `keys` (mapping keys, or sequence indices as numbers).
         func line(_ keys: [String]) -> String {
             var node: Node? = root
             for key in keys {
@@ -140,6 +174,8 @@ enum PipelineSchema {
             }
             return "\(path):\(node?.mark?.line ?? 0)"
         }
+
+        /// A path value must not be blank, nor start with `~` (which the tool does not expand).
         func checkPath(_ value: String, _ keys: [String]) throws {
             let name = keys.filter { Int($0) == nil }.joined(separator: ".")
             if value.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -151,63 +187,51 @@ enum PipelineSchema {
                         + "write the path in full or relative to the pipeline file")
             }
         }
-        if (file.years ?? []).isEmpty && (file.published ?? []).isEmpty && file.targets == nil && file.tracking == nil {
-            throw PipelineError.invalid(
-                "\(path): declares no inputs: give `years`, `published`, `targets` or `tracking`")
-        }
-        try checkPath(file.output, ["output"])
-        if let m = file.methodology { try checkPath(m, ["methodology"]) }
-        if let c = file.cohorts { try checkPath(c, ["cohorts"]) }
-        if let t = file.threads, !threads.contains(t) {
-            throw PipelineError.invalid(
-                "\(line(["threads"])): `threads` is \(t): expected \(threads.lowerBound) to \(threads.upperBound)")
-        }
-        if let y = file.published_year, !years.contains(y) {
-            throw PipelineError.invalid(
-                "\(line(["published_year"])): `published_year` is \(y): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)"
-            )
-        }
-        if let f = file.focus_threshold, !f.isFinite || abs(f) > 40 {
-            throw PipelineError.invalid(
-                "\(line(["focus_threshold"])): `focus_threshold` is \(f): expected a number of progress points from -40 to 40"
-            )
-        }
+    }
+
+    /// Each `years` entry: a KS2 year in range, given once, with its paths.
+    static func checkYears(_ file: PipelineFile, _ place: ValuePlace) throws {
         var seenYears: Set<Int> = []
         for (k, y) in (file.years ?? []).enumerated() {
             if !years.contains(y.year) {
                 throw PipelineError.invalid(
-                    "\(line(["years", "\(k)", "year"])): `year` is \(y.year): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)"
+                    "\(place.line(["years", "\(k)", "year"])): `year` is \(y.year): expected a KS2 year from \(years.lowerBound) to \(years.upperBound)"
                 )
             }
             if !seenYears.insert(y.year).inserted {
-                throw PipelineError.invalid("\(line(["years", "\(k)", "year"])): year \(y.year) is given twice")
+                throw PipelineError.invalid("\(place.line(["years", "\(k)", "year"])): year \(y.year) is given twice")
             }
-            try checkPath(y.ks2, ["years", "\(k)", "ks2"])
-            try checkPath(y.ks1, ["years", "\(k)", "ks1"])
-            if let e = y.estimates { try checkPath(e, ["years", "\(k)", "estimates"]) }
+            try place.checkPath(y.ks2, ["years", "\(k)", "ks2"])
+            try place.checkPath(y.ks1, ["years", "\(k)", "ks1"])
+            if let e = y.estimates { try place.checkPath(e, ["years", "\(k)", "estimates"]) }
         }
-        for (k, table) in (file.published ?? []).enumerated() { try checkPath(table, ["published", "\(k)"]) }
+    }
+
+    /// The `targets` and `tracking` sections: their paths, stretch in range, windows not empty.
+    static func checkTargetsAndTracking(_ file: PipelineFile, _ place: ValuePlace) throws {
         if let t = file.targets {
-            try checkPath(t.cohort, ["targets", "cohort"])
-            try checkPath(t.estimates, ["targets", "estimates"])
+            try place.checkPath(t.cohort, ["targets", "cohort"])
+            try place.checkPath(t.estimates, ["targets", "estimates"])
             if let s = t.stretch, !(0...TargetsJob.maximumStretch).contains(s) {
                 throw PipelineError.invalid(
-                    "\(line(["targets", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
+                    "\(place.line(["targets", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)"
+                )
             }
         }
         if let t = file.tracking {
             for key in ["cohort", "estimates", "tracking"] {
-                try checkPath(
+                try place.checkPath(
                     key == "cohort" ? t.cohort : key == "estimates" ? t.estimates : t.tracking, ["tracking", key])
             }
-            if let c = t.cohorts { try checkPath(c, ["tracking", "cohorts"]) }
+            if let c = t.cohorts { try place.checkPath(c, ["tracking", "cohorts"]) }
             if let s = t.stretch, !(0...TargetsJob.maximumStretch).contains(s) {
                 throw PipelineError.invalid(
-                    "\(line(["tracking", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)")
+                    "\(place.line(["tracking", "stretch"])): `stretch` is \(s): expected 0 to \(TargetsJob.maximumStretch)"
+                )
             }
             if let w = t.windows, w.isEmpty {
                 throw PipelineError.invalid(
-                    "\(line(["tracking", "windows"])): `windows` is empty: expected the visits in order, e.g. [oct, jan, mar, jul]"
+                    "\(place.line(["tracking", "windows"])): `windows` is empty: expected the visits in order, e.g. [oct, jan, mar, jul]"
                 )
             }
         }

@@ -24,16 +24,53 @@ public struct WhatIfJob: Sendable {
         self.remove = remove
     }
 
+    /// Runs the job: the progress run against the supplied figures, the removals matched to its
+    /// pupils, the schools re-aggregated without them, then whatif.csv, rejects.csv and the workbooks.
     @discardableResult
     public func run(_ settings: RunSettings) throws -> String {
         let job = ProgressJob(ks2: ks2, ks1: ks1, year: year, estimates: estimates)
         var frame = try JobFrame(command: "whatif", settings: settings, inputs: job.inputPaths(settings) + [remove])
         let outcome = try job.compute(settings, clock: &frame.clock)
         frame.clock.begin("what-if")
+        let removals = try matchedRemovals(outcome.cohort)
+        let after = aggregate(
+            cohort: outcome.cohort, table: removingPupils(outcome.computation.table, removals.chosen),
+            sigma: outcome.sigma,
+            thresholds: SchoolProgressThresholds(national: outcome.computation.estimates.national),
+            includeNational: false, laNames: ProjectData.localAuthorityNames(),
+            threads: settings.threads)
+        let rows = whatIfRows(
+            cohort: outcome.cohort, removals: removals.chosen, before: outcome.aggregation.rows,
+            after: after.rows)
+        frame.clock.begin("write csv")
+        try frame.out.write("whatif.csv", whatIfCSV(rows))
+        try frame.out.write(
+            "rejects.csv", rejectsCSV(outcome.rejects + removals.rejects), mode: OutputFolder.pupilFileMode)
+        describe(outcome, removals, in: &frame.manifest, settings)
+        let workbooks = try writeWorkbooks(rows, removals, frame: &frame, settings)
+        try frame.finish()
+        return summary(rows, removals, workbooks: workbooks, settings)
+    }
+
+    /// The removal file's rows matched to the run's accepted pupils: the pupil-subjects to remove,
+    /// and its rejected rows (unreadable, or a UPN that is no accepted pupil) in line order.
+    struct MatchedRemovals {
+        var chosen: [SubjectRemoval]
+        var rejects: [Reject]
+        /// Rows of the file that were read as removals (matched or not).
+        var readRows: Int
+        /// Rows rejected while reading, before matching.
+        var unreadable: Int
+        /// Rows whose UPN is no accepted pupil.
+        var unknown: Int
+    }
+
+    /// Reads the removal file and finds each row's pupil among the cohort's accepted pupils.
+    func matchedRemovals(_ cohort: KS2Cohort) throws -> MatchedRemovals {
         let (removals, removalRejects) = try wrapInput { try readRemovals(path: remove) }
         var index: [UPN: Int] = [:]
-        index.reserveCapacity(outcome.cohort.pupils.count)
-        for (i, p) in outcome.cohort.pupils.enumerated() { index[p.upn] = i }
+        index.reserveCapacity(cohort.pupils.count)
+        for (i, p) in cohort.pupils.enumerated() { index[p.upn] = i }
         var chosen: [SubjectRemoval] = []
         var unknown: [Reject] = []
         let removeName = (remove as NSString).lastPathComponent
@@ -48,56 +85,65 @@ public struct WhatIfJob: Sendable {
             }
             chosen += r.subjects.map { SubjectRemoval(pupil: pupil, subject: $0) }
         }
-        let rejectsOfRemovals = (removalRejects + unknown).sorted { $0.line < $1.line }
-        let national = outcome.computation.estimates.national
-        let after = aggregate(
-            cohort: outcome.cohort, table: removingPupils(outcome.computation.table, chosen),
-            sigma: outcome.sigma, thresholds: SchoolProgressThresholds(national: national),
-            includeNational: false, laNames: ProjectData.localAuthorityNames(),
-            threads: settings.threads)
-        let rows = whatIfRows(
-            cohort: outcome.cohort, removals: chosen, before: outcome.aggregation.rows,
-            after: after.rows)
-        frame.clock.begin("write csv")
-        try frame.out.write("whatif.csv", whatIfCSV(rows))
-        try frame.out.write(
-            "rejects.csv", rejectsCSV(outcome.rejects + rejectsOfRemovals), mode: OutputFolder.pupilFileMode)
-        frame.manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
-        frame.manifest.parameters = [
+        return MatchedRemovals(
+            chosen: chosen, rejects: (removalRejects + unknown).sorted { $0.line < $1.line },
+            readRows: removals.count, unreadable: removalRejects.count, unknown: unknown.count)
+    }
+
+    /// run.json's inputs, parameters, row accounts and the removals' own account.
+    func describe(
+        _ outcome: ProgressJob.Outcome, _ removals: MatchedRemovals, in manifest: inout RunManifest,
+        _ settings: RunSettings
+    ) {
+        manifest.inputs = [("ks2", ks2), ("ks1", ks1), ("remove", remove)]
+        manifest.parameters = [
             "year": year, "mode": "supplied", "estimates": estimates, "threads": settings.threads,
             "note": whatIfLabel,
         ]
-        frame.manifest.accounts = outcome.accounts
-        frame.manifest.extra["removals"] = [
-            "rows": removals.count + removalRejects.count,
-            "used": removals.count - unknown.count,
-            "rejected": removalRejects.count + unknown.count,
-            "pupil_subjects_removed": Set(chosen).count,
+        manifest.accounts = outcome.accounts
+        manifest.extra["removals"] = [
+            "rows": removals.readRows + removals.unreadable,
+            "used": removals.readRows - removals.unknown,
+            "rejected": removals.unreadable + removals.unknown,
+            "pupil_subjects_removed": Set(removals.chosen).count,
         ]
-        var workbooks: [String] = []
-        if settings.writeWorkbooks && !rows.isEmpty {
-            let touched = Set(rows.map(\.urn)).count
-            let progress = frame.clock.begin("what-if workbooks", items: touched)
-            try frame.out.makeDirectory("whatif")
-            let context = ReportContext(
-                runDate: settings.runDate,
-                sources: [
-                    "KS2 \(year): pupil-level KS2 results (\(ks2Name)) joined to KS1 prior attainment; "
-                        + "national estimates supplied.",
-                    "Pupils removed: \(removeName) (\(Set(chosen).count) pupil-subjects).",
-                ])
-            workbooks = try writeWhatIfWorkbooks(
-                rows, year: year, directory: frame.out.path("whatif"), threads: settings.threads, context: context,
-                progress: progress)
-            // a what-if reveals its removed pupils' scores: the workbooks are as private as pupils.csv
-            for name in workbooks { chmod(frame.out.path("whatif/" + name), OutputFolder.pupilFileMode) }
-        }
-        try frame.finish()
-        let pupils = Set(chosen.map(\.pupil)).count
+    }
+
+    /// One what-if workbook per school touched (none without rows or workbooks), as private as
+    /// pupils.csv because they show the removed pupils' scores; returns their file names.
+    func writeWorkbooks(
+        _ rows: [WhatIfRow], _ removals: MatchedRemovals, frame: inout JobFrame, _ settings: RunSettings
+    ) throws -> [String] {
+        guard settings.writeWorkbooks && !rows.isEmpty else { return [] }
+        let touched = Set(rows.map(\.urn)).count
+        let progress = frame.clock.begin("what-if workbooks", items: touched)
+        try frame.out.makeDirectory("whatif")
+        let removeName = (remove as NSString).lastPathComponent
+        let ks2Name = (ks2 as NSString).lastPathComponent
+        let context = ReportContext(
+            runDate: settings.runDate,
+            sources: [
+                "KS2 \(year): pupil-level KS2 results (\(ks2Name)) joined to KS1 prior attainment; "
+                    + "national estimates supplied.",
+                "Pupils removed: \(removeName) (\(Set(removals.chosen).count) pupil-subjects).",
+            ])
+        let workbooks = try writeWhatIfWorkbooks(
+            rows, year: year, directory: frame.out.path("whatif"), threads: settings.threads, context: context,
+            progress: progress)
+        for name in workbooks { chmod(frame.out.path("whatif/" + name), OutputFolder.pupilFileMode) }
+        return workbooks
+    }
+
+    /// The console summary: pupils and schools touched, rejected removal rows, each row's change.
+    func summary(_ rows: [WhatIfRow], _ removals: MatchedRemovals, workbooks: [String], _ settings: RunSettings)
+        -> String
+    {
+        let pupils = Set(removals.chosen.map(\.pupil)).count
         let schools = Set(rows.map(\.urn)).count
         var lines = ["\(whatIfLabel): \(pupils) pupils removed from \(schools) schools' measures"]
-        if !rejectsOfRemovals.isEmpty {
-            lines.append("warning: \(removeName): \(rejectsOfRemovals.count) rows rejected (listed in rejects.csv)")
+        if !removals.rejects.isEmpty {
+            let removeName = (remove as NSString).lastPathComponent
+            lines.append("warning: \(removeName): \(removals.rejects.count) rows rejected (listed in rejects.csv)")
         }
         for r in rows {
             lines.append(

@@ -105,14 +105,37 @@ public func writeTargetsWorkbook(
 ) throws {
     let book = try Workbook(path: path, created: context.created, title: "KS2 targets: \(data.title)")
     let pageTitle = "\(data.title) · KS2 targets and focus pupils"
-    let subjectTitles = ["Reading", "Writing", "Maths"]
-    let yearText = "national estimates of KS2 \(data.estimatesYear)"
-
-    // Summary
     let summary = try book.addWorksheet(targetsWorkbookSheets[0])
+    try writeTargetsSummary(summary, data)
+    try summary.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    for s in Subject.allCases {
+        let sheet = try book.addWorksheet(targetsWorkbookSheets[1 + s.rawValue])
+        try writeTargetsSubjectSheet(sheet, data, subject: s)
+        try sheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    }
+    if let tracking = data.tracking {
+        let focusSheet = try writeFocusPupilsSheet(book, data, tracking)
+        try focusSheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    }
+    let notes = try book.addWorksheet(targetsNotesSheet)
+    try writeNotesSheet(
+        notes, kind: .targets, title: data.title, years: "KS2 estimates \(data.estimatesYear)",
+        context: context)
+    try book.close()
+}
+
+/// What the estimates of a targets workbook are, in the words of its sheets' notes.
+private func estimatesYearText(_ data: TargetWorkbookData) -> String {
+    "national estimates of KS2 \(data.estimatesYear)"
+}
+
+/// The Summary sheet: how targets are set, pupils on track and focus pupils per subject, and the
+/// pupils without an estimate (so none is missing silently).
+private func writeTargetsSummary(_ summary: Worksheet, _ data: TargetWorkbookData) throws {
     try summary.write(0, 0, "Targets and focus pupils: \(data.title)", .title)
     try summary.write(
-        1, 0, "Estimates used: \(yearText) (the KS2 score that means average progress from a pupil's KS1 results).",
+        1, 0,
+        "Estimates used: \(estimatesYearText(data)) (the KS2 score that means average progress from a pupil's KS1 results).",
         .note)
     try summary.write(
         2, 0,
@@ -133,7 +156,7 @@ public func writeTargetsWorkbook(
     for s in Subject.allCases {
         let c = targetCounts(data.pupils, subject: s)
         let r = 6 + s.rawValue
-        try summary.write(r, 0, subjectTitles[s.rawValue], CellStyle(bold: true))
+        try summary.write(r, 0, Wording.subjectTitle(s), CellStyle(bold: true))
         try summary.write(r, 1, c.pupils)
         try summary.write(r, 2, c.withEstimate)
         try summary.write(r, 3, c.withPrediction)
@@ -159,73 +182,65 @@ public func writeTargetsWorkbook(
     try summary.columnWidth(0, 0, 18)
     try summary.columnWidth(1, 7, 14)
     try summary.printSetup()
-    try summary.pageHeaderFooter(left: pageTitle, date: context.dateText)
+}
 
-    // One sheet per subject
+/// One subject's sheet: its pupils by predicted progress (lowest first), focus pupils highlighted,
+/// so a teacher sees first whom to help.
+private func writeTargetsSubjectSheet(_ sheet: Worksheet, _ data: TargetWorkbookData, subject s: Subject) throws {
     let header = [
         "UPN", "Surname", "Forename", "KS1 APS", "PAG", "Estimate", "Target", "Predicted",
         "Predicted progress", "Focus", "Estimates year", "No estimate because",
     ]
-    for s in Subject.allCases {
-        let sheet = try book.addWorksheet(targetsWorkbookSheets[1 + s.rawValue])
-        let i = s.rawValue
-        try sheet.write(0, 0, "\(subjectTitles[i]): \(data.title), pupils by predicted progress (lowest first)", .title)
-        try sheet.write(
-            1, 0,
-            "Estimates: \(yearText). Focus pupils (predicted below the estimate) are highlighted; pupils without a prediction follow, then pupils without an estimate.",
-            .note)
-        // wrapped titles need the height of two lines, or they run over the first pupil's row
-        try sheet.rowHeight(3, 30)
-        try sheet.header(3, header)
-        let ordered = targetsOrder(data.pupils, subject: s)
-        for (k, p) in ordered.enumerated() {
-            let r = 4 + k
-            let focus = p.row.focus[i] == "Y"
-            func style(_ base: CellStyle) -> CellStyle {
-                guard focus else { return base }
-                var st = base
-                st.fill = focusFill
-                return st
-            }
-            try sheet.write(r, 0, p.row.upn, style(.plain))
-            try sheet.write(r, 1, p.surname, style(.plain))
-            try sheet.write(r, 2, p.forename, style(.plain))
-            try sheet.write(r, 3, p.row.ks1APS, style(.dp2))
-            try sheet.write(r, 4, p.row.pag, style(.plain))
-            try sheet.write(r, 5, p.row.estimate[i], style(.dp2))
-            if let t = Int(p.row.target[i]) {
-                try sheet.write(r, 6, t, style(.plain))
-            } else {
-                try sheet.write(r, 6, p.row.target[i], style(.plain))
-            }
-            if let v = Int(p.row.predicted[i]) {
-                try sheet.write(r, 7, v, style(.plain))
-            } else {
-                try sheet.write(r, 7, p.row.predicted[i], style(.plain))
-            }
-            try sheet.write(r, 8, p.row.predictedProgress[i], style(.signed2))
-            try sheet.write(r, 9, p.row.focus[i], style(CellStyle(bold: focus)))
-            try sheet.write(r, 10, p.row.estimatesYear, style(.plain))
-            try sheet.write(r, 11, p.row.excluded, style(.plain))
-        }
-        try sheet.columnWidth(0, 0, 16)
-        try sheet.columnWidth(1, 2, 14)
-        try sheet.columnWidth(3, 10, 10)
-        try sheet.columnWidth(11, 11, 18)
-        sheet.freezePanes(rows: 4)
-        if !ordered.isEmpty { try sheet.autofilter(3, 0, 3 + ordered.count, header.count - 1) }
-        try sheet.printSetup(repeatRows: 3...3)
-        try sheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    try sheet.write(
+        0, 0, "\(Wording.subjectTitle(s)): \(data.title), pupils by predicted progress (lowest first)", .title)
+    try sheet.write(
+        1, 0,
+        "Estimates: \(estimatesYearText(data)). Focus pupils (predicted below the estimate) are highlighted; pupils without a prediction follow, then pupils without an estimate.",
+        .note)
+    // wrapped titles need the height of two lines, or they run over the first pupil's row
+    try sheet.rowHeight(3, 30)
+    try sheet.header(3, header)
+    let ordered = targetsOrder(data.pupils, subject: s)
+    for (k, p) in ordered.enumerated() { try writeTargetsPupilRow(sheet, row: 4 + k, p, subject: s) }
+    try sheet.columnWidth(0, 0, 16)
+    try sheet.columnWidth(1, 2, 14)
+    try sheet.columnWidth(3, 10, 10)
+    try sheet.columnWidth(11, 11, 18)
+    sheet.freezePanes(rows: 4)
+    if !ordered.isEmpty { try sheet.autofilter(3, 0, 3 + ordered.count, header.count - 1) }
+    try sheet.printSetup(repeatRows: 3...3)
+}
+
+/// One pupil's row of a subject sheet; a focus pupil's cells are filled.
+private func writeTargetsPupilRow(_ sheet: Worksheet, row r: Int, _ p: TargetWorkbookPupil, subject s: Subject) throws {
+    let i = s.rawValue
+    let focus = p.row.focus[i] == "Y"
+    func style(_ base: CellStyle) -> CellStyle {
+        guard focus else { return base }
+        var st = base
+        st.fill = focusFill
+        return st
     }
-    if let tracking = data.tracking {
-        let focusSheet = try writeFocusPupilsSheet(book, data, tracking)
-        try focusSheet.pageHeaderFooter(left: pageTitle, date: context.dateText)
+    try sheet.write(r, 0, p.row.upn, style(.plain))
+    try sheet.write(r, 1, p.surname, style(.plain))
+    try sheet.write(r, 2, p.forename, style(.plain))
+    try sheet.write(r, 3, p.row.ks1APS, style(.dp2))
+    try sheet.write(r, 4, p.row.pag, style(.plain))
+    try sheet.write(r, 5, p.row.estimate[i], style(.dp2))
+    if let t = Int(p.row.target[i]) {
+        try sheet.write(r, 6, t, style(.plain))
+    } else {
+        try sheet.write(r, 6, p.row.target[i], style(.plain))
     }
-    let notes = try book.addWorksheet(targetsNotesSheet)
-    try writeNotesSheet(
-        notes, kind: .targets, title: data.title, years: "KS2 estimates \(data.estimatesYear)",
-        context: context)
-    try book.close()
+    if let v = Int(p.row.predicted[i]) {
+        try sheet.write(r, 7, v, style(.plain))
+    } else {
+        try sheet.write(r, 7, p.row.predicted[i], style(.plain))
+    }
+    try sheet.write(r, 8, p.row.predictedProgress[i], style(.signed2))
+    try sheet.write(r, 9, p.row.focus[i], style(CellStyle(bold: focus)))
+    try sheet.write(r, 10, p.row.estimatesYear, style(.plain))
+    try sheet.write(r, 11, p.row.excluded, style(.plain))
 }
 
 /// Writes every school's targets workbook (`URN School name.xlsx`) into `directory` on up to

@@ -165,8 +165,19 @@ public func writeTrackingWorkbook(
 
 /// Project and cohort rows per subject and window, and the charts.
 private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data: TrackingWorkbookData) throws {
-    let windows = data.windows
     let groups = data.summaries.filter { $0.level != .school }
+    let nextRow = try writeTrackingSummaryTable(sheet, data: data, groups: groups)
+    let blocks = try writeTrackingChartData(chartData, windows: data.windows, groups: groups)
+    try insertTrackingCharts(
+        sheet, chartData: chartData, blocks: blocks, windowCount: data.windows.count, row: nextRow + 2)
+}
+
+/// The summary table: one row per subject and group (the project, then each cohort), each window's
+/// mean predicted progress, interval and focus pupils on track across; returns the row after it.
+private func writeTrackingSummaryTable(_ sheet: Worksheet, data: TrackingWorkbookData, groups: [TrackingSummary])
+    throws -> Int
+{
+    let windows = data.windows
     try sheet.write(0, 0, "In-year tracking: predicted progress by window", .title)
     try sheet.write(1, 0, predictedNote, .note)
     try sheet.write(
@@ -207,8 +218,21 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
         try sheet.columnWidth(4 + 3 * w, 4 + 3 * w, 11)
     }
     try sheet.printSetup()
+    return r
+}
 
-    // chart data: one block per subject, windows down, project then cohorts across
+/// Where the charts read from: one block per subject on the hidden chart-data sheet (windows down,
+/// the project then each cohort across), and the cohort names in column order.
+private struct TrackingChartBlocks {
+    /// The header row of each subject's block, by `Subject.rawValue`.
+    var firstRows: [Int]
+    var cohortNames: [String]
+}
+
+/// The chart data: one block per subject, windows down, project then cohorts across.
+private func writeTrackingChartData(_ chartData: Worksheet, windows: [String], groups: [TrackingSummary]) throws
+    -> TrackingChartBlocks
+{
     try chartData.write(0, 0, "Mean predicted progress by window (chart data)", .title)
     let cohortNames = groups.filter { $0.level == .cohort }.map(\.name)
     var names: [String] = []
@@ -229,18 +253,23 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
     }
     try chartData.columnWidth(0, 0, 16)
     try chartData.columnWidth(1, 1 + names.count, 14)
+    return TrackingChartBlocks(firstRows: blocks, cohortNames: names)
+}
 
-    // the project's three subjects by window, then one chart per subject with the cohorts side by side
-    let chartRow = r + 2
+/// The project's three subjects by window in one line chart, then one column chart per subject
+/// with the cohorts side by side, from `row` down.
+private func insertTrackingCharts(
+    _ sheet: Worksheet, chartData: Worksheet, blocks: TrackingChartBlocks, windowCount: Int, row chartRow: Int
+) throws {
     let colours: [RGB] = [0x2E75B6, 0xC55A11, 0x548235]
     let line = try sheet.workbook.addChart(LXW_CHART_LINE)
     line.title("Project: mean predicted progress by window")
     for subject in Subject.allCases {
-        let b = blocks[subject.rawValue]
+        let b = blocks.firstRows[subject.rawValue]
         let series = try line.addSeries(
             name: Wording.subjectTitle(subject),
-            categories: chartData.range(b + 1, 0, b + windows.count, 0),
-            values: chartData.range(b + 1, 1, b + windows.count, 1))
+            categories: chartData.range(b + 1, 0, b + windowCount, 0),
+            values: chartData.range(b + 1, 1, b + windowCount, 1))
         series.line(colour: colours[subject.rawValue])
         series.marker(LXW_CHART_MARKER_CIRCLE, size: 6, colour: colours[subject.rawValue])
     }
@@ -251,18 +280,18 @@ private func writeTrackingSummary(_ sheet: Worksheet, chartData: Worksheet, data
     line.blanksAsGaps()
     try sheet.insert(line, row: chartRow, col: 0)
     for subject in Subject.allCases {
-        let b = blocks[subject.rawValue]
+        let b = blocks.firstRows[subject.rawValue]
         let chart = try sheet.workbook.addChart(LXW_CHART_COLUMN)
         chart.title("\(Wording.subjectTitle(subject)): project and cohorts, mean predicted progress")
-        let cats = chartData.range(b + 1, 0, b + windows.count, 0)
+        let cats = chartData.range(b + 1, 0, b + windowCount, 0)
         let project = try chart.addSeries(
             name: "Project", categories: cats,
-            values: chartData.range(b + 1, 1, b + windows.count, 1))
+            values: chartData.range(b + 1, 1, b + windowCount, 1))
         project.fill(colour: 0x1F4E79)
-        for (k, n) in names.enumerated() {
+        for (k, n) in blocks.cohortNames.enumerated() {
             try chart.addSeries(
                 name: n, categories: cats,
-                values: chartData.range(b + 1, 2 + k, b + windows.count, 2 + k))
+                values: chartData.range(b + 1, 2 + k, b + windowCount, 2 + k))
         }
         chart.yAxisName("Mean predicted progress")
         chart.yNumberFormat("0.0")

@@ -40,52 +40,10 @@ public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
             .filter { las.contains($0.la) && !inAnyCohort.contains($0.id) && out[$0.id] != nil }
             .map(\.id).sorted()
 
+        let years = CohortYears(baseline: base, outcome: out)
         for subject in Subject.allCases {
-            var impact = CohortImpact(
-                cohort: cohort.name, subject: subject.name, baselineYear: cohort.baselineYear,
-                outcomeYear: cohort.outcomeYear)
-            let pairs = urns.compactMap { u -> (SubjectResult, SubjectResult)? in
-                guard let b = base[u]?[subject], let o = out[u]?[subject],
-                    numericProgress(b) != nil, numericProgress(o) != nil
-                else { return nil }
-                return (b, o)
-            }
-            impact.schools = pairs.count
-            impact.schoolsMissing = urns.count - pairs.count
-            let before = pairs.compactMap { numericProgress($0.0) }
-            let after = pairs.compactMap { numericProgress($0.1) }
-            let changes = zip(after, before).map { $0 - $1 }
-            impact.baselineMean = arithmeticMean(before)
-            impact.outcomeMean = arithmeticMean(after)
-            let change = meanWithInterval(changes)
-            impact.change = change.mean
-            impact.changeLower = change.lower
-            impact.changeUpper = change.upper
-            impact.baselinePooled = pupilPooled(pairs.map(\.0))
-            impact.outcomePooled = pupilPooled(pairs.map(\.1))
-            let attainment = pooledAttainment(urns, measure: attainmentMeasure(subject), base: base, out: out)
-            impact.baselinePctExp = attainment.baseline
-            impact.outcomePctExp = attainment.outcome
-
-            let comparison = comparisonURNs.compactMap { u -> Double? in
-                guard let b = base[u].flatMap({ numericProgress($0[subject]) }),
-                    let o = out[u].flatMap({ numericProgress($0[subject]) })
-                else { return nil }
-                return o - b
-            }
-            impact.comparisonSchools = comparison.count
-            let comp = meanWithInterval(comparison)
-            impact.comparisonChange = comp.mean
-            impact.comparisonLower = comp.lower
-            impact.comparisonUpper = comp.upper
-            if let c = change.mean, let k = comp.mean {
-                impact.did = c - k
-                if let w = welchInterval(changes, comparison) {
-                    impact.didLower = w.lower
-                    impact.didUpper = w.upper
-                }
-            }
-            impacts.append(impact)
+            impacts.append(
+                subjectImpact(cohort, subject: subject, urns: urns, comparisonURNs: comparisonURNs, years: years))
         }
         // rwm: attainment only (the schools with RWM expected in both years).
         var rwm = CohortImpact(
@@ -99,6 +57,66 @@ public func projectImpact(cohorts: [ProjectCohort], results: [SchoolResult])
         impacts.append(rwm)
     }
     return (impacts, listed)
+}
+
+/// A cohort's two years of school rows, by URN.
+private struct CohortYears {
+    let baseline: [String: SchoolResult]
+    let outcome: [String: SchoolResult]
+}
+
+/// One subject's impact for a cohort: the cohort schools' change in progress with its interval,
+/// the pooled and attainment figures, the comparison schools' change and the difference in
+/// differences with its Welch interval.
+private func subjectImpact(
+    _ cohort: ProjectCohort, subject: Subject, urns: [String], comparisonURNs: [String], years: CohortYears
+) -> CohortImpact {
+    let base = years.baseline
+    let out = years.outcome
+    var impact = CohortImpact(
+        cohort: cohort.name, subject: subject.name, baselineYear: cohort.baselineYear,
+        outcomeYear: cohort.outcomeYear)
+    let pairs = urns.compactMap { u -> (SubjectResult, SubjectResult)? in
+        guard let b = base[u]?[subject], let o = out[u]?[subject],
+            numericProgress(b) != nil, numericProgress(o) != nil
+        else { return nil }
+        return (b, o)
+    }
+    impact.schools = pairs.count
+    impact.schoolsMissing = urns.count - pairs.count
+    let before = pairs.compactMap { numericProgress($0.0) }
+    let after = pairs.compactMap { numericProgress($0.1) }
+    let changes = zip(after, before).map { $0 - $1 }
+    impact.baselineMean = arithmeticMean(before)
+    impact.outcomeMean = arithmeticMean(after)
+    let change = meanWithInterval(changes)
+    impact.change = change.mean
+    impact.changeLower = change.lower
+    impact.changeUpper = change.upper
+    impact.baselinePooled = pupilPooled(pairs.map(\.0))
+    impact.outcomePooled = pupilPooled(pairs.map(\.1))
+    let attainment = pooledAttainment(urns, measure: attainmentMeasure(subject), base: base, out: out)
+    impact.baselinePctExp = attainment.baseline
+    impact.outcomePctExp = attainment.outcome
+    let comparison = comparisonURNs.compactMap { u -> Double? in
+        guard let b = base[u].flatMap({ numericProgress($0[subject]) }),
+            let o = out[u].flatMap({ numericProgress($0[subject]) })
+        else { return nil }
+        return o - b
+    }
+    impact.comparisonSchools = comparison.count
+    let comp = meanWithInterval(comparison)
+    impact.comparisonChange = comp.mean
+    impact.comparisonLower = comp.lower
+    impact.comparisonUpper = comp.upper
+    if let c = change.mean, let k = comp.mean {
+        impact.did = c - k
+        if let w = welchInterval(changes, comparison) {
+            impact.didLower = w.lower
+            impact.didUpper = w.upper
+        }
+    }
+    return impact
 }
 
 /// The progress of a row that counts for change (status ok with a number), else nil.

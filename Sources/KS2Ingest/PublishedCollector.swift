@@ -106,107 +106,56 @@ struct PublishedCollector {
                 + "format from 2023), or with telig (its school information file)")
     }
 
+    /// The final KS2 table's wide layout (to 2019): one row per school, LA or England, each
+    /// subject's measures in columns, prior years and groups in suffixed columns.
     private mutating func addWide(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
         let (fileYear, note) = try tableYear(text, given: year)
         if let note { notes.append(note) }
+        let layout = try WideLayout(text, index: index)
         let file = baseName(text.file)
         let fileIndex = files.count - 1
-        let find: (String) -> Int? = { index[$0.uppercased()] }
-        let main = WideSlice.main(find)
-        // a subject whose confidence interval or coverage columns are there but whose progress
-        // column is not (renamed or dropped) would silently blank that subject for every school
-        for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
-            let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
-            if let first = siblings.first {
-                throw InputError(
-                    file: text.file, line: 1, column: 1,
-                    message: "missing column \(p)PROG: the header has \(text.header[first]) but no "
-                        + "\(p)PROG; expected the subject's progress column beside its interval and "
-                        + "coverage columns")
-            }
-        }
-        let priors = priorYearSuffixes(text.header).sorted().map { y in
-            let slice = WideSlice.prior(String(format2(y % 100)), find)
-            return (year: y, slice: slice, columns: slice.all)
-        }
-        let groupSlices = wideGroups.map { g in
-            let slice = WideSlice.group(g.suffix, eligible: g.count, find)
-            return (g: g, slice: slice, columns: slice.all)
-        }
-        let rectypeCol = index["RECTYPE"]
-        let urnCol = index["URN"]
-        let leaCol = index["LEA"]
-        let estabCol = index["ESTAB"]
-        let nameCol = index["SCHNAME"]
-        let pcodeCol = index["PCODE"]
         for (r, row) in text.rows.enumerated() {
-            let rectype = cell(row, rectypeCol)
-            let level: ResultLevel
-            let special = rectype == "2"
-            switch rectype {
-            case "1", "2": level = .school
-            case "3": level = .la
-            case "4", "5": level = .national
-            default:
-                throw InputError(
-                    file: text.file, line: text.lines[r], column: (rectypeCol ?? 0) + 1,
-                    message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, "
-                        + "4 or 5 England")
-            }
-            let la = level == .national ? "" : cell(row, leaCol)
-            var name = cell(row, nameCol)
-            let postcode = cell(row, pcodeCol)
-            let namePostcode = name.isEmpty || postcode.isEmpty ? nil : name.lowercased() + "|" + postcode.lowercased()
-            var id: String
-            var key: SchoolKey
-            switch level {
-            case .school:
-                id = cell(row, urnCol)
-                if id.isEmpty, !la.isEmpty, !cell(row, estabCol).isEmpty { id = la + cell(row, estabCol) }
-                if id.isEmpty {
-                    id = name + (postcode.isEmpty ? "" : " " + postcode)
-                    key = .namePostcode(namePostcode ?? id.lowercased())
-                } else {
-                    key = .reference(id)
-                }
-            case .la:
-                id = la
-                key = .reference(la)
-            case .national:
-                id = "E92000001"
-                name = "England"
-                key = .reference(id)
-            }
+            let identity = try WideRowIdentity(row, line: text.lines[r], layout: layout, file: text.file)
             let base = SchoolResult(
-                year: fileYear, level: level, id: id, name: name, la: la, special: special,
-                source: .published)
+                year: fileYear, level: identity.level, id: identity.id, name: identity.name, la: identity.la,
+                special: identity.rectype == "2", source: .published)
             var result = base
-            measures(of: row, slice: main, level: level, into: &result)
+            measures(of: row, slice: layout.main, level: identity.level, into: &result)
             var candidate = PublishedCandidate(
-                result: result, key: key, namePostcode: namePostcode,
-                rank: rectype == "4" ? 1 : 0, file: file, lines: [text.lines[r]],
+                result: result, key: identity.key, namePostcode: identity.namePostcode,
+                rank: identity.rectype == "4" ? 1 : 0, file: file, lines: [text.lines[r]],
                 fileIndex: fileIndex, order: order)
             order += 1
-            for (y, slice, columns) in priors where columns.contains(where: { !cell(row, $0).isEmpty }) {
-                guard key.isReference else {
-                    unkeyedPrior += 1
-                    continue
-                }
-                var p = base
-                p.year = y
-                measures(of: row, slice: slice, level: level, into: &p)
-                prior.append(PriorCandidate(result: p, fileYear: fileYear, file: file, order: order))
-                order += 1
-            }
-            for (g, slice, columns) in groupSlices where columns.contains(where: { !cell(row, $0).isEmpty }) {
+            addWidePriorYears(row, base: base, key: identity.key, layout: layout, fileYear: fileYear, file: file)
+            for (g, slice, columns) in layout.groups where columns.contains(where: { !cell(row, $0).isEmpty }) {
                 var gr = base
-                measures(of: row, slice: slice, level: level, into: &gr)
+                measures(of: row, slice: slice, level: identity.level, into: &gr)
                 candidate.groups.append(GroupResult(group: g.group, value: g.value, result: gr))
-                if rectype == "4" { englandGroups.append(GroupResult(group: g.group, value: g.value, result: gr)) }
+                if identity.rectype == "4" {
+                    englandGroups.append(GroupResult(group: g.group, value: g.value, result: gr))
+                }
             }
             own.append(candidate)
         }
         return fileYear
+    }
+
+    /// A wide row's prior-year figures (columns suffixed with the year), as candidates for filling
+    /// those years' rows; a row without a URN or LA cannot be matched, and is counted.
+    private mutating func addWidePriorYears(
+        _ row: [String], base: SchoolResult, key: SchoolKey, layout: WideLayout, fileYear: Int, file: String
+    ) {
+        for (y, slice, columns) in layout.priors where columns.contains(where: { !cell(row, $0).isEmpty }) {
+            guard key.isReference else {
+                unkeyedPrior += 1
+                continue
+            }
+            var p = base
+            p.year = y
+            measures(of: row, slice: slice, level: base.level, into: &p)
+            prior.append(PriorCandidate(result: p, fileYear: fileYear, file: file, order: order))
+            order += 1
+        }
     }
 
     /// The long format (2023 on): one line per school, breakdown and subject; the LA comes from
@@ -219,9 +168,7 @@ struct PublishedCollector {
         let columns = LongColumns(col)
         let fallbackYear = try fileYear(text, columns: columns, given: year)
         var firstYear: Int?
-        // (year, level, id, group, value) → position in `rows`, so a school's subjects land on one row.
-        var positions: [String: Int] = [:]
-        var rows: [(group: String, value: String, candidate: PublishedCandidate)] = []
+        var rows = LongTableRows()
         // (row position, subject line kind) → the line that gave it, to reject a repeated line.
         var filled: [String: Int] = [:]
         for (r, row) in text.rows.enumerated() {
@@ -245,37 +192,23 @@ struct PublishedCollector {
                         + "reading, writing and maths")
                 continue
             }
-            let laestab = cell(row, columns.laestab).filter { $0.isASCII && $0.isNumber }
-            var la = level == .national ? "" : cell(row, columns.la)
-            if la.isEmpty && level == .school && laestab.count == 7 { la = String(laestab.prefix(3)) }
-            var id: String
-            switch level {
-            case .school:
-                id = cell(row, columns.urn)
-                if id.isEmpty { id = laestab }
-            case .la: id = la
-            case .national: id = "E92000001"
-            }
+            let (la, id) = longIdentity(row, level: level, columns: columns)
             let positionKey = "\(y)|\(level.rawValue)|\(id)|\(group)|\(value)"
             let at: Int
-            if let p = positions[positionKey] {
+            if let p = rows.positions[positionKey] {
                 at = p
             } else {
-                at = rows.count
-                positions[positionKey] = at
+                at = rows.rows.count
+                rows.positions[positionKey] = at
                 let special = cell(row, columns.type).lowercased().contains("special")
                 let name = level == .national ? "England" : cell(row, level == .la ? columns.laName : columns.name)
                 let result = SchoolResult(
                     year: y, level: level, id: id, name: name, la: la, special: special,
                     source: .published)
-                rows.append(
-                    (
-                        group, value,
-                        PublishedCandidate(
-                            result: result, key: .reference(id), namePostcode: nil,
-                            rank: 0, file: file, lines: [], fileIndex: fileIndex,
-                            order: order)
-                    ))
+                let candidate = PublishedCandidate(
+                    result: result, key: .reference(id), namePostcode: nil,
+                    rank: 0, file: file, lines: [], fileIndex: fileIndex, order: order)
+                rows.rows.append((group, value, candidate))
                 order += 1
             }
             let filledKey = "\(at)|\(subjectText.lowercased())"
@@ -286,10 +219,10 @@ struct PublishedCollector {
                 continue
             }
             filled[filledKey] = line
-            rows[at].candidate.lines.append(line)
-            columns.read(row, subject: subject, level: level, group: group, into: &rows[at].candidate.result)
+            rows.rows[at].candidate.lines.append(line)
+            columns.read(row, subject: subject, level: level, group: group, into: &rows.rows[at].candidate.result)
         }
-        for row in rows {
+        for row in rows.rows {
             if row.group.isEmpty {
                 own.append(row.candidate)
             } else {
@@ -737,5 +670,120 @@ extension LongSubject {
     var isRWM: Bool {
         if case .rwm = self { return true }
         return false
+    }
+}
+
+/// Where a wide table's columns are: the main measures, each prior year's and each group's, and the
+/// identity columns. A subject with interval or coverage columns but no progress column is an error
+/// (it would blank that subject for every school without a word).
+private struct WideLayout {
+    let main: WideSlice
+    let priors: [(year: Int, slice: WideSlice, columns: [Int])]
+    let groups: [(g: (suffix: String, group: String, value: String, count: String), slice: WideSlice, columns: [Int])]
+    let rectype: Int?, urn: Int?, lea: Int?, estab: Int?, name: Int?, postcode: Int?
+
+    init(_ text: DelimitedText, index: [String: Int]) throws {
+        let find: (String) -> Int? = { index[$0.uppercased()] }
+        main = WideSlice.main(find)
+        for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
+            let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
+            if let first = siblings.first {
+                throw InputError(
+                    file: text.file, line: 1, column: 1,
+                    message: "missing column \(p)PROG: the header has \(text.header[first]) but no "
+                        + "\(p)PROG; expected the subject's progress column beside its interval and "
+                        + "coverage columns")
+            }
+        }
+        priors = priorYearSuffixes(text.header).sorted().map { y in
+            let slice = WideSlice.prior(String(format2(y % 100)), find)
+            return (year: y, slice: slice, columns: slice.all)
+        }
+        groups = wideGroups.map { g in
+            let slice = WideSlice.group(g.suffix, eligible: g.count, find)
+            return (g: g, slice: slice, columns: slice.all)
+        }
+        rectype = index["RECTYPE"]
+        urn = index["URN"]
+        lea = index["LEA"]
+        estab = index["ESTAB"]
+        name = index["SCHNAME"]
+        postcode = index["PCODE"]
+    }
+}
+
+/// Who a wide row is: its level from RECTYPE, its id (URN, else LA + ESTAB, else name and
+/// postcode) and the key it is matched on across files.
+private struct WideRowIdentity {
+    let rectype: String
+    let level: ResultLevel
+    let la: String
+    let name: String
+    let id: String
+    let key: SchoolKey
+    /// Lowercased `name|postcode`, when both are given (to find a school across files).
+    let namePostcode: String?
+
+    init(_ row: [String], line: Int, layout: WideLayout, file: String) throws {
+        rectype = cell(row, layout.rectype)
+        switch rectype {
+        case "1", "2": level = .school
+        case "3": level = .la
+        case "4", "5": level = .national
+        default:
+            throw InputError(
+                file: file, line: line, column: (layout.rectype ?? 0) + 1,
+                message: "RECTYPE \"\(rectype)\": expected 1 mainstream, 2 special, 3 LA, "
+                    + "4 or 5 England")
+        }
+        la = level == .national ? "" : cell(row, layout.lea)
+        let schoolName = cell(row, layout.name)
+        let postcode = cell(row, layout.postcode)
+        namePostcode =
+            schoolName.isEmpty || postcode.isEmpty ? nil : schoolName.lowercased() + "|" + postcode.lowercased()
+        switch level {
+        case .school:
+            var id = cell(row, layout.urn)
+            if id.isEmpty, !la.isEmpty, !cell(row, layout.estab).isEmpty { id = la + cell(row, layout.estab) }
+            if id.isEmpty {
+                id = schoolName + (postcode.isEmpty ? "" : " " + postcode)
+                key = .namePostcode(namePostcode ?? id.lowercased())
+            } else {
+                key = .reference(id)
+            }
+            self.id = id
+            name = schoolName
+        case .la:
+            id = la
+            key = .reference(la)
+            name = schoolName
+        case .national:
+            id = "E92000001"
+            name = "England"
+            key = .reference(id)
+        }
+    }
+}
+
+/// A long-format table's rows as they are gathered: a school's (or area's) lines for one group
+/// land on one row, one subject per line.
+private struct LongTableRows {
+    /// (year, level, id, group, value) → position in `rows`.
+    var positions: [String: Int] = [:]
+    var rows: [(group: String, value: String, candidate: PublishedCandidate)] = []
+}
+
+/// A long-format line's LA (its own column, else the first three digits of `school_laestab`) and
+/// id (the URN, else the LAESTAB; the LA code; England's code).
+private func longIdentity(_ row: [String], level: ResultLevel, columns: LongColumns) -> (la: String, id: String) {
+    let laestab = cell(row, columns.laestab).filter { $0.isASCII && $0.isNumber }
+    var la = level == .national ? "" : cell(row, columns.la)
+    if la.isEmpty && level == .school && laestab.count == 7 { la = String(laestab.prefix(3)) }
+    switch level {
+    case .school:
+        let urn = cell(row, columns.urn)
+        return (la, urn.isEmpty ? laestab : urn)
+    case .la: return (la, la)
+    case .national: return (la, "E92000001")
     }
 }

@@ -172,33 +172,7 @@ public func readTracking(
     writingScore: (Code) -> Double?
 ) throws(InputError) -> TrackingFile {
     let fileName = text.file.split(separator: "/").last.map(String.init) ?? text.file
-    func column(_ aliases: [String]) -> Int? {
-        for a in aliases { if let i = text.column(a) { return i } }
-        return nil
-    }
-    func required(_ aliases: [String]) throws(InputError) -> Int {
-        guard let i = column(aliases) else {
-            throw InputError(
-                file: text.file, line: 1, column: 1,
-                message: "missing required column \"\(aliases[0])\": expected "
-                    + "urn,upn,window,read_predicted,writ_predicted,mat_predicted")
-        }
-        return i
-    }
-    let upnC = try required(["upn", "unique pupil number", "pupil upn"])
-    let urnC = try required(["urn", "school urn", "unique reference number"])
-    let windowC = try required(["window", "visit", "tracking window"])
-    let subjects = ["read", "writ", "mat"]
-    let predC = subjects.map { column(["\($0)_predicted"]) }
-    if predC.allSatisfy({ $0 == nil }) {
-        throw InputError(
-            file: text.file, line: 1, column: 1,
-            message: "no prediction column: expected read_predicted, writ_predicted and mat_predicted")
-    }
-    var warnings: [String] = []
-    for (s, c) in predC.enumerated() where c == nil {
-        warnings.append("\(fileName) has no \(subjects[s])_predicted column: no \(subjects[s]) predictions are tracked")
-    }
+    let columns = try TrackingColumns(text, fileName: fileName)
     if text.rows.isEmpty {
         throw InputError(
             file: text.file, line: 1, column: 1,
@@ -208,53 +182,19 @@ public func readTracking(
         uniqueKeysWithValues: windows.enumerated().map {
             ($0.element.lowercased(), $0.offset)
         })
-
     var rejects: [Reject] = []
     var accepted: [(record: TrackingRecord, fields: [String])] = []
     for (r, fields) in text.rows.enumerated() {
         let line = text.lines[r]
-        let upnText = upnC < fields.count ? fields[upnC].uppercased() : ""
-        func reject(_ reason: RejectReason, _ detail: String) {
+        let upnText = columns.upn < fields.count ? fields[columns.upn].uppercased() : ""
+        let record = checkedTrackingRow(
+            text, row: r, upnText: upnText, columns: columns, windows: windows, windowIndex: windowIndex,
+            pupils: pupils, writingScore: writingScore
+        ) { reason, detail in
             rejects.append(Reject(file: fileName, line: line, upn: upnText, reason: reason, detail: detail))
         }
-        guard let upn = checkedUPN(text, row: r, upnText: upnText, reject: reject) else { continue }
-        let urn = fields[urnC]
-        guard !urn.isEmpty else {
-            reject(.missingSchool, "no urn: expected the school's URN")
-            continue
-        }
-        guard let window = windowIndex[fields[windowC].lowercased()] else {
-            reject(.unknownWindow, "window \"\(fields[windowC])\": expected one of \(windows.joined(separator: ", "))")
-            continue
-        }
-        let cells: PredictionCells
-        switch predictionCells(predC.map { $0.map { fields[$0] } }, writingScore: writingScore) {
-        case .success(let c): cells = c
-        case .failure(let f):
-            reject(f.reason, f.detail)
-            continue
-        }
-        if let f = cells.writingFault {
-            reject(f.reason, f.detail)
-            continue
-        }
-        let id = upn.description
-        guard let cohortURN = pupils[id] else {
-            reject(.unknownPupil, "UPN \(id) is no pupil of the current cohort file")
-            continue
-        }
-        guard cohortURN == urn else {
-            reject(.wrongSchool, "urn \(urn): the current cohort file has this pupil at \(cohortURN)")
-            continue
-        }
-        accepted.append(
-            (
-                TrackingRecord(
-                    line: line, urn: urn, upn: id, window: window, predicted: cells.text,
-                    score: cells.score), fields
-            ))
+        if let record { accepted.append((record, fields)) }
     }
-
     let duplicates = duplicateRejects(
         keys: accepted.map { "\($0.record.upn)|\($0.record.window)" },
         fields: accepted.map(\.fields), lines: accepted.map(\.record.line),
@@ -268,5 +208,90 @@ public func readTracking(
     rejects.sort { $0.line < $1.line }
     var account = FileAccount(file: fileName, read: text.rows.count, accepted: records.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
-    return TrackingFile(records: records, rejects: rejects, account: account, warnings: warnings)
+    return TrackingFile(records: records, rejects: rejects, account: account, warnings: columns.warnings)
+}
+
+/// A tracking file's columns (found by any of their usual names) and the warnings for the subjects
+/// it has no prediction column for; no UPN, URN or window column, or no prediction at all, is an error.
+private struct TrackingColumns {
+    let upn: Int
+    let urn: Int
+    let window: Int
+    /// Each subject's prediction column, in `Subject` order; nil when the file has none.
+    let predicted: [Int?]
+    var warnings: [String] = []
+
+    init(_ text: DelimitedText, fileName: String) throws(InputError) {
+        func column(_ aliases: [String]) -> Int? {
+            for a in aliases { if let i = text.column(a) { return i } }
+            return nil
+        }
+        func required(_ aliases: [String]) throws(InputError) -> Int {
+            guard let i = column(aliases) else {
+                throw InputError(
+                    file: text.file, line: 1, column: 1,
+                    message: "missing required column \"\(aliases[0])\": expected "
+                        + "urn,upn,window,read_predicted,writ_predicted,mat_predicted")
+            }
+            return i
+        }
+        upn = try required(["upn", "unique pupil number", "pupil upn"])
+        urn = try required(["urn", "school urn", "unique reference number"])
+        window = try required(["window", "visit", "tracking window"])
+        let subjects = Subject.allCases.map(\.name)
+        predicted = subjects.map { column(["\($0)_predicted"]) }
+        if predicted.allSatisfy({ $0 == nil }) {
+            throw InputError(
+                file: text.file, line: 1, column: 1,
+                message: "no prediction column: expected read_predicted, writ_predicted and mat_predicted")
+        }
+        for (s, c) in predicted.enumerated() where c == nil {
+            warnings.append(
+                "\(fileName) has no \(subjects[s])_predicted column: no \(subjects[s]) predictions are tracked")
+        }
+    }
+}
+
+/// One tracking row's checks in formats.md's order (UPN, school, window, predictions, pupil, school
+/// of the pupil); the record when all pass, else `reject` is told the first failure.
+private func checkedTrackingRow(
+    _ text: DelimitedText, row r: Int, upnText: String, columns: TrackingColumns, windows: [String],
+    windowIndex: [String: Int], pupils: [String: String], writingScore: (Code) -> Double?,
+    reject: (RejectReason, String) -> Void
+) -> TrackingRecord? {
+    let fields = text.rows[r]
+    guard let upn = checkedUPN(text, row: r, upnText: upnText, reject: reject) else { return nil }
+    let urn = fields[columns.urn]
+    guard !urn.isEmpty else {
+        reject(.missingSchool, "no urn: expected the school's URN")
+        return nil
+    }
+    guard let window = windowIndex[fields[columns.window].lowercased()] else {
+        reject(
+            .unknownWindow,
+            "window \"\(fields[columns.window])\": expected one of \(windows.joined(separator: ", "))")
+        return nil
+    }
+    let cells: PredictionCells
+    switch predictionCells(columns.predicted.map { $0.map { fields[$0] } }, writingScore: writingScore) {
+    case .success(let c): cells = c
+    case .failure(let f):
+        reject(f.reason, f.detail)
+        return nil
+    }
+    if let f = cells.writingFault {
+        reject(f.reason, f.detail)
+        return nil
+    }
+    let id = upn.description
+    guard let cohortURN = pupils[id] else {
+        reject(.unknownPupil, "UPN \(id) is no pupil of the current cohort file")
+        return nil
+    }
+    guard cohortURN == urn else {
+        reject(.wrongSchool, "urn \(urn): the current cohort file has this pupil at \(cohortURN)")
+        return nil
+    }
+    return TrackingRecord(
+        line: text.lines[r], urn: urn, upn: id, window: window, predicted: cells.text, score: cells.score)
 }

@@ -1,3 +1,5 @@
+import KS2Core
+
 /// One school's pupils for one year: KS2 results, KS1 prior attainment and pupils who left,
 /// drawn from the school's own (seed, year, school) stream so schools can be made in parallel.
 
@@ -60,23 +62,23 @@ struct CohortModel {
     }
 
     /// KS1 outcomes for a pupil of latent ability theta (with the ~0.3% incomplete).
-    func ks1(theta: Double, _ r: inout RandomStream) -> (Token, Token, Token) {
+    func ks1(theta: Double, _ r: inout RandomStream) -> PerSubject<Token> {
         func subject(_ s: Int) -> Token {
             let i = ks1Cuts[s].label(theta + 0.45 * r.normal())
             return i == 0 ? era.ks1PScales[min(7, Int(r.uniform().squareRoot() * 8))] : era.ks1Labels[s][i]
         }
-        var read = subject(0)
-        var writ = subject(1)
-        var mat = subject(2)
+        var outcomes = PerSubject(read: subject(0), writ: subject(1), mat: subject(2))
         if r.chance(0.003) {  // one subject absent or disapplied: ks1_incomplete
             let which = r.below(3)
             let code: Token = r.chance(0.6) ? .A : .D
-            if which == 0 { read = code } else if which == 1 { writ = code } else { mat = code }
+            outcomes[Subject(rawValue: which)!] = code
         }
-        return (read, writ, mat)
+        return outcomes
     }
 
-    /// Generates school `school`'s cohort for the model's year.
+    /// Generates school `school`'s cohort for the model's year. Every draw comes from the school's
+    /// own stream in a fixed order (pupil by pupil, then the leavers, then the shuffle), so a
+    /// school's cohort is the same whatever else is generated.
     func cohort(seed: UInt64, school: SynthSchool, story: SynthStory = SynthStory()) -> SchoolCohort {
         var r = RandomStream(seed, 0x5055_5049_4C53, UInt64(year), UInt64(school.index))
         let valueAdded = school.valueAdded + 0.2 * r.normal()
@@ -89,94 +91,123 @@ struct CohortModel {
             var pupil = SynthPupil()
             let theta = r.normal() + school.ability
             pupil.serial = UInt16(firstSerial + p)
-            pupil.female = r.chance(0.49)
-            pupil.dobDay = UInt16(r.below(daysInBirthYear))
-            pupil.disadvantaged = r.chance(logistic(1.25 + 0.7 * theta))
-            pupil.eal = r.chance(0.21)
-            if school.special {
-                pupil.sen = r.chance(0.85) ? 0x45 : 0x4B
-            } else if r.chance(logistic(3.3 + 1.1 * theta)) {
-                pupil.sen = 0x45
-            } else if r.chance(logistic(2.0 + 0.9 * theta)) {
-                pupil.sen = 0x4B
-            }
+            drawCharacteristics(&pupil, theta: theta, school: school, &r)
             let k1 = ks1(theta: theta, &r)
-            for t in 0..<3 {
-                let m = tests[t]
-                let y = 0.85 * theta + valueAdded + m.noise * r.normal()
-                // the story's points, on the latent scale (a point is latentSD / sd of it), move the
-                // score only: the B and N cuts (which draw more random numbers) stay on y, so every
-                // later pupil is drawn exactly as without the story
-                let points = story.shift(subject: t, urn: school.urn, disadvantaged: pupil.disadvantaged)
-                let shifted = points == 0 ? y : y + points * m.latentSD / m.sd
-                let score = Int((m.mean + m.sd * shifted / m.latentSD).rounded())
-                var code: Token = score >= 100 ? .AS : .NS
-                var ta: Token = score >= 100 ? .EXS : .HNM
-                if y < m.cutN { code = .N }
-                if y < m.cutB {
-                    code = .B
-                    let u = r.uniform()
-                    let pick = u > 0 ? min(10, Int(portableExp(1.6 * portableLog(u)) * 10.2)) : 0
-                    ta = pick < 10 ? era.below[pick] : .HNM
-                }
-                let q = r.uniform()
-                if q < 0.006 {
-                    code = .A
-                } else if q < 0.0065 {
-                    code = .J
-                } else if q < 0.0075 {
-                    code = otherKS2Codes[r.below(otherKS2Codes.count)]
-                }
-                let scaled: UInt8 = (code == .AS || code == .NS) ? UInt8(min(120, max(80, score))) : 0
-                switch t {
-                case 0:
-                    pupil.readScore = scaled
-                    pupil.readCode = code
-                    pupil.readTA = ta
-                case 1:
-                    pupil.matScore = scaled
-                    pupil.matCode = code
-                    pupil.matTA = ta
-                default:
-                    pupil.gpsScore = scaled
-                    pupil.gpsCode = code
-                }
+            for test in TestSubject.allCases {
+                drawTest(test, &pupil, theta: theta, valueAdded: valueAdded, school: school, story: story, &r)
             }
-            var yw = 0.85 * theta + valueAdded + 0.4 * r.normal()
-            let writingPoints = story.shift(subject: 3, urn: school.urn, disadvantaged: pupil.disadvantaged)
-            // writing's outcomes are ~10 points apart on a latent of sd ~1: a point is about 0.1 of it
-            if writingPoints != 0 { yw += writingPoints * 0.1 }
-            pupil.writTA = writingLabels[writingCuts.label(yw)]
-            let q = r.uniform()
-            if q < 0.004 {
-                pupil.writTA = .A
-            } else if q < 0.0045 {
-                pupil.writTA = .J
-            } else if q < 0.005 {
-                pupil.writTA = .D
-            }
+            drawWriting(&pupil, theta: theta, valueAdded: valueAdded, school: school, story: story, &r)
             pupil.surname = UInt8(r.below(surnames.count))
             if r.chance(0.005) { pupil.surname2 = UInt8(r.below(surnames.count)) }
             pupil.forename = UInt8(r.below(forenames.count))
             if r.chance(0.005) { pupil.forename2 = UInt8(r.below(forenames.count)) }
             if !r.chance(0.02) {  // ~2% of KS2 pupils have no KS1 row
-                c.ks1.append(KS1Entry(pupil: Int32(p), read: k1.0, writ: k1.1, mat: k1.2))
+                c.ks1.append(KS1Entry(pupil: Int32(p), read: k1.read, writ: k1.writ, mat: k1.mat))
             }
             c.pupils.append(pupil)
         }
-        // ~3% more KS1 rows: pupils who left before KS2
+        addLeaversAndShuffle(&c, size: size, school: school, &r)
+        return c
+    }
+
+    /// A pupil's gender, date of birth, disadvantage, EAL and SEN; the less able are more often
+    /// disadvantaged and on SEN support, as nationally.
+    func drawCharacteristics(_ pupil: inout SynthPupil, theta: Double, school: SynthSchool, _ r: inout RandomStream) {
+        pupil.female = r.chance(0.49)
+        pupil.dobDay = UInt16(r.below(daysInBirthYear))
+        pupil.disadvantaged = r.chance(logistic(1.25 + 0.7 * theta))
+        pupil.eal = r.chance(0.21)
+        if school.special {
+            pupil.sen = r.chance(0.85) ? 0x45 : 0x4B
+        } else if r.chance(logistic(3.3 + 1.1 * theta)) {
+            pupil.sen = 0x45
+        } else if r.chance(logistic(2.0 + 0.9 * theta)) {
+            pupil.sen = 0x4B
+        }
+    }
+
+    /// One test's scaled score, outcome code and (reading, maths) teacher assessment, from the
+    /// pupil's ability, the school's value added and the story's shift.
+    func drawTest(
+        _ test: TestSubject, _ pupil: inout SynthPupil, theta: Double, valueAdded: Double, school: SynthSchool,
+        story: SynthStory, _ r: inout RandomStream
+    ) {
+        let t = test.rawValue
+        let m = tests[t]
+        let y = 0.85 * theta + valueAdded + m.noise * r.normal()
+        // the story's points, on the latent scale (a point is latentSD / sd of it), move the
+        // score only: the B and N cuts (which draw more random numbers) stay on y, so every
+        // later pupil is drawn exactly as without the story
+        let points = story.shift(subject: t, urn: school.urn, disadvantaged: pupil.disadvantaged)
+        let shifted = points == 0 ? y : y + points * m.latentSD / m.sd
+        let score = Int((m.mean + m.sd * shifted / m.latentSD).rounded())
+        var code: Token = score >= 100 ? .AS : .NS
+        var ta: Token = score >= 100 ? .EXS : .HNM
+        if y < m.cutN { code = .N }
+        if y < m.cutB {
+            code = .B
+            let u = r.uniform()
+            let pick = u > 0 ? min(10, Int(portableExp(1.6 * portableLog(u)) * 10.2)) : 0
+            ta = pick < 10 ? era.below[pick] : .HNM
+        }
+        let q = r.uniform()
+        if q < 0.006 {
+            code = .A
+        } else if q < 0.0065 {
+            code = .J
+        } else if q < 0.0075 {
+            code = otherKS2Codes[r.below(otherKS2Codes.count)]
+        }
+        let scaled: UInt8 = (code == .AS || code == .NS) ? UInt8(min(120, max(80, score))) : 0
+        switch test {
+        case .read:
+            pupil.readScore = scaled
+            pupil.readCode = code
+            pupil.readTA = ta
+        case .mat:
+            pupil.matScore = scaled
+            pupil.matCode = code
+            pupil.matTA = ta
+        case .gps:
+            pupil.gpsScore = scaled
+            pupil.gpsCode = code
+        }
+    }
+
+    /// The writing teacher assessment (no test): the latent cut into WTS, EXS, GDS and the pre-key
+    /// stage labels, with a few absent, disapplied or just arrived.
+    func drawWriting(
+        _ pupil: inout SynthPupil, theta: Double, valueAdded: Double, school: SynthSchool, story: SynthStory,
+        _ r: inout RandomStream
+    ) {
+        var yw = 0.85 * theta + valueAdded + 0.4 * r.normal()
+        let writingPoints = story.shift(subject: 3, urn: school.urn, disadvantaged: pupil.disadvantaged)
+        // writing's outcomes are ~10 points apart on a latent of sd ~1: a point is about 0.1 of it
+        if writingPoints != 0 { yw += writingPoints * 0.1 }
+        pupil.writTA = writingLabels[writingCuts.label(yw)]
+        let q = r.uniform()
+        if q < 0.004 {
+            pupil.writTA = .A
+        } else if q < 0.0045 {
+            pupil.writTA = .J
+        } else if q < 0.005 {
+            pupil.writTA = .D
+        }
+    }
+
+    /// ~3% more KS1 rows for pupils who left before KS2, then the KS1 rows shuffled: the KS1 file
+    /// comes in another order than the KS2 file.
+    func addLeaversAndShuffle(_ c: inout SchoolCohort, size: Int, school: SynthSchool, _ r: inout RandomStream) {
         var leavers: Int32 = 0
         for _ in 0..<size where r.chance(0.03) {
             let k1 = ks1(theta: r.normal() + school.ability, &r)
-            c.ks1.append(KS1Entry(pupil: -1 - leavers, read: k1.0, writ: k1.1, mat: k1.2))
+            c.ks1.append(KS1Entry(pupil: -1 - leavers, read: k1.read, writ: k1.writ, mat: k1.mat))
             leavers += 1
         }
-        // the KS1 file comes in another order
         var i = c.ks1.count - 1
         while i > 0 {
             c.ks1.swapAt(i, r.below(i + 1))
             i -= 1
         }
-        return c
     }
 }

@@ -158,22 +158,22 @@ public func gapRows(
     _ rows: [SchoolResult], groups: [GroupResult],
     nationalOther: [Int: [Double?]]
 ) -> (rows: [GapRow], yearsWithoutNational: [Int]) {
-    struct Key: Hashable {
+    struct ResultRowKey: Hashable {
         var year: Int
         var level: ResultLevel
         var id: String
     }
-    var disadvantaged: [Key: SchoolResult] = [:]
-    var others: [Key: SchoolResult] = [:]
+    var disadvantaged: [ResultRowKey: SchoolResult] = [:]
+    var others: [ResultRowKey: SchoolResult] = [:]
     for g in groups where g.group == "disadvantaged" {
-        let key = Key(year: g.result.year, level: g.result.level, id: g.result.id)
+        let key = ResultRowKey(year: g.result.year, level: g.result.level, id: g.result.id)
         if g.value == "Y", disadvantaged[key] == nil { disadvantaged[key] = g.result }
         if g.value == "N", others[key] == nil { others[key] = g.result }
     }
     var out: [GapRow] = []
     var missing = Set<Int>()
     for r in rows {
-        let key = Key(year: r.year, level: r.level, id: r.id)
+        let key = ResultRowKey(year: r.year, level: r.level, id: r.id)
         let dis = disadvantaged[key]
         let other = others[key]
         if dis == nil && other == nil { continue }

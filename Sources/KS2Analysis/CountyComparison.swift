@@ -12,17 +12,17 @@ public let countyComparisonTolerance = 0.1
 /// Per LA, subject and year (sorted so): the published LA figure beside the one pooled from the LA's
 /// school rows (mean of school progress weighted by n = eligible × coverage), with England.
 public func countyComparison(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?) -> [ComparisonRow] {
-    struct Key: Hashable {
+    struct YearAndLA: Hashable {
         var year: Int
         var la: String
     }
-    var laRows: [Key: SchoolResult] = [:]
-    var schools: [Key: [SchoolResult]] = [:]
+    var laRows: [YearAndLA: SchoolResult] = [:]
+    var schools: [YearAndLA: [SchoolResult]] = [:]
     var national: [Int: SchoolResult] = [:]
     for r in rows {
         switch r.level {
-        case .la: if laRows[Key(year: r.year, la: r.id)] == nil { laRows[Key(year: r.year, la: r.id)] = r }
-        case .school where !r.la.isEmpty: schools[Key(year: r.year, la: r.la), default: []].append(r)
+        case .la: if laRows[YearAndLA(year: r.year, la: r.id)] == nil { laRows[YearAndLA(year: r.year, la: r.id)] = r }
+        case .school where !r.la.isEmpty: schools[YearAndLA(year: r.year, la: r.la), default: []].append(r)
         case .national: if national[r.year] == nil { national[r.year] = r }
         default: break
         }
@@ -51,15 +51,15 @@ public func countyComparison(_ rows: [SchoolResult], sigma: (Int, Subject) -> Do
 /// LA rows pooled from their school rows (level `.la`, source `.computed`, name "<LA> (pooled from
 /// schools)"): progress weighted by n with the year's σ, attainment weighted by its denominators.
 public func pooledLAResults(_ rows: [SchoolResult], sigma: (Int, Subject) -> Double?) -> [SchoolResult] {
-    struct Key: Hashable {
+    struct YearAndLA: Hashable {
         var year: Int
         var la: String
     }
-    var names: [Key: String] = [:]
-    var schools: [Key: [SchoolResult]] = [:]
+    var names: [YearAndLA: String] = [:]
+    var schools: [YearAndLA: [SchoolResult]] = [:]
     for r in rows {
-        if r.level == .la { names[Key(year: r.year, la: r.id)] = r.name }
-        if r.level == .school && !r.la.isEmpty { schools[Key(year: r.year, la: r.la), default: []].append(r) }
+        if r.level == .la { names[YearAndLA(year: r.year, la: r.id)] = r.name }
+        if r.level == .school && !r.la.isEmpty { schools[YearAndLA(year: r.year, la: r.la), default: []].append(r) }
     }
     return schools.keys.sorted { ($0.year, $0.la) < ($1.year, $1.la) }.map { key in
         let members = schools[key] ?? []

@@ -63,7 +63,7 @@ enum ScoreCell: Equatable {
 }
 
 /// Cell parsers on trimmed bytes: no String is built.
-enum Cells {
+enum CellParser {
     @inline(__always)
     static func score(_ v: UnsafeRawBufferPointer, _ codes: CodeTable) -> ScoreCell {
         let n = v.count

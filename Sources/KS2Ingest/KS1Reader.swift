@@ -45,7 +45,7 @@ struct KS1RowReader {
     func process(_ r: Record, _ c: inout KS1Chunk) {
         c.read += 1
         if r.count != fieldCount {
-            let text = upn < r.count ? Cells.printable(r.value(upn), uppercased: true) : ""
+            let text = upn < r.count ? CellParser.printable(r.value(upn), uppercased: true) : ""
             c.rejects.append(
                 PendingReject(
                     line: r.line, upn: text, reason: .wrongFieldCount,
@@ -55,23 +55,23 @@ struct KS1RowReader {
         if r.controlOffset >= 0 {
             c.rejects.append(
                 PendingReject(
-                    line: r.line, upn: Cells.printable(r.value(upn), uppercased: true),
+                    line: r.line, upn: CellParser.printable(r.value(upn), uppercased: true),
                     reason: .badText, detail: r.badTextDetail(header: header)))
             return
         }
         let upnCell = r.value(upn)
         guard let key = UPN.parse(upnCell) else {
-            let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
+            let detail = UPNProblem.describe(CellParser.text(upnCell).uppercased())
             c.rejects.append(
                 PendingReject(
-                    line: r.line, upn: Cells.printable(upnCell, uppercased: true),
+                    line: r.line, upn: CellParser.printable(upnCell, uppercased: true),
                     reason: .invalidUPN, detail: detail))
             return
         }
         let cells = subjects.map { r.value($0) }
         let values = cells.map { codes.parse($0) }
         if let subject = values.first(where: { !KS1RowReader.known($0) }) {
-            let text = Cells.printable(cells[subject])
+            let text = CellParser.printable(cells[subject])
             c.rejects.append(
                 PendingReject(
                     line: r.line, upn: key.description, reason: .unknownCode,

@@ -138,13 +138,13 @@ struct KS2RowReader {
     }
 
     @inline(__always)
-    func cell(_ r: Record, _ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : Cells.empty }
+    func cell(_ r: Record, _ k: Int) -> UnsafeRawBufferPointer { k >= 0 ? r.value(k) : CellParser.empty }
 
     /// The first checks (formats.md's order): `wrong_field_count`, `bad_text`, `invalid_upn`.
     @inline(__always)
     func upnOfWellFormedRow(_ r: Record, _ c: inout KS2Chunk) -> UPN? {
         if r.count != layout.fieldCount {
-            let upnText = layout.upn < r.count ? Cells.printable(r.value(layout.upn), uppercased: true) : ""
+            let upnText = layout.upn < r.count ? CellParser.printable(r.value(layout.upn), uppercased: true) : ""
             c.rejects.append(
                 PendingReject(
                     line: r.line, upn: upnText, reason: .wrongFieldCount,
@@ -154,16 +154,16 @@ struct KS2RowReader {
         if r.controlOffset >= 0 {
             c.rejects.append(
                 PendingReject(
-                    line: r.line, upn: Cells.printable(r.value(layout.upn), uppercased: true),
+                    line: r.line, upn: CellParser.printable(r.value(layout.upn), uppercased: true),
                     reason: .badText, detail: r.badTextDetail(header: header)))
             return nil
         }
         let upnCell = r.value(layout.upn)
         guard let upn = UPN.parse(upnCell) else {
-            let detail = UPNProblem.describe(Cells.text(upnCell).uppercased())
+            let detail = UPNProblem.describe(CellParser.text(upnCell).uppercased())
             c.rejects.append(
                 PendingReject(
-                    line: r.line, upn: Cells.printable(upnCell, uppercased: true),
+                    line: r.line, upn: CellParser.printable(upnCell, uppercased: true),
                     reason: .invalidUPN, detail: detail))
             return nil
         }
@@ -190,20 +190,20 @@ struct KS2RowReader {
         }
         if layout.year >= 0, let year {
             let y = r.value(layout.year)
-            if !y.isEmpty && Cells.unsigned(y) != year {
-                reject(.wrongYear, "year \"\(Cells.printable(y))\": expected \(year)")
+            if !y.isEmpty && CellParser.unsigned(y) != year {
+                reject(.wrongYear, "year \"\(CellParser.printable(y))\": expected \(year)")
                 return nil
             }
         }
         let scoreCells = layout.score.map { cell(r, $0) }
-        let scores = scoreCells.map { Cells.score($0, codes) }
+        let scores = scoreCells.map { CellParser.score($0, codes) }
         if let test = scores.first(where: { $0 == .bad }) {
-            let text = Cells.printable(scoreCells[test])
+            let text = CellParser.printable(scoreCells[test])
             reject(.badScore, "\(test.name)_score \"\(text)\": expected an integer 80-120, an outcome code or blank")
             return nil
         }
         if let test = scores.first(where: KS2RowReader.outOfRange) {
-            let text = Cells.printable(scoreCells[test])
+            let text = CellParser.printable(scoreCells[test])
             reject(.scoreOutOfRange, "\(test.name)_score \"\(text)\": expected an integer 80-120")
             return nil
         }
@@ -219,7 +219,7 @@ struct KS2RowReader {
         let codeCells = layout.code.map { cell(r, $0) }
         let outcome = codeCells.map { codes.parse($0) }
         if let test = outcome.first(where: { !KS2RowReader.isOutcome($0) }) {
-            let text = Cells.printable(codeCells[test])
+            let text = CellParser.printable(codeCells[test])
             reject(
                 .unknownCode,
                 "\(test.name)_code \"\(text)\": expected an outcome code (\(KS2RowReader.outcomeList))")
@@ -228,7 +228,7 @@ struct KS2RowReader {
         let taCells = layout.ta.map { cell(r, $0) }
         let tas = taCells.map { codes.parse($0) }
         if let subject = tas.first(where: { !KS2RowReader.isTA($0) }) {
-            let text = Cells.printable(taCells[subject])
+            let text = CellParser.printable(taCells[subject])
             reject(
                 .unknownCode,
                 "\(subject.name)_ta \"\(text)\": expected a teacher assessment (GDS, EXS, WTS, HNM, PK1-PK6, PKF, PKE, PKG, BLW, "
@@ -254,8 +254,9 @@ struct KS2RowReader {
         let (scores, outcome, tas) = (checked.scores, checked.outcome, checked.tas)
         let pupil = KS2Pupil(
             line: Int32(truncatingIfNeeded: r.line), upn: upn, school: school, la: la,
-            gender: Cells.gender(cell(r, layout.gender)), disadvantaged: Cells.yesNo(cell(r, layout.disadvantaged)),
-            eal: Cells.yesNo(cell(r, layout.eal)), sen: Cells.sen(cell(r, layout.sen)),
+            gender: CellParser.gender(cell(r, layout.gender)),
+            disadvantaged: CellParser.yesNo(cell(r, layout.disadvantaged)),
+            eal: CellParser.yesNo(cell(r, layout.eal)), sen: CellParser.sen(cell(r, layout.sen)),
             read: KS2RowReader.result(scores.read, outcome.read, tas.read),
             mat: KS2RowReader.result(scores.mat, outcome.mat, tas.mat),
             gps: KS2RowReader.result(scores.gps, outcome.gps, nil),
@@ -264,7 +265,7 @@ struct KS2RowReader {
             KS2Row(
                 pupil: pupil, start: r.start,
                 hasSchoolName: layout.schoolName >= 0 && !r.value(layout.schoolName).isEmpty,
-                special: layout.special >= 0 && Cells.yesNo(r.value(layout.special)) == .yes))
+                special: layout.special >= 0 && CellParser.yesNo(r.value(layout.special)) == .yes))
         if keepNames { c.names.append((CellRange(r, layout.forename), CellRange(r, layout.surname))) }
     }
 

@@ -72,7 +72,7 @@ struct PublishedCollector {
     var looseGroups: [GroupResult] = []
     /// Group rows of RECTYPE 4 (England, all schools), kept whatever row is used for England.
     var englandGroups: [GroupResult] = []
-    /// Lines of the long format's school information file, merged in `finish`.
+    /// Lines of the long format's school information file, merged in `publishedTables`.
     var information: [PupilInformation] = []
     var files: [(file: String, read: Int)] = []
     var rejects: [Reject] = []
@@ -233,7 +233,7 @@ struct PublishedCollector {
     }
 
     /// The long format's school information file (2023 on: `telig`, `tks1average` per school or LA,
-    /// no subject): pupil counts that the performance file lacks, merged into its rows in `finish`.
+    /// no subject): pupil counts that the performance file lacks, merged into its rows in `publishedTables`.
     private mutating func addInformation(_ text: DelimitedText, index: [String: Int], year: Int?) throws -> Int {
         func col(_ names: String...) -> Int? { names.lazy.compactMap { index[$0] }.first }
         let file = baseName(text.file)
@@ -328,7 +328,7 @@ struct PublishedCollector {
     }
 
     /// One row per (year, level, id), sorted by year, level, id, with the accounting of every row read.
-    mutating func finish(fileYears: [Int]) -> PublishedTables {
+    mutating func publishedTables(fileYears: [Int]) -> PublishedTables {
         mergeInformation()
         if unkeyedPrior > 0 {
             notes.append(

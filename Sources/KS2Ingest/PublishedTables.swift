@@ -131,7 +131,7 @@ public func readPublishedTableSet(paths: [String], year: Int?) throws -> Publish
         let text = try DelimitedText.readText(path: path)
         fileYears.append(try collector.add(text, year: year))
     }
-    return collector.finish(fileYears: fileYears)
+    return collector.publishedTables(fileYears: fileYears)
 }
 
 /// The year a table stands for, read from the file: one more than the latest prior-year suffix in

@@ -39,7 +39,7 @@ public func parseMethodology(yaml: String, year: Int, file: String) throws -> Me
 }
 
 /// The keys and their meaning, kept in one place so that messages list what is allowed.
-private enum Key {
+private enum MethodologyKeys {
     static let top = [
         "year", "framework", "prior_attainment_groups", "nominal_scores", "writing_ta_points",
         "capping", "sigma", "band_thresholds",
@@ -123,7 +123,7 @@ private struct MethodologyFileReader {
         -> (values: PerSubject<Value>, source: ValueSource)?
     {
         guard let node else { return nil }
-        let m = try mapping(node, what, allowed: Subject.allCases.map(\.name) + Key.source)
+        let m = try mapping(node, what, allowed: Subject.allCases.map(\.name) + MethodologyKeys.source)
         func one(_ subject: Subject) throws -> Value {
             try value(try required(m, subject.name, in: what, at: node), "\(what).\(subject.name)")
         }
@@ -132,7 +132,7 @@ private struct MethodologyFileReader {
     }
 
     func read(_ root: Node, expectedYear: Int) throws -> MethodologyYear {
-        let top = try mapping(root, "methodology file", allowed: Key.top)
+        let top = try mapping(root, "methodology file", allowed: MethodologyKeys.top)
         let yearNode = try required(top, "year", in: "methodology file", at: root)
         guard let year = yearNode.int else { throw fail(yearNode, "year: expected a whole year, e.g. 2019") }
         guard year == expectedYear else {
@@ -168,7 +168,7 @@ private struct MethodologyFileReader {
     /// `framework`: the KS1 framework of the year's pupils, which must be the one they had.
     func framework(_ top: Node.Mapping, year: Int, root: Node) throws -> (value: KS1Framework, source: ValueSource) {
         let fwNode = try required(top, "framework", in: "methodology file", at: root)
-        let fw = try mapping(fwNode, "framework", allowed: ["value"] + Key.source)
+        let fw = try mapping(fwNode, "framework", allowed: ["value"] + MethodologyKeys.source)
         let fwValue = try required(fw, "value", in: "framework", at: fwNode)
         guard let fwName = fwValue.string, let framework = KS1Framework.allCases.first(where: { $0.name == fwName })
         else { throw fail(fwValue, "framework.value: expected levels or interim, found '\(fwValue.string ?? "?")'") }
@@ -185,7 +185,7 @@ private struct MethodologyFileReader {
     /// `prior_attainment_groups`: increasing lower bounds of KS1 APS, the first 0.
     func priorAttainmentGroups(_ top: Node.Mapping, root: Node) throws -> (value: [Double], source: ValueSource) {
         let pagNode = try required(top, "prior_attainment_groups", in: "methodology file", at: root)
-        let pag = try mapping(pagNode, "prior_attainment_groups", allowed: ["lower_bounds"] + Key.source)
+        let pag = try mapping(pagNode, "prior_attainment_groups", allowed: ["lower_bounds"] + MethodologyKeys.source)
         let boundsNode = try required(pag, "lower_bounds", in: "prior_attainment_groups", at: pagNode)
         guard let seq = boundsNode.sequence, !seq.isEmpty else {
             throw fail(boundsNode, "prior_attainment_groups.lower_bounds: expected a non-empty list of KS1 APS bounds")
@@ -213,7 +213,7 @@ private struct MethodologyFileReader {
     {
         let nomNode = try required(top, "nominal_scores", in: "methodology file", at: root)
         let nom = try mapping(
-            nomNode, "nominal_scores", allowed: ["no_scaled_score", "below_test", "assumed"] + Key.source)
+            nomNode, "nominal_scores", allowed: ["no_scaled_score", "below_test", "assumed"] + MethodologyKeys.source)
         let nNode = try required(nom, "no_scaled_score", in: "nominal_scores", at: nomNode)
         let nominalForN: Double?
         if nNode.string == "excluded" {
@@ -245,7 +245,7 @@ private struct MethodologyFileReader {
     /// `writing_ta_points`: the points of GDS, EXS and WTS (below WTS uses the nominal scores).
     func writingPoints(_ top: Node.Mapping, root: Node) throws -> (value: CodeScoreTable, source: ValueSource) {
         let wNode = try required(top, "writing_ta_points", in: "methodology file", at: root)
-        let w = try mapping(wNode, "writing_ta_points", allowed: ["points"] + Key.source)
+        let w = try mapping(wNode, "writing_ta_points", allowed: ["points"] + MethodologyKeys.source)
         let pointsNode = try required(w, "points", in: "writing_ta_points", at: wNode)
         let points = try codeScores(pointsNode, "writing_ta_points.points")
         for c in [Code.GDS, .EXS, .WTS] where points[c] == nil {
@@ -262,7 +262,7 @@ private struct MethodologyFileReader {
     /// `capping`: whether extremely negative scores are capped (KS2 2018 on).
     func capping(_ top: Node.Mapping, root: Node) throws -> (value: Bool, source: ValueSource) {
         let capNode = try required(top, "capping", in: "methodology file", at: root)
-        let cap = try mapping(capNode, "capping", allowed: ["applies"] + Key.source)
+        let cap = try mapping(capNode, "capping", allowed: ["applies"] + MethodologyKeys.source)
         let appliesNode = try required(cap, "applies", in: "capping", at: capNode)
         guard let applies = appliesNode.bool else {
             throw fail(appliesNode, "capping.applies: expected true or false, found '\(appliesNode.string ?? "?")'")

@@ -23,20 +23,20 @@ public struct ValidateJob: Sendable {
             command: "validate", settings: settings,
             inputs: [ks2] + [ks1].compactMap { $0 })
         job.clock.begin("read")
-        let r2 = try wrapInput {
+        let ks2Result = try wrapInput {
             try readKS2(
                 path: ks2, year: year,
                 options: IngestOptions(columns: ks2Columns, threads: settings.threads, keepNames: false))
         }
-        var rejects = r2.rejects
-        var accounts: [(String, FileAccount)] = [("ks2", r2.account)]
+        var rejects = ks2Result.rejects
+        var accounts: [(String, FileAccount)] = [("ks2", ks2Result.account)]
         if let ks1 {
-            let r1 = try wrapInput {
+            let ks1Result = try wrapInput {
                 try readKS1(
                     path: ks1, options: IngestOptions(columns: ks1Columns, threads: settings.threads, keepNames: false))
             }
-            let join = joinKS1(r2.cohort, r1, threads: settings.threads)
-            rejects += r1.rejects
+            let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
+            rejects += ks1Result.rejects
             accounts.append(("ks1", join.account))
         }
         job.clock.begin("write")

@@ -142,10 +142,10 @@ public func threeYearRows(
 
 /// England's other (not disadvantaged) pupils' progress per year and subject, from the national
 /// rows' `disadvantaged` = `N` group.
-public func nationalOtherProgress(_ groups: [GroupResult]) -> [Int: [Double?]] {
-    var out: [Int: [Double?]] = [:]
+public func nationalOtherProgress(_ groups: [GroupResult]) -> [Int: PerSubject<Double?>] {
+    var out: [Int: PerSubject<Double?>] = [:]
     for g in groups where g.group == "disadvantaged" && g.value == "N" && g.result.level == .national {
-        if out[g.result.year] == nil { out[g.result.year] = g.result.subjects.map(\.progress) }
+        if out[g.result.year] == nil { out[g.result.year] = PerSubject { g.result.subjects[$0.rawValue].progress } }
     }
     return out
 }
@@ -156,7 +156,7 @@ public func nationalOtherProgress(_ groups: [GroupResult]) -> [Int: [Double?]] {
 /// Returns the years that have gap rows but no national figure, so the caller can say why.
 public func gapRows(
     _ rows: [SchoolResult], groups: [GroupResult],
-    nationalOther: [Int: [Double?]]
+    nationalOther: [Int: PerSubject<Double?>]
 ) -> (rows: [GapRow], yearsWithoutNational: [Int]) {
     struct ResultRowKey: Hashable {
         var year: Int
@@ -180,7 +180,7 @@ public func gapRows(
         for subject in Subject.allCases {
             let disFigures = dis?[subject] ?? SubjectResult()
             let otherFigures = other?[subject] ?? SubjectResult()
-            let england = nationalOther[r.year]?[subject.rawValue] ?? nil
+            let england = nationalOther[r.year]?[subject] ?? nil
             let national = r.level == .national ? otherFigures.progress : england
             if national == nil && r.level != .national { missing.insert(r.year) }
             out.append(

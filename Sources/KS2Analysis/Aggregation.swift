@@ -33,19 +33,20 @@ struct MeasureSums {
     /// The row's figures; bands are set later, once p10/p90 are known.
     func result(
         year: Int, level: ResultLevel, id: String, name: String, la: String,
-        sigma: [Double?]
+        sigma: PerSubject<Double?>
     ) -> SchoolResult {
         var r = SchoolResult(
             year: year, level: level, id: id, name: name, la: la, eligible: eligible,
             ks1APS: apsN > 0 ? apsSum / Double(apsN) : nil)
-        for s in 0..<3 {
+        for subject in Subject.allCases {
+            let s = subject.rawValue
             var m = SubjectResult(n: n[s])
             if eligibleNotDiscounted[s] > 0 { m.coverage = Double(n[s] * 100) / Double(eligibleNotDiscounted[s]) }
             if n[s] > 0 {
                 let p = sumAdj[s] / Double(n[s])
                 m.progress = p
                 m.progressUnadjusted = sumUnadj[s] / Double(n[s])
-                if let sg = sigma[s] {
+                if let sg = sigma[subject] {
                     let half = 1.96 * sg / Double(n[s]).squareRoot()
                     m.lower = p - half
                     m.upper = p + half
@@ -215,7 +216,7 @@ struct GroupedSums {
 
     func results(
         year: Int, level: ResultLevel, id: String, name: String, la: String,
-        sigma: [Double?]
+        sigma: PerSubject<Double?>
     ) -> (SchoolResult, [GroupResult]) {
         let row = all.result(year: year, level: level, id: id, name: name, la: la, sigma: sigma)
         let groups = [GroupResult](unsafeUninitializedCapacity: PupilGroup.slots.count) { buffer, count in
@@ -230,7 +231,7 @@ struct GroupedSums {
     /// returns how many. Building 200,000 rows elsewhere and copying them over was a serial tail.
     func initializeGroups(
         _ out: UnsafeMutablePointer<GroupResult>, year: Int, level: ResultLevel, id: String,
-        name: String, la: String, sigma: [Double?]
+        name: String, la: String, sigma: PerSubject<Double?>
     ) -> Int {
         var written = 0
         for k in 0..<12 where slots[k].eligible > 0 {
@@ -286,7 +287,7 @@ public struct Aggregation: Sendable {
 /// LAs; every figure is summed in a fixed order, so outputs are identical for any thread count.
 /// `thresholds` gives p10/p90 per subject (supplied run); without it they come from these schools.
 public func aggregate(
-    cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?],
+    cohort: KS2Cohort, table: PupilProgressTable, sigma: PerSubject<Double?>,
     thresholds: SchoolProgressThresholds?, includeNational: Bool,
     laNames: [String: String], threads: Int
 ) -> Aggregation {
@@ -325,7 +326,7 @@ public func aggregate(
                 progress: p, lower: lo, upper: hi, p10: bands.p10[subject], p90: bands.p90[subject])
         }
     }
-    let englandOther = nationalOtherProgress(groups)[cohort.year].map { other in PerSubject { other[$0.rawValue] } }
+    let englandOther = nationalOtherProgress(groups)[cohort.year]
     return Aggregation(
         rows: rows, groups: groups, pupilOrder: run.order, thresholds: bands, englandOtherProgress: englandOther)
 }
@@ -334,7 +335,7 @@ public func aggregate(
 /// UPN) and each pupil's contributions; its phases run in parallel over schools or areas.
 private struct SchoolAggregation {
     let cohort: KS2Cohort
-    let sigma: [Double?]
+    let sigma: PerSubject<Double?>
     let threads: Int
     let contributions: PupilContributions
     /// School indices sorted by id.
@@ -344,7 +345,7 @@ private struct SchoolAggregation {
     let bounds: [Int]
     var schoolCount: Int { schoolOrder.count }
 
-    init(cohort: KS2Cohort, table: PupilProgressTable, sigma: [Double?], threads: Int) {
+    init(cohort: KS2Cohort, table: PupilProgressTable, sigma: PerSubject<Double?>, threads: Int) {
         self.cohort = cohort
         self.sigma = sigma
         self.threads = threads

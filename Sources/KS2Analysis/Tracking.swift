@@ -54,7 +54,7 @@ public func targetScore(_ target: String, subject: Subject, writingPoints: CodeS
 /// Sorted by level, id, subject, window.
 public func trackingSummaries(
     _ pupils: [TrackedPupil], windows: Int, schoolNames: [String: String],
-    cohorts: [ProjectCohort], sigma: [Double?]
+    cohorts: [ProjectCohort], sigma: PerSubject<Double?>
 ) -> [TrackingSummary] {
     var bySchool: [String: [TrackedPupil]] = [:]
     for p in pupils { bySchool[p.urn, default: []].append(p) }
@@ -74,7 +74,7 @@ public func trackingSummaries(
                 out.append(
                     summarise(
                         inSubject, level: level, id: id, name: name, subject: subject, window: w,
-                        sigma: sigma[subject.rawValue]))
+                        sigma: sigma[subject]))
             }
         }
     }

@@ -35,10 +35,6 @@ public struct PerSubject<Value> {
         self.init(read: try value(.read), writ: try value(.writ), mat: try value(.mat))
     }
 
-    /// The three values in subject order (`Subject.allCases`), for code that lists them.
-    @inlinable
-    public var values: [Value] { [read, writ, mat] }
-
     /// The value of one subject.
     @inlinable
     public subscript(subject: Subject) -> Value {

@@ -31,7 +31,8 @@ public struct ProgressJob: Sendable {
         public var cohort: KS2Cohort
         public var computation: ProgressComputation
         public var aggregation: Aggregation
-        public var sigma: [Double?]
+        /// σ per subject: the SD of the national pupils' adjusted progress (computed or supplied).
+        public var sigma: PerSubject<Double?>
         public var rejects: [Reject]
         public var accounts: [(String, FileAccount)]
     }
@@ -90,7 +91,7 @@ public struct ProgressJob: Sendable {
             cohort: ks2Result.cohort, ks1: ks1Result.records,
             ks1Index: join.ks1Index, methodology: methodology,
             supplied: supplied, threads: settings.threads)
-        let sigma: [Double?] = computation.estimates.national.map(\.sd)
+        let sigma = PerSubject { computation.estimates.national[$0.rawValue].sd }
         clock.begin("aggregate")
         let aggregation = aggregate(
             cohort: ks2Result.cohort, table: computation.table, sigma: sigma,

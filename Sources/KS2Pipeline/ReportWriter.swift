@@ -43,16 +43,16 @@ struct RunResults {
         clock.begin("across years")
         let rows = allRows
         let sigma = try sigmaByYear(settings)
-        var nationalOther: [Int: [Double?]] = [:]
+        var nationalOther: [Int: PerSubject<Double?>] = [:]
         var supplied = Set<Int>()
         for o in progress {
             let year = o.cohort.year
             if nationalYears.contains(year) {
-                nationalOther[year] = o.aggregation.englandOtherProgress?.values
+                nationalOther[year] = o.aggregation.englandOtherProgress
             } else {
                 supplied.insert(year)
-                let other = o.computation.estimates.national.map(\.otherProgress)
-                if other.contains(where: { $0 != nil }) { nationalOther[year] = other }
+                let other = PerSubject { o.computation.estimates.national[$0.rawValue].otherProgress }
+                if other.first(where: { $0 != nil }) != nil { nationalOther[year] = other }
             }
         }
         for (year, other) in nationalOtherProgress(publishedEnglandGroups) where nationalOther[year] == nil {
@@ -68,7 +68,7 @@ struct RunResults {
             return gapRows(rows, groups: disadvantaged + tableGroups, nationalOther: englandOther)
         }
         let computeTrends: () -> ([TrendRow], [ThreeYearRow], [String]) = {
-            let threeYear = threeYearRows(rows) { year, subject in sigma[year]?[subject.rawValue] ?? nil }
+            let threeYear = threeYearRows(rows) { year, subject in sigma[year]?[subject] ?? nil }
             return (trendRows(rows), threeYear.rows, threeYear.warnings)
         }
         let (perYear, gapResult) = try sideBySide(parallel: settings.threads > 1, computeTrends, computeGaps)
@@ -90,13 +90,13 @@ struct RunResults {
 
     /// σ per year and subject: a computed year's national σ, else the year's methodology file's
     /// published σ (methodology.md §7); absent when neither is known.
-    func sigmaByYear(_ settings: RunSettings) throws -> [Int: [Double?]] {
-        var sigma: [Int: [Double?]] = [:]
+    func sigmaByYear(_ settings: RunSettings) throws -> [Int: PerSubject<Double?>] {
+        var sigma: [Int: PerSubject<Double?>] = [:]
         for o in progress { sigma[o.cohort.year] = o.sigma }
         let directory = try ProjectData.methodologyDirectory(settings)
         for y in Set(published.map(\.year)) where sigma[y] == nil {
             if let m = try? loadMethodology(year: y, directory: directory), let s = m.publishedSigma {
-                sigma[y] = Subject.allCases.map { s[$0] }
+                sigma[y] = PerSubject { s[$0] }
             }
         }
         return sigma
@@ -286,11 +286,11 @@ private func writeImpactOutputs(
         // County comparison: the published LA rows beside LA figures pooled from their schools.
         clock.begin("county comparison")
         let sigma = try results.sigmaByYear(settings)
-        let comparison = countyComparison(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
+        let comparison = countyComparison(rows, sigma: { y, s in sigma[y]?[s] ?? nil })
         try out.write("comparison.csv", comparisonCSV(comparison))
         written.append("comparison.csv")
         // pooledLAResults names its rows "<LA> (pooled from schools)": the label is not added again
-        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s.rawValue] })
+        let pooled = pooledLAResults(rows, sigma: { y, s in sigma[y]?[s] ?? nil })
         impact.comparison = (impact.comparison + pooled).sorted {
             ($0.year, $0.level.rawValue, $0.id, $0.source == .published ? 0 : 1)
                 < ($1.year, $1.level.rawValue, $1.id, $1.source == .published ? 0 : 1)
@@ -315,11 +315,11 @@ private func writeImpactOutputs(
     if !results.cohorts.isEmpty || !results.published.isEmpty {
         // the funnel plot's points (methodology.md §10), written with the impact outputs
         let sigma = try results.sigmaByYear(settings)
-        let funnel = funnelRows(rows, sigma: { y, s in sigma[y]?[s.rawValue] ?? nil })
+        let funnel = funnelRows(rows, sigma: { y, s in sigma[y]?[s] ?? nil })
         try out.write("funnel.csv", funnelCSV(funnel))
         // a year without a national σ has no limits: said on the console, never dropped silently
         let schoolYears = Set(rows.filter { $0.level == .school }.map(\.year))
-        let noSigma = schoolYears.filter { y in Subject.allCases.contains { sigma[y]?[$0.rawValue] == nil } }.sorted()
+        let noSigma = schoolYears.filter { y in Subject.allCases.contains { sigma[y]?[$0] == nil } }.sorted()
         written.append(
             noSigma.isEmpty
                 ? "funnel.csv"

@@ -34,7 +34,8 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
         year: y, pupils: pupils, schools: [SchoolInfo(id: "100001", name: "Hand School", la: "850")],
         localAuthorities: ["850"])
     return aggregate(
-        cohort: cohort, table: progressTable([read, read, read]), sigma: [sigma, sigma, sigma],
+        cohort: cohort, table: progressTable([read, read, read]),
+        sigma: PerSubject(read: sigma, writ: sigma, mat: sigma),
         thresholds: nil, includeNational: true, laNames: ["850": "Hampshire"], threads: 1)
 }
 
@@ -134,7 +135,7 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
     @Test func disadvantagedGapByHand() {
         let agg = year(2019, read: [2, 2, 2, 6, .nan], disadvantaged: [.yes, .yes, .no, .no, .no], sigma: 4)
         let other = nationalOtherProgress(agg.groups)
-        #expect(other[2019]?[0] == 4)
+        #expect(other[2019]?[.read] == 4)
         let (gaps, missing) = gapRows(agg.rows, groups: agg.groups, nationalOther: other)
         #expect(missing.isEmpty)
         let school = gaps.first { $0.level == .school && $0.subject == .read }!
@@ -164,7 +165,7 @@ private func year(_ y: Int, read: [Double], disadvantaged: [YesNo]? = nil, sigma
         let table = progressTable([[1, 2, 3, .nan], [1, 2, 3, 4], [1, 2, 3, 4]])
         func run(_ t: PupilProgressTable) -> Aggregation {
             aggregate(
-                cohort: cohort, table: t, sigma: [5, 5, 5],
+                cohort: cohort, table: t, sigma: PerSubject(read: 5, writ: 5, mat: 5),
                 thresholds: SchoolProgressThresholds(
                     p10: PerSubject(read: -1, writ: -1, mat: -1), p90: PerSubject(read: 1, writ: 1, mat: 1)),
                 includeNational: false, laNames: [:], threads: 1)

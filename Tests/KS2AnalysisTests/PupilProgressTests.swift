@@ -88,7 +88,7 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
         let r = computePupilProgress(
             cohort: cohort, ks1: ks1, ks1Index: index, methodology: methodology,
             supplied: nil, threads: 1)
-        let sigma = r.estimates.national.map(\.sd)
+        let sigma = PerSubject { r.estimates.national[$0.rawValue].sd }
         let agg = aggregate(
             cohort: cohort, table: r.table, sigma: sigma, thresholds: nil, includeNational: true,
             laNames: ["850": "Hampshire"], threads: 1)
@@ -170,7 +170,8 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
                 cohort: cohort, ks1: ks1, ks1Index: (0..<40_000).map(Int32.init),
                 methodology: methodologyForTests(2019), supplied: nil, threads: threads)
             let a = aggregate(
-                cohort: cohort, table: r.table, sigma: r.estimates.national.map(\.sd), thresholds: nil,
+                cohort: cohort, table: r.table, sigma: PerSubject { r.estimates.national[$0.rawValue].sd },
+                thresholds: nil,
                 includeNational: true, laNames: [:], threads: threads)
             return (r, a)
         }

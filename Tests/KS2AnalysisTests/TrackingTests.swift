@@ -80,7 +80,7 @@ private let records = [
         let rows = trackingSummaries(
             pupils, windows: 4, schoolNames: ["100001": "One School"],
             cohorts: [ProjectCohort(name: "C1", baselineYear: 0, outcomeYear: 0, urns: ["100001"])],
-            sigma: [6, 5, 5.5])
+            sigma: PerSubject(read: 6, writ: 5, mat: 5.5))
         // 2 schools + 1 cohort + project, 3 subjects, 4 windows
         #expect(rows.count == 4 * 3 * 4)
         #expect(rows.map(\.level) == rows.map(\.level).sorted())
@@ -122,7 +122,7 @@ private let records = [
         }
         var rows = trackingSummaries(
             trackPupils(six, records: predictions, windows: 1, writingPoints: writingPoints),
-            windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, 6])
+            windows: 1, schoolNames: [:], cohorts: [], sigma: PerSubject(read: nil, writ: nil, mat: 6))
         var mat = try #require(rows.first { $0.level == .school && $0.subject == .mat })
         #expect(mat.pupils == 6 && mat.predictedProgress == 2.5 && mat.status == .ok)
         #expect(abs(mat.lower! - (2.5 - 4.800999895855028)) < 1e-12)
@@ -131,14 +131,14 @@ private let records = [
             trackPupils(
                 six, records: Array(predictions.dropLast()), windows: 1,
                 writingPoints: writingPoints),
-            windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, 6])
+            windows: 1, schoolNames: [:], cohorts: [], sigma: PerSubject(read: nil, writ: nil, mat: 6))
         mat = try #require(rows.first { $0.level == .school && $0.subject == .mat })
         #expect(mat.pupils == 5 && mat.status == .supp && mat.predictedProgress == 2)
         // six with a prediction of 13 with an estimate: coverage below half → lowcov (§7)
         for k in 6..<13 { six.append(target("200001", "P\(k)", mat: (100, "100"))) }
         rows = trackingSummaries(
             trackPupils(six, records: predictions, windows: 1, writingPoints: writingPoints),
-            windows: 1, schoolNames: [:], cohorts: [], sigma: [nil, nil, nil])
+            windows: 1, schoolNames: [:], cohorts: [], sigma: PerSubject(read: nil, writ: nil, mat: nil))
         mat = try #require(rows.first { $0.level == .school && $0.subject == .mat })
         #expect(mat.status == .lowcov && mat.lower == nil && mat.withEstimate == 13)
     }

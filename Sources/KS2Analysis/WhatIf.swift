@@ -54,20 +54,20 @@ public func whatIfRows(
     cohort: KS2Cohort, removals: [SubjectRemoval], before: [SchoolResult],
     after: [SchoolResult]
 ) -> [WhatIfRow] {
-    var removed: [String: [Set<Int>]] = [:]
+    var removed: [String: PerSubject<Set<Int>>] = [:]
     for r in removals {
         let id = cohort.schools[Int(cohort.pupils[r.pupil].school)].id
-        removed[id, default: [[], [], []]][r.subject.rawValue].insert(r.pupil)
+        removed[id, default: PerSubject(read: [], writ: [], mat: [])][r.subject].insert(r.pupil)
     }
     let beforeRows = Dictionary(before.filter { $0.level == .school }.map { ($0.id, $0) }) { a, _ in a }
     let afterRows = Dictionary(after.filter { $0.level == .school }.map { ($0.id, $0) }) { a, _ in a }
     var out: [WhatIfRow] = []
     for id in removed.keys.sorted() {
         guard let b = beforeRows[id], let a = afterRows[id], let pupils = removed[id] else { continue }
-        for subject in Subject.allCases where !pupils[subject.rawValue].isEmpty {
+        for subject in Subject.allCases where !pupils[subject].isEmpty {
             out.append(
                 WhatIfRow(
-                    urn: id, name: b.name, subject: subject, removed: pupils[subject.rawValue].count,
+                    urn: id, name: b.name, subject: subject, removed: pupils[subject].count,
                     before: b[subject], after: a[subject]))
         }
     }

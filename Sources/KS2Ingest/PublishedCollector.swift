@@ -685,8 +685,10 @@ private struct WideLayout {
     init(_ text: DelimitedText, index: [String: Int]) throws {
         let find: (String) -> Int? = { index[$0.uppercased()] }
         main = WideSlice.main(find)
-        for (i, p) in WideSlice.subjectPrefixes.enumerated() where main.progress[i] == nil {
-            let siblings = [main.lower[i], main.upper[i], main.coverage[i]].compactMap { $0 }
+        for subject in Subject.allCases where main.subjects[subject].progress == nil {
+            let p = WideSlice.prefix(subject)
+            let columns = main.subjects[subject]
+            let siblings = [columns.lower, columns.upper, columns.coverage].compactMap { $0 }
             if let first = siblings.first {
                 throw InputError(
                     file: text.file, line: 1, column: 1,

@@ -353,17 +353,24 @@ func roundHalfUp(_ x: Double) -> Int { Int((x + 0.5).rounded(.down)) }
 
 /// Column indexes of one slice of a wide table: the file's own year, a prior year, or a pupil group.
 struct WideSlice {
-    var progress: [Int?] = [nil, nil, nil]
-    var lower: [Int?] = [nil, nil, nil]
-    var upper: [Int?] = [nil, nil, nil]
-    var coverage: [Int?] = [nil, nil, nil]
-    var unadjusted: [Int?] = [nil, nil, nil]
-    var band: [Int?] = [nil, nil, nil]
+    /// One subject's columns (nil when the table has none).
+    struct SubjectColumns {
+        var progress: Int?
+        var lower: Int?
+        var upper: Int?
+        var coverage: Int?
+        var unadjusted: Int?
+        var band: Int?
+        var all: [Int?] { [progress, lower, upper, coverage, unadjusted, band] }
+    }
+
+    var subjects = PerSubject(read: SubjectColumns(), writ: SubjectColumns(), mat: SubjectColumns())
     var eligible: Int?
     var ks1: Int?
     var attainment: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count)
 
-    static let subjectPrefixes = ["READ", "WRIT", "MAT"]
+    /// A subject's column-name prefix (`READPROG`, `WRITCOV`, `MATPROG_LOWER`).
+    static func prefix(_ subject: Subject) -> String { ["READ", "WRIT", "MAT"][subject.rawValue] }
     /// DfE base names per AttainmentMeasure, in its order.
     static let attainmentBases = [
         "PTREAD_EXP", "PTREAD_HIGH", "READ_AVERAGE", "PTWRITTA_EXP", "PTWRITTA_HIGH",
@@ -373,19 +380,18 @@ struct WideSlice {
 
     /// Every column this slice reads (to tell whether a row has any of it).
     var all: [Int] {
-        (progress + lower + upper + coverage + unadjusted + band + attainment + [eligible, ks1]).compactMap { $0 }
+        let subjectColumns = Subject.allCases.flatMap { subjects[$0].all }
+        return (subjectColumns + attainment + [eligible, ks1]).compactMap { $0 }
     }
 
     /// The file's own year: `READPROG`, `READPROG_LOWER`, `READCOV`, `READPROG_DESCR`, …
     static func main(_ find: (String) -> Int?) -> WideSlice {
         var s = WideSlice()
-        for (i, p) in subjectPrefixes.enumerated() {
-            s.progress[i] = find("\(p)PROG")
-            s.lower[i] = find("\(p)PROG_LOWER")
-            s.upper[i] = find("\(p)PROG_UPPER")
-            s.coverage[i] = find("\(p)COV")
-            s.unadjusted[i] = find("\(p)PROG_UNADJUSTED")
-            s.band[i] = find("\(p)PROG_DESCR")
+        s.subjects = PerSubject { subject in
+            let p = prefix(subject)
+            return SubjectColumns(
+                progress: find("\(p)PROG"), lower: find("\(p)PROG_LOWER"), upper: find("\(p)PROG_UPPER"),
+                coverage: find("\(p)COV"), unadjusted: find("\(p)PROG_UNADJUSTED"), band: find("\(p)PROG_DESCR"))
         }
         s.eligible = find("TELIG")
         s.ks1 = find("TKS1AVERAGE")
@@ -401,10 +407,10 @@ struct WideSlice {
     /// A pupil group `g`: `READPROG_g`, `READPROG_g_LOWER`, `PTRWM_EXP_g`, the group's count column.
     static func group(_ g: String, eligible: String, _ find: (String) -> Int?) -> WideSlice {
         var s = WideSlice()
-        for (i, p) in subjectPrefixes.enumerated() {
-            s.progress[i] = find("\(p)PROG_\(g)")
-            s.lower[i] = find("\(p)PROG_\(g)_LOWER")
-            s.upper[i] = find("\(p)PROG_\(g)_UPPER")
+        s.subjects = PerSubject { subject in
+            let p = prefix(subject)
+            return SubjectColumns(
+                progress: find("\(p)PROG_\(g)"), lower: find("\(p)PROG_\(g)_LOWER"), upper: find("\(p)PROG_\(g)_UPPER"))
         }
         s.eligible = find(eligible)
         s.attainment = attainmentBases.map { find("\($0)_\(g)") }
@@ -425,18 +431,19 @@ func measures(of row: [String], slice: WideSlice, level: ResultLevel, into resul
     let eligible = PublishedCell(cell(row, slice.eligible)).value.map { Int($0.rounded()) }
     result.eligible = eligible
     result.ks1APS = PublishedCell(cell(row, slice.ks1)).value
-    for s in 0..<3 {
-        let progress = PublishedCell(cell(row, slice.progress[s]))
-        let coverage = PublishedCell(cell(row, slice.coverage[s])).value
+    for subject in Subject.allCases {
+        let columns = slice.subjects[subject]
+        let progress = PublishedCell(cell(row, columns.progress))
+        let coverage = PublishedCell(cell(row, columns.coverage)).value
         var r = SubjectResult(
             coverage: coverage, progress: progress.value,
-            lower: PublishedCell(cell(row, slice.lower[s])).value,
-            upper: PublishedCell(cell(row, slice.upper[s])).value,
-            progressUnadjusted: PublishedCell(cell(row, slice.unadjusted[s])).value,
+            lower: PublishedCell(cell(row, columns.lower)).value,
+            upper: PublishedCell(cell(row, columns.upper)).value,
+            progressUnadjusted: PublishedCell(cell(row, columns.unadjusted)).value,
             status: progress.status)
         if let eligible, let coverage { r.n = roundHalfUp(Double(eligible) * coverage / 100) }
-        if r.status == .ok && level != .national { r.band = parseBand(cell(row, slice.band[s])) }
-        result.subjects[s] = r
+        if r.status == .ok && level != .national { r.band = parseBand(cell(row, columns.band)) }
+        result.subjects[subject.rawValue] = r
     }
     for m in 0..<slice.attainment.count {
         let v = PublishedCell(cell(row, slice.attainment[m])).value

@@ -69,4 +69,11 @@ public struct DelimitedText: Sendable, Equatable {
         let key = Columns.normalize(name)
         return header.firstIndex { Columns.normalize($0) == key }
     }
+
+    /// The column of the first of `aliases` the header has (a column goes by several names in
+    /// exports), or nil.
+    public func column(anyOf aliases: [String]) -> Int? {
+        for a in aliases { if let i = column(a) { return i } }
+        return nil
+    }
 }

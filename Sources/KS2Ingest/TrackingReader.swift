@@ -222,10 +222,7 @@ private struct TrackingColumns {
     var warnings: [String] = []
 
     init(_ text: DelimitedText, fileName: String) throws(InputError) {
-        func column(_ aliases: [String]) -> Int? {
-            for a in aliases { if let i = text.column(a) { return i } }
-            return nil
-        }
+        func column(_ aliases: [String]) -> Int? { text.column(anyOf: aliases) }
         func required(_ aliases: [String]) throws(InputError) -> Int {
             guard let i = column(aliases) else {
                 throw InputError(

@@ -240,10 +240,7 @@ public func computeTargets(
     stretch: Int
 ) throws(InputError) -> CurrentCohortTargets {
     let fileName = (text.file as NSString).lastPathComponent
-    func column(_ aliases: [String]) -> Int? {
-        for a in aliases { if let i = text.column(a) { return i } }
-        return nil
-    }
+    func column(_ aliases: [String]) -> Int? { text.column(anyOf: aliases) }
     func required(_ aliases: [String]) throws(InputError) -> Int {
         guard let i = column(aliases) else {
             throw InputError(

@@ -13,7 +13,7 @@ public func trackPupils(
     var out: [TrackedPupil] = []
     for row in targets.sorted(by: { ($0.urn, $0.upn) < ($1.urn, $1.upn) }) {
         for subject in Subject.allCases {
-            let s = subject.rawValue
+            let s = subject
             guard let estimate = row.estimate[s],
                 let targetScore = targetScore(
                     row.target[s], subject: subject,

@@ -29,6 +29,12 @@ public struct PerSubject<Value> {
         self.mat = mat
     }
 
+    /// The same value for every subject.
+    @inlinable
+    public init(repeating value: Value) {
+        self.init(read: value, writ: value, mat: value)
+    }
+
     /// One value per subject, from a function of the subject (read, writing, maths in turn).
     @inlinable
     public init(_ value: (Subject) throws -> Value) rethrows {

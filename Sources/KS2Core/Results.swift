@@ -362,19 +362,20 @@ public struct TargetRow: Sendable, Hashable {
     /// `no_ks1` or `ks1_incomplete` when the pupil cannot get an estimate; else empty.
     public var excluded: String
     public var estimatesYear: Int
-    /// Per subject (read, writ, mat).
-    public var estimate: [Double?]
+    public var estimate: PerSubject<Double?>
     /// A whole scaled score for reading and maths; `WTS`/`EXS`/`GDS` for writing.
-    public var target: [String]
-    public var predicted: [String]
-    public var predictedProgress: [Double?]
+    public var target: PerSubject<String>
+    public var predicted: PerSubject<String>
+    public var predictedProgress: PerSubject<Double?>
     /// `Y`, `N`, or empty without a prediction.
-    public var focus: [String]
+    public var focus: PerSubject<String>
     public init(
         urn: String, upn: String, ks1APS: Double? = nil, pag: Int? = nil, excluded: String = "",
-        estimatesYear: Int, estimate: [Double?] = [nil, nil, nil], target: [String] = ["", "", ""],
-        predicted: [String] = ["", "", ""], predictedProgress: [Double?] = [nil, nil, nil],
-        focus: [String] = ["", "", ""]
+        estimatesYear: Int, estimate: PerSubject<Double?> = PerSubject(repeating: nil),
+        target: PerSubject<String> = PerSubject(repeating: ""),
+        predicted: PerSubject<String> = PerSubject(repeating: ""),
+        predictedProgress: PerSubject<Double?> = PerSubject(repeating: nil),
+        focus: PerSubject<String> = PerSubject(repeating: "")
     ) {
         self.urn = urn
         self.upn = upn

@@ -8,13 +8,15 @@ public struct TrackingRecord: Sendable, Hashable {
     public var upn: String
     /// Index into the run's windows.
     public var window: Int
-    /// Per subject (read, writ, mat), as written to track_pupils.csv: a scaled score or an outcome
-    /// code (reading, maths), a TA outcome (writing); empty without a prediction.
-    public var predicted: [String]
-    /// Per subject, the score the prediction counts as: the scaled score, or the writing TA's
-    /// points; nil for a code without a score or no prediction.
-    public var score: [Double?]
-    public init(line: Int, urn: String, upn: String, window: Int, predicted: [String], score: [Double?]) {
+    /// As written to track_pupils.csv: a scaled score or an outcome code (reading, maths), a TA
+    /// outcome (writing); empty without a prediction.
+    public var predicted: PerSubject<String>
+    /// The score the prediction counts as: the scaled score, or the writing TA's points; nil for a
+    /// code without a score or no prediction.
+    public var score: PerSubject<Double?>
+    public init(
+        line: Int, urn: String, upn: String, window: Int, predicted: PerSubject<String>, score: PerSubject<Double?>
+    ) {
         self.line = line
         self.urn = urn
         self.upn = upn

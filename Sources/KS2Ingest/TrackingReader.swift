@@ -46,18 +46,20 @@ func writingPrediction(_ cell: String, column: String) -> Result<Code?, RowFault
 /// before a `score_out_of_range` in any (formats.md's order); a writing cell no TA table knows is
 /// `writingFault`, left to the caller, whose other `unknown_code` checks may come first.
 public struct PredictionCells: Sendable {
-    public var text: [String]
-    public var score: [Double?]
+    public var text: PerSubject<String>
+    public var score: PerSubject<Double?>
     public var writingFault: RowFault?
 }
 
 /// Reads the cells of `read_predicted`, `writ_predicted`, `mat_predicted` (nil = no such column).
-public func predictionCells(_ cells: [String?], writingScore: (Code) -> Double?) -> Result<PredictionCells, RowFault> {
-    var out = PredictionCells(text: ["", "", ""], score: [nil, nil, nil], writingFault: nil)
+public func predictionCells(_ cells: PerSubject<String?>, writingScore: (Code) -> Double?) -> Result<
+    PredictionCells, RowFault
+> {
+    var out = PredictionCells(text: PerSubject(repeating: ""), score: PerSubject(repeating: nil), writingFault: nil)
     var outOfRange: RowFault? = nil
-    for s in [0, 2] {
+    for s in [Subject.read, .mat] {
         guard let cell = cells[s] else { continue }
-        switch testPrediction(cell, column: ["read", "writ", "mat"][s] + "_predicted") {
+        switch testPrediction(cell, column: s.name + "_predicted") {
         case .success(let p):
             out.text[s] = p?.text ?? ""
             out.score[s] = p?.score
@@ -67,12 +69,12 @@ public func predictionCells(_ cells: [String?], writingScore: (Code) -> Double?)
         }
     }
     if let outOfRange { return .failure(outOfRange) }
-    if let cell = cells[1] {
+    if let cell = cells.writ {
         switch writingPrediction(cell, column: "writ_predicted") {
         case .success(let code):
             if let code {
-                out.text[1] = code.name
-                out.score[1] = writingScore(code)
+                out.text.writ = code.name
+                out.score.writ = writingScore(code)
             }
         case .failure(let f): out.writingFault = f
         }
@@ -217,8 +219,8 @@ private struct TrackingColumns {
     let upn: Int
     let urn: Int
     let window: Int
-    /// Each subject's prediction column, in `Subject` order; nil when the file has none.
-    let predicted: [Int?]
+    /// Each subject's prediction column; nil when the file has none.
+    let predicted: PerSubject<Int?>
     var warnings: [String] = []
 
     init(_ text: DelimitedText, fileName: String) throws(InputError) {
@@ -235,16 +237,14 @@ private struct TrackingColumns {
         upn = try required(["upn", "unique pupil number", "pupil upn"])
         urn = try required(["urn", "school urn", "unique reference number"])
         window = try required(["window", "visit", "tracking window"])
-        let subjects = Subject.allCases.map(\.name)
-        predicted = subjects.map { column(["\($0)_predicted"]) }
-        if predicted.allSatisfy({ $0 == nil }) {
+        predicted = PerSubject { column(["\($0.name)_predicted"]) }
+        if predicted.first(where: { $0 != nil }) == nil {
             throw InputError(
                 file: text.file, line: 1, column: 1,
                 message: "no prediction column: expected read_predicted, writ_predicted and mat_predicted")
         }
-        for (s, c) in predicted.enumerated() where c == nil {
-            warnings.append(
-                "\(fileName) has no \(subjects[s])_predicted column: no \(subjects[s]) predictions are tracked")
+        for s in Subject.allCases where predicted[s] == nil {
+            warnings.append("\(fileName) has no \(s.name)_predicted column: no \(s.name) predictions are tracked")
         }
     }
 }

@@ -100,8 +100,8 @@ public struct TargetsJob: Sendable {
         var focus: [String: Int] = [:]
         var estimated: [String: Int] = [:]
         for s in Subject.allCases {
-            focus[s.name] = computed.targets.reduce(0) { $0 + ($1.focus[s.rawValue] == "Y" ? 1 : 0) }
-            estimated[s.name] = computed.targets.reduce(0) { $0 + ($1.estimate[s.rawValue] == nil ? 0 : 1) }
+            focus[s.name] = computed.targets.reduce(0) { $0 + ($1.focus[s] == "Y" ? 1 : 0) }
+            estimated[s.name] = computed.targets.reduce(0) { $0 + ($1.estimate[s] == nil ? 0 : 1) }
         }
         var targets: [String: Any] = [
             "estimates_year": computed.estimatesYear, "pupils": computed.targets.count,
@@ -123,8 +123,8 @@ public struct TargetsJob: Sendable {
         lines.append(
             "  without an estimate: \(noKS1) no_ks1, \(incomplete) ks1_incomplete; \(c.rejects.count) rows rejected")
         for s in Subject.allCases {
-            let predicted = c.targets.filter { !$0.focus[s.rawValue].isEmpty }.count
-            let focus = c.targets.filter { $0.focus[s.rawValue] == "Y" }.count
+            let predicted = c.targets.filter { !$0.focus[s].isEmpty }.count
+            let focus = c.targets.filter { $0.focus[s] == "Y" }.count
             lines.append("  \(s.name): \(focus) focus pupils of \(predicted) with a prediction")
         }
         if c.frameworkMismatches > 0 { lines.append("warning: " + frameworkWarning(c)) }
@@ -221,10 +221,10 @@ private struct CohortPupil {
     var upn: String
     var urn: String
     var ks1: [Code]
-    /// The prediction as written in targets.csv (a score, or a canonical code), per subject.
-    var predictedText: [String]
+    /// The prediction as written in targets.csv (a score, or a canonical code).
+    var predictedText: PerSubject<String>
     /// The score of the prediction, when it has one.
-    var predictedScore: [Double?]
+    var predictedScore: PerSubject<Double?>
     var fields: [String]
 }
 
@@ -257,7 +257,7 @@ public func computeTargets(
     if urnC == nil && laestabC == nil { _ = try required(CurrentCohortColumns.urn) }
     var ks1C: [Int] = []
     for aliases in CurrentCohortColumns.ks1 { ks1C.append(try required(aliases)) }
-    let predC = CurrentCohortColumns.predicted.map(column)
+    let predC = PerSubject { column(CurrentCohortColumns.predicted[$0.rawValue]) }
     let nameC = column(CurrentCohortColumns.schoolName)
     let forenameC = column(CurrentCohortColumns.forename)
     let surnameC = column(CurrentCohortColumns.surname)
@@ -353,11 +353,12 @@ public func computeTargets(
         let pag = priorAttainmentGroup(aps: aps, bounds: bounds)
         row.pag = pag
         if let framework = ks1Framework(p.ks1), framework != methodology.framework { mismatches += 1 }
-        for s in 0..<3 {
-            guard pag - 1 < table.pags[s].count, let e = table.pags[s][pag - 1].estimate else { continue }
+        for s in Subject.allCases {
+            let pags = table.pags[s.rawValue]
+            guard pag - 1 < pags.count, let e = pags[pag - 1].estimate else { continue }
             row.estimate[s] = e
             row.target[s] =
-                s == 1
+                s == .writ
                 ? writingTarget(estimate: e, points: methodology.writingTAPoints).name
                 : String(testTarget(estimate: e, stretch: stretch))
             if let predicted = p.predictedScore[s] {
@@ -375,7 +376,7 @@ public func computeTargets(
         targets: targets, rejects: rejects, account: account, estimatesYear: table.year,
         estimatesFramework: methodology.framework, schoolNames: schoolNames, names: names,
         frameworkMismatches: mismatches, national: table.national, methodology: methodology,
-        pupilsWithPredictions: targets.filter { $0.predicted.contains { !$0.isEmpty } }.count)
+        pupilsWithPredictions: targets.filter { $0.predicted.first { !$0.isEmpty } != nil }.count)
 }
 
 /// The KS1 framework a pupil's outcomes belong to: levels when any is a level, interim when any is

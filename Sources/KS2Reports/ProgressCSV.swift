@@ -287,7 +287,7 @@ public func targetsCSV(_ rows: [TargetRow]) -> [UInt8] {
         w.appendInt(r.pag)
         w.appendText(r.excluded)
         w.appendInt(r.estimatesYear)
-        for s in 0..<3 {
+        for s in Subject.allCases {
             w.appendDouble(r.estimate[s])
             w.appendText(r.target[s])
             w.appendText(r.predicted[s])

@@ -54,7 +54,7 @@ let focusFill: RGB = 0xFFC7CE
 /// progress (lowest first, then UPN), then those with an estimate but no prediction, then those
 /// without an estimate (each by UPN).
 public func targetsOrder(_ pupils: [TargetWorkbookPupil], subject: Subject) -> [TargetWorkbookPupil] {
-    let s = subject.rawValue
+    let s = subject
     func rank(_ p: TargetWorkbookPupil) -> Int {
         if p.row.predictedProgress[s] != nil { return 0 }
         return p.row.estimate[s] != nil ? 1 : 2
@@ -80,7 +80,7 @@ public struct TargetSubjectCounts: Sendable, Hashable {
 /// The summary counts of one subject over `pupils`.
 public func targetCounts(_ pupils: [TargetWorkbookPupil], subject: Subject) -> TargetSubjectCounts {
     var c = TargetSubjectCounts()
-    let s = subject.rawValue
+    let s = subject
     for p in pupils {
         c.pupils += 1
         if p.row.estimate[s] != nil { c.withEstimate += 1 }
@@ -213,7 +213,7 @@ private func writeTargetsSubjectSheet(_ sheet: Worksheet, _ data: TargetWorkbook
 
 /// One pupil's row of a subject sheet; a focus pupil's cells are filled.
 private func writeTargetsPupilRow(_ sheet: Worksheet, row r: Int, _ p: TargetWorkbookPupil, subject s: Subject) throws {
-    let i = s.rawValue
+    let i = s
     let focus = p.row.focus[i] == "Y"
     func style(_ base: CellStyle) -> CellStyle {
         guard focus else { return base }

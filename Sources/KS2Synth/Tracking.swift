@@ -5,13 +5,16 @@ import KS2Core
 public struct TrackingSeedPupil: Sendable, Hashable {
     public var urn: String
     public var upn: String
-    /// Per subject (read, writ, mat); nil without an estimate.
-    public var estimate: [Double?]
-    /// Per subject: the target as targets.csv writes it (a scaled score, or WTS/EXS/GDS).
-    public var target: [String]
-    /// Per subject: the cohort file's prediction, empty when none.
-    public var predicted: [String]
-    public init(urn: String, upn: String, estimate: [Double?], target: [String], predicted: [String]) {
+    /// nil without an estimate.
+    public var estimate: PerSubject<Double?>
+    /// The target as targets.csv writes it (a scaled score, or WTS/EXS/GDS).
+    public var target: PerSubject<String>
+    /// The cohort file's prediction, empty when none.
+    public var predicted: PerSubject<String>
+    public init(
+        urn: String, upn: String, estimate: PerSubject<Double?>, target: PerSubject<String>,
+        predicted: PerSubject<String>
+    ) {
         self.urn = urn
         self.upn = upn
         self.estimate = estimate
@@ -60,9 +63,9 @@ public func synthesizeTracking(_ pupils: [TrackingSeedPupil], options: TrackingS
         var r = RandomStream(options.seed, 0x5452_4143, stableHash(p.upn))
         var rows: [[String]?] = []
         var paths: [[String]] = []
-        for s in 0..<3 {
+        for s in Subject.allCases {
             paths.append(
-                s == 1
+                s == .writ
                     ? writingPath(p, windows: windows.count, random: &r)
                     : testPath(p, subject: s, windows: windows.count, last: last, random: &r))
         }
@@ -87,7 +90,7 @@ public func synthesizeTracking(_ pupils: [TrackingSeedPupil], options: TrackingS
 
 /// A reading or maths prediction per window (empty = not predicted).
 private func testPath(
-    _ p: TrackingSeedPupil, subject s: Int, windows: Int, last: Int,
+    _ p: TrackingSeedPupil, subject s: Subject, windows: Int, last: Int,
     random r: inout RandomStream
 ) -> [String] {
     let blank = r.chance(0.04)
@@ -111,12 +114,12 @@ private func testPath(
 /// A writing TA per window: starts at the cohort file's outcome (or below the target) and may climb
 /// one outcome at a window while below the target.
 private func writingPath(_ p: TrackingSeedPupil, windows: Int, random r: inout RandomStream) -> [String] {
-    let target = writingLadder.firstIndex(of: p.target[1])
+    let target = writingLadder.firstIndex(of: p.target.writ)
     guard
-        var level = writingLadder.firstIndex(of: p.predicted[1])
+        var level = writingLadder.firstIndex(of: p.predicted.writ)
             ?? target.map({ max(0, $0 - (r.chance(0.4) ? 1 : 0)) })
     else {
-        return Array(repeating: p.predicted[1], count: windows)
+        return Array(repeating: p.predicted.writ, count: windows)
     }
     var path: [String] = []
     for w in 0..<windows {

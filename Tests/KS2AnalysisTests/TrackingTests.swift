@@ -13,10 +13,9 @@ private func target(
     mat: (Double, String)? = nil
 ) -> TargetRow {
     var row = TargetRow(urn: urn, upn: upn, estimatesYear: 2023)
-    for (s, v) in [read, writ, mat].enumerated() {
-        row.estimate[s] = v?.0
-        row.target[s] = v?.1 ?? ""
-    }
+    let given = PerSubject(read: read, writ: writ, mat: mat)
+    row.estimate = given.map { $0?.0 }
+    row.target = given.map { $0?.1 ?? "" }
     return row
 }
 
@@ -26,8 +25,9 @@ private func record(
 ) -> TrackingRecord {
     TrackingRecord(
         line: 2, urn: urn, upn: upn, window: window,
-        predicted: [read.map { String(Int($0)) } ?? "", writ?.0 ?? "", mat.map { String(Int($0)) } ?? ""],
-        score: [read, writ?.1, mat])
+        predicted: PerSubject(
+            read: read.map { String(Int($0)) } ?? "", writ: writ?.0 ?? "", mat: mat.map { String(Int($0)) } ?? ""),
+        score: PerSubject(read: read, writ: writ?.1, mat: mat))
 }
 
 /// A: reading estimate 100.4, target 101; no prediction in oct, 99 in jan, 101 in mar.

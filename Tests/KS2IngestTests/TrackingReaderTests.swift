@@ -29,9 +29,11 @@ import Testing
             """)
         #expect(t.rejects.isEmpty && t.warnings.isEmpty)
         #expect(t.records.count == 2)
-        #expect(t.records[0].window == 0 && t.records[0].predicted == ["101", "EXS", "A"])
-        #expect(t.records[0].score == [101, 103, nil])
-        #expect(t.records[1].window == 3 && t.records[1].score == [nil, nil, 95] && t.records[1].line == 3)
+        #expect(t.records[0].window == 0 && t.records[0].predicted == PerSubject(read: "101", writ: "EXS", mat: "A"))
+        #expect(t.records[0].score == PerSubject(read: 101, writ: 103, mat: nil))
+        #expect(
+            t.records[1].window == 3 && t.records[1].score == PerSubject(read: nil, writ: nil, mat: 95)
+                && t.records[1].line == 3)
     }
 
     @Test func unknownPupilUnknownWindowRepeatsAndTheOtherReasons() throws {
@@ -73,7 +75,7 @@ import Testing
     @Test func missingPredictionColumnsAreWarnedOrAFault() throws {
         let t = try read("urn,upn,window,mat_predicted\n100001,\(U.a),oct,100\n")
         #expect(t.warnings.count == 2 && t.warnings[0].contains("no read_predicted column"))
-        #expect(t.records[0].score == [nil, nil, 100])
+        #expect(t.records[0].score == PerSubject(read: nil, writ: nil, mat: 100))
         #expect(throws: InputError.self) { try read("urn,upn,window\n100001,\(U.a),oct\n") }
         #expect(throws: InputError.self) { try read("upn,window,mat_predicted\n\(U.a),oct,100\n") }
     }

@@ -79,26 +79,26 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(a.pag == 17)
         #expect(a.excluded == "")
         #expect(a.estimatesYear == 2019)
-        #expect(a.estimate == [104.3, 101.2, 105.0])
+        #expect(a.estimate == PerSubject(read: 104.3, writ: 101.2, mat: 105.0))
         // ⌈104.3⌉ = 105; writing: WTS 91 < 101.2 ≤ EXS 103; ⌈105.0⌉ = 105
-        #expect(a.target == ["105", "EXS", "105"])
-        #expect(a.predicted == ["104", "WTS", "105"])
+        #expect(a.target == PerSubject(read: "105", writ: "EXS", mat: "105"))
+        #expect(a.predicted == PerSubject(read: "104", writ: "WTS", mat: "105"))
         // 104 − 104.3; WTS 91 − 101.2; 105 − 105 = 0 (not below: on track)
-        #expect(abs(a.predictedProgress[0]! - (-0.3)) < 1e-9)
-        #expect(abs(a.predictedProgress[1]! - (-10.2)) < 1e-9)
-        #expect(a.predictedProgress[2] == 0)
-        #expect(a.focus == ["Y", "Y", "N"])
+        #expect(abs(a.predictedProgress.read! - (-0.3)) < 1e-9)
+        #expect(abs(a.predictedProgress.writ! - (-10.2)) < 1e-9)
+        #expect(a.predictedProgress.mat == 0)
+        #expect(a.focus == PerSubject(read: "Y", writ: "Y", mat: "N"))
 
         let p = try #require(c.targets.first { $0.upn == upn(2) })
         #expect(p.ks1APS == 2.75)
         #expect(p.pag == 4)
-        #expect(p.target == ["73", "WTS", "71"])
+        #expect(p.target == PerSubject(read: "73", writ: "WTS", mat: "71"))
         // writing PK2 scores its 2019 nominal 67: 67 − 63.5 = 3.5; maths 80 − 70.9 = 9.1
-        #expect(p.predicted == ["", "PK2", "80"])
-        #expect(p.predictedProgress[0] == nil)
-        #expect(p.predictedProgress[1] == 3.5)
-        #expect(abs(p.predictedProgress[2]! - 9.1) < 1e-9)
-        #expect(p.focus == ["", "N", "N"])
+        #expect(p.predicted == PerSubject(read: "", writ: "PK2", mat: "80"))
+        #expect(p.predictedProgress.read == nil)
+        #expect(p.predictedProgress.writ == 3.5)
+        #expect(abs(p.predictedProgress.mat! - 9.1) < 1e-9)
+        #expect(p.focus == PerSubject(read: "", writ: "N", mat: "N"))
         #expect(c.frameworkMismatches == 0)
     }
 
@@ -118,19 +118,19 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(a.pag == 16)
         #expect(a.estimatesYear == 2023)
         // ⌈106.02⌉ = 107; writing 104.5 > EXS 103, ≤ GDS 113; ⌈107.9⌉ = 108
-        #expect(a.target == ["107", "GDS", "108"])
-        #expect(abs(a.predictedProgress[0]! - (-0.02)) < 1e-9)
-        #expect(a.predictedProgress[1] == 113 - 104.5)
-        #expect(abs(a.predictedProgress[2]! - (-0.9)) < 1e-9)
-        #expect(a.focus == ["Y", "N", "Y"])
+        #expect(a.target == PerSubject(read: "107", writ: "GDS", mat: "108"))
+        #expect(abs(a.predictedProgress.read! - (-0.02)) < 1e-9)
+        #expect(a.predictedProgress.writ == 113 - 104.5)
+        #expect(abs(a.predictedProgress.mat! - (-0.9)) < 1e-9)
+        #expect(a.focus == PerSubject(read: "Y", writ: "N", mat: "Y"))
         #expect(c.rejects.isEmpty, "\(c.rejects)")
         let b = try #require(c.targets.first { $0.upn == upn(4) })
         #expect(b.ks1APS == 2.25)
         #expect(b.pag == 3)
-        #expect(b.target == ["76", "WTS", "75"])
+        #expect(b.target == PerSubject(read: "76", writ: "WTS", mat: "75"))
         // PK1 in writing scores 64 (2019-on nominal): 64 − 70.25 = −6.25
-        #expect(b.predictedProgress == [4, -6.25, 5.5])  // 80 − 76, 64 − 70.25, 80 − 74.5
-        #expect(b.focus == ["N", "Y", "N"])
+        #expect(b.predictedProgress == PerSubject(read: 4, writ: -6.25, mat: 5.5))  // 80 − 76, 64 − 70.25, 80 − 74.5
+        #expect(b.focus == PerSubject(read: "N", writ: "Y", mat: "N"))
     }
 
     @Test func pupilsWithoutPriorAttainmentAreListedWithTheirReason() throws {
@@ -147,15 +147,16 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         let none = try #require(c.targets.first { $0.upn == upn(5) })
         #expect(none.excluded == "no_ks1")
         #expect(none.ks1APS == nil && none.pag == nil)
-        #expect(none.estimate == [nil, nil, nil])
-        #expect(none.target == ["", "", ""])
-        #expect(none.predicted == ["100", "EXS", "101"])  // shown, but no progress without an estimate
-        #expect(none.focus == ["", "", ""])
+        #expect(none.estimate == PerSubject(read: nil, writ: nil, mat: nil))
+        #expect(none.target == PerSubject(read: "", writ: "", mat: ""))
+        // shown, but no progress without an estimate
+        #expect(none.predicted == PerSubject(read: "100", writ: "EXS", mat: "101"))
+        #expect(none.focus == PerSubject(read: "", writ: "", mat: ""))
         let incomplete = try #require(c.targets.first { $0.upn == upn(6) })
         #expect(incomplete.excluded == "ks1_incomplete")
-        #expect(incomplete.estimate == [nil, nil, nil])
+        #expect(incomplete.estimate == PerSubject(read: nil, writ: nil, mat: nil))
         let ok = try #require(c.targets.first { $0.upn == upn(7) })
-        #expect(ok.excluded == "" && ok.pag == 15 && ok.focus == ["", "", ""])
+        #expect(ok.excluded == "" && ok.pag == 15 && ok.focus == PerSubject(read: "", writ: "", mat: ""))
     }
 
     @Test func stretchAndTheCapAt120() throws {
@@ -169,9 +170,9 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         let text = cohortText(header, ["\(upn(8)),100004,,GDS,GDS,GDS,117,EXS,120"])
         let c = try computeTargets(text, table: t, methodology: interim, stretch: 3)
         // ⌈116.4⌉ + 3 = 120; ⌈118.6⌉ + 3 = 122 → 120; writing has no stretch: 112 → GDS
-        #expect(c.targets[0].target == ["120", "GDS", "120"])
+        #expect(c.targets[0].target == PerSubject(read: "120", writ: "GDS", mat: "120"))
         // focus compares the prediction with the estimate, not the stretched target
-        #expect(c.targets[0].focus == ["N", "Y", "N"])
+        #expect(c.targets[0].focus == PerSubject(read: "N", writ: "Y", mat: "N"))
     }
 
     @Test func writingTargetAtItsEdges() {
@@ -213,9 +214,9 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(c.rejects.allSatisfy { $0.file == "cohort.csv" })
         #expect(c.targets.map(\.upn) == [upn(16), upn(17)].sorted())
         let coded = try #require(c.targets.first { $0.upn == upn(16) })
-        #expect(coded.predicted == ["B", "HNM", ""])
-        #expect(coded.predictedProgress == [nil, nil, nil])
-        #expect(coded.focus == ["", "", ""])
+        #expect(coded.predicted == PerSubject(read: "B", writ: "HNM", mat: ""))
+        #expect(coded.predictedProgress == PerSubject(read: nil, writ: nil, mat: nil))
+        #expect(coded.focus == PerSubject(read: "", writ: "", mat: ""))
         #expect(c.account.read == 12 && c.account.accepted == 2 && c.account.rejected == 10)
         #expect(c.account.rejectedByReason[.duplicateUPN] == 2)
     }

@@ -17,11 +17,11 @@ private func row(_ upn: String, read: (Double?, String, String, Double?, String)
     var r = TargetRow(
         urn: "123456", upn: upn, ks1APS: excluded.isEmpty ? 8 : nil, pag: excluded.isEmpty ? 15 : nil,
         excluded: excluded, estimatesYear: 2023)
-    r.estimate[0] = read.0
-    r.target[0] = read.1
-    r.predicted[0] = read.2
-    r.predictedProgress[0] = read.3
-    r.focus[0] = read.4
+    r.estimate.read = read.0
+    r.target.read = read.1
+    r.predicted.read = read.2
+    r.predictedProgress.read = read.3
+    r.focus.read = read.4
     return r
 }
 

@@ -66,8 +66,8 @@ private func summary(
         let dir = try temporaryFolder("ks2trackxlsx").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var row = TargetRow(urn: "123456", upn: "A000000000001", estimatesYear: 2023)
-        row.estimate[0] = 100.5
-        row.target[0] = "101"
+        row.estimate.read = 100.5
+        row.target.read = "101"
         let rows = [
             summary(.school, "123456", window: 0, pupils: 5, mean: -1.5, status: .supp),
             summary(.school, "123456", window: 1, pupils: 7, mean: 0.25, status: .ok),

@@ -10,8 +10,9 @@ import Testing
     /// writing WTS against EXS.
     static let pupils = (0..<200).map { k in
         TrackingSeedPupil(
-            urn: String(100_000 + k % 10), upn: "P\(1000 + k)", estimate: [99.5, 100, 99.5],
-            target: ["100", "EXS", "100"], predicted: ["95", "WTS", "104"])
+            urn: String(100_000 + k % 10), upn: "P\(1000 + k)", estimate: PerSubject(read: 99.5, writ: 100, mat: 99.5),
+            target: PerSubject(read: "100", writ: "EXS", mat: "100"),
+            predicted: PerSubject(read: "95", writ: "WTS", mat: "104"))
     }
 
     @Test func driftsTowardsTheTargetWithSomeRowsMissing() throws {

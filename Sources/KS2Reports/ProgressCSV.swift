@@ -88,8 +88,9 @@ public struct PupilRowFormatter: Sendable {
         excluded = t.excluded
         flags = t.attainment
         var arena = TextArena()
-        func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
-        schoolText = arena.add(cohort.schools.map { Array($0.id.utf8) })
+        // texts are kept in their CSV form (quoted and neutralised as CSVWriter would)
+        func bytes(_ list: [String]) -> [[UInt8]] { list.map { CSVWriter.field(Array($0.utf8)) } }
+        schoolText = arena.add(bytes(cohort.schools.map(\.id)))
         laText = arena.add(bytes(cohort.localAuthorities))
         yesText = arena.add(bytes(["Y"]))
         noText = arena.add(bytes(["N"]))
@@ -124,8 +125,6 @@ public struct PupilRowFormatter: Sendable {
 
     /// The rows at positions `range` of the pupil order (no header).
     public func rows(_ range: Range<Int>) -> [UInt8] {
-        var w = CSVWriter(capacity: range.count * 280)
-        var upn = [UInt8](repeating: 0, count: 13)
         text.bytes.withUnsafeBufferPointer { arena in
             text.offsets.withUnsafeBufferPointer { offsets in
                 @inline(__always) func entry(_ k: Int) -> UnsafeBufferPointer<UInt8> {
@@ -133,85 +132,95 @@ public struct PupilRowFormatter: Sendable {
                 }
                 // `w` is passed in, not captured: a captured var is checked for exclusive access at
                 // every use
-                @inline(__always) func label(_ w: inout CSVWriter, _ k: Int) { w.appendText(utf8: entry(k)) }
+                @inline(__always) func label(_ w: inout RowBytes, _ k: Int) { w.appendField(entry(k)) }
                 /// `value`, from the cached text `first + index` when its value has exactly the same bits.
                 @inline(__always) func number(
-                    _ w: inout CSVWriter, _ value: Double, _ values: [Double], _ first: Int, _ index: Int
+                    _ w: inout RowBytes, _ value: Double, _ values: [Double], _ first: Int, _ index: Int
                 ) {
                     if index >= 0 && index < values.count && values[index].bitPattern == value.bitPattern {
-                        w.appendFormatted(entry(first + index))
+                        w.appendField(entry(first + index))
                     } else {
                         w.appendDouble(value)
                     }
                 }
-                let flagColumns = Self.flagColumns
-                for k in range {
-                    let i = Int(order[k])
-                    let p = pupils[i]
-                    w.appendInt(year)
-                    label(&w, schoolText + Int(p.school))
-                    if p.la >= 0 { label(&w, laText + Int(p.la)) } else { w.appendEmpty() }
-                    p.upn.write(into: &upn)
-                    upn.withUnsafeBufferPointer { w.appendText(utf8: $0) }
-                    let a = aps[i]
-                    if a.isNaN {
-                        w.appendEmpty()
-                        w.appendEmpty()
-                    } else {
-                        number(&w, a, apsValues, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
-                        label(&w, bandText + (a < 12 ? 0 : a < 18 ? 1 : 2))
+                return Self.flagColumns.withUnsafeBufferPointer { flagColumns in
+                    var w = RowBytes(capacity: range.count * 280)
+                    for k in range {
+                        appendRow(&w, Int(order[k]), flagColumns, label, number)
                     }
-                    if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
-                    for s in 0..<3 {
-                        let sc = score[s * n + i]
-                        if sc.isNaN {
-                            w.appendEmpty()
-                        } else if sc == sc.rounded() {
-                            w.appendInt(Int(sc))
-                        } else {
-                            w.appendDouble(sc)
-                        }
-                        label(&w, sourceText + Int(source[s * n + i].rawValue))
-                        let g = s * pagCount + Int(pag[i]) - 1
-                        let e = estimate[s * n + i]
-                        if e.isNaN {
-                            w.appendEmpty()
-                        } else {
-                            number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
-                        }
-                        let u = unadj[s * n + i]
-                        let v = adj[s * n + i]
-                        let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
-                        if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
-                        if v.isNaN {
-                            w.appendEmpty()
-                            w.appendEmpty()
-                        } else {
-                            number(&w, v, progressValues, progressText, cached)
-                            label(&w, capped[s * n + i] ? yesText : noText)
-                        }
-                        switch excluded[s * n + i] {
-                        case nil: w.appendEmpty()
-                        case .code(let c)?: label(&w, codeText + Int(c.rawValue))
-                        case .discounted?: label(&w, reasonText)
-                        case .noKS1?: label(&w, reasonText + 1)
-                        case .ks1Incomplete?: label(&w, reasonText + 2)
-                        case .blank?: label(&w, reasonText + 3)
-                        }
-                    }
-                    for f in flagColumns {
-                        let v = flags[f * n + i]
-                        if v < 0 { w.appendEmpty() } else { label(&w, v == 1 ? yesText : noText) }
-                    }
-                    label(&w, genderText + Int(p.gender.rawValue))
-                    label(&w, yesNoText + Int(p.disadvantaged.rawValue))
-                    label(&w, yesNoText + Int(p.eal.rawValue))
-                    label(&w, senText + Int(p.sen.rawValue))
-                    w.endRow()
+                    return w.finish()
                 }
             }
         }
-        return w.bytes
+    }
+
+    /// One pupil's row: its identity and KS1 columns, each subject's seven, the attainment flags and
+    /// the characteristics.
+    @inline(__always)
+    private func appendRow(
+        _ w: inout RowBytes, _ i: Int, _ flagColumns: UnsafeBufferPointer<Int>, _ label: (inout RowBytes, Int) -> Void,
+        _ number: (inout RowBytes, Double, [Double], Int, Int) -> Void
+    ) {
+        let p = pupils[i]
+        w.appendInt(year)
+        label(&w, schoolText + Int(p.school))
+        if p.la >= 0 { label(&w, laText + Int(p.la)) } else { w.appendEmpty() }
+        w.appendRaw(count: 13) { p.upn.write(to: $0) }
+        let a = aps[i]
+        if a.isNaN {
+            w.appendEmpty()
+            w.appendEmpty()
+        } else {
+            number(&w, a, apsValues, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
+            label(&w, bandText + (a < 12 ? 0 : a < 18 ? 1 : 2))
+        }
+        if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
+        for s in 0..<3 {
+            let sc = score[s * n + i]
+            if sc.isNaN {
+                w.appendEmpty()
+            } else if sc == sc.rounded() {
+                w.appendInt(Int(sc))
+            } else {
+                w.appendDouble(sc)
+            }
+            label(&w, sourceText + Int(source[s * n + i].rawValue))
+            let g = s * pagCount + Int(pag[i]) - 1
+            let e = estimate[s * n + i]
+            if e.isNaN {
+                w.appendEmpty()
+            } else {
+                number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
+            }
+            let u = unadj[s * n + i]
+            let v = adj[s * n + i]
+            let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
+            if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
+            if v.isNaN {
+                w.appendEmpty()
+                w.appendEmpty()
+            } else {
+                number(&w, v, progressValues, progressText, cached)
+                label(&w, capped[s * n + i] ? yesText : noText)
+            }
+            switch excluded[s * n + i] {
+            case nil: w.appendEmpty()
+            case .code(let c)?: label(&w, codeText + Int(c.rawValue))
+            case .discounted?: label(&w, reasonText)
+            case .noKS1?: label(&w, reasonText + 1)
+            case .ks1Incomplete?: label(&w, reasonText + 2)
+            case .blank?: label(&w, reasonText + 3)
+            }
+        }
+        for f in flagColumns {
+            let v = flags[f * n + i]
+            if v < 0 { w.appendEmpty() } else { label(&w, v == 1 ? yesText : noText) }
+        }
+        label(&w, genderText + Int(p.gender.rawValue))
+        label(&w, yesNoText + Int(p.disadvantaged.rawValue))
+        label(&w, yesNoText + Int(p.eal.rawValue))
+        label(&w, senText + Int(p.sen.rawValue))
+        w.endRow()
     }
 }
 

@@ -34,6 +34,19 @@ public struct ProgressJob: Sendable {
         public var sigma: [Double?]
         public var rejects: [Reject]
         public var accounts: [(String, FileAccount)]
+
+        /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
+        /// school, LA and England rows, the disadvantaged group rows (for the gaps), the estimates,
+        /// σ and the rejects stay.
+        func withoutPupilRows() -> Outcome {
+            var o = self
+            o.cohort.pupils = []
+            o.cohort.names = []
+            o.computation.table = PupilProgressTable(count: 0)
+            o.aggregation.groups = o.aggregation.groups.filter { $0.group == "disadvantaged" }
+            o.aggregation.pupilOrder = []
+            return o
+        }
     }
 
     /// Runs the job and writes its outputs; returns the summary printed to the user.

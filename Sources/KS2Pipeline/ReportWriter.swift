@@ -8,6 +8,8 @@ import KS2Reports
 /// written by one function so that every command's outputs have the same shape.
 struct RunResults {
     var progress: [ProgressJob.Outcome] = []
+    /// Whether pupils.csv and groups.csv were already written, year by year (`YearByYearTables`).
+    var pupilTablesWritten = false
     /// Supplied-mode years do not write estimates (they were given).
     var nationalYears: Set<Int> = []
     var published: [SchoolResult] = []
@@ -171,6 +173,40 @@ struct RunResults {
     }
 }
 
+/// A year's pupils.csv rows (no header) in parts that workers format side by side.
+private func pupilRowParts(_ o: ProgressJob.Outcome) -> [@Sendable () -> [UInt8]] {
+    let format = PupilRowFormatter(
+        cohort: o.cohort, table: o.computation.table, estimates: o.computation.estimates,
+        order: o.aggregation.pupilOrder)
+    let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
+    return (0..<chunks.chunkCount).map { c in { format.rows(chunks.range(c)) } }
+}
+
+/// pupils.csv and groups.csv of a pipeline run, written year by year as each year is computed,
+/// so that a year's pupil-level data can be let go before the next year is read (three national
+/// years held together took 1.5 GB, and the page faults of fresh memory cost more than the work).
+final class YearByYearTables {
+    private let stream: PartStream
+    private var first = true
+
+    init(_ out: OutputFolder) throws {
+        stream = try PartStream(
+            out, files: [("pupils.csv", OutputFolder.pupilFileMode), ("groups.csv", OutputFolder.summaryFileMode)])
+    }
+
+    /// Appends a year's rows (years come in order); the header goes with the first.
+    func append(_ o: ProgressJob.Outcome, settings: RunSettings, clock: inout StageClock) throws {
+        clock.begin("write csv")
+        var parts: [StreamPart] = first ? [StreamPart(file: 0) { CSVWriter(header: pupilsCSVHeader).bytes }] : []
+        parts += pupilRowParts(o).map { StreamPart(file: 0, format: $0) }
+        parts += csvParts(o.aggregation.groups, groupsCSV, header: first).map { StreamPart(file: 1, format: $0) }
+        first = false
+        try stream.write(parts, threads: settings.threads)
+    }
+
+    func close() throws { try stream.close() }
+}
+
 /// Writes every output of `results` into `out` (still the hidden working folder): the tables,
 /// the impact outputs, then the workbooks. Returns what was written, for the summary.
 func writeResults(
@@ -200,15 +236,9 @@ private func writeTables(
     // groups.csv and schools.csv in turn
     clock.begin("write csv")
     var files: [PartFile] = []
-    if !progress.isEmpty {
+    if !progress.isEmpty && !results.pupilTablesWritten {
         var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
-        for o in progress {
-            let format = PupilRowFormatter(
-                cohort: o.cohort, table: o.computation.table, estimates: o.computation.estimates,
-                order: o.aggregation.pupilOrder)
-            let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
-            for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
-        }
+        for o in progress { parts += pupilRowParts(o) }
         // each year's group rows are formatted where they are (years in order), never joined in a copy
         var groupParts: [@Sendable () -> [UInt8]] = []
         for (k, o) in progress.enumerated() {

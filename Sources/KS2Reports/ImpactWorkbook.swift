@@ -118,12 +118,13 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         "Comparison CI lower", "Comparison CI upper", "Difference in differences", "Difference CI lower",
         "Difference CI upper",
     ]
-    try sheet.rowHeight(0, 45)
+    try sheet.rowHeight(0, 48)
     try sheet.header(0, titles)
+    let wrapped = CellStyle(wrap: true, verticalTop: true)
     for (i, c) in rows.enumerated() {
         let r = i + 1
-        try sheet.write(r, 0, c.cohort)
-        try sheet.write(r, 1, Wording.subject(c.subject))
+        try sheet.write(r, 0, c.cohort, wrapped)
+        try sheet.write(r, 1, Wording.subject(c.subject), wrapped)
         try sheet.write(r, 2, c.baselineYear)
         try sheet.write(r, 3, c.outcomeYear)
         try sheet.write(r, 4, c.schools)
@@ -139,11 +140,11 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         let rest: [Double?] = [c.comparisonChange, c.comparisonLower, c.comparisonUpper, c.did, c.didLower, c.didUpper]
         for (j, v) in rest.enumerated() { try sheet.write(r, 16 + j, v, .dp2) }
     }
-    // cohort names in full ("Maths leaders 2018-19" was cut at 14)
-    try sheet.columnWidth(0, 0, max(14, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
-    try sheet.columnWidth(1, 1, 30)
-    try sheet.columnWidth(2, titles.count - 1, 12)
-    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    // cohort names and subjects in full, wrapped ("Maths leaders 2018-19" was once cut); the figures
+    // narrow under wrapped headers, so that the table prints one page wide at 8 pt or more
+    let widths = [16.0, 15] + [Double](repeating: 7.5, count: titles.count - 2)
+    try sheet.columnWidths(widths)
+    try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...1)
 }
 
 private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool]) throws {
@@ -155,12 +156,13 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
     titles.append("Missing reason")
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
+    let wrapped = CellStyle(wrap: true, verticalTop: true)
     for (i, c) in rows.enumerated() {
         let r = i + 1
         let missing = !c.missingReason.isEmpty
-        try sheet.write(r, 0, c.cohort)
+        try sheet.write(r, 0, c.cohort, wrapped)
         try sheet.write(r, 1, c.urn)
-        try sheet.write(r, 2, c.name)
+        try sheet.write(r, 2, c.name, wrapped)
         try sheet.write(r, 3, c.la)
         for k in 0..<3 {
             let before = k < c.baseline.count ? c.baseline[k] : nil
@@ -174,15 +176,11 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
                 try sheet.blank(r, 6 + 3 * k, style)
             }
         }
-        try sheet.write(r, 13, c.missingReason, missing ? CellStyle.plain.greyed : .plain)
+        try sheet.write(r, 13, c.missingReason, missing ? wrapped.greyed : wrapped)
     }
-    try sheet.columnWidth(0, 0, max(10, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
-    try sheet.columnWidth(1, 1, 10)
-    try sheet.columnWidth(2, 2, 34)
-    try sheet.columnWidth(3, 3, 6)
-    try sheet.columnWidth(4, 12, 10)
-    try sheet.columnWidth(13, 13, 34)
-    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    let widths = [16.0, 8.5, 30, 4.5] + [Double](repeating: 7.5, count: 9) + [30]
+    try sheet.columnWidths(widths)
+    try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...2)
 }
 
 /// A SchoolResult table: identity, pupils, KS1 APS, per subject progress/interval/band, RWM attainment.
@@ -218,37 +216,34 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         try sheet.write(row, col, r.ks1APS, .dp1)
         col += 1
         for s in Subject.allCases {
-            try sheet.writeProgress(row, firstSubject + 4 * s.rawValue, r[s])
+            try sheet.writeProgress(row, firstSubject + 4 * s.rawValue, r[s], shortBand: true)
         }
         col = firstSubject + 12
         try sheet.writePercent(row, col, r[.pctRwmExp])
         try sheet.writePercent(row, col + 1, r[.pctRwmHigh])
     }
-    var c = 0
-    try sheet.columnWidth(c, c, 6)
-    c += 1
-    if includeLevel {
-        try sheet.columnWidth(c, c, 9)
-        c += 1
-    }
-    try sheet.columnWidth(c, c, 10)
-    c += 1
-    try sheet.columnWidth(c, c, 34)
-    c += 1
-    try sheet.columnWidth(c, c + 2, 7)
-    c += 3
-    for _ in 0..<3 {
-        try sheet.columnWidth(c, c + 2, 8)
-        try sheet.columnWidth(c + 3, c + 3, 20)
-        c += 4
-    }
-    try sheet.columnWidth(c, c + 1, 10)
-    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    // narrow figures under wrapped headers and short band words: one page wide at 8 pt or more
+    var widths: [Double] = [5] + (includeLevel ? [6] : []) + [8.5, 34, 4.5, 6.5, 6]
+    for _ in Subject.allCases { widths += [7.5, 7, 7, 11] }
+    widths += [8, 8]
+    try sheet.columnWidths(widths)
+    let name = includeLevel ? 3 : 2
+    try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...name)
 }
 
-/// Frozen header row, autofilter over the table, landscape one-page-wide print with the header repeated.
-func finishTable(_ sheet: Worksheet, rows: Int, cols: Int, headerRow: Int = 0) throws {
+/// Frozen header row, autofilter over the table, landscape print with the header repeated: one page
+/// wide, or (given the table's `columnWidths`) one page wide only when its text stays legible, else
+/// across pages with `repeatColumns` on each.
+func finishTable(
+    _ sheet: Worksheet, rows: Int, cols: Int, headerRow: Int = 0, columnWidths: [Double]? = nil,
+    repeatColumns: ClosedRange<Int> = 0...0
+) throws {
     sheet.freezePanes(rows: headerRow + 1)
     try sheet.autofilter(headerRow, 0, headerRow + max(rows, 1), cols - 1)
-    try sheet.printSetup(repeatRows: headerRow...headerRow)
+    if let columnWidths {
+        try sheet.printTable(
+            columnWidths: columnWidths, repeatRows: headerRow...headerRow, repeatColumns: repeatColumns)
+    } else {
+        try sheet.printSetup(repeatRows: headerRow...headerRow)
+    }
 }

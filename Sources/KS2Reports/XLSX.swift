@@ -247,6 +247,11 @@ struct Worksheet {
         for (i, t) in titles.enumerated() { try write(row, col + i, t, .header) }
     }
 
+    /// Column `k`'s width to `widths[k]`, for each column of a table.
+    func columnWidths(_ widths: [Double]) throws {
+        for (k, w) in widths.enumerated() { try columnWidth(k, k, w) }
+    }
+
     func columnWidth(_ first: Int, _ last: Int, _ width: Double) throws {
         try check(
             worksheet_set_column(handle, lxw_col_t(first), lxw_col_t(last), width, nil),
@@ -279,18 +284,32 @@ struct Worksheet {
                 lxw_col_t(lastCol)), "\(workbook.path): \(name) autofilter")
     }
 
-    /// Landscape, one page wide (or one page in all with `onePage`), the given header rows
-    /// repeated on every printed page.
-    func printSetup(repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true, onePage: Bool = false) throws {
+    /// Landscape, one page wide (or one page in all with `onePage`; or at the scale set apart from
+    /// this without `fitWidth`), the given header rows repeated on every printed page.
+    func printSetup(
+        repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true, onePage: Bool = false, fitWidth: Bool = true
+    ) throws {
         if landscape { worksheet_set_landscape(handle) }
         worksheet_set_paper(handle, 9)  // A4
-        worksheet_fit_to_pages(handle, 1, onePage ? 1 : 0)
+        if fitWidth || onePage { worksheet_fit_to_pages(handle, 1, onePage ? 1 : 0) }
         worksheet_set_margins(handle, 0.4, 0.4, 0.6, 0.6)
         if let r = repeatRows {
             try check(
                 worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)),
                 "\(workbook.path): \(name) repeat rows")
         }
+    }
+
+    /// Prints a table legibly: landscape, one page wide when that keeps its 11 pt text at 8 pt or more;
+    /// else at that 8 pt scale across pages, with `repeatColumns` (what names a row) on every page.
+    func printTable(columnWidths: [Double], repeatRows: ClosedRange<Int>, repeatColumns: ClosedRange<Int>) throws {
+        let fits = onePageWideScale(columnWidths) >= minimumLegibleScale
+        try printSetup(repeatRows: repeatRows, fitWidth: fits)
+        guard !fits else { return }
+        worksheet_set_print_scale(handle, UInt16((minimumLegibleScale * 100).rounded(.up)))
+        try check(
+            worksheet_repeat_columns(handle, lxw_col_t(repeatColumns.lowerBound), lxw_col_t(repeatColumns.upperBound)),
+            "\(workbook.path): \(name) repeat columns")
     }
 
     /// Prints only rows `rows` of columns `0...lastCol`.
@@ -494,4 +513,16 @@ struct ChartSeries {
             chart_series_set_marker_line(handle, &line)
         }
     }
+}
+
+/// The smallest print scale that keeps 11 pt text legible: 8 pt.
+let minimumLegibleScale = 8.0 / 11.0
+
+/// The print scale at which columns of these widths (Excel's character units) fill the width of a
+/// landscape A4 page inside `printSetup`'s 0.4-inch side margins: Excel draws a column of width w
+/// as w × 7 + 5 pixels of 0.75 pt with its default 11 pt font.
+func onePageWideScale(_ columnWidths: [Double]) -> Double {
+    let pixels = columnWidths.reduce(0.0) { $0 + ($1 * 7 + 5).rounded(.down) }
+    let printable = (11.69 - 2 * 0.4) * 72
+    return pixels > 0 ? printable / (pixels * 0.75) : 1
 }

@@ -21,14 +21,18 @@ fi
 "$BIN" run Pipelines/county-comparison.yml >/dev/null
 "$BIN" run Pipelines/targets-demo.yml >/dev/null
 "$BIN" run Pipelines/tracking-demo.yml >/dev/null
+# the README's what-if example (three pupils removed against the national 2019 figures)
+"$BIN" whatif --ks2 Data/sample/ks2-2019.csv --ks1 Data/sample/ks1-2019.csv --year 2019 \
+  --estimates Data/sample/national-2019 --remove Data/sample/whatif-remove.csv --out Reports/whatif-demo >/dev/null
 
 # one workbook of each kind: a project-cohort school, the smallest school (suppression), impact,
-# county comparison, targets
+# county comparison, targets, tracking, what-if
 first_cohort_urn=$(awk -F, 'NR == 2 { print $1 }' Data/sample/cohorts.csv)
 cohort_school=$(ls Reports/demo/schools/ | grep "^$first_cohort_urn " | head -1)
 smallest=$(ls -S Reports/demo/schools/ | tail -1)
 targets=$(ls Reports/targets-demo/targets/ | head -1)
 tracked=$(ls Reports/tracking-demo/tracking/ | head -1)
+whatif=$(ls Reports/whatif-demo/whatif/ | head -1)
 rm -rf "$OUT"
 render() { # KIND FILE
   local kind=$1 file=$2 dir="$OUT/$1"
@@ -45,3 +49,4 @@ render small-school "Reports/demo/schools/$smallest"
 render targets "Reports/targets-demo/targets/$targets"
 render tracking Reports/tracking-demo/tracking.xlsx
 render tracked-school "Reports/tracking-demo/tracking/$tracked"
+render whatif "Reports/whatif-demo/whatif/$whatif"

@@ -109,22 +109,28 @@ func impactSentence(_ c: CohortImpact) -> String {
     return text + "."
 }
 
+/// The cohorts table under a two-row header (each group's title over its short column titles), so that
+/// its 22 columns print one page wide at 8 pt or more.
 private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throws {
-    let titles = [
-        "Cohort", "Subject", "Baseline year", "Outcome year", "Schools with both years",
-        "Schools missing", "Baseline mean progress", "Outcome mean progress", "Change",
-        "Change CI lower", "Change CI upper", "Baseline pupil-pooled", "Outcome pupil-pooled",
-        "Baseline % expected", "Outcome % expected", "Comparison schools", "Comparison change",
-        "Comparison CI lower", "Comparison CI upper", "Difference in differences", "Difference CI lower",
-        "Difference CI upper",
-    ]
-    try sheet.rowHeight(0, 48)
-    try sheet.header(0, titles)
-    let wrapped = CellStyle(wrap: true, verticalTop: true)
+    let columns = try groupedHeader(
+        sheet,
+        [
+            ("", ["Cohort", "Subject"]), ("Years", ["Baseline", "Outcome"]), ("Schools", ["Both years", "Missing"]),
+            ("Mean school progress", ["Baseline", "Outcome", "Change", "CI lower", "CI upper"]),
+            ("Pupil-pooled progress", ["Baseline", "Outcome"]), ("% expected standard", ["Baseline", "Outcome"]),
+            ("Comparison schools", ["Schools", "Change", "CI lower", "CI upper"]),
+            ("Difference in differences", ["Difference", "CI lower", "CI upper"]),
+        ])
+    let wrapped = CellStyle(wrap: true)
+    // "Difference" is the widest short title of the figures
+    let widths =
+        [cohortColumnWidth(rows.map(\.cohort)), 15] + [Double](repeating: 7.5, count: columns - 5) + [9, 7.5, 7.5]
     for (i, c) in rows.enumerated() {
-        let r = i + 1
+        let r = i + 2
+        let subject = Wording.subject(c.subject)
+        try sheet.rowHeight(r, wrappedRowHeight([(c.cohort, widths[0]), (subject, widths[1])]))
         try sheet.write(r, 0, c.cohort, wrapped)
-        try sheet.write(r, 1, Wording.subject(c.subject), wrapped)
+        try sheet.write(r, 1, subject, wrapped)
         try sheet.write(r, 2, c.baselineYear)
         try sheet.write(r, 3, c.outcomeYear)
         try sheet.write(r, 4, c.schools)
@@ -140,11 +146,48 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         let rest: [Double?] = [c.comparisonChange, c.comparisonLower, c.comparisonUpper, c.did, c.didLower, c.didUpper]
         for (j, v) in rest.enumerated() { try sheet.write(r, 16 + j, v, .dp2) }
     }
-    // cohort names and subjects in full, wrapped ("Maths leaders 2018-19" was once cut); the figures
-    // narrow under wrapped headers, so that the table prints one page wide at 8 pt or more
-    let widths = [16.0, 15] + [Double](repeating: 7.5, count: titles.count - 2)
+    // cohort names and subjects in full ("Maths leaders 2018-19" was once cut), wrapped when long
     try sheet.columnWidths(widths)
-    try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...1)
+    try finishTable(
+        sheet, rows: rows.count, cols: columns, headerRow: 1, columnWidths: widths, repeatColumns: 0...1)
+}
+
+/// A two-row table header: each group's title (merged over its columns) on row 0, the columns' own
+/// titles on row 1; returns the number of columns. Row 0 is written left to right before row 1, as a
+/// streamed (constant-memory) sheet needs.
+func groupedHeader(_ sheet: Worksheet, _ groups: [(title: String, columns: [String])]) throws -> Int {
+    try sheet.rowHeight(0, 30)
+    var col = 0
+    for group in groups {
+        let last = col + group.columns.count - 1
+        if last > col {
+            try sheet.merge(0, col, 0, last, group.title, .header)
+        } else {
+            try sheet.write(0, col, group.title, .header)
+        }
+        col = last + 1
+    }
+    try sheet.rowHeight(1, 30)
+    col = 0
+    for group in groups {
+        try sheet.header(1, group.columns, from: col)
+        col += group.columns.count
+    }
+    return col
+}
+
+/// A cohort column wide enough for the longest name on one line, between 12 and 24 (a longer name wraps).
+func cohortColumnWidth(_ names: [String]) -> Double {
+    min(24, max(12, Double(names.map(\.count).max() ?? 0) + 2))
+}
+
+/// A row's height for its wrapped cells (text and column width): 15 pt a line, a line holding about
+/// the column's width in characters, at least one line.
+func wrappedRowHeight(_ cells: [(text: String, width: Double)]) -> Double {
+    let lines = cells.map { cell in
+        (Double(cell.text.count) / max(1, cell.width)).rounded(.up)
+    }
+    return 15 * max(1, lines.max() ?? 1)
 }
 
 private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool]) throws {
@@ -156,10 +199,13 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
     titles.append("Missing reason")
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
-    let wrapped = CellStyle(wrap: true, verticalTop: true)
+    let wrapped = CellStyle(wrap: true)
+    let widths = [cohortColumnWidth(rows.map(\.cohort)), 8.5, 30, 4.5] + [Double](repeating: 7.5, count: 9) + [30]
     for (i, c) in rows.enumerated() {
         let r = i + 1
         let missing = !c.missingReason.isEmpty
+        try sheet.rowHeight(
+            r, wrappedRowHeight([(c.cohort, widths[0]), (c.name, widths[2]), (c.missingReason, widths[13])]))
         try sheet.write(r, 0, c.cohort, wrapped)
         try sheet.write(r, 1, c.urn)
         try sheet.write(r, 2, c.name, wrapped)
@@ -178,26 +224,26 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
         }
         try sheet.write(r, 13, c.missingReason, missing ? wrapped.greyed : wrapped)
     }
-    let widths = [16.0, 8.5, 30, 4.5] + [Double](repeating: 7.5, count: 9) + [30]
     try sheet.columnWidths(widths)
     try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...2)
 }
 
-/// A SchoolResult table: identity, pupils, KS1 APS, per subject progress/interval/band, RWM attainment.
+/// A SchoolResult table: identity, pupils, KS1 APS, per subject progress/interval/band, RWM attainment,
+/// under a two-row header (the subject over its short column titles) so that it prints one page wide
+/// at 8 pt or more.
 private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], includeLevel: Bool) throws {
-    var titles = ["Year"]
-    if includeLevel { titles.append("Level") }
-    titles += [includeLevel ? "Code" : "URN", "Name", "LA", "Pupils", "KS1 APS"]
-    let firstSubject = titles.count
+    var identity = ["Year"]
+    if includeLevel { identity.append("Level") }
+    identity += [includeLevel ? "Code" : "URN", "Name", "LA", "Pupils", "KS1 APS"]
+    let firstSubject = identity.count
+    var groups: [(title: String, columns: [String])] = [("", identity)]
     for s in Subject.allCases {
-        let t = Wording.subjectTitle(s)
-        titles += ["\(t) progress", "\(t) CI lower", "\(t) CI upper", "\(t) band"]
+        groups.append((Wording.subjectTitle(s) + " progress", ["Progress", "CI lower", "CI upper", "Band"]))
     }
-    titles += ["% RWM expected", "% RWM high"]
-    try sheet.rowHeight(0, 30)
-    try sheet.header(0, titles)
+    groups.append(("RWM", ["% expected", "% high"]))
+    let columns = try groupedHeader(sheet, groups)
     for (i, r) in rows.enumerated() {
-        let row = i + 1
+        let row = i + 2
         var col = 0
         try sheet.write(row, col, r.year)
         col += 1
@@ -222,13 +268,14 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         try sheet.writePercent(row, col, r[.pctRwmExp])
         try sheet.writePercent(row, col + 1, r[.pctRwmHigh])
     }
-    // narrow figures under wrapped headers and short band words: one page wide at 8 pt or more
+    // narrow figures under short titles and short band words
     var widths: [Double] = [5] + (includeLevel ? [6] : []) + [8.5, 34, 4.5, 6.5, 6]
-    for _ in Subject.allCases { widths += [7.5, 7, 7, 11] }
-    widths += [8, 8]
+    for _ in Subject.allCases { widths += [7.5, 7, 7, 12.5] }
+    widths += [8.5, 7]
     try sheet.columnWidths(widths)
     let name = includeLevel ? 3 : 2
-    try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...name)
+    try finishTable(
+        sheet, rows: rows.count, cols: columns, headerRow: 1, columnWidths: widths, repeatColumns: 0...name)
 }
 
 /// Frozen header row, autofilter over the table, landscape print with the header repeated: one page
@@ -241,8 +288,8 @@ func finishTable(
     sheet.freezePanes(rows: headerRow + 1)
     try sheet.autofilter(headerRow, 0, headerRow + max(rows, 1), cols - 1)
     if let columnWidths {
-        try sheet.printTable(
-            columnWidths: columnWidths, repeatRows: headerRow...headerRow, repeatColumns: repeatColumns)
+        // the rows above a table's header are its group titles: repeated with it
+        try sheet.printTable(columnWidths: columnWidths, repeatRows: 0...headerRow, repeatColumns: repeatColumns)
     } else {
         try sheet.printSetup(repeatRows: headerRow...headerRow)
     }

@@ -372,7 +372,7 @@ private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
             let col = 3 + 4 * s.rawValue
             if isSuppressed(m.status) {
                 try sheet.write(r, col, m.n)
-                try sheet.write(r, col + 1, suppressedText, CellStyle.plain.greyed)
+                try sheet.write(r, col + 1, suppressedText, .suppressed)
                 for k in 2...3 { try sheet.blank(r, col + k, CellStyle.plain.greyed) }
             } else {
                 let style = m.status == .ok ? CellStyle.dp2 : CellStyle.dp2.greyed
@@ -402,6 +402,7 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
+    let centred = CellStyle(alignCentre: true)
     for (i, p) in pupils.enumerated() {
         let r = i + 1
         try sheet.write(r, 0, p.upn)
@@ -422,8 +423,9 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
             let progress = k < p.progress.count ? p.progress[k] : nil
             try sheet.write(r, col + 2, progress, (progress ?? 0) < threshold ? below : .dp2)
             let capped = k < p.capped.count ? p.capped[k] : nil
-            try sheet.write(r, col + 3, capped.map { $0 ? "Y" : "N" } ?? "")
-            try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "")
+            // Y/N and codes centred: left-aligned they would run into the progress figure before them
+            try sheet.write(r, col + 3, capped.map { $0 ? "Y" : "N" } ?? "", centred)
+            try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "", centred)
         }
     }
     try sheet.columnWidth(0, 0, 15)

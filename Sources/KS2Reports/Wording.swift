@@ -168,7 +168,7 @@ extension Worksheet {
     func writeProgress(_ row: Int, _ col: Int, _ s: SubjectResult, shortBand: Bool = false) throws {
         if isSuppressed(s.status) {
             // never shown, as the DfE does: the figure's cell says SUPP, its interval is empty
-            try write(row, col, suppressedText, CellStyle.plain.greyed)
+            try write(row, col, suppressedText, .suppressed)
             try blank(row, col + 1, CellStyle.plain.greyed)
             try blank(row, col + 2, CellStyle.plain.greyed)
             try write(row, col + 3, Wording.status(s.status), CellStyle(indent: true).greyed)
@@ -199,7 +199,7 @@ extension Worksheet {
     /// A comparison row's progress (LA, England): SUPP when suppressed, blank when absent.
     func writeComparison(_ row: Int, _ col: Int, _ s: SubjectResult?) throws {
         guard let s else { return try blank(row, col, .dp2) }
-        if isSuppressed(s.status) { return try write(row, col, suppressedText, CellStyle.plain.greyed) }
+        if isSuppressed(s.status) { return try write(row, col, suppressedText, .suppressed) }
         try write(row, col, s.progress, .dp2)
     }
 

@@ -54,6 +54,8 @@ struct CellStyle: Hashable {
     static let signed2 = CellStyle(numberFormat: "+0.00;\u{2212}0.00;0.00")
     static let percent = CellStyle(numberFormat: "0%")
     static let integer = CellStyle(numberFormat: "0")
+    /// A suppressed figure's `SUPP`: greyed, indented apart from a number to its left.
+    static let suppressed = CellStyle(indent: true).greyed
 
     /// The same style with text wrapping.
     var wrapped: CellStyle {
@@ -404,6 +406,11 @@ struct Chart {
     func xRange(_ min: Double, _ max: Double) {
         chart_axis_set_min(handle.pointee.x_axis, min)
         chart_axis_set_max(handle.pointee.x_axis, max)
+    }
+    /// The x axis's bounds and the step between its ticks.
+    func xAxis(_ axis: RoundAxis) {
+        xRange(axis.min, axis.max)
+        chart_axis_set_major_unit(handle.pointee.x_axis, axis.unit)
     }
     func yRange(_ min: Double, _ max: Double) {
         chart_axis_set_min(handle.pointee.y_axis, min)

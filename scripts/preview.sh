@@ -2,7 +2,8 @@
 # Renders every workbook kind to PNG pages so anyone can look at them (`make preview`):
 # runs the demo, the county comparison, the targets and tracking demos into Reports/, converts one workbook
 # of each kind with LibreOffice to PDF and each PDF page to a PNG in Reports/preview/KIND/.
-# BIN overrides the binary (default: the release build); installs LibreOffice and poppler when missing.
+# BIN overrides the binary (default: the release build); installs LibreOffice, poppler and the Carlito
+# font when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/ks2progress}
@@ -12,6 +13,9 @@ SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 missing=""
 command -v soffice >/dev/null || missing="$missing libreoffice-calc-nogui"
 command -v pdftoppm >/dev/null || missing="$missing poppler-utils"
+# Carlito has Calibri's metrics: without it LibreOffice draws the workbooks' Calibri in a wider font,
+# and columns, wrapping and print scales look nothing like Excel's
+fc-list | grep -qi carlito || missing="$missing fonts-crosextra-carlito"
 if [ -n "$missing" ]; then
   echo "installing:$missing"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing

@@ -120,11 +120,12 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
             ("Pupil-pooled progress", ["Baseline", "Outcome"]), ("% expected standard", ["Baseline", "Outcome"]),
             ("Comparison schools", ["Schools", "Change", "CI lower", "CI upper"]),
             ("Difference in differences", ["Difference", "CI lower", "CI upper"]),
-        ])
+        ], groupRowHeight: 30)
     let wrapped = CellStyle(wrap: true)
     // "Difference" is the widest short title of the figures
     let widths =
-        [cohortColumnWidth(rows.map(\.cohort)), 15] + [Double](repeating: 7.5, count: columns - 5) + [9, 7.5, 7.5]
+        [cohortColumnWidth(rows.map(\.cohort), limit: 14), 11] + [Double](repeating: 7, count: columns - 5)
+        + [9, 7, 7]
     for (i, c) in rows.enumerated() {
         let r = i + 2
         let subject = Wording.subject(c.subject)
@@ -153,10 +154,12 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
 }
 
 /// A two-row table header: each group's title (merged over its columns) on row 0, the columns' own
-/// titles on row 1; returns the number of columns. Row 0 is written left to right before row 1, as a
+/// titles on row 1 (one line of group titles unless `groupRowHeight` says more); returns the number of columns. Row 0 is written left to right before row 1, as a
 /// streamed (constant-memory) sheet needs.
-func groupedHeader(_ sheet: Worksheet, _ groups: [(title: String, columns: [String])]) throws -> Int {
-    try sheet.rowHeight(0, 30)
+func groupedHeader(
+    _ sheet: Worksheet, _ groups: [(title: String, columns: [String])], groupRowHeight: Double = 15
+) throws -> Int {
+    try sheet.rowHeight(0, groupRowHeight)
     var col = 0
     for group in groups {
         let last = col + group.columns.count - 1
@@ -176,9 +179,9 @@ func groupedHeader(_ sheet: Worksheet, _ groups: [(title: String, columns: [Stri
     return col
 }
 
-/// A cohort column wide enough for the longest name on one line, between 12 and 24 (a longer name wraps).
-func cohortColumnWidth(_ names: [String]) -> Double {
-    min(24, max(12, Double(names.map(\.count).max() ?? 0) + 2))
+/// A cohort column wide enough for the longest name on one line, from 10 to `limit` (a longer name wraps).
+func cohortColumnWidth(_ names: [String], limit: Double = 24) -> Double {
+    min(limit, max(10, Double(names.map(\.count).max() ?? 0) + 2))
 }
 
 /// A row's height for its wrapped cells (text and column width): 15 pt a line, a line holding about
@@ -229,21 +232,32 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
 }
 
 /// A SchoolResult table: identity, pupils, KS1 APS, per subject progress/interval/band, RWM attainment,
-/// under a two-row header (the subject over its short column titles) so that it prints one page wide
-/// at 8 pt or more.
+/// narrow columns under wrapped titles so that it prints one page wide at 8 pt or more. (One header
+/// row: with two repeated header rows LibreOffice prints a blank page after a long table.)
 private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], includeLevel: Bool) throws {
-    var identity = ["Year"]
-    if includeLevel { identity.append("Level") }
-    identity += [includeLevel ? "Code" : "URN", "Name", "LA", "Pupils", "KS1 APS"]
-    let firstSubject = identity.count
-    var groups: [(title: String, columns: [String])] = [("", identity)]
+    var titles = ["Year"]
+    if includeLevel { titles.append("Level") }
+    titles += [includeLevel ? "Code" : "URN", "Name", "LA", "Pupils", "KS1 APS"]
+    let firstSubject = titles.count
     for s in Subject.allCases {
-        groups.append((Wording.subjectTitle(s) + " progress", ["Progress", "CI lower", "CI upper", "Band"]))
+        let t = Wording.subjectTitle(s)
+        titles += ["\(t) progress", "\(t) CI lower", "\(t) CI upper", "\(t) band"]
     }
-    groups.append(("RWM", ["% expected", "% high"]))
-    let columns = try groupedHeader(sheet, groups)
+    titles += ["% RWM expected", "% RWM high"]
+    try sheet.rowHeight(0, 45)
+    try sheet.header(0, titles)
+    // (the comparison's LA names are shorter than school names, and wrap when long)
+    var widths: [Double] = [5] + (includeLevel ? [6] : []) + [8.5, includeLevel ? 22 : 28, 4.5, 6.5, 6]
+    for _ in Subject.allCases { widths += [7.5, 6.5, 6.5, 11] }
+    widths += [8.5, 7.5]
+    let nameColumn = includeLevel ? 3 : 2
+    let wrapped = CellStyle(wrap: true)
     for (i, r) in rows.enumerated() {
-        let row = i + 2
+        let row = i + 1
+        // a long name wraps (its row taller) rather than being cut by the LA column
+        if Double(r.name.count) > widths[nameColumn] {
+            try sheet.rowHeight(row, wrappedRowHeight([(r.name, widths[nameColumn])]))
+        }
         var col = 0
         try sheet.write(row, col, r.year)
         col += 1
@@ -253,7 +267,7 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         }
         try sheet.write(row, col, r.id)
         col += 1
-        try sheet.write(row, col, r.name)
+        try sheet.write(row, col, r.name, wrapped)
         col += 1
         try sheet.write(row, col, r.la)
         col += 1
@@ -268,14 +282,10 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         try sheet.writePercent(row, col, r[.pctRwmExp])
         try sheet.writePercent(row, col + 1, r[.pctRwmHigh])
     }
-    // narrow figures under short titles and short band words
-    var widths: [Double] = [5] + (includeLevel ? [6] : []) + [8.5, 34, 4.5, 6.5, 6]
-    for _ in Subject.allCases { widths += [7.5, 7, 7, 12.5] }
-    widths += [8.5, 7]
+    // narrow figures under wrapped titles, and short band words
     try sheet.columnWidths(widths)
-    let name = includeLevel ? 3 : 2
     try finishTable(
-        sheet, rows: rows.count, cols: columns, headerRow: 1, columnWidths: widths, repeatColumns: 0...name)
+        sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...nameColumn)
 }
 
 /// Frozen header row, autofilter over the table, landscape print with the header repeated: one page

@@ -7,11 +7,17 @@ import Testing
 /// Wide tables print legibly (issue 16): one page wide only when that keeps 11 pt text at 8 pt or more.
 @Suite struct PrintScaleTests {
     @Test func onePageWideScaleFromColumnWidths() {
-        // one column of width 10: 10 × 7 + 5 = 75 px = 56.25 pt; the page is (11.69 − 0.8) × 72 = 784.08 pt
-        #expect(abs(onePageWideScale([10]) - 784.08 / 56.25) < 1e-9)
-        // twenty columns of 7.5 (57 px each, the .5 px dropped) and two of 16 (117 px): 1374 px = 1030.5 pt
-        let cohorts = onePageWideScale([16, 16] + Array(repeating: 7.5, count: 20))
-        #expect(abs(cohorts - 784.08 / 1030.5) < 1e-9)
+        // one column of width 10: 10 × 7 + 5 = 75 px = 56.25 pt, 62.4375 pt in LibreOffice (× 1.11);
+        // the page is (11.69 − 0.8) × 72 = 784.08 pt
+        #expect(abs(onePageWideScale([10]) - 784.08 / 62.4375) < 1e-9)
+        // twenty columns of 7.5 (57 px each, the .5 px dropped) and two of 16 (117 px): 1374 px = 1030.5 pt,
+        // 1143.855 pt in LibreOffice: 68.5%, under 8 pt
+        let wide = onePageWideScale([16, 16] + Array(repeating: 7.5, count: 20))
+        #expect(abs(wide - 784.08 / 1143.855) < 1e-9)
+        #expect(wide < minimumLegibleScale)
+        // the cohorts table's widths: 14, 11, nineteen of 7 and one of 9: 103 + 82 + 1026 + 68 = 1279 px
+        let cohorts = onePageWideScale([14, 11] + Array(repeating: 7, count: 19) + [9])
+        #expect(abs(cohorts - 784.08 / (1279 * 0.75 * 1.11)) < 1e-9)
         #expect(cohorts >= minimumLegibleScale)
         #expect(abs(minimumLegibleScale * 11 - 8) < 1e-12)
     }

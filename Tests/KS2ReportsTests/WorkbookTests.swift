@@ -145,7 +145,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
             allSchools.contains("=HYPERLINK(&quot;http://x&quot;)") || allSchools.contains("=HYPERLINK(\"http://x\")"))
         #expect(!allSchools.contains("<f>"))
         #expect(allSchools.contains("<v>-0.37</v>"))
-        #expect(allSchools.contains("<col min=\"3\" max=\"3\" width=\"34.7109375\" customWidth=\"1\"/>"))
+        #expect(allSchools.contains("<col min=\"3\" max=\"3\" width=\"28.7109375\" customWidth=\"1\"/>"))
         #expect(allSchools.contains("state=\"frozen\""))
         let summary = try unzipText(path, "xl/worksheets/sheet1.xml")
         #expect(summary.contains("progress rose from \u{2212}0.97"))

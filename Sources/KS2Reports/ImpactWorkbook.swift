@@ -115,16 +115,17 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
     let columns = try groupedHeader(
         sheet,
         [
-            ("", ["Cohort", "Subject"]), ("Years", ["Baseline", "Outcome"]), ("Schools", ["Both years", "Missing"]),
-            ("Mean school progress", ["Baseline", "Outcome", "Change", "CI lower", "CI upper"]),
-            ("Pupil-pooled progress", ["Baseline", "Outcome"]), ("% expected standard", ["Baseline", "Outcome"]),
+            // baseline and outcome as "Before" and "After": "Outcome" does not fit the narrow columns
+            ("", ["Cohort", "Subject"]), ("Years", ["Before", "After"]), ("Schools", ["Both years", "Missing"]),
+            ("Mean school progress", ["Before", "After", "Change", "CI lower", "CI upper"]),
+            ("Pupil-pooled progress", ["Before", "After"]), ("% expected standard", ["Before", "After"]),
             ("Comparison schools", ["Schools", "Change", "CI lower", "CI upper"]),
             ("Difference in differences", ["Difference", "CI lower", "CI upper"]),
         ], groupRowHeight: 30)
     let wrapped = CellStyle(wrap: true)
     // "Difference" is the widest short title of the figures
     let widths =
-        [cohortColumnWidth(rows.map(\.cohort), limit: 14), 11] + [Double](repeating: 7, count: columns - 5)
+        [cohortColumnWidth(rows.map(\.cohort), limit: 12), 13] + [Double](repeating: 7, count: columns - 5)
         + [9, 7, 7]
     for (i, c) in rows.enumerated() {
         let r = i + 2
@@ -147,11 +148,15 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         let rest: [Double?] = [c.comparisonChange, c.comparisonLower, c.comparisonUpper, c.did, c.didLower, c.didUpper]
         for (j, v) in rest.enumerated() { try sheet.write(r, 16 + j, v, .dp2) }
     }
+    if rows.isEmpty { try sheet.write(2, 0, noCohortsText, .note) }
     // cohort names and subjects in full ("Maths leaders 2018-19" was once cut), wrapped when long
     try sheet.columnWidths(widths)
     try finishTable(
         sheet, rows: rows.count, cols: columns, headerRow: 1, columnWidths: widths, repeatColumns: 0...1)
 }
+
+/// What a cohort sheet says when the run was given no project cohorts (rather than an empty table).
+let noCohortsText = "No project cohorts in this run: give a cohorts file (--cohorts, or cohorts: in a pipeline)."
 
 /// A two-row table header: each group's title (merged over its columns) on row 0, the columns' own
 /// titles on row 1 (one line of group titles unless `groupRowHeight` says more); returns the number of columns. Row 0 is written left to right before row 1, as a
@@ -185,7 +190,7 @@ func cohortColumnWidth(_ names: [String], limit: Double = 24) -> Double {
 }
 
 /// A row's height for its wrapped cells (text and column width): 15 pt a line, a line holding about
-/// the column's width in characters, at least one line.
+/// one character per unit of width (less would overlap the next row in LibreOffice), at least one line.
 func wrappedRowHeight(_ cells: [(text: String, width: Double)]) -> Double {
     let lines = cells.map { cell in
         (Double(cell.text.count) / max(1, cell.width)).rounded(.up)
@@ -227,6 +232,7 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
         }
         try sheet.write(r, 13, c.missingReason, missing ? wrapped.greyed : wrapped)
     }
+    if rows.isEmpty { try sheet.write(1, 0, noCohortsText, .note) }
     try sheet.columnWidths(widths)
     try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...2)
 }
@@ -247,8 +253,9 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
     try sheet.rowHeight(0, 45)
     try sheet.header(0, titles)
     // (the comparison's LA names are shorter than school names, and wrap when long)
-    var widths: [Double] = [5] + (includeLevel ? [6] : []) + [8.5, includeLevel ? 22 : 28, 4.5, 6.5, 6]
-    for _ in Subject.allCases { widths += [7.5, 6.5, 6.5, 11] }
+    // ("national" and England's code E92000001 need the comparison's wider level and code columns)
+    var widths: [Double] = [5] + (includeLevel ? [7.5, 10, 19] : [8.5, 28]) + [4.5, 6.5, 6]
+    for _ in Subject.allCases { widths += [7.5, 6.5, 6.5, 11.5] }
     widths += [8.5, 7.5]
     let nameColumn = includeLevel ? 3 : 2
     let wrapped = CellStyle(wrap: true)

@@ -399,7 +399,7 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
         let t = Wording.subjectTitle(s)
         titles += ["\(t) score", "\(t) estimate", "\(t) progress", "\(t) capped", "\(t) excluded"]
     }
-    try sheet.rowHeight(0, 30)
+    try sheet.rowHeight(0, 45)
     try sheet.header(0, titles)
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
     let centred = CellStyle(alignCentre: true)
@@ -428,13 +428,12 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
             try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "", centred)
         }
     }
-    try sheet.columnWidth(0, 0, 15)
-    try sheet.columnWidth(1, 2, 14)
-    try sheet.columnWidth(3, 4, 7)
-    try sheet.columnWidth(5, 19, 8.5)
+    // narrow figures under wrapped titles: one page wide at 8 pt or more, else the names repeated
+    let widths = [14.0, 12, 12, 5.5, 5] + [Double](repeating: 7, count: 15)
+    try sheet.columnWidths(widths)
     sheet.freezePanes(rows: 1, cols: 3)
     try sheet.autofilter(0, 0, max(pupils.count, 1), titles.count - 1)
-    try sheet.printSetup(repeatRows: 0...0)
+    try sheet.printTable(columnWidths: widths, repeatRows: 0...0, repeatColumns: 0...2)
 }
 
 /// How far below the focus threshold a pupil's progress is "well below": 5 scaled-score points,

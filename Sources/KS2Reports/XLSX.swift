@@ -45,7 +45,9 @@ struct CellStyle: Hashable {
     var indent = false
 
     static let plain = CellStyle()
-    static let header = CellStyle(bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, verticalTop: true)
+    /// Centred: a left-aligned title over right-aligned numbers reads as the next column's.
+    static let header = CellStyle(
+        bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, alignCentre: true, verticalTop: true)
     static let title = CellStyle(bold: true, fontSize: 14)
     static let sentence = CellStyle(wrap: true, verticalTop: true)
     static let note = CellStyle(italic: true, fontColor: 0x595959)
@@ -215,11 +217,15 @@ struct Worksheet {
     let workbook: Workbook
     let name: String
 
-    /// A text cell (always a string, never a formula, whatever it starts with).
+    /// A text cell (always a string, never a formula, whatever it starts with); table text is indented
+    /// one level, so that a code after a right-aligned number (`93.52 EXS`, `-9.38 Y`) reads apart from
+    /// it (not titles, centred or wrapped text).
     func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle = .plain) throws {
         if text.isEmpty { return try blank(row, col, style) }
+        var used = style
+        if !style.alignCentre && !style.wrap && style.fontSize == nil { used.indent = true }
         try check(
-            worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style)),
+            worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(used)),
             "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
     }
 

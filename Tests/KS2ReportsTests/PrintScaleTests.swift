@@ -15,8 +15,8 @@ import Testing
         let wide = onePageWideScale([16, 16] + Array(repeating: 7.5, count: 20))
         #expect(abs(wide - 784.08 / 1143.855) < 1e-9)
         #expect(wide < minimumLegibleScale)
-        // the cohorts table's widths: 14, 11, nineteen of 7 and one of 9: 103 + 82 + 1026 + 68 = 1279 px
-        let cohorts = onePageWideScale([14, 11] + Array(repeating: 7, count: 19) + [9])
+        // the cohorts table's widths: 12, 13, nineteen of 7 and one of 9: 89 + 96 + 1026 + 68 = 1279 px
+        let cohorts = onePageWideScale([12, 13] + Array(repeating: 7, count: 19) + [9])
         #expect(abs(cohorts - 784.08 / (1279 * 0.75 * 1.11)) < 1e-9)
         #expect(cohorts >= minimumLegibleScale)
         #expect(abs(minimumLegibleScale * 11 - 8) < 1e-12)

@@ -429,7 +429,9 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
         }
     }
     // narrow figures under wrapped titles: one page wide at 8 pt or more, else the names repeated
-    let widths = [14.0, 12, 12, 5.5, 5] + [Double](repeating: 7, count: 15)
+    // (a UPN is 13 characters; "excluded" does not fit 7)
+    let subjectWidths: [Double] = [7, 7, 7, 7, 8]
+    let widths: [Double] = [15, 12, 12, 5.5, 5] + subjectWidths + subjectWidths + subjectWidths
     try sheet.columnWidths(widths)
     sheet.freezePanes(rows: 1, cols: 3)
     try sheet.autofilter(0, 0, max(pupils.count, 1), titles.count - 1)

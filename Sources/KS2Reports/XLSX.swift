@@ -219,11 +219,12 @@ struct Worksheet {
 
     /// A text cell (always a string, never a formula, whatever it starts with); table text is indented
     /// one level, so that a code after a right-aligned number (`93.52 EXS`, `-9.38 Y`) reads apart from
-    /// it (not titles, centred or wrapped text).
+    /// it (not in the first column, nor titles, notes, centred or wrapped text).
     func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle = .plain) throws {
         if text.isEmpty { return try blank(row, col, style) }
         var used = style
-        if !style.alignCentre && !style.wrap && style.fontSize == nil { used.indent = true }
+        let tableText = !style.alignCentre && !style.wrap && !style.italic && style.fontSize == nil
+        if col > 0 && tableText { used.indent = true }
         try check(
             worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(used)),
             "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")

@@ -481,12 +481,17 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
     try sheet.columnWidth(5, 8, 10)
     try finishTable(sheet, rows: r - 1, cols: titles.count)
     let thresholdText = Wording.number(threshold)
-    try sheet.write(
-        r + 1, 0,
+    // the note wrapped over the table's width: a long line would widen the printed page and shrink it
+    var wrappedNote = CellStyle.note
+    wrappedNote.wrap = true
+    wrappedNote.verticalTop = true
+    try sheet.rowHeight(r + 1, 45)
+    try sheet.merge(
+        r + 1, 0, r + 1, titles.count - 1,
         r == 1
             ? "No pupil has progress below \(thresholdText) in any subject."
             : "\(focus.count) of \(pupils.count) pupils have progress below \(thresholdText) in at least one subject "
                 + "(lowest first). Dark red: more than \(Wording.number(wellBelowMargin, decimals: 0)) points below. "
                 + "The threshold is the run's focus_threshold; with 0, the national average, most pupils are "
-                + "below it in at least one subject.", .note)
+                + "below it in at least one subject.", wrappedNote)
 }

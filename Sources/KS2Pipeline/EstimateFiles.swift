@@ -91,5 +91,6 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
         }
         return v
     }
-    return EstimateTable(year: year, pags: pags, national: complete)
+    return EstimateTable(
+        year: year, pags: pags, national: complete, englandAttainment: try readEnglandAttainment(nat, year: year))
 }

@@ -69,6 +69,7 @@ public struct ProgressJob: Sendable {
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure
+        if !results.warnings.isEmpty { job.manifest.extra["warnings"] = results.warnings }
         try job.finish()
         let warnings = results.warnings.map { $0 + "\n" }.joined()
         ProcessTeardown.keepUntilExit(outcome)
@@ -120,6 +121,7 @@ public struct ProgressJob: Sendable {
                 comp.estimates.national[s].p90 = aggregation.p90[s]
                 comp.estimates.national[s].otherProgress = other?[s] ?? nil
             }
+            comp.estimates.englandAttainment = aggregation.rows.first { $0.level == .national }?.attainment
         }
         return Outcome(
             cohort: ks2Result.cohort, computation: comp, aggregation: aggregation, sigma: sigma,

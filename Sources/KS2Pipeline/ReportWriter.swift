@@ -128,7 +128,7 @@ struct RunResults {
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input, cohorts whose
     /// baseline→outcome crosses a methodology change (methodology.md §10).
     var warnings: [String] {
-        let acrossYearsWarnings = acrossYears?.warnings ?? []
+        let acrossYearsWarnings = englandAttainmentWarnings + (acrossYears?.warnings ?? [])
         if cohorts.isEmpty { return acrossYearsWarnings }
         let rows = allRows
         let years = Set(rows.map(\.year))
@@ -155,6 +155,18 @@ struct RunResults {
             }
         }
         return out + acrossYearsWarnings
+    }
+
+    /// A supplied latest year (whose school workbooks are written) without England's attainment: its
+    /// national.csv predates the attainment columns, so the Overviews show England attainment as n/a.
+    var englandAttainmentWarnings: [String] {
+        guard let latest = progress.max(by: { $0.cohort.year < $1.cohort.year }) else { return [] }
+        let year = latest.cohort.year
+        guard !nationalYears.contains(year), latest.computation.estimates.englandAttainment == nil else { return [] }
+        return [
+            "warning: the estimates' national.csv for \(year) has no England attainment columns "
+                + "(written by national runs of this version on): the school workbooks show England attainment as n/a"
+        ]
     }
 
     /// Computed rows first; a published row fills only a (year, level, id) no computed row gives.
@@ -365,9 +377,11 @@ private func writeWorkbooks(
             cohort: latest.cohort, table: latest.computation.table,
             aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
         let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
+        let england = suppliedEnglandRow(latest)
         for k in plan.books.indices {
             plan.books[k].focusThreshold = results.focusThreshold
             plan.books[k].projectCohorts = cohortsBySchool[plan.books[k].school.id] ?? []
+            if plan.books[k].national == nil { plan.books[k].national = england }
         }
         try out.makeDirectory("schools")
         let books = plan.books.count

@@ -245,9 +245,13 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
 }
 
 /// national.csv: `year,subject,pupils,sd,cap_z,p10,p90`, then `other_progress` (England's other,
-/// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against).
+/// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against), then
+/// England's attainment under schools.csv's names (the year's figures, the same on every row: what a
+/// supplied run's school workbooks show as England).
 public func nationalCSV(_ table: EstimateTable) -> [UInt8] {
-    var w = CSVWriter(header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"])
+    let attainmentColumns = AttainmentMeasure.allCases.map(\.column)
+    var w = CSVWriter(
+        header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"] + attainmentColumns)
     for n in table.national {
         w.appendInt(table.year)
         w.appendText(n.subject.name)
@@ -257,6 +261,9 @@ public func nationalCSV(_ table: EstimateTable) -> [UInt8] {
         w.appendDouble(n.p10)
         w.appendDouble(n.p90)
         w.appendDouble(n.otherProgress)
+        for m in AttainmentMeasure.allCases {
+            w.appendDouble(table.englandAttainment?[m.rawValue] ?? nil)
+        }
         w.endRow()
     }
     return w.bytes

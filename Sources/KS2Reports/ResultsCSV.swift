@@ -65,7 +65,7 @@ public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] { schoolsCSV(rows[...]
 
 /// schools.csv from a slice of rows (parallel writers format parts without copying rows).
 public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
-    var w = RowBytes(capacity: 400 * (rows.count + 1))
+    var w = RowBytes(capacity: 400 * (rows.count + 1), cachingNumbers: true)
     w.appendHeader(schoolsCSVHeader)
     // rows are read in place (a `for r in rows` copy retains every string and array of the row)
     for i in rows.indices {
@@ -85,7 +85,7 @@ public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] { groupsCSV(rows[...]) }
 
 /// groups.csv from a slice of rows (parallel writers format parts without copying rows).
 public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
-    var w = RowBytes(capacity: 500 * (rows.count + 1))
+    var w = RowBytes(capacity: 500 * (rows.count + 1), cachingNumbers: true)
     w.appendHeader(groupsCSVHeader)
     for i in rows.indices {
         w.appendInt(rows[i].result.year)

@@ -9,13 +9,21 @@ struct RowBytes: ~Copyable {
     private var capacity: Int
     private var count = 0
     private var atRowStart = true
+    /// Recently formatted doubles (nil: none kept), for tables whose numbers repeat.
+    private var recent: RecentNumbers?
 
-    init(capacity: Int) {
+    /// `cachingNumbers`: keep recently formatted doubles, for tables whose figures repeat (four in
+    /// five numbers of groups.csv are percentages and coverages of small counts seen before).
+    init(capacity: Int, cachingNumbers: Bool = false) {
         self.capacity = max(capacity, 256)
         base = .allocate(capacity: self.capacity)
+        recent = cachingNumbers ? RecentNumbers() : nil
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        recent?.release()
+    }
 
     /// Makes room for `bytes` more (rarely taken: the first capacity fits the usual rows).
     @inline(never)
@@ -102,6 +110,16 @@ struct RowBytes: ~Copyable {
         guard value.isFinite else { return appendEmpty() }
         reserve(65)
         separate()
+        if let recent {
+            let slot = recent.slot(value)
+            if recent.copy(slot, value, to: base + count, count: &count) { return }
+            let written = ShortestDouble.format(value, prefix: nil, into: base + count, capacity: 64)
+            if written > 0 {
+                recent.keep(slot, value, from: base + count, length: written)
+                count += written
+                return
+            }
+        }
         let written = ShortestDouble.format(value, prefix: nil, into: base + count, capacity: 64)
         if written > 0 {
             count += written
@@ -169,5 +187,59 @@ struct RowBytes: ~Copyable {
             buffer.baseAddress!.update(from: from, count: n)
             initialised = n
         }
+    }
+}
+
+/// A direct-mapped table of recently formatted doubles and their text (4,096 slots by a hash of
+/// the bits; a slot keeps its latest number), read and written through raw pointers.
+struct RecentNumbers {
+    static let slots = 4_096
+    static let width = 24
+    let keys: UnsafeMutablePointer<UInt64>
+    let lengths: UnsafeMutablePointer<UInt8>
+    let texts: UnsafeMutablePointer<UInt8>
+
+    init() {
+        keys = .allocate(capacity: Self.slots)
+        // a NaN's bits: never formatted (NaN is written empty), so an empty slot never matches
+        keys.initialize(repeating: Double.nan.bitPattern, count: Self.slots)
+        lengths = .allocate(capacity: Self.slots)
+        lengths.initialize(repeating: 0, count: Self.slots)
+        texts = .allocate(capacity: Self.slots * Self.width)
+    }
+
+    func release() {
+        keys.deallocate()
+        lengths.deallocate()
+        texts.deallocate()
+    }
+
+    @inline(__always)
+    func slot(_ value: Double) -> Int {
+        Int(truncatingIfNeeded: (value.bitPattern &* 0x9E37_79B9_7F4A_7C15) >> 52)
+    }
+
+    /// Copies the text of `value` when the slot holds it; returns whether it did.
+    @inline(__always)
+    func copy(_ slot: Int, _ value: Double, to out: UnsafeMutablePointer<UInt8>, count: inout Int) -> Bool {
+        guard keys[slot] == value.bitPattern else { return false }
+        let n = Int(lengths[slot])
+        let from = texts + slot * Self.width
+        var i = 0
+        while i < n {
+            out[i] = from[i]
+            i += 1
+        }
+        count += n
+        return true
+    }
+
+    /// Keeps the text just written for `value`, when it fits a slot.
+    @inline(__always)
+    func keep(_ slot: Int, _ value: Double, from text: UnsafeMutablePointer<UInt8>, length: Int) {
+        guard length <= Self.width else { return }
+        keys[slot] = value.bitPattern
+        lengths[slot] = UInt8(length)
+        (texts + slot * Self.width).update(from: text, count: length)
     }
 }

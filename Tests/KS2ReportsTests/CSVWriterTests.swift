@@ -229,6 +229,27 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(got.count > 300)
     }
 
+    /// The recent-number table must never change a byte: repeats, values sharing a slot, -0.0
+    /// beside 0.0, and numbers too long for a slot.
+    @Test func cachedNumbersWriteWhatCSVWriterWrites() {
+        var reference = CSVWriter()
+        var fast = RowBytes(capacity: 16, cachingNumbers: true)
+        var values: [Double] = [0, -0.0, 100, 0.0000001234567890123, 1e300, 33.333333333333336]
+        for k in 0..<20_000 { values.append(Double(k % 97) * 100 / Double(k % 13 + 1)) }
+        for k in 0..<5_000 { values.append(Double(k) * 0.1) }
+        for v in values + values {
+            reference.appendDouble(v)
+            fast.appendDouble(v)
+        }
+        reference.endRow()
+        fast.endRow()
+        #expect(fast.finish() == reference.bytes)
+        let table = RecentNumbers()
+        defer { table.release() }
+        let slots = Set(values.map { table.slot($0) })
+        #expect(slots.count < values.count)  // some values share a slot, so replacement is exercised
+    }
+
     @Test func writesUPNsAsTheirThirteenCharacters() throws {
         let upn = try #require(Array("A865212312597".utf8).withUnsafeBytes { UPN.parse($0) })
         var w = RowBytes(capacity: 4)

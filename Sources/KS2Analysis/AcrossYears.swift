@@ -163,19 +163,23 @@ public func gapRows(
         var level: ResultLevel
         var id: String
     }
-    var disadvantaged: [ResultRowKey: SchoolResult] = [:]
-    var others: [ResultRowKey: SchoolResult] = [:]
-    for g in groups where g.group == "disadvantaged" {
+    // positions in `groups`, not copies of the rows (a national run has 100,000 of them a year)
+    var disadvantaged: [ResultRowKey: Int] = [:]
+    var others: [ResultRowKey: Int] = [:]
+    disadvantaged.reserveCapacity(rows.count)
+    others.reserveCapacity(rows.count)
+    for (k, g) in groups.enumerated() where g.group == "disadvantaged" {
         let key = ResultRowKey(year: g.result.year, level: g.result.level, id: g.result.id)
-        if g.value == "Y", disadvantaged[key] == nil { disadvantaged[key] = g.result }
-        if g.value == "N", others[key] == nil { others[key] = g.result }
+        if g.value == "Y" && disadvantaged[key] == nil { disadvantaged[key] = k }
+        if g.value == "N" && others[key] == nil { others[key] = k }
     }
     var out: [GapRow] = []
+    out.reserveCapacity(3 * max(disadvantaged.count, others.count))
     var missing = Set<Int>()
     for r in rows {
         let key = ResultRowKey(year: r.year, level: r.level, id: r.id)
-        let dis = disadvantaged[key]
-        let other = others[key]
+        let dis = disadvantaged[key].map { groups[$0].result }
+        let other = others[key].map { groups[$0].result }
         if dis == nil && other == nil { continue }
         for subject in Subject.allCases {
             let disFigures = dis?[subject] ?? SubjectResult()

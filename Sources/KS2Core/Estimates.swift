@@ -72,10 +72,16 @@ public struct EstimateTable: Sendable, Hashable {
     public var pags: [[PAGEstimate]]
     /// Indexed by `Subject.rawValue`.
     public var national: [NationalFigures]
-    public init(year: Int, pags: [[PAGEstimate]], national: [NationalFigures]) {
+    /// England's attainment of the year, indexed by `AttainmentMeasure.rawValue`, so that a supplied
+    /// run's school workbooks show it; nil when unknown (a national.csv written before its columns).
+    public var englandAttainment: [Double?]?
+    public init(
+        year: Int, pags: [[PAGEstimate]], national: [NationalFigures], englandAttainment: [Double?]? = nil
+    ) {
         self.year = year
         self.pags = pags
         self.national = national
+        self.englandAttainment = englandAttainment
     }
 
     /// PAG lower bounds (from the first subject's rows), so a supplied run uses the file's groups.

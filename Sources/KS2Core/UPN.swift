@@ -86,11 +86,20 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Writes the 13 characters into `bytes[0..<13]` (output writers avoid a String per pupil).
     @inlinable
     public func write(into bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBufferPointer { write(to: $0.baseAddress!) }
+    }
+
+    /// The alphabet as a static string, read without retaining anything (hot writers).
+    private static let checkLetters: StaticString = "ABCDEFGHJKLMNPQRTUVWXYZ0123456789"
+
+    /// Writes the 13 characters at `bytes` (room for 13 is the caller's).
+    @inline(__always)
+    public func write(to bytes: UnsafeMutablePointer<UInt8>) {
         let last = UInt8(key % 64) + 0x30
         var rest = key / 64
         var digits = rest % 100_000_000_000
         rest /= 100_000_000_000
-        bytes[0] = UPN.alphabet[Int(rest)]
+        bytes[0] = UPN.checkLetters.utf8Start[Int(rest)]
         for i in stride(from: 11, through: 1, by: -1) {
             bytes[i] = UInt8(digits % 10) + 0x30
             digits /= 10

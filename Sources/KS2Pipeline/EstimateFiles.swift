@@ -17,7 +17,8 @@ public func readEstimateTables(_ path: String, year: Int) throws -> EstimateTabl
     let nat = try wrapInput { try DelimitedText.readText(path: nationalPath) }
     let pags = try readPAGEstimates(EstimateFileText(est), path: estimatesPath, year: year)
     let national = try readNationalFigures(EstimateFileText(nat), path: nationalPath, year: year)
-    return EstimateTable(year: year, pags: pags, national: national)
+    return EstimateTable(
+        year: year, pags: pags, national: national, englandAttainment: try readEnglandAttainment(nat, year: year))
 }
 
 /// A read estimates.csv or national.csv with the two lookups both need: a column by name and a

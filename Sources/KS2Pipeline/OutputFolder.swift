@@ -92,67 +92,11 @@ public final class OutputFolder: @unchecked Sendable {
     /// batch boundary or between files, no file sits whole in memory (at most a few parts per
     /// worker are in flight), and the bytes never depend on the thread count.
     public func write(_ files: [PartFile], threads: Int) throws {
-        var fds: [Int32] = []
-        defer { for fd in fds { close(fd) } }
-        for f in files {
-            let full = path(f.name)
-            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f.mode)
-            guard fd >= 0 else { throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))") }
-            fchmod(fd, f.mode)
-            fds.append(fd)
-        }
-        // every part of every file, in the order they are written
-        var order: [PartRef] = []
-        for (k, f) in files.enumerated() {
-            for j in f.parts.indices { order.append(PartRef(file: Int32(k), part: Int32(j))) }
-        }
-        let failure = WriteFailure()
-        let descriptors = fds
-        @Sendable func writeOut(_ bytes: [UInt8], _ file: Int) {
-            let failed = writeAllBytes(descriptors[file], bytes)
-            if failed != 0 { failure.record(failed, file: file) }
-        }
-        if threads <= 1 {
-            // one thread means one: format a part, write it, go on
-            for ref in order where !failure.failed {
-                writeOut(files[Int(ref.file)].parts[Int(ref.part)](), Int(ref.file))
-            }
-        } else {
-            let total = order.count
-            let refs = order
-            let slots = SendableBuffer<[UInt8]>(repeating: [], count: total)
-            let ready = (0..<total).map { _ in DispatchSemaphore(value: 0) }
-            // parts claimed but not yet written; a worker takes a place before it claims a part,
-            // so every claimed part is being formatted and the writer always gets its next part
-            let window = DispatchSemaphore(value: 4 * threads)
-            let written = DispatchSemaphore(value: 0)
-            // a thread of its own: Dispatch's workers may all be formatting (or waiting for a place)
-            startDedicatedThread {
-                for k in 0..<total {
-                    ready[k].wait()
-                    if !failure.failed { writeOut(slots[k], Int(refs[k].file)) }
-                    slots[k] = []
-                    window.signal()
-                }
-                written.signal()
-            }
-            let claims = WorkClaims(count: total)
-            parallelFor(threads) { _ in
-                while true {
-                    window.wait()
-                    guard let k = claims.claim() else {
-                        window.signal()
-                        return
-                    }
-                    if !failure.failed { slots[k] = files[Int(refs[k].file)].parts[Int(refs[k].part)]() }
-                    ready[k].signal()
-                }
-            }
-            written.wait()
-        }
-        if let (e, file) = failure.first {
-            throw PipelineError.io("cannot write \(path(files[file].name)): \(String(cString: strerror(e)))")
-        }
+        let stream = try PartStream(self, files: files.map { ($0.name, $0.mode) })
+        var parts: [StreamPart] = []
+        for (k, f) in files.enumerated() { parts += f.parts.map { StreamPart(file: k, format: $0) } }
+        try stream.write(parts, threads: threads)
+        try stream.close()
     }
 
     public func write(_ name: String, text: String, mode: mode_t = OutputFolder.summaryFileMode) throws {
@@ -264,10 +208,99 @@ public struct PartFile: Sendable {
     }
 }
 
-/// A part of a streamed write: file index and part index (a struct, not a tuple, for the workers).
-private struct PartRef: Sendable {
-    var file: Int32
-    var part: Int32
+/// One part of a streamed write: the index of its file in the stream and what formats it.
+public struct StreamPart: Sendable {
+    public var file: Int
+    public var format: @Sendable () -> [UInt8]
+    public init(file: Int, format: @escaping @Sendable () -> [UInt8]) {
+        self.file = file
+        self.format = format
+    }
+}
+
+/// Files of the output folder kept open while their parts arrive in several batches: a
+/// multi-year run streams each year's pupil and group rows as soon as the year is computed, so
+/// the year's pupil-level data can go before the next year is read.
+public final class PartStream {
+    private let names: [String]
+    private var descriptors: [Int32] = []
+
+    /// Creates (truncates) the files in `folder` with their modes.
+    public init(_ folder: OutputFolder, files: [(name: String, mode: mode_t)]) throws {
+        names = files.map { folder.path($0.name) }
+        for (f, full) in zip(files, names) {
+            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f.mode)
+            guard fd >= 0 else {
+                closeAll()
+                throw PipelineError.io("cannot create \(full): \(String(cString: strerror(errno)))")
+            }
+            fchmod(fd, f.mode)
+            descriptors.append(fd)
+        }
+    }
+
+    deinit { closeAll() }
+
+    private func closeAll() {
+        for fd in descriptors { Foundation.close(fd) }
+        descriptors = []
+    }
+
+    /// Closes the files, reporting a failure of the last writes to disk.
+    public func close() throws {
+        defer { descriptors = [] }
+        for (fd, name) in zip(descriptors, names) where Foundation.close(fd) != 0 {
+            throw PipelineError.io("cannot write \(name): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Formats and appends `parts` in order (each to its file); see `OutputFolder.write(_:threads:)`.
+    public func write(_ parts: [StreamPart], threads: Int) throws {
+        let failure = WriteFailure()
+        let descriptors = self.descriptors
+        @Sendable func writeOut(_ bytes: [UInt8], _ file: Int) {
+            let failed = writeAllBytes(descriptors[file], bytes)
+            if failed != 0 { failure.record(failed, file: file) }
+        }
+        if threads <= 1 {
+            // one thread means one: format a part, write it, go on
+            for part in parts where !failure.failed { writeOut(part.format(), part.file) }
+        } else {
+            let total = parts.count
+            let slots = SendableBuffer<[UInt8]>(repeating: [], count: total)
+            let ready = (0..<total).map { _ in DispatchSemaphore(value: 0) }
+            // parts claimed but not yet written; a worker takes a place before it claims a part,
+            // so every claimed part is being formatted and the writer always gets its next part
+            let window = DispatchSemaphore(value: 4 * threads)
+            let written = DispatchSemaphore(value: 0)
+            // a thread of its own: Dispatch's workers may all be formatting (or waiting for a place)
+            startDedicatedThread {
+                for k in 0..<total {
+                    ready[k].wait()
+                    if !failure.failed { writeOut(slots[k], parts[k].file) }
+                    slots[k] = []
+                    window.signal()
+                }
+                written.signal()
+            }
+            let claims = WorkClaims(count: total)
+            parallelFor(threads) { _ in
+                while true {
+                    window.wait()
+                    guard let k = claims.claim() else {
+                        window.signal()
+                        return
+                    }
+                    if !failure.failed { slots[k] = parts[k].format() }
+                    ready[k].signal()
+                }
+            }
+            written.wait()
+        }
+        if let (e, file) = failure.first {
+            throw PipelineError.io("cannot write \(names[file]): \(String(cString: strerror(e)))")
+        }
+    }
 }
 
 /// The first write error of a background writer, and its file (guarded by a lock).

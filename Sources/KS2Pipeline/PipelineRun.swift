@@ -64,17 +64,24 @@ public struct PipelineRun: Sendable {
         results.focusThreshold = file.focus_threshold ?? 0
         frame.manifest.inputs.append(("pipeline", path))
         var lines: [String] = []
-        for y in (file.years ?? []).sorted(by: { $0.year < $1.year }) {
+        let years = (file.years ?? []).sorted(by: { $0.year < $1.year })
+        let tables = years.isEmpty ? nil : try YearByYearTables(frame.out)
+        for y in years {
             var job = ProgressJob(ks2: y.ks2, ks1: y.ks1, year: y.year, estimates: y.estimates)
             job.ks2Columns = (y.ks2_columns ?? [:]).mapValues { $0 ?? "" }
             job.ks1Columns = (y.ks1_columns ?? [:]).mapValues { $0 ?? "" }
             let outcome = try job.compute(settings, clock: &frame.clock)
-            results.progress.append(outcome)
             if y.estimates == nil { results.nationalYears.insert(y.year) }
             frame.manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
             frame.manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
             lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
+            try tables?.append(outcome, settings: settings, clock: &frame.clock)
+            // the workbooks need the latest year's pupils; every other year keeps only its summaries
+            let keepPupils = settings.writeWorkbooks && y.year == years.last?.year
+            results.progress.append(keepPupils ? outcome : outcome.withoutPupilRows())
         }
+        try tables?.close()
+        results.pupilTablesWritten = tables != nil
         if let tables = file.published, !tables.isEmpty {
             frame.clock.begin("read tables")
             lines += try readPublishedInputs(

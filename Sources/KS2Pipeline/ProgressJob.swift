@@ -35,6 +35,19 @@ public struct ProgressJob: Sendable {
         public var sigma: PerSubject<Double?>
         public var rejects: [Reject]
         public var accounts: [(String, FileAccount)]
+
+        /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
+        /// school, LA and England rows, the disadvantaged group rows (for the gaps), the estimates,
+        /// σ and the rejects stay.
+        func withoutPupilRows() -> Outcome {
+            var o = self
+            o.cohort.pupils = []
+            o.cohort.names = []
+            o.computation.table = PupilProgressTable(count: 0)
+            o.aggregation.groups = o.aggregation.groups.filter { $0.group == "disadvantaged" }
+            o.aggregation.pupilOrder = []
+            return o
+        }
     }
 
     /// Runs the job and writes its outputs; returns the summary printed to the user.
@@ -57,6 +70,7 @@ public struct ProgressJob: Sendable {
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure
+        if !results.warnings.isEmpty { job.manifest.extra["warnings"] = results.warnings }
         try job.finish()
         let warnings = results.warnings.map { $0 + "\n" }.joined()
         ProcessTeardown.keepUntilExit(outcome)

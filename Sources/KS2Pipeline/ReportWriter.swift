@@ -8,6 +8,8 @@ import KS2Reports
 /// written by one function so that every command's outputs have the same shape.
 struct RunResults {
     var progress: [ProgressJob.Outcome] = []
+    /// Whether pupils.csv and groups.csv were already written, year by year (`YearByYearTables`).
+    var pupilTablesWritten = false
     /// Supplied-mode years do not write estimates (they were given).
     var nationalYears: Set<Int> = []
     var published: [SchoolResult] = []
@@ -126,7 +128,7 @@ struct RunResults {
     /// Warnings to print: cohort years that no input holds, cohort URNs in no input, cohorts whose
     /// baseline→outcome crosses a methodology change (methodology.md §10).
     var warnings: [String] {
-        let acrossYearsWarnings = acrossYears?.warnings ?? []
+        let acrossYearsWarnings = englandAttainmentWarnings + (acrossYears?.warnings ?? [])
         if cohorts.isEmpty { return acrossYearsWarnings }
         let rows = allRows
         let years = Set(rows.map(\.year))
@@ -155,6 +157,18 @@ struct RunResults {
         return out + acrossYearsWarnings
     }
 
+    /// A supplied latest year (whose school workbooks are written) without England's attainment: its
+    /// national.csv predates the attainment columns, so the Overviews show England attainment as n/a.
+    var englandAttainmentWarnings: [String] {
+        guard let latest = progress.max(by: { $0.cohort.year < $1.cohort.year }) else { return [] }
+        let year = latest.cohort.year
+        guard !nationalYears.contains(year), latest.computation.estimates.englandAttainment == nil else { return [] }
+        return [
+            "warning: the estimates' national.csv for \(year) has no England attainment columns "
+                + "(written by national runs of this version on): the school workbooks show England attainment as n/a"
+        ]
+    }
+
     /// Computed rows first; a published row fills only a (year, level, id) no computed row gives.
     /// (One computed year alone is already in order: it is shared, not copied or sorted again.)
     var allRows: [SchoolResult] {
@@ -169,6 +183,40 @@ struct RunResults {
         if rows.indices.dropFirst().contains(where: { before(rows[$0], rows[$0 - 1]) }) { rows.sort(by: before) }
         return rows
     }
+}
+
+/// A year's pupils.csv rows (no header) in parts that workers format side by side.
+private func pupilRowParts(_ o: ProgressJob.Outcome) -> [@Sendable () -> [UInt8]] {
+    let format = PupilRowFormatter(
+        cohort: o.cohort, table: o.computation.table, estimates: o.computation.estimates,
+        order: o.aggregation.pupilOrder)
+    let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
+    return (0..<chunks.chunkCount).map { c in { format.rows(chunks.range(c)) } }
+}
+
+/// pupils.csv and groups.csv of a pipeline run, written year by year as each year is computed,
+/// so that a year's pupil-level data can be let go before the next year is read (three national
+/// years held together took 1.5 GB, and the page faults of fresh memory cost more than the work).
+final class YearByYearTables {
+    private let stream: PartStream
+    private var first = true
+
+    init(_ out: OutputFolder) throws {
+        stream = try PartStream(
+            out, files: [("pupils.csv", OutputFolder.pupilFileMode), ("groups.csv", OutputFolder.summaryFileMode)])
+    }
+
+    /// Appends a year's rows (years come in order); the header goes with the first.
+    func append(_ o: ProgressJob.Outcome, settings: RunSettings, clock: inout StageClock) throws {
+        clock.begin("write csv")
+        var parts: [StreamPart] = first ? [StreamPart(file: 0) { CSVWriter(header: pupilsCSVHeader).bytes }] : []
+        parts += pupilRowParts(o).map { StreamPart(file: 0, format: $0) }
+        parts += csvParts(o.aggregation.groups, groupsCSV, header: first).map { StreamPart(file: 1, format: $0) }
+        first = false
+        try stream.write(parts, threads: settings.threads)
+    }
+
+    func close() throws { try stream.close() }
 }
 
 /// Writes every output of `results` into `out` (still the hidden working folder): the tables,
@@ -211,15 +259,9 @@ private func writeTables(
     // groups.csv and schools.csv in turn
     clock.begin("write csv")
     var files: [PartFile] = []
-    if !progress.isEmpty {
+    if !progress.isEmpty && !results.pupilTablesWritten {
         var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
-        for o in progress {
-            let format = PupilRowFormatter(
-                cohort: o.cohort, table: o.computation.table, estimates: o.computation.estimates,
-                order: o.aggregation.pupilOrder)
-            let chunks = ParallelChunks(count: format.count, chunkSize: PupilRowFormatter.chunkSize, threads: 1)
-            for c in 0..<chunks.chunkCount { parts.append { format.rows(chunks.range(c)) } }
-        }
+        for o in progress { parts += pupilRowParts(o) }
         // each year's group rows are formatted where they are (years in order), never joined in a copy
         var groupParts: [@Sendable () -> [UInt8]] = []
         for (k, o) in progress.enumerated() {
@@ -248,7 +290,9 @@ private func writeTables(
             var nat: [UInt8] = []
             for (k, o) in national.enumerated() {
                 let e = estimatesCSV(o.computation.estimates)
-                let n = nationalCSV(year: o.cohort.year, figures: nationalRunFigures(o))
+                // England's attainment from the aggregation's England row, as the figures above
+                let england = o.aggregation.rows.first { $0.level == .national }?.attainment
+                let n = nationalCSV(year: o.cohort.year, figures: nationalRunFigures(o), englandAttainment: england)
                 if k == 0 {
                     est = e
                     nat = n
@@ -346,9 +390,11 @@ private func writeWorkbooks(
             cohort: latest.cohort, table: latest.computation.table,
             aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
         let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
+        let england = suppliedEnglandRow(latest)
         for k in plan.books.indices {
             plan.books[k].focusThreshold = results.focusThreshold
             plan.books[k].projectCohorts = cohortsBySchool[plan.books[k].school.id] ?? []
+            if plan.books[k].national == nil { plan.books[k].national = england }
         }
         try out.makeDirectory("schools")
         let books = plan.books.count

@@ -89,6 +89,14 @@ func schoolWorkbookPlan(
     return SchoolWorkbookPlan(books: books.map(\.data), pupilIndices: books.map(\.pupils), cohort: cohort, table: t)
 }
 
+/// England's row for a supplied run's school workbooks (the run computes no national row): its
+/// attainment from the estimates' national.csv, its progress 0 by definition; nil when not known.
+func suppliedEnglandRow(_ outcome: ProgressJob.Outcome) -> SchoolResult? {
+    guard let attainment = outcome.computation.estimates.englandAttainment else { return nil }
+    return SchoolResult(
+        year: outcome.cohort.year, level: .national, id: "E92000001", name: "England", attainment: attainment)
+}
+
 /// Per school URN, the project cohorts it is in: the cohort's results and the school's own row.
 func schoolProjectCohorts(_ impacts: [CohortImpact], _ schools: [CohortSchool]) -> [String: [SchoolProjectCohort]] {
     var byCohort: [String: [CohortImpact]] = [:]

@@ -26,7 +26,7 @@ public let whatIfCSVHeader: [String] = [
     "band_after",
 ]
 
-extension CSVWriter {
+extension RowBytes {
     /// The identity of a trends or three-year row: level, id, name, la, subject.
     mutating func appendSeries(level: ResultLevel, id: String, name: String, la: String, subject: Subject) {
         appendText(level.name)
@@ -51,8 +51,10 @@ public func trendsCSV(_ rows: [TrendRow]) -> [UInt8] { trendsCSV(rows[...]) }
 
 /// The same from a slice of rows (parallel writers format parts without copying rows).
 public func trendsCSV(_ rows: ArraySlice<TrendRow>) -> [UInt8] {
-    var w = CSVWriter(header: trendsCSVHeader, capacity: 120 * (rows.count + 1))
-    for r in rows {
+    var w = RowBytes(capacity: 120 * (rows.count + 1))
+    w.appendHeader(trendsCSVHeader)
+    for i in rows.indices {
+        let r = rows[i]
         w.appendSeries(level: r.level, id: r.id, name: r.name, la: r.la, subject: r.subject)
         w.appendInt(r.year)
         w.appendFigures(n: r.n, progress: r.progress, lower: r.lower, upper: r.upper, status: r.status)
@@ -62,7 +64,7 @@ public func trendsCSV(_ rows: ArraySlice<TrendRow>) -> [UInt8] {
         w.appendText(comparabilityText(r.comparability))
         w.endRow()
     }
-    return w.bytes
+    return w.finish()
 }
 
 /// three_year.csv from rows in output order (level, id, subject).
@@ -70,8 +72,10 @@ public func threeYearCSV(_ rows: [ThreeYearRow]) -> [UInt8] { threeYearCSV(rows[
 
 /// The same from a slice of rows (parallel writers format parts without copying rows).
 public func threeYearCSV(_ rows: ArraySlice<ThreeYearRow>) -> [UInt8] {
-    var w = CSVWriter(header: threeYearCSVHeader, capacity: 120 * (rows.count + 1))
-    for r in rows {
+    var w = RowBytes(capacity: 120 * (rows.count + 1))
+    w.appendHeader(threeYearCSVHeader)
+    for i in rows.indices {
+        let r = rows[i]
         w.appendSeries(level: r.level, id: r.id, name: r.name, la: r.la, subject: r.subject)
         w.appendText(r.years.map(String.init).joined(separator: ";"))
         w.appendFigures(n: r.n, progress: r.progress, lower: r.lower, upper: r.upper, status: r.status)
@@ -79,7 +83,7 @@ public func threeYearCSV(_ rows: ArraySlice<ThreeYearRow>) -> [UInt8] {
         w.appendText(comparabilityText(r.comparability))
         w.endRow()
     }
-    return w.bytes
+    return w.finish()
 }
 
 /// gaps.csv from rows in output order (year, level, id, subject).
@@ -87,8 +91,10 @@ public func gapsCSV(_ rows: [GapRow]) -> [UInt8] { gapsCSV(rows[...]) }
 
 /// The same from a slice of rows (parallel writers format parts without copying rows).
 public func gapsCSV(_ rows: ArraySlice<GapRow>) -> [UInt8] {
-    var w = CSVWriter(header: gapsCSVHeader, capacity: 160 * (rows.count + 1))
-    for r in rows {
+    var w = RowBytes(capacity: 160 * (rows.count + 1))
+    w.appendHeader(gapsCSVHeader)
+    for i in rows.indices {
+        let r = rows[i]
         w.appendInt(r.year)
         w.appendText(r.level.name)
         w.appendText(r.id)
@@ -106,12 +112,13 @@ public func gapsCSV(_ rows: ArraySlice<GapRow>) -> [UInt8] {
         w.appendDouble(r.withinSchoolGap)
         w.endRow()
     }
-    return w.bytes
+    return w.finish()
 }
 
 /// whatif.csv: one row per (school, subject) touched by the removals, before and after.
 public func whatIfCSV(_ rows: [WhatIfRow]) -> [UInt8] {
-    var w = CSVWriter(header: whatIfCSVHeader)
+    var w = RowBytes(capacity: 200 * (rows.count + 1))
+    w.appendHeader(whatIfCSVHeader)
     for r in rows {
         w.appendText(r.urn)
         w.appendText(r.name)
@@ -123,7 +130,7 @@ public func whatIfCSV(_ rows: [WhatIfRow]) -> [UInt8] {
         }
         w.endRow()
     }
-    return w.bytes
+    return w.finish()
 }
 
 /// three_year.csv's `significance`: `above`, `below`, or empty (not significant or no interval).

@@ -75,6 +75,13 @@ public struct CSVWriter: Sendable {
         return w.bytes
     }
 
+    /// The bytes `appendText` writes for `text` (no separator), for formatters that cache fields.
+    static func field(_ text: [UInt8]) -> [UInt8] {
+        var w = CSVWriter(capacity: text.count + 4)
+        text.withUnsafeBufferPointer { w.appendText(utf8: $0) }
+        return w.bytes
+    }
+
     /// A text field given as UTF-8 bytes (for callers holding raw input bytes).
     public mutating func appendText(utf8 field: UnsafeBufferPointer<UInt8>) {
         separate()
@@ -100,6 +107,12 @@ public struct CSVWriter: Sendable {
             bytes.append(b)
         }
         bytes.append(0x22)
+    }
+
+    /// Whether `appendTextBytes` would write `field` as it is (no quotes, no neutralising).
+    static func isPlainField(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in field where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return false }
+        return !needsNeutralising(field)
     }
 
     /// Whether text starts like a formula (`=`, `+`, `-`, `@`) and is not simply a number.

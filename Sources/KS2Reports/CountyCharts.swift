@@ -84,7 +84,8 @@ func writeCountyCharts(
         sheetRow += rowsUsed
     }
     try sheet.printArea(rows: 0...sheetRow, lastCol: 17)
-    try sheet.printSetup(landscape: true)
+    // the three subjects' charts on one page (a page break through a chart cuts it in two)
+    try sheet.printSetup(landscape: true, onePage: true)
     return next
 }
 

@@ -185,15 +185,22 @@ func cohortSchoolPoints(_ data: ImpactWorkbookData) -> (String, [IntervalPoint])
         for cs in data.cohortSchools {
             guard let year = outcomeYear[cs.cohort], let r = byKey["\(year) \(cs.urn)"] else { continue }
             let name = r.name.isEmpty ? cs.urn : r.name
-            if let p = point("\(String(name.prefix(34))) (\(cs.cohort))", r[.mat]) { points.append(p) }
+            if let p = point("\(chartLabel(name)) (\(cs.cohort))", r[.mat]) { points.append(p) }
         }
     } else if let latest = data.schools.map(\.year).max() {
         title = "Schools: maths progress in \(latest), with 95% interval (the 15 highest and 15 lowest)"
         for r in data.schools where r.year == latest && r.level == .school {
-            if let p = point(String((r.name.isEmpty ? r.id : r.name).prefix(34)), r[.mat]) { points.append(p) }
+            if let p = point(chartLabel(r.name.isEmpty ? r.id : r.name), r[.mat]) { points.append(p) }
         }
     }
     points.sort { $0.value > $1.value }
     if data.cohortSchools.isEmpty && points.count > 30 { points = Array(points.prefix(15) + points.suffix(15)) }
     return (title, points)
+}
+
+/// A school's name short enough for a chart's label: "Church of England" as the DfE shortens it
+/// ("CofE"), then cut with an ellipsis (never silently) beyond `limit` characters.
+func chartLabel(_ name: String, limit: Int = 34) -> String {
+    let short = name.replacingOccurrences(of: "Church of England", with: "CofE")
+    return short.count > limit ? String(short.prefix(limit - 1)) + "\u{2026}" : short
 }

@@ -109,21 +109,30 @@ func impactSentence(_ c: CohortImpact) -> String {
     return text + "."
 }
 
+/// The cohorts table under a two-row header (each group's title over its short column titles), so that
+/// its 22 columns print one page wide at 8 pt or more.
 private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throws {
-    let titles = [
-        "Cohort", "Subject", "Baseline year", "Outcome year", "Schools with both years",
-        "Schools missing", "Baseline mean progress", "Outcome mean progress", "Change",
-        "Change CI lower", "Change CI upper", "Baseline pupil-pooled", "Outcome pupil-pooled",
-        "Baseline % expected", "Outcome % expected", "Comparison schools", "Comparison change",
-        "Comparison CI lower", "Comparison CI upper", "Difference in differences", "Difference CI lower",
-        "Difference CI upper",
-    ]
-    try sheet.rowHeight(0, 45)
-    try sheet.header(0, titles)
+    let columns = try groupedHeader(
+        sheet,
+        [
+            // baseline and outcome as "Before" and "After": "Outcome" does not fit the narrow columns
+            ("", ["Cohort", "Subject"]), ("Years", ["Before", "After"]), ("Schools", ["Both years", "Missing"]),
+            ("Mean school progress", ["Before", "After", "Change", "CI lower", "CI upper"]),
+            ("Pupil-pooled progress", ["Before", "After"]), ("% expected standard", ["Before", "After"]),
+            ("Comparison schools", ["Schools", "Change", "CI lower", "CI upper"]),
+            ("Difference in differences", ["Difference", "CI lower", "CI upper"]),
+        ], groupRowHeight: 30)
+    let wrapped = CellStyle(wrap: true)
+    // "Difference" is the widest short title of the figures
+    let widths =
+        [cohortColumnWidth(rows.map(\.cohort), limit: 12), 13] + [Double](repeating: 7, count: columns - 5)
+        + [9, 7, 7]
     for (i, c) in rows.enumerated() {
-        let r = i + 1
-        try sheet.write(r, 0, c.cohort)
-        try sheet.write(r, 1, Wording.subject(c.subject))
+        let r = i + 2
+        let subject = Wording.subject(c.subject)
+        try sheet.rowHeight(r, wrappedRowHeight([(c.cohort, widths[0]), (subject, widths[1])]))
+        try sheet.write(r, 0, c.cohort, wrapped)
+        try sheet.write(r, 1, subject, wrapped)
         try sheet.write(r, 2, c.baselineYear)
         try sheet.write(r, 3, c.outcomeYear)
         try sheet.write(r, 4, c.schools)
@@ -139,11 +148,54 @@ private func writeCohortsSheet(_ sheet: Worksheet, _ rows: [CohortImpact]) throw
         let rest: [Double?] = [c.comparisonChange, c.comparisonLower, c.comparisonUpper, c.did, c.didLower, c.didUpper]
         for (j, v) in rest.enumerated() { try sheet.write(r, 16 + j, v, .dp2) }
     }
-    // cohort names in full ("Maths leaders 2018-19" was cut at 14)
-    try sheet.columnWidth(0, 0, max(14, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
-    try sheet.columnWidth(1, 1, 30)
-    try sheet.columnWidth(2, titles.count - 1, 12)
-    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    if rows.isEmpty { try sheet.write(2, 0, noCohortsText, .note) }
+    // cohort names and subjects in full ("Maths leaders 2018-19" was once cut), wrapped when long
+    try sheet.columnWidths(widths)
+    try finishTable(
+        sheet, rows: rows.count, cols: columns, headerRow: 1, columnWidths: widths, repeatColumns: 0...1)
+}
+
+/// What a cohort sheet says when the run was given no project cohorts (rather than an empty table).
+let noCohortsText = "No project cohorts in this run: give a cohorts file (--cohorts, or cohorts: in a pipeline)."
+
+/// A two-row table header: each group's title (merged over its columns) on row 0, the columns' own
+/// titles on row 1 (one line of group titles unless `groupRowHeight` says more); returns the number of columns. Row 0 is written left to right before row 1, as a
+/// streamed (constant-memory) sheet needs.
+func groupedHeader(
+    _ sheet: Worksheet, _ groups: [(title: String, columns: [String])], groupRowHeight: Double = 15
+) throws -> Int {
+    try sheet.rowHeight(0, groupRowHeight)
+    var col = 0
+    for group in groups {
+        let last = col + group.columns.count - 1
+        if last > col {
+            try sheet.merge(0, col, 0, last, group.title, .header)
+        } else {
+            try sheet.write(0, col, group.title, .header)
+        }
+        col = last + 1
+    }
+    try sheet.rowHeight(1, 30)
+    col = 0
+    for group in groups {
+        try sheet.header(1, group.columns, from: col)
+        col += group.columns.count
+    }
+    return col
+}
+
+/// A cohort column wide enough for the longest name on one line, from 10 to `limit` (a longer name wraps).
+func cohortColumnWidth(_ names: [String], limit: Double = 24) -> Double {
+    min(limit, max(10, Double(names.map(\.count).max() ?? 0) + 2))
+}
+
+/// A row's height for its wrapped cells (text and column width): 15 pt a line, a line holding about
+/// one character per unit of width (less would overlap the next row in LibreOffice), at least one line.
+func wrappedRowHeight(_ cells: [(text: String, width: Double)]) -> Double {
+    let lines = cells.map { cell in
+        (Double(cell.text.count) / max(1, cell.width)).rounded(.up)
+    }
+    return 15 * max(1, lines.max() ?? 1)
 }
 
 private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool]) throws {
@@ -155,12 +207,16 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
     titles.append("Missing reason")
     try sheet.rowHeight(0, 30)
     try sheet.header(0, titles)
+    let wrapped = CellStyle(wrap: true)
+    let widths = [cohortColumnWidth(rows.map(\.cohort)), 8.5, 30, 4.5] + [Double](repeating: 7.5, count: 9) + [30]
     for (i, c) in rows.enumerated() {
         let r = i + 1
         let missing = !c.missingReason.isEmpty
-        try sheet.write(r, 0, c.cohort)
+        try sheet.rowHeight(
+            r, wrappedRowHeight([(c.cohort, widths[0]), (c.name, widths[2]), (c.missingReason, widths[13])]))
+        try sheet.write(r, 0, c.cohort, wrapped)
         try sheet.write(r, 1, c.urn)
-        try sheet.write(r, 2, c.name)
+        try sheet.write(r, 2, c.name, wrapped)
         try sheet.write(r, 3, c.la)
         for k in 0..<3 {
             let before = k < c.baseline.count ? c.baseline[k] : nil
@@ -174,18 +230,16 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
                 try sheet.blank(r, 6 + 3 * k, style)
             }
         }
-        try sheet.write(r, 13, c.missingReason, missing ? CellStyle.plain.greyed : .plain)
+        try sheet.write(r, 13, c.missingReason, missing ? wrapped.greyed : wrapped)
     }
-    try sheet.columnWidth(0, 0, max(10, Double(rows.map(\.cohort.count).max() ?? 0) + 2))
-    try sheet.columnWidth(1, 1, 10)
-    try sheet.columnWidth(2, 2, 34)
-    try sheet.columnWidth(3, 3, 6)
-    try sheet.columnWidth(4, 12, 10)
-    try sheet.columnWidth(13, 13, 34)
-    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    if rows.isEmpty { try sheet.write(1, 0, noCohortsText, .note) }
+    try sheet.columnWidths(widths)
+    try finishTable(sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...2)
 }
 
-/// A SchoolResult table: identity, pupils, KS1 APS, per subject progress/interval/band, RWM attainment.
+/// A SchoolResult table: identity, pupils, KS1 APS, per subject progress/interval/band, RWM attainment,
+/// narrow columns under wrapped titles so that it prints one page wide at 8 pt or more. (One header
+/// row: with two repeated header rows LibreOffice prints a blank page after a long table.)
 private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], includeLevel: Bool) throws {
     var titles = ["Year"]
     if includeLevel { titles.append("Level") }
@@ -196,10 +250,21 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         titles += ["\(t) progress", "\(t) CI lower", "\(t) CI upper", "\(t) band"]
     }
     titles += ["% RWM expected", "% RWM high"]
-    try sheet.rowHeight(0, 30)
+    try sheet.rowHeight(0, 45)
     try sheet.header(0, titles)
+    // (the comparison's LA names are shorter than school names, and wrap when long)
+    // ("national" and England's code E92000001 need the comparison's wider level and code columns)
+    var widths: [Double] = [5] + (includeLevel ? [7.5, 10, 19] : [8.5, 28]) + [4.5, 6.5, 6]
+    for _ in Subject.allCases { widths += [7.5, 6.5, 6.5, 11.5] }
+    widths += [8.5, 7.5]
+    let nameColumn = includeLevel ? 3 : 2
+    let wrapped = CellStyle(wrap: true)
     for (i, r) in rows.enumerated() {
         let row = i + 1
+        // a long name wraps (its row taller) rather than being cut by the LA column
+        if Double(r.name.count) > widths[nameColumn] {
+            try sheet.rowHeight(row, wrappedRowHeight([(r.name, widths[nameColumn])]))
+        }
         var col = 0
         try sheet.write(row, col, r.year)
         col += 1
@@ -209,7 +274,7 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         }
         try sheet.write(row, col, r.id)
         col += 1
-        try sheet.write(row, col, r.name)
+        try sheet.write(row, col, r.name, wrapped)
         col += 1
         try sheet.write(row, col, r.la)
         col += 1
@@ -218,37 +283,31 @@ private func writeResultsTable(_ sheet: Worksheet, _ rows: [SchoolResult], inclu
         try sheet.write(row, col, r.ks1APS, .dp1)
         col += 1
         for s in Subject.allCases {
-            try sheet.writeProgress(row, firstSubject + 4 * s.rawValue, r[s])
+            try sheet.writeProgress(row, firstSubject + 4 * s.rawValue, r[s], shortBand: true)
         }
         col = firstSubject + 12
         try sheet.writePercent(row, col, r[.pctRwmExp])
         try sheet.writePercent(row, col + 1, r[.pctRwmHigh])
     }
-    var c = 0
-    try sheet.columnWidth(c, c, 6)
-    c += 1
-    if includeLevel {
-        try sheet.columnWidth(c, c, 9)
-        c += 1
-    }
-    try sheet.columnWidth(c, c, 10)
-    c += 1
-    try sheet.columnWidth(c, c, 34)
-    c += 1
-    try sheet.columnWidth(c, c + 2, 7)
-    c += 3
-    for _ in 0..<3 {
-        try sheet.columnWidth(c, c + 2, 8)
-        try sheet.columnWidth(c + 3, c + 3, 20)
-        c += 4
-    }
-    try sheet.columnWidth(c, c + 1, 10)
-    try finishTable(sheet, rows: rows.count, cols: titles.count)
+    // narrow figures under wrapped titles, and short band words
+    try sheet.columnWidths(widths)
+    try finishTable(
+        sheet, rows: rows.count, cols: titles.count, columnWidths: widths, repeatColumns: 0...nameColumn)
 }
 
-/// Frozen header row, autofilter over the table, landscape one-page-wide print with the header repeated.
-func finishTable(_ sheet: Worksheet, rows: Int, cols: Int, headerRow: Int = 0) throws {
+/// Frozen header row, autofilter over the table, landscape print with the header repeated: one page
+/// wide, or (given the table's `columnWidths`) one page wide only when its text stays legible, else
+/// across pages with `repeatColumns` on each.
+func finishTable(
+    _ sheet: Worksheet, rows: Int, cols: Int, headerRow: Int = 0, columnWidths: [Double]? = nil,
+    repeatColumns: ClosedRange<Int> = 0...0
+) throws {
     sheet.freezePanes(rows: headerRow + 1)
     try sheet.autofilter(headerRow, 0, headerRow + max(rows, 1), cols - 1)
-    try sheet.printSetup(repeatRows: headerRow...headerRow)
+    if let columnWidths {
+        // the rows above a table's header are its group titles: repeated with it
+        try sheet.printTable(columnWidths: columnWidths, repeatRows: 0...headerRow, repeatColumns: repeatColumns)
+    } else {
+        try sheet.printSetup(repeatRows: headerRow...headerRow)
+    }
 }

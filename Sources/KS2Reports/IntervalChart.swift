@@ -1,4 +1,5 @@
 import CXLSXWriter
+import Foundation
 import KS2Core
 
 /// One row of a dot-and-whisker chart: a label, a value, its 95% interval and a colour.
@@ -34,6 +35,23 @@ func paddedRange(_ values: [Double]) -> (Double, Double) {
     let high = max(0, values.max() ?? 0)
     let pad = max(0.5, (high - low) * 0.08)
     return (((low - pad) * 2).rounded(.down) / 2, ((high + pad) * 2).rounded(.up) / 2)
+}
+
+/// Axis bounds on whole steps of a round unit, so that the ticks fall on 0 and round numbers.
+struct RoundAxis: Equatable {
+    var min: Double
+    var max: Double
+    var unit: Double
+
+    /// The smallest range of whole `unit` steps holding `low...high`, the unit 1, 2 or 5 × 10ⁿ giving
+    /// about four to eight steps.
+    init(_ low: Double, _ high: Double) {
+        let step = Swift.max(high - low, 1e-9) / 6
+        let magnitude = pow(10, log10(step).rounded(.down))
+        unit = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= step * 0.999_999 } ?? 10 * magnitude
+        min = (low / unit).rounded(.down) * unit
+        max = (high / unit).rounded(.up) * unit
+    }
 }
 
 /// A horizontal dot-and-whisker (forest) chart drawn as a scatter chart, so it renders alike in
@@ -93,7 +111,7 @@ func intervalChart(
     try dots.pointColours(points.map(\.colour))
     try dots.labels(points.map { "\($0.label) \(Wording.signed($0.value))" }, position: LXW_CHART_LABEL_POSITION_ABOVE)
     let (low, high) = paddedRange(points.flatMap { [$0.value, $0.lower ?? $0.value, $0.upper ?? $0.value] })
-    chart.xRange(low, high)
+    chart.xAxis(RoundAxis(low, high))
     chart.yRange(0.3, Double(n) + 0.7)
     chart.xAxisName(axisName)
     chart.xNumberFormat("0.0")
@@ -150,7 +168,7 @@ func intervalBarChart(
     let span = high - low
     // room on both sides for the value labels beyond the bars; libxlsxwriter's bar chart swaps the
     // axes: its x axis is the horizontal value axis, its y axis the categories
-    chart.xRange((low - 0.15 * span).rounded(.down), (high + 0.15 * span).rounded(.up))
+    chart.xAxis(RoundAxis(low - 0.15 * span, high + 0.15 * span))
     chart.xAxisName(axisName)
     chart.xNumberFormat("0.0")
     chart.yLabelsLow()

@@ -88,8 +88,9 @@ public struct PupilRowFormatter: Sendable {
         excluded = t.excluded
         flags = t.attainment
         var arena = TextArena()
-        func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
-        schoolText = arena.add(cohort.schools.map { Array($0.id.utf8) })
+        // texts are kept in their CSV form (quoted and neutralised as CSVWriter would)
+        func bytes(_ list: [String]) -> [[UInt8]] { list.map { CSVWriter.field(Array($0.utf8)) } }
+        schoolText = arena.add(bytes(cohort.schools.map(\.id)))
         laText = arena.add(bytes(cohort.localAuthorities))
         yesText = arena.add(bytes(["Y"]))
         noText = arena.add(bytes(["N"]))
@@ -124,114 +125,102 @@ public struct PupilRowFormatter: Sendable {
 
     /// The rows at positions `range` of the pupil order (no header).
     public func rows(_ range: Range<Int>) -> [UInt8] {
-        var w = CSVWriter(capacity: range.count * 280)
-        var upn = [UInt8](repeating: 0, count: 13)
         text.bytes.withUnsafeBufferPointer { arena in
             text.offsets.withUnsafeBufferPointer { offsets in
-                let texts = ArenaTexts(arena: arena, offsets: offsets)
-                for k in range { appendRow(pupil: Int(order[k]), to: &w, texts, upn: &upn) }
+                @inline(__always) func entry(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(rebasing: arena[offsets[k]..<offsets[k + 1]])
+                }
+                // `w` is passed in, not captured: a captured var is checked for exclusive access at
+                // every use
+                @inline(__always) func label(_ w: inout RowBytes, _ k: Int) { w.appendField(entry(k)) }
+                /// `value`, from the cached text `first + index` when its value has exactly the same bits.
+                @inline(__always) func number(
+                    _ w: inout RowBytes, _ value: Double, _ values: [Double], _ first: Int, _ index: Int
+                ) {
+                    if index >= 0 && index < values.count && values[index].bitPattern == value.bitPattern {
+                        w.appendField(entry(first + index))
+                    } else {
+                        w.appendDouble(value)
+                    }
+                }
+                return Self.flagColumns.withUnsafeBufferPointer { flagColumns in
+                    var w = RowBytes(capacity: range.count * 280)
+                    for k in range {
+                        appendRow(&w, Int(order[k]), flagColumns, label, number)
+                    }
+                    return w.finish()
+                }
             }
         }
-        return w.bytes
     }
 
-    /// One pupil's row: the pupil's school and KS1 fields, each subject's columns, the attainment
-    /// flags and the characteristics. (`w` is passed in, not captured: a captured var is checked for
-    /// exclusive access at every use.)
+    /// One pupil's row: its identity and KS1 columns, each subject's seven, the attainment flags and
+    /// the characteristics.
     @inline(__always)
-    func appendRow(pupil i: Int, to w: inout CSVWriter, _ texts: ArenaTexts, upn: inout [UInt8]) {
+    private func appendRow(
+        _ w: inout RowBytes, _ i: Int, _ flagColumns: UnsafeBufferPointer<Int>, _ label: (inout RowBytes, Int) -> Void,
+        _ number: (inout RowBytes, Double, [Double], Int, Int) -> Void
+    ) {
         let p = pupils[i]
         w.appendInt(year)
-        texts.label(&w, schoolText + Int(p.school))
-        if p.la >= 0 { texts.label(&w, laText + Int(p.la)) } else { w.appendEmpty() }
-        p.upn.write(into: &upn)
-        upn.withUnsafeBufferPointer { w.appendText(utf8: $0) }
+        label(&w, schoolText + Int(p.school))
+        if p.la >= 0 { label(&w, laText + Int(p.la)) } else { w.appendEmpty() }
+        w.appendRaw(count: 13) { p.upn.write(to: $0) }
         let a = aps[i]
         if a.isNaN {
             w.appendEmpty()
             w.appendEmpty()
         } else {
-            texts.number(&w, a, apsValues, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
-            texts.label(&w, bandText + (a < 12 ? 0 : a < 18 ? 1 : 2))
+            number(&w, a, apsValues, apsText, a >= 0 && a <= 30 ? Int(a * 4) : -1)
+            label(&w, bandText + (a < 12 ? 0 : a < 18 ? 1 : 2))
         }
         if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
-        for s in 0..<3 { appendSubject(s, pupil: i, to: &w, texts) }
-        for f in Self.flagColumns {
+        for s in 0..<3 {
+            let sc = score[s * n + i]
+            if sc.isNaN {
+                w.appendEmpty()
+            } else if sc == sc.rounded() {
+                w.appendInt(Int(sc))
+            } else {
+                w.appendDouble(sc)
+            }
+            label(&w, sourceText + Int(source[s * n + i].rawValue))
+            let g = s * pagCount + Int(pag[i]) - 1
+            let e = estimate[s * n + i]
+            if e.isNaN {
+                w.appendEmpty()
+            } else {
+                number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
+            }
+            let u = unadj[s * n + i]
+            let v = adj[s * n + i]
+            let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
+            if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
+            if v.isNaN {
+                w.appendEmpty()
+                w.appendEmpty()
+            } else {
+                number(&w, v, progressValues, progressText, cached)
+                label(&w, capped[s * n + i] ? yesText : noText)
+            }
+            switch excluded[s * n + i] {
+            case nil: w.appendEmpty()
+            case .code(let c)?: label(&w, codeText + Int(c.rawValue))
+            case .discounted?: label(&w, reasonText)
+            case .noKS1?: label(&w, reasonText + 1)
+            case .ks1Incomplete?: label(&w, reasonText + 2)
+            case .blank?: label(&w, reasonText + 3)
+            }
+        }
+        for f in flagColumns {
             let v = flags[f * n + i]
-            if v < 0 { w.appendEmpty() } else { texts.label(&w, v == 1 ? yesText : noText) }
+            if v < 0 { w.appendEmpty() } else { label(&w, v == 1 ? yesText : noText) }
         }
-        texts.label(&w, genderText + Int(p.gender.rawValue))
-        texts.label(&w, yesNoText + Int(p.disadvantaged.rawValue))
-        texts.label(&w, yesNoText + Int(p.eal.rawValue))
-        texts.label(&w, senText + Int(p.sen.rawValue))
+        label(&w, genderText + Int(p.gender.rawValue))
+        label(&w, yesNoText + Int(p.disadvantaged.rawValue))
+        label(&w, yesNoText + Int(p.eal.rawValue))
+        label(&w, senText + Int(p.sen.rawValue))
         w.endRow()
-    }
-
-    /// One subject's seven columns of a pupil's row: score, source, estimate, progress before and
-    /// after capping, capped, excluded; estimates and progress from the cached texts where they match.
-    @inline(__always)
-    func appendSubject(_ s: Int, pupil i: Int, to w: inout CSVWriter, _ texts: ArenaTexts) {
-        let sc = score[s * n + i]
-        if sc.isNaN {
-            w.appendEmpty()
-        } else if sc == sc.rounded() {
-            w.appendInt(Int(sc))
-        } else {
-            w.appendDouble(sc)
-        }
-        texts.label(&w, sourceText + Int(source[s * n + i].rawValue))
-        let g = s * pagCount + Int(pag[i]) - 1
-        let e = estimate[s * n + i]
-        if e.isNaN {
-            w.appendEmpty()
-        } else {
-            texts.number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
-        }
-        let u = unadj[s * n + i]
-        let v = adj[s * n + i]
-        let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
-        if u.isNaN { w.appendEmpty() } else { texts.number(&w, u, progressValues, progressText, cached) }
-        if v.isNaN {
-            w.appendEmpty()
-            w.appendEmpty()
-        } else {
-            texts.number(&w, v, progressValues, progressText, cached)
-            texts.label(&w, capped[s * n + i] ? yesText : noText)
-        }
-        switch excluded[s * n + i] {
-        case nil: w.appendEmpty()
-        case .code(let c)?: texts.label(&w, codeText + Int(c.rawValue))
-        case .discounted?: texts.label(&w, reasonText)
-        case .noKS1?: texts.label(&w, reasonText + 1)
-        case .ks1Incomplete?: texts.label(&w, reasonText + 2)
-        case .blank?: texts.label(&w, reasonText + 3)
-        }
-    }
-}
-
-/// The formatter's text arena seen through raw pointers while rows are written, so that copying a
-/// cached text retains nothing.
-struct ArenaTexts {
-    let arena: UnsafeBufferPointer<UInt8>
-    let offsets: UnsafeBufferPointer<Int>
-
-    @inline(__always)
-    func entry(_ k: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: arena[offsets[k]..<offsets[k + 1]])
-    }
-
-    /// Entry `k` as a text field.
-    @inline(__always)
-    func label(_ w: inout CSVWriter, _ k: Int) { w.appendText(utf8: entry(k)) }
-
-    /// `value`, from the cached text `first + index` when its value has exactly the same bits.
-    @inline(__always)
-    func number(_ w: inout CSVWriter, _ value: Double, _ values: [Double], _ first: Int, _ index: Int) {
-        if index >= 0 && index < values.count && values[index].bitPattern == value.bitPattern {
-            w.appendFormatted(entry(first + index))
-        } else {
-            w.appendDouble(value)
-        }
     }
 }
 
@@ -256,9 +245,13 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
 }
 
 /// national.csv: `year,subject,pupils,sd,cap_z,p10,p90`, then `other_progress` (England's other,
-/// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against).
-public func nationalCSV(year: Int, figures: [NationalFigures]) -> [UInt8] {
-    var w = CSVWriter(header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"])
+/// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against), then
+/// England's attainment under schools.csv's names (the year's figures, the same on every row: what a
+/// supplied run's school workbooks show as England).
+public func nationalCSV(year: Int, figures: [NationalFigures], englandAttainment: [Double?]?) -> [UInt8] {
+    let attainmentColumns = AttainmentMeasure.allCases.map(\.column)
+    var w = CSVWriter(
+        header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"] + attainmentColumns)
     for n in figures {
         w.appendInt(year)
         w.appendText(n.subject.name)
@@ -268,6 +261,9 @@ public func nationalCSV(year: Int, figures: [NationalFigures]) -> [UInt8] {
         w.appendDouble(n.p10)
         w.appendDouble(n.p90)
         w.appendDouble(n.otherProgress)
+        for m in AttainmentMeasure.allCases {
+            w.appendDouble(englandAttainment?[m.rawValue] ?? nil)
+        }
         w.endRow()
     }
     return w.bytes

@@ -33,8 +33,9 @@ public let cohortSchoolsCSVHeader: [String] =
 /// rejects.csv's header (formats.md).
 public let rejectsCSVHeader: [String] = ["file", "line", "upn", "reason", "detail"]
 
-extension CSVWriter {
+extension RowBytes {
     /// One subject's eight measure fields.
+    @inline(__always)
     mutating func appendSubject(_ s: SubjectResult) {
         appendInt(s.n)
         appendDouble(s.coverage)
@@ -64,7 +65,8 @@ public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] { schoolsCSV(rows[...]
 
 /// schools.csv from a slice of rows (parallel writers format parts without copying rows).
 public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
-    var w = CSVWriter(header: schoolsCSVHeader, capacity: 400 * (rows.count + 1))
+    var w = RowBytes(capacity: 400 * (rows.count + 1), cachingNumbers: true)
+    w.appendHeader(schoolsCSVHeader)
     // rows are read in place (a `for r in rows` copy retains every string and array of the row)
     for i in rows.indices {
         w.appendInt(rows[i].year)
@@ -75,7 +77,7 @@ public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
         w.appendMeasures(rows[i])
         w.endRow()
     }
-    return w.bytes
+    return w.finish()
 }
 
 /// groups.csv from rows the caller has sorted.
@@ -83,7 +85,8 @@ public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] { groupsCSV(rows[...]) }
 
 /// groups.csv from a slice of rows (parallel writers format parts without copying rows).
 public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
-    var w = CSVWriter(header: groupsCSVHeader, capacity: 400 * (rows.count + 1))
+    var w = RowBytes(capacity: 500 * (rows.count + 1), cachingNumbers: true)
+    w.appendHeader(groupsCSVHeader)
     for i in rows.indices {
         w.appendInt(rows[i].result.year)
         w.appendText(rows[i].result.level.name)
@@ -95,7 +98,7 @@ public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
         w.appendMeasures(rows[i].result)
         w.endRow()
     }
-    return w.bytes
+    return w.finish()
 }
 
 /// cohorts.csv (methodology.md §9), one row per cohort and subject, in the caller's order.

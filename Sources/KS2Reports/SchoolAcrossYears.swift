@@ -124,7 +124,7 @@ private func writeGapLines(_ sheet: Worksheet, _ rows: [GapRow], at first: Int) 
         }
         // the within-school gap would reveal a suppressed group's figure from the other's: SUPP if either is
         if isSuppressed(d.status) || isSuppressed(r.other.status) {
-            try sheet.write(row, 7, suppressedText, CellStyle.plain.greyed)
+            try sheet.write(row, 7, suppressedText, .suppressed)
         } else {
             try sheet.write(row, 7, r.withinSchoolGap, d.status == .ok ? CellStyle.signed2 : CellStyle.signed2.greyed)
         }

@@ -372,7 +372,7 @@ private func writeGroups(_ sheet: Worksheet, _ rows: [GroupResult]) throws {
             let col = 3 + 4 * s.rawValue
             if isSuppressed(m.status) {
                 try sheet.write(r, col, m.n)
-                try sheet.write(r, col + 1, suppressedText, CellStyle.plain.greyed)
+                try sheet.write(r, col + 1, suppressedText, .suppressed)
                 for k in 2...3 { try sheet.blank(r, col + k, CellStyle.plain.greyed) }
             } else {
                 let style = m.status == .ok ? CellStyle.dp2 : CellStyle.dp2.greyed
@@ -399,9 +399,10 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
         let t = Wording.subjectTitle(s)
         titles += ["\(t) score", "\(t) estimate", "\(t) progress", "\(t) capped", "\(t) excluded"]
     }
-    try sheet.rowHeight(0, 30)
+    try sheet.rowHeight(0, 45)
     try sheet.header(0, titles)
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
+    let centred = CellStyle(alignCentre: true)
     for (i, p) in pupils.enumerated() {
         let r = i + 1
         try sheet.write(r, 0, p.upn)
@@ -422,17 +423,19 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
             let progress = k < p.progress.count ? p.progress[k] : nil
             try sheet.write(r, col + 2, progress, (progress ?? 0) < threshold ? below : .dp2)
             let capped = k < p.capped.count ? p.capped[k] : nil
-            try sheet.write(r, col + 3, capped.map { $0 ? "Y" : "N" } ?? "")
-            try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "")
+            // Y/N and codes centred: left-aligned they would run into the progress figure before them
+            try sheet.write(r, col + 3, capped.map { $0 ? "Y" : "N" } ?? "", centred)
+            try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "", centred)
         }
     }
-    try sheet.columnWidth(0, 0, 15)
-    try sheet.columnWidth(1, 2, 14)
-    try sheet.columnWidth(3, 4, 7)
-    try sheet.columnWidth(5, 19, 8.5)
+    // narrow figures under wrapped titles: one page wide at 8 pt or more, else the names repeated
+    // (a UPN is 13 characters; "excluded" does not fit 7)
+    let subjectWidths: [Double] = [7, 7, 7, 7, 8]
+    let widths: [Double] = [15, 12, 12, 5.5, 5] + subjectWidths + subjectWidths + subjectWidths
+    try sheet.columnWidths(widths)
     sheet.freezePanes(rows: 1, cols: 3)
     try sheet.autofilter(0, 0, max(pupils.count, 1), titles.count - 1)
-    try sheet.printSetup(repeatRows: 0...0)
+    try sheet.printTable(columnWidths: widths, repeatRows: 0...0, repeatColumns: 0...2)
 }
 
 /// How far below the focus threshold a pupil's progress is "well below": 5 scaled-score points,
@@ -478,12 +481,17 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
     try sheet.columnWidth(5, 8, 10)
     try finishTable(sheet, rows: r - 1, cols: titles.count)
     let thresholdText = Wording.number(threshold)
-    try sheet.write(
-        r + 1, 0,
+    // the note wrapped over the table's width: a long line would widen the printed page and shrink it
+    var wrappedNote = CellStyle.note
+    wrappedNote.wrap = true
+    wrappedNote.verticalTop = true
+    try sheet.rowHeight(r + 1, 45)
+    try sheet.merge(
+        r + 1, 0, r + 1, titles.count - 1,
         r == 1
             ? "No pupil has progress below \(thresholdText) in any subject."
             : "\(focus.count) of \(pupils.count) pupils have progress below \(thresholdText) in at least one subject "
                 + "(lowest first). Dark red: more than \(Wording.number(wellBelowMargin, decimals: 0)) points below. "
                 + "The threshold is the run's focus_threshold; with 0, the national average, most pupils are "
-                + "below it in at least one subject.", .note)
+                + "below it in at least one subject.", wrappedNote)
 }

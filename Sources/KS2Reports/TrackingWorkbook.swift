@@ -217,7 +217,7 @@ private func writeTrackingSummaryTable(_ sheet: Worksheet, data: TrackingWorkboo
         try sheet.columnWidth(3 + 3 * w, 3 + 3 * w, 16)
         try sheet.columnWidth(4 + 3 * w, 4 + 3 * w, 11)
     }
-    try sheet.printSetup()
+    try sheet.printSetup(onePage: true)  // the table and its four charts on one page (legends spilled over)
     return r
 }
 
@@ -349,7 +349,7 @@ private func writeTrackingTable(_ sheet: Worksheet, data: TrackingWorkbookData) 
     ]
     try sheet.write(0, 0, "All tracking rows (track_schools.csv)", .title)
     try sheet.write(1, 0, predictedNote, .note)
-    try sheet.rowHeight(3, 30)
+    try sheet.rowHeight(3, 45)  // three-line titles ("Focus predicted on track") were cut at 30
     try sheet.header(3, header)
     for (k, s) in data.summaries.enumerated() {
         let r = 4 + k

@@ -55,7 +55,12 @@ enum Wording {
     }
 
     /// The band cell's text: `1 well above average` … so that it sorts and filters in band order.
-    static func bandCell(_ band: Int) -> String { "\(band) \(Wording.band(band))" }
+    /// `short` drops "average" (`1 well above` … `5 well below`) for a wide table's narrow column.
+    static func bandCell(_ band: Int, short: Bool = false) -> String {
+        let words = Wording.band(band)
+        guard short, band != 3 else { return "\(band) \(words)" }
+        return "\(band) \(words.replacingOccurrences(of: " average", with: ""))"
+    }
 
     /// Why a figure is not published, as a reader says it.
     static func status(_ status: ResultStatus) -> String {
@@ -159,11 +164,11 @@ extension String {
 
 extension Worksheet {
     /// One subject's progress, interval and band cells (4 columns from `col`), greyed and labelled
-    /// with the reason when the figure may not be published.
-    func writeProgress(_ row: Int, _ col: Int, _ s: SubjectResult) throws {
+    /// with the reason when the figure may not be published; `shortBand` for a narrow band column.
+    func writeProgress(_ row: Int, _ col: Int, _ s: SubjectResult, shortBand: Bool = false) throws {
         if isSuppressed(s.status) {
             // never shown, as the DfE does: the figure's cell says SUPP, its interval is empty
-            try write(row, col, suppressedText, CellStyle.plain.greyed)
+            try write(row, col, suppressedText, .suppressed)
             try blank(row, col + 1, CellStyle.plain.greyed)
             try blank(row, col + 2, CellStyle.plain.greyed)
             try write(row, col + 3, Wording.status(s.status), CellStyle(indent: true).greyed)
@@ -187,14 +192,14 @@ extension Worksheet {
         if !published {
             try write(row, col + 3, Wording.status(s.status), CellStyle(indent: true).greyed)
         } else if let band = s.band {
-            try write(row, col + 3, Wording.bandCell(band), Wording.bandStyle(band))
+            try write(row, col + 3, Wording.bandCell(band, short: shortBand), Wording.bandStyle(band))
         }
     }
 
     /// A comparison row's progress (LA, England): SUPP when suppressed, blank when absent.
     func writeComparison(_ row: Int, _ col: Int, _ s: SubjectResult?) throws {
         guard let s else { return try blank(row, col, .dp2) }
-        if isSuppressed(s.status) { return try write(row, col, suppressedText, CellStyle.plain.greyed) }
+        if isSuppressed(s.status) { return try write(row, col, suppressedText, .suppressed) }
         try write(row, col, s.progress, .dp2)
     }
 

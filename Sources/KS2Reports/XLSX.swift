@@ -45,7 +45,9 @@ struct CellStyle: Hashable {
     var indent = false
 
     static let plain = CellStyle()
-    static let header = CellStyle(bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, verticalTop: true)
+    /// Centred: a left-aligned title over right-aligned numbers reads as the next column's.
+    static let header = CellStyle(
+        bold: true, wrap: true, fill: 0xDDEBF7, borderBottom: true, alignCentre: true, verticalTop: true)
     static let title = CellStyle(bold: true, fontSize: 14)
     static let sentence = CellStyle(wrap: true, verticalTop: true)
     static let note = CellStyle(italic: true, fontColor: 0x595959)
@@ -54,6 +56,8 @@ struct CellStyle: Hashable {
     static let signed2 = CellStyle(numberFormat: "+0.00;\u{2212}0.00;0.00")
     static let percent = CellStyle(numberFormat: "0%")
     static let integer = CellStyle(numberFormat: "0")
+    /// A suppressed figure's `SUPP`: greyed, indented apart from a number to its left.
+    static let suppressed = CellStyle(indent: true).greyed
 
     /// The same style with text wrapping.
     var wrapped: CellStyle {
@@ -213,11 +217,16 @@ struct Worksheet {
     let workbook: Workbook
     let name: String
 
-    /// A text cell (always a string, never a formula, whatever it starts with).
+    /// A text cell (always a string, never a formula, whatever it starts with); table text is indented
+    /// one level, so that a code after a right-aligned number (`93.52 EXS`, `-9.38 Y`) reads apart from
+    /// it (not in the first column, nor titles, notes, centred or wrapped text).
     func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle = .plain) throws {
         if text.isEmpty { return try blank(row, col, style) }
+        var used = style
+        let tableText = !style.alignCentre && !style.wrap && !style.italic && style.fontSize == nil
+        if col > 0 && tableText { used.indent = true }
         try check(
-            worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style)),
+            worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(used)),
             "\(workbook.path): \(name)!R\(row + 1)C\(col + 1)")
     }
 
@@ -245,6 +254,11 @@ struct Worksheet {
     /// A header row of bold, wrapped, filled cells.
     func header(_ row: Int, _ titles: [String], from col: Int = 0) throws {
         for (i, t) in titles.enumerated() { try write(row, col + i, t, .header) }
+    }
+
+    /// Column `k`'s width to `widths[k]`, for each column of a table.
+    func columnWidths(_ widths: [Double]) throws {
+        for (k, w) in widths.enumerated() { try columnWidth(k, k, w) }
     }
 
     func columnWidth(_ first: Int, _ last: Int, _ width: Double) throws {
@@ -279,18 +293,32 @@ struct Worksheet {
                 lxw_col_t(lastCol)), "\(workbook.path): \(name) autofilter")
     }
 
-    /// Landscape, one page wide (or one page in all with `onePage`), the given header rows
-    /// repeated on every printed page.
-    func printSetup(repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true, onePage: Bool = false) throws {
+    /// Landscape, one page wide (or one page in all with `onePage`; or at the scale set apart from
+    /// this without `fitWidth`), the given header rows repeated on every printed page.
+    func printSetup(
+        repeatRows: ClosedRange<Int>? = nil, landscape: Bool = true, onePage: Bool = false, fitWidth: Bool = true
+    ) throws {
         if landscape { worksheet_set_landscape(handle) }
         worksheet_set_paper(handle, 9)  // A4
-        worksheet_fit_to_pages(handle, 1, onePage ? 1 : 0)
+        if fitWidth || onePage { worksheet_fit_to_pages(handle, 1, onePage ? 1 : 0) }
         worksheet_set_margins(handle, 0.4, 0.4, 0.6, 0.6)
         if let r = repeatRows {
             try check(
                 worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)),
                 "\(workbook.path): \(name) repeat rows")
         }
+    }
+
+    /// Prints a table legibly: landscape, one page wide when that keeps its 11 pt text at 8 pt or more;
+    /// else at that 8 pt scale across pages, with `repeatColumns` (what names a row) on every page.
+    func printTable(columnWidths: [Double], repeatRows: ClosedRange<Int>, repeatColumns: ClosedRange<Int>) throws {
+        let fits = onePageWideScale(columnWidths) >= minimumLegibleScale
+        try printSetup(repeatRows: repeatRows, fitWidth: fits)
+        guard !fits else { return }
+        worksheet_set_print_scale(handle, UInt16((minimumLegibleScale * 100).rounded(.up)))
+        try check(
+            worksheet_repeat_columns(handle, lxw_col_t(repeatColumns.lowerBound), lxw_col_t(repeatColumns.upperBound)),
+            "\(workbook.path): \(name) repeat columns")
     }
 
     /// Prints only rows `rows` of columns `0...lastCol`.
@@ -385,6 +413,11 @@ struct Chart {
     func xRange(_ min: Double, _ max: Double) {
         chart_axis_set_min(handle.pointee.x_axis, min)
         chart_axis_set_max(handle.pointee.x_axis, max)
+    }
+    /// The x axis's bounds and the step between its ticks.
+    func xAxis(_ axis: RoundAxis) {
+        xRange(axis.min, axis.max)
+        chart_axis_set_major_unit(handle.pointee.x_axis, axis.unit)
     }
     func yRange(_ min: Double, _ max: Double) {
         chart_axis_set_min(handle.pointee.y_axis, min)
@@ -494,4 +527,20 @@ struct ChartSeries {
             chart_series_set_marker_line(handle, &line)
         }
     }
+}
+
+/// The smallest print scale that keeps 11 pt text legible: 8 pt.
+let minimumLegibleScale = 8.0 / 11.0
+
+/// How much wider LibreOffice draws the same columns than Excel: measured on the impact workbook's
+/// tables printed one page wide (with Carlito, the metric twin of Calibri), 1.11.
+let libreOfficeColumnFactor = 1.11
+
+/// The print scale at which columns of these widths (Excel's character units) fill the width of a
+/// landscape A4 page inside `printSetup`'s 0.4-inch side margins, in the wider of Excel and
+/// LibreOffice: Excel draws a column of width w as w × 7 + 5 pixels of 0.75 pt with its 11 pt font.
+func onePageWideScale(_ columnWidths: [Double]) -> Double {
+    let pixels = columnWidths.reduce(0.0) { $0 + ($1 * 7 + 5).rounded(.down) }
+    let printable = (11.69 - 2 * 0.4) * 72
+    return pixels > 0 ? printable / (pixels * 0.75 * libreOfficeColumnFactor) : 1
 }

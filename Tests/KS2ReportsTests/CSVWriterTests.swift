@@ -183,3 +183,79 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// RowBytes (the pointer writer of pupils.csv, schools.csv and groups.csv) must write exactly the
+/// bytes CSVWriter writes for the same fields, so the two can never drift apart.
+@Suite struct RowBytesTests {
+    static let texts = [
+        "plain", "a,b", "say \"hi\"", "two\nlines", "=SUM(A1)", "@cmd", "+44 1234", "-x", "-0.37", "", "St Mary’s",
+    ]
+    static let doubles: [Double] = [
+        0, -0.0, 1, -0.37, 100, 1e-7, 0.1 + 0.2, 12_345_678_901_234_568, 1e300, -.leastNonzeroMagnitude, .nan,
+        .infinity,
+    ]
+
+    @Test func writesWhatCSVWriterWrites() {
+        var reference = CSVWriter()
+        var fast = RowBytes(capacity: 1)  // starts small, so every kind of field also grows the buffer
+        for (k, t) in Self.texts.enumerated() {
+            reference.appendText(t)
+            fast.appendText(t)
+            reference.appendInt(k - 5)
+            fast.appendInt(k - 5)
+            reference.appendInt(k.isMultiple(of: 2) ? nil : Int.min)
+            fast.appendInt(k.isMultiple(of: 2) ? nil : Int.min)
+            let field = CSVWriter.field(Array(t.utf8))
+            field.withUnsafeBufferPointer {
+                reference.appendFormatted($0)
+                fast.appendField($0)
+            }
+            reference.endRow()
+            fast.endRow()
+        }
+        for d in Self.doubles {
+            reference.appendDouble(d)
+            fast.appendDouble(d)
+            reference.appendEmpty()
+            fast.appendEmpty()
+            reference.appendDouble(Optional<Double>.none)
+            fast.appendDouble(Optional<Double>.none)
+        }
+        reference.endRow()
+        fast.endRow()
+        let expected = reference.bytes
+        let got = fast.finish()
+        #expect(text(got) == text(expected))
+        #expect(got.count > 300)
+    }
+
+    /// The recent-number table must never change a byte: repeats, values sharing a slot, -0.0
+    /// beside 0.0, and numbers too long for a slot.
+    @Test func cachedNumbersWriteWhatCSVWriterWrites() {
+        var reference = CSVWriter()
+        var fast = RowBytes(capacity: 16, cachingNumbers: true)
+        var values: [Double] = [0, -0.0, 100, 0.0000001234567890123, 1e300, 33.333333333333336]
+        for k in 0..<20_000 { values.append(Double(k % 97) * 100 / Double(k % 13 + 1)) }
+        for k in 0..<5_000 { values.append(Double(k) * 0.1) }
+        for v in values + values {
+            reference.appendDouble(v)
+            fast.appendDouble(v)
+        }
+        reference.endRow()
+        fast.endRow()
+        #expect(fast.finish() == reference.bytes)
+        let table = RecentNumbers()
+        defer { table.release() }
+        let slots = Set(values.map { table.slot($0) })
+        #expect(slots.count < values.count)  // some values share a slot, so replacement is exercised
+    }
+
+    @Test func writesUPNsAsTheirThirteenCharacters() throws {
+        let upn = try #require(Array("A865212312597".utf8).withUnsafeBytes { UPN.parse($0) })
+        var w = RowBytes(capacity: 4)
+        w.appendInt(2019)
+        w.appendRaw(count: 13) { upn.write(to: $0) }
+        w.endRow()
+        #expect(text(w.finish()) == "2019,A865212312597\n")
+    }
+}

@@ -132,7 +132,8 @@ func writeFocusPupilsSheet(
     try sheet.columnWidth(4, 4, 18)
     try sheet.columnWidth(5, 6 + windows.count, 12)
     if !focus.isEmpty { try sheet.autofilter(headerRow, 0, r - 1, header.count - 1) }
-    try sheet.printSetup()
+    // the focus pupils' column titles on every printed page
+    try sheet.printSetup(repeatRows: headerRow...headerRow)
     return sheet
 }
 
@@ -330,15 +331,13 @@ private func writeSchoolsByWindow(_ sheet: Worksheet, data: TrackingWorkbookData
         try sheet.write(r, 4 + 4 * s.window, intervalText(s))
         try sheet.write(r, 5 + 4 * s.window, focusOnTrackText(s))
     }
-    try sheet.columnWidth(0, 0, 8)
-    try sheet.columnWidth(1, 1, 30)
-    for w in windows.indices {
-        try sheet.columnWidth(2 + 4 * w, 3 + 4 * w, 9)
-        try sheet.columnWidth(4 + 4 * w, 4 + 4 * w, 15)
-        try sheet.columnWidth(5 + 4 * w, 5 + 4 * w, 9)
-    }
+    var widths: [Double] = [8, 30]
+    for _ in windows { widths += [9, 9, 15, 9] }
+    for (c, width) in widths.enumerated() { try sheet.columnWidth(c, c, width) }
     sheet.freezePanes(rows: 4, cols: 2)
-    try sheet.printSetup(repeatRows: 3...3)
+    // four windows of four columns do not fit one page at a legible size: the URN and school
+    // name are repeated on every page instead
+    try sheet.printTable(columnWidths: widths, repeatRows: 3...3, repeatColumns: 0...1)
 }
 
 /// Every row of track_schools.csv, for analysts.

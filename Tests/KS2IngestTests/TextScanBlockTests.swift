@@ -159,3 +159,112 @@ import Testing
         #expect(try records(threads: 1, chunkBytes: 100_000) == whole)
     }
 }
+
+/// The 16-byte test of the text scan and the record scanner's word loop against byte-by-byte
+/// readings.
+@Suite struct WordScanTests {
+    @Test func plainVectorsAreExactlyPrintableASCIIWithoutQuotes() {
+        for byte in 0...255 {
+            for position in 0..<16 {
+                var lanes = SIMD16<UInt8>(repeating: 0x61)
+                lanes[position] = UInt8(byte)
+                let plain = byte >= 0x20 && byte < 0x80 && byte != 0x22
+                #expect(TextScan.isPlain(lanes) == plain, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    /// Records as a plain reading splits them: fields at delimiters outside quotes, records at
+    /// LFs outside quotes, lines counted at every LF, records of only blank fields and no quote
+    /// skipped. Each record as "line:start-end|start-end…".
+    static func plainRecords(_ bytes: [UInt8]) -> [String] {
+        var out: [String] = []
+        var line = 1
+        var recordLine = 1
+        var fieldStart = 0
+        var recordStart = 0
+        var fields: [(Int, Int)] = []
+        var inQuote = false
+        var hasQuote = false
+        func finish(_ end: Int) {
+            fields.append((fieldStart, end))
+            let blank = fields.allSatisfy { f in
+                bytes[f.0..<f.1].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+            }
+            if hasQuote || !blank {
+                out.append("\(recordLine):" + fields.map { "\($0.0)-\($0.1)" }.joined(separator: "|"))
+            }
+            fields = []
+            hasQuote = false
+        }
+        for (i, b) in bytes.enumerated() {
+            if b == 0x22 {
+                inQuote.toggle()
+                hasQuote = true
+            } else if b == 0x0A {
+                line += 1
+                if !inQuote {
+                    finish(i)
+                    fieldStart = i + 1
+                    recordStart = i + 1
+                    recordLine = line
+                }
+            } else if b == 0x2C && !inQuote {
+                fields.append((fieldStart, i))
+                fieldStart = i + 1
+            }
+        }
+        if recordStart < bytes.count { finish(bytes.count) }
+        return out
+    }
+
+    static func scannedRecords(_ bytes: [UInt8]) -> [String] {
+        var out: [String] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = RecordScanner(base: buffer.baseAddress!, count: bytes.count, delimiter: 0x2C)
+            _ = scanner.scan(from: 0, line: 1, until: bytes.count) { record in
+                out.append(
+                    "\(record.line):"
+                        + (0..<record.count).map { "\(record.starts[$0])-\(record.ends[$0])" }.joined(separator: "|"))
+            }
+            scanner.release()
+        }
+        return out
+    }
+
+    @Test func recordScannerAgreesWithAPlainReading() {
+        var state: UInt64 = 0x5CA7_7E12
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        // quoted fields only at a field's start (a stray quote is a file fault, tested elsewhere)
+        let pieces: [[UInt8]] = [
+            Array("ab".utf8), Array("x".utf8), Array(",".utf8), Array(",,,,,,,,,".utf8), Array("\n".utf8),
+            Array("\r\n".utf8), Array("é€".utf8), [0x09], [0x1B], Array("\r".utf8),
+        ]
+        let quoted: [[UInt8]] = [Array("\"q,\n\"\"r\"".utf8), Array("\"\"".utf8), Array("\"a\nb\"".utf8)]
+        for _ in 0..<400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(next() % 80 + 1) {
+                let atFieldStart = bytes.last == nil || bytes.last == 0x2C || bytes.last == 0x0A
+                if atFieldStart && next() % 4 == 0 {
+                    bytes += quoted[next() % quoted.count]
+                } else {
+                    bytes += pieces[next() % pieces.count]
+                }
+            }
+            #expect(Self.scannedRecords(bytes) == Self.plainRecords(bytes), "\(bytes)")
+        }
+    }
+
+    @Test func aRecordWithManyFieldsGrowsItsStorage() {
+        // 300 fields: the field arrays start at 64 and grow inside a word
+        let row = Array(repeating: "1", count: 300).joined(separator: ",")
+        let bytes = Array("\(row)\n\(row)".utf8)
+        let records = Self.scannedRecords(bytes)
+        #expect(records == Self.plainRecords(bytes))
+        #expect(records.count == 2)
+        #expect(records[1].hasPrefix("2:600-601|602-603|"))
+    }
+}

@@ -516,77 +516,66 @@ struct RecordScanner {
         capacity *= 2
     }
 
-    /// The 8 bytes at `p` as a little-endian word (byte k is bits 8k…8k+7); bytes past the end
-    /// count as 0, which is no byte the scanner looks for.
+    /// High bit of each byte of the 8 at `p` that is a quote, the delimiter or LF (bytes past
+    /// the end count as 0, which is none of them). Little-endian: byte k is bits 8k…8k+7.
     @inline(__always)
-    func word(at p: Int) -> UInt64 {
-        if p + 8 <= count { return UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self) }
+    func specials(at p: Int) -> UInt64 {
         var w: UInt64 = 0
-        for k in 0..<(count - p) { w |= UInt64(base[p + k]) << UInt64(8 * k) }
-        return w
+        if p + 8 <= count {
+            w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+        } else {
+            for k in 0..<(count - p) { w |= UInt64(base[p + k]) << UInt64(8 * k) }
+        }
+        return ByteCount.zeroBytes(w ^ 0x2222_2222_2222_2222)
+            | ByteCount.zeroBytes(w ^ (0x0101_0101_0101_0101 &* UInt64(delimiter)))
+            | ByteCount.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
     }
 
     /// Parses records from `from` (a record start on physical line `line`) while records start
     /// before `until`, calling `body` for each non-blank one. Returns the offset after the last
     /// record parsed and the physical line there.
-    /// Each word's delimiters are stored in one tight loop up to its first quote or LF (an
-    /// event); events are taken one at a time, and a quote moves the scan past its closing quote.
     mutating func scan(from: Int, line startLine: Int, until: Int, _ body: (Record) -> Void) -> (next: Int, line: Int) {
         let base = self.base
         let n = count
-        if from >= n { return (from, startLine) }
-        let delimiterWord = 0x0101_0101_0101_0101 &* UInt64(delimiter)
         let delimiter = self.delimiter
+        if from >= n { return (from, startLine) }
         var line = startLine
         var recordStart = from
         var recordLine = line
         var fields = 0
         var hasQuote = false
-        // the field arrays in locals: stores through them cannot change `self`, so the loop keeps
-        // them in registers (reloaded after a grow)
-        var starts = self.starts
-        var ends = self.ends
         starts[0] = from
         var block = from
         var lastClose = -2
-        words: while block < n {
-            let w = word(at: block)
-            var delimiters = ByteCount.zeroBytes(w ^ delimiterWord)
-            var events = ByteCount.zeroBytes(w ^ 0x2222_2222_2222_2222) | ByteCount.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
-            // a word adds at most 8 fields
-            if fields &+ 8 >= capacity {
-                grow()
-                starts = self.starts
-                ends = self.ends
+        var mask = specials(at: block)
+        while true {
+            if mask == 0 {
+                block += 8
+                if block >= n { break }
+                mask = specials(at: block)
+                continue
             }
-            while true {
-                let first = events & (0 &- events)
-                // the delimiters before the first event (all of them when there is none)
-                var cells = delimiters & (first &- 1)
-                delimiters ^= cells
-                while cells != 0 {
-                    let p = block &+ (cells.trailingZeroBitCount &>> 3)
-                    ends[fields] = p
-                    fields &+= 1
-                    starts[fields] = p &+ 1
-                    cells &= cells &- 1
-                }
-                if events == 0 { break }
-                events ^= first
-                let p = block &+ (first.trailingZeroBitCount &>> 3)
-                if base[p] == 0x0A {
-                    ends[fields] = p
-                    fields &+= 1
-                    line &+= 1
-                    emit(recordStart, p, fields, recordLine, hasQuote, body)
-                    recordStart = p &+ 1
-                    recordLine = line
-                    fields = 0
-                    hasQuote = false
-                    starts[0] = recordStart
-                    if recordStart >= until || recordStart >= n { return (recordStart, line) }
-                    continue
-                }
+            let p = block + (mask.trailingZeroBitCount >> 3)
+            mask &= mask &- 1
+            let b = base[p]
+            if b == delimiter {
+                ends[fields] = p
+                fields += 1
+                if fields == capacity { grow() }
+                starts[fields] = p + 1
+            } else if b == 0x0A {
+                ends[fields] = p
+                fields += 1
+                if fields == capacity { grow() }
+                line += 1
+                emit(recordStart, p, fields, recordLine, hasQuote, body)
+                recordStart = p + 1
+                recordLine = line
+                fields = 0
+                hasQuote = false
+                starts[0] = recordStart
+                if recordStart >= until || recordStart >= n { return (recordStart, line) }
+            } else {
                 // an opening quote: skip to the closing one (a doubled quote reopens at once)
                 hasQuote = true
                 var opensField = p == lastClose + 1  // right after a closing quote: a doubled quote
@@ -611,9 +600,9 @@ struct RecordScanner {
                 if j >= n && unclosedQuote < 0 { unclosedQuote = p }
                 lastClose = j
                 block = j + 1
-                continue words
+                if block >= n { break }
+                mask = specials(at: block)
             }
-            block &+= 8
         }
         // the last record has no line end
         ends[fields] = n

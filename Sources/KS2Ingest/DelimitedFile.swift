@@ -64,7 +64,7 @@ public final class DelimitedFile: @unchecked Sendable {
         // plan the chunks; the quote counts also tell whether some quote never closes
         let planned = DelimitedFile.plan(
             base: data.base, count: data.count, dataStart: found.next,
-            dataStartLine: found.nextLine, threads: threads, chunkBytes: chunkBytes)
+            dataStartLine: found.nextLine, threads: threads, chunkBytes: chunkBytes, blocks: data.blocks)
         let headerQuotes = ByteCount.count(data.base, from: 0, to: found.next).quotes
         if (headerQuotes + planned.quotes) % 2 == 1 {
             throw DelimitedFile.unclosedQuoteError(
@@ -245,14 +245,21 @@ public final class DelimitedFile: @unchecked Sendable {
 
     /// Splits [dataStart, count) into chunks, each knowing its first physical line and whether it
     /// starts inside a quoted field (from per-chunk quote and newline counts, counted in parallel).
+    /// When the text scan's block counts are at hand and chunks span at least a block, chunks
+    /// start at block starts and take their counts from the blocks (no second pass over the text).
     static func plan(
         base: UnsafePointer<UInt8>, count n: Int, dataStart: Int, dataStartLine: Int,
-        threads: Int, chunkBytes: Int
+        threads: Int, chunkBytes: Int, blocks: [ByteBlock]? = nil
     ) -> (chunks: [Chunk], quotes: Int) {
         let size = n - dataStart
         if size <= 0 { return ([], 0) }
         let chunkCount = max(1, min(size / max(chunkBytes, 1), max(threads, 1) * 64, 1 << 20))
         let step = size / chunkCount
+        if let blocks, step >= TextScan.blockBytes {
+            return planOnBlocks(
+                blocks, base: base, count: n, dataStart: dataStart, dataStartLine: dataStartLine,
+                chunkCount: chunkCount, step: step)
+        }
         var chunks = (0..<chunkCount).map { k in
             Chunk(
                 start: dataStart + k * step, end: k == chunkCount - 1 ? n : dataStart + (k + 1) * step,
@@ -276,6 +283,45 @@ public final class DelimitedFile: @unchecked Sendable {
             line += chunks[k].newlines
         }
         return (chunks, q)
+    }
+
+    /// The plan from the text scan's block counts: chunk k starts at the first block start at or
+    /// after dataStart + k·step; its line, quote parity and line ends are sums of whole blocks
+    /// (the header part before dataStart, inside the first block, is counted here).
+    static func planOnBlocks(
+        _ blocks: [ByteBlock], base: UnsafePointer<UInt8>, count n: Int, dataStart: Int, dataStartLine: Int,
+        chunkCount: Int, step: Int
+    ) -> (chunks: [Chunk], quotes: Int) {
+        let header = ByteCount.count(base, from: 0, to: dataStart)
+        // quotes and LFs before each block start, and in the whole text
+        var quotesBefore = [Int](repeating: 0, count: blocks.count + 1)
+        var newlinesBefore = [Int](repeating: 0, count: blocks.count + 1)
+        for (j, block) in blocks.enumerated() {
+            quotesBefore[j + 1] = quotesBefore[j] + block.quotes
+            newlinesBefore[j + 1] = newlinesBefore[j] + block.newlines
+        }
+        // chunk starts as (offset, quotes before, LFs before)
+        var starts: [(offset: Int, quotes: Int, newlines: Int)] = [(dataStart, header.quotes, header.newlines)]
+        var j = 0
+        for k in 1..<chunkCount {
+            let wanted = dataStart + k * step
+            while j < blocks.count && blocks[j].start < wanted { j += 1 }
+            if j == blocks.count { break }
+            if blocks[j].start <= starts[starts.count - 1].offset { continue }
+            starts.append((blocks[j].start, quotesBefore[j], newlinesBefore[j]))
+        }
+        let total = (quotes: quotesBefore[blocks.count], newlines: newlinesBefore[blocks.count])
+        var chunks: [Chunk] = []
+        chunks.reserveCapacity(starts.count)
+        for (k, s) in starts.enumerated() {
+            let next =
+                k + 1 < starts.count ? starts[k + 1] : (offset: n, quotes: total.quotes, newlines: total.newlines)
+            chunks.append(
+                Chunk(
+                    start: s.offset, end: next.offset, line: dataStartLine + s.newlines - header.newlines,
+                    inQuote: (s.quotes - header.quotes) % 2 == 1, newlines: next.newlines - s.newlines))
+        }
+        return (chunks, total.quotes - header.quotes)
     }
 
     /// Scans every non-blank record after the header in parallel chunks; `record` sees each
@@ -583,6 +629,13 @@ struct RecordScanner {
         for k in 0..<r.count where r.value(k).count != 0 { return false }
         return true
     }
+}
+
+/// The quotes and LFs of one stretch of text, from `start` to the next block's start (or the end).
+struct ByteBlock: Equatable {
+    var start: Int
+    var quotes: Int
+    var newlines: Int
 }
 
 /// Word-at-a-time byte counting for the chunk plan.

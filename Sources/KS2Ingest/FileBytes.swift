@@ -134,15 +134,20 @@ final class FileBytes: @unchecked Sendable {
     var count: Int { bytes.count }
     let base: UnsafePointer<UInt8>
 
+    /// Quote and LF counts of the text's consecutive blocks from the text scan (nil when the text
+    /// was rewritten after it: lone CRs became LFs).
+    let blocks: [ByteBlock]?
+
     private init(
         raw: RawFile?, converted: UnsafeMutableRawBufferPointer?, bytes: UnsafeRawBufferPointer,
-        windows1252: Bool, controls: [Int]
+        windows1252: Bool, controls: [Int], blocks: [ByteBlock]?
     ) {
         self.raw = raw
         self.converted = converted
         self.bytes = bytes
         self.wasWindows1252 = windows1252
         self.controls = ControlIndex(controls)
+        self.blocks = blocks
         base = UnsafePointer<UInt8>(OpaquePointer(bytes.baseAddress ?? UnsafeRawPointer(FileBytes.emptyByte)))
     }
 
@@ -177,7 +182,9 @@ final class FileBytes: @unchecked Sendable {
         let body = UnsafeRawBufferPointer(rebasing: all[start...])
         var scan = TextScan.scan(body, threads: threads)
         if scan.valid && !scan.loneCR {
-            self.init(raw: raw, converted: nil, bytes: body, windows1252: false, controls: scan.controls)
+            self.init(
+                raw: raw, converted: nil, bytes: body, windows1252: false, controls: scan.controls,
+                blocks: scan.blocks)
             return
         }
         var windows1252 = false
@@ -197,7 +204,7 @@ final class FileBytes: @unchecked Sendable {
         if scan.loneCR { TextScan.rewriteLoneCRs(UnsafeMutableRawBufferPointer(rebasing: text[0..<length])) }
         self.init(
             raw: nil, converted: text, bytes: UnsafeRawBufferPointer(rebasing: text[0..<length]),
-            windows1252: windows1252, controls: scan.controls)
+            windows1252: windows1252, controls: scan.controls, blocks: scan.loneCR ? nil : scan.blocks)
     }
 }
 
@@ -227,14 +234,21 @@ struct ControlIndex: @unchecked Sendable {
     }
 }
 
-/// One pass over a file's text: whether it is valid UTF-8, whether it holds a lone CR, and where
-/// its C0 control characters other than tab, CR and LF are — in parallel segments.
+/// One pass over a file's text: whether it is valid UTF-8, whether it holds a lone CR, where its
+/// C0 control characters other than tab, CR and LF are, and its quotes and line ends counted per
+/// block (the chunk plan's counts, so the plan needs no second pass) — in parallel segments.
 enum TextScan {
     struct Result {
         var valid: Bool
         var loneCR: Bool
         var controls: [Int]
+        /// Quote and LF counts of consecutive ranges of the scanned text, in file order.
+        var blocks: [ByteBlock] = []
     }
+
+    /// Bytes between two count checkpoints (a power of two: segment cuts aside, checkpoints sit at
+    /// its multiples).
+    static let blockBytes = 1 << 16
 
     static func scan(_ bytes: UnsafeRawBufferPointer, threads: Int) -> Result {
         let n = bytes.count
@@ -263,24 +277,62 @@ enum TextScan {
             whole.valid = whole.valid && r.valid
             whole.loneCR = whole.loneCR || r.loneCR
             whole.controls += r.controls
+            whole.blocks += r.blocks
         }
         return whole
     }
 
-    /// The scan of [from, to) of a buffer of `count` bytes (a CR at the end looks at the next byte).
+    /// The scan of [from, to) of a buffer of `count` bytes (a CR at the end looks at the next byte),
+    /// with one count block per stretch between multiples of `blockBytes`. A multi-byte character
+    /// may run past a block's end: its continuation bytes are never a quote or LF, so each block
+    /// counts exactly the quotes and LFs inside it.
     static func segment(_ base: UnsafePointer<UInt8>, count n: Int, from: Int, to: Int) -> Result {
         var result = Result(valid: true, loneCR: false, controls: [])
+        result.blocks.reserveCapacity((to - from) / blockBytes + 2)
         var i = from
+        var blockStart = from
+        while blockStart < to {
+            let blockEnd = min(to, (blockStart / blockBytes + 1) * blockBytes)
+            var quotes = 0
+            var newlines = 0
+            scanBlock(base, count: n, at: &i, to: blockEnd, quotes: &quotes, newlines: &newlines, &result)
+            result.blocks.append(ByteBlock(start: blockStart, quotes: quotes, newlines: newlines))
+            blockStart = blockEnd
+        }
+        return result
+    }
+
+    /// Scans from `i` (inside [block start, to], or past `to` when a character ran over) to `to`.
+    @inline(__always)
+    private static func scanBlock(
+        _ base: UnsafePointer<UInt8>, count n: Int, at index: inout Int, to: Int, quotes: inout Int,
+        newlines: inout Int, _ result: inout Result
+    ) {
+        var i = index
+        var q = 0
+        var nl = 0
         while i < to {
-            // ASCII words with no byte below 0x20 pass 8 at a time
-            while i + 8 <= to {
+            // 16 bytes at a time while all are printable ASCII other than a quote
+            while i &+ 16 <= to && TextScan.isPlain(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)) {
+                i &+= 16
+            }
+            // then ASCII words with no byte below 0x20 pass 8 at a time (two words: the 16 bytes
+            // that stopped the loop above)
+            var words = 0
+            while i + 8 <= to && words < 2 {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 != 0 { break }
+                words += 1
+                // bit counts only for words holding a quote (no POPCNT in the baseline x86-64 target)
+                let quoteBits = TextScan.bytesEqual(word, 0x22)
+                if quoteBits != 0 { q &+= quoteBits.nonzeroBitCount }
                 // high bit of each byte below 0x20 (exact: every byte is ASCII, so no borrow
                 // crosses bytes) other than LF and tab: CRs (lone or not) and control characters
                 let below = ~((word | 0x8080_8080_8080_8080) &- 0x2020_2020_2020_2020) & 0x8080_8080_8080_8080
                 if below != 0 {
-                    var odd = below & ~TextScan.bytesEqual(word, 0x0A) & ~TextScan.bytesEqual(word, 0x09)
+                    let lineEnds = TextScan.bytesEqual(word, 0x0A)
+                    nl &+= lineEnds.nonzeroBitCount
+                    var odd = below & ~lineEnds & ~TextScan.bytesEqual(word, 0x09)
                     while odd != 0 {
                         control(base, n, i + odd.trailingZeroBitCount >> 3, &result)
                         odd &= odd &- 1
@@ -288,10 +340,17 @@ enum TextScan {
                 }
                 i += 8
             }
+            if words == 2 { continue }
             if i >= to { break }
             let c = base[i]
             if c < 0x80 {
-                control(base, n, i, &result)
+                if c == 0x22 {
+                    q += 1
+                } else if c == 0x0A {
+                    nl += 1
+                } else {
+                    control(base, n, i, &result)
+                }
                 i += 1
                 continue
             }
@@ -303,7 +362,20 @@ enum TextScan {
                 i += width
             }
         }
-        return result
+        index = i
+        quotes = q
+        newlines = nl
+    }
+
+    /// Whether all 16 bytes are in 0x20…0x7F and none is a quote. Byte-wise arithmetic, which
+    /// compiles to SSE2 (SIMD comparisons would be split into lanes): a byte's high bit is set
+    /// in `b − 0x20` when b < 0x20, in `b` when b ≥ 0x80, and in `(b ^ 0x22) − 1` when b = 0x22
+    /// (or b ≥ 0x80).
+    @inline(__always)
+    static func isPlain(_ v: SIMD16<UInt8>) -> Bool {
+        let odd = ((v &- 0x20) | v | ((v ^ 0x22) &- 1)) & 0x80
+        let halves = unsafeBitCast(odd, to: SIMD2<UInt64>.self)
+        return halves[0] | halves[1] == 0
     }
 
     /// The high bit of every byte of `word` equal to `byte`, exactly.

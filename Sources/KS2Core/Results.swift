@@ -91,8 +91,8 @@ public struct SchoolResult: Sendable, Hashable {
     public var la: String
     public var eligible: Int?
     public var ks1APS: Double?
-    /// Indexed by `Subject.rawValue` (read, writ, mat).
-    public var subjects: [SubjectResult]
+    /// Reading, writing and maths, stored inline (no allocation per row).
+    public var subjects: PerSubject<SubjectResult>
     /// Indexed by `AttainmentMeasure.rawValue`; nil when absent or suppressed.
     public var attainment: [Double?]
     /// Eligible pupils behind each attainment percentage (for pooling), when known.
@@ -103,7 +103,7 @@ public struct SchoolResult: Sendable, Hashable {
     public init(
         year: Int, level: ResultLevel, id: String, name: String = "", la: String = "",
         eligible: Int? = nil, ks1APS: Double? = nil,
-        subjects: [SubjectResult] = Array(repeating: SubjectResult(), count: 3),
+        subjects: PerSubject<SubjectResult> = PerSubject(repeating: SubjectResult()),
         attainment: [Double?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
         attainmentDenominators: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
         special: Bool = false, source: ResultSource = .computed
@@ -123,8 +123,8 @@ public struct SchoolResult: Sendable, Hashable {
     }
 
     public subscript(subject: Subject) -> SubjectResult {
-        get { subjects[subject.rawValue] }
-        set { subjects[subject.rawValue] = newValue }
+        get { subjects[subject] }
+        set { subjects[subject] = newValue }
     }
     public subscript(measure: AttainmentMeasure) -> Double? {
         get { attainment[measure.rawValue] }

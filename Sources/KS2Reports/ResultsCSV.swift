@@ -52,7 +52,7 @@ extension RowBytes {
         appendInt(r.eligible)
         appendDouble(r.ks1APS)
         for subject in Subject.allCases {
-            appendSubject(subject.rawValue < r.subjects.count ? r.subjects[subject.rawValue] : SubjectResult())
+            appendSubject(r.subjects[subject])
         }
         for measure in AttainmentMeasure.allCases {
             appendDouble(measure.rawValue < r.attainment.count ? r.attainment[measure.rawValue] : nil)

@@ -77,7 +77,7 @@ private func readDfE(_ name: String, year: Int) throws -> [SchoolResult] {
                 status: d(c.0) != nil
                     ? .ok : raw == "SUPP" ? .supp : raw == "LOWCOV" ? .lowcov : raw.isEmpty ? .none : .coded(raw))
             if let e = r.eligible, let cov = x.coverage { x.n = Int((Double(e) * cov / 100 + 0.5).rounded(.down)) }
-            r.subjects[s] = x
+            r.subjects[Subject(rawValue: s)!] = x
         }
         for (m, c) in attainmentCols {
             r[m] = d(c)
@@ -132,7 +132,7 @@ struct ImpactTests {
         // A made-up mismatch is flagged.
         var shifted = rows
         if let at = shifted.firstIndex(where: { $0.level == .la && $0.year == 2018 && $0.id == "936" }) {
-            shifted[at].subjects[0].progress = 0.6
+            shifted[at].subjects.read.progress = 0.6
         }
         #expect(
             countyComparison(shifted, sigma: sigma).first { $0.year == 2018 && $0.la == "936" && $0.subject == .read }?

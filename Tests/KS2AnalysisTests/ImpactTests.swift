@@ -191,8 +191,8 @@ struct ImpactTests {
         #expect(abs(try #require(rwm.outcomePctExp) - 15875.0 / 213) < 1e-9)
         // Every school listed, with its reason when missing.
         #expect(schools.map(\.urn) == ["142999", "125019", "125040", "132758", "999999"])
-        #expect(schools[0].missingReason.isEmpty && schools[0].baseline[0] == -1.6 && schools[0].outcome[0] == -0.1)
-        #expect(schools[3].missingReason == "no 2018 row in the tables" && schools[3].baseline[0] == -2.1)
+        #expect(schools[0].missingReason.isEmpty && schools[0].baseline.read == -1.6 && schools[0].outcome.read == -0.1)
+        #expect(schools[3].missingReason == "no 2018 row in the tables" && schools[3].baseline.read == -2.1)
         #expect(schools[4].missingReason == "URN 999999 is in no results file")
     }
 

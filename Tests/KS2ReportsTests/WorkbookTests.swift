@@ -459,7 +459,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
                 "A2012001\(10000 + i)", first[i % first.count], last[(i * 7) % last.count],
                 read: r(-8, 8), mat: r(-9, 7))
             p.ks1APS = r(6, 21)
-            p.progress[1] = r(-6, 6)
+            p.progress.writ = r(-6, 6)
             return p
         }
         try writeSchoolWorkbook(

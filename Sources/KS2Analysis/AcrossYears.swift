@@ -57,7 +57,7 @@ public func trendRows(_ rows: [SchoolResult]) -> [TrendRow] {
 /// The last three years of `rows` in which any row has a progress figure, oldest first.
 public func threeYearWindow(_ rows: [SchoolResult]) -> [Int] {
     var years = Set<Int>()
-    for r in rows where r.subjects.contains(where: { $0.progress != nil }) { years.insert(r.year) }
+    for r in rows where r.subjects.first(where: { $0.progress != nil }) != nil { years.insert(r.year) }
     return Array(years.sorted().suffix(3))
 }
 
@@ -145,7 +145,7 @@ public func threeYearRows(
 public func nationalOtherProgress(_ groups: [GroupResult]) -> [Int: PerSubject<Double?>] {
     var out: [Int: PerSubject<Double?>] = [:]
     for g in groups where g.group == "disadvantaged" && g.value == "N" && g.result.level == .national {
-        if out[g.result.year] == nil { out[g.result.year] = PerSubject { g.result.subjects[$0.rawValue].progress } }
+        if out[g.result.year] == nil { out[g.result.year] = PerSubject { g.result.subjects[$0].progress } }
     }
     return out
 }

@@ -53,7 +53,7 @@ struct MeasureSums {
                 }
             }
             m.status = n[s] == 0 ? .none : n[s] <= 5 ? .supp : 2 * n[s] < eligibleNotDiscounted[s] ? .lowcov : .ok
-            r.subjects[s] = m
+            r.subjects[subject] = m
         }
         // attainment in schools.csv order, each with its denominator (no temporary arrays: this runs
         // 13 times a school)
@@ -323,10 +323,9 @@ public func aggregate(
     // schools and LAs (not England) get bands
     for k in rows.indices where rows[k].level != .national {
         for subject in Subject.allCases {
-            let s = subject.rawValue
-            let m = rows[k].subjects[s]
+            let m = rows[k].subjects[subject]
             guard m.status == .ok, let p = m.progress, let lo = m.lower, let hi = m.upper else { continue }
-            rows[k].subjects[s].band = progressBand(
+            rows[k].subjects[subject].band = progressBand(
                 progress: p, lower: lo, upper: hi, p10: bands.p10[subject], p90: bands.p90[subject])
         }
     }
@@ -492,11 +491,10 @@ private struct SchoolAggregation {
         var p10 = PerSubject<Double?>(read: nil, writ: nil, mat: nil)
         var p90 = p10
         for subject in Subject.allCases {
-            let s = subject.rawValue
             var ok: [Double] = []
-            for k in 0..<schoolCount where rows[k].subjects[s].status == .ok && !cohort.schools[schoolOrder[k]].special
-            {
-                if let p = rows[k].subjects[s].progress { ok.append(p) }
+            for k in 0..<schoolCount
+            where rows[k].subjects[subject].status == .ok && !cohort.schools[schoolOrder[k]].special {
+                if let p = rows[k].subjects[subject].progress { ok.append(p) }
             }
             ok.sort()
             let m = ok.count

@@ -193,7 +193,7 @@ private func cohortSchool(
             guard let row else { continue }
             let r = row[subject]
             if let p = numericProgress(r) {
-                if isBaseline { school.baseline[subject.rawValue] = p } else { school.outcome[subject.rawValue] = p }
+                if isBaseline { school.baseline[subject] = p } else { school.outcome[subject] = p }
             } else {
                 reasons.append("\(words[subject.rawValue]) progress \(statusText(r)) in \(year)")
             }

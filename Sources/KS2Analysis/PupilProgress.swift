@@ -180,7 +180,7 @@ private struct PupilProgressRun {
             for g in 0..<pagCount {
                 let k = s * pagCount + g
                 if let sup = supplied {
-                    if let e = sup.pags[s][g].estimate { estimate[k] = e }
+                    if let e = sup.pags[Subject(rawValue: s)!][g].estimate { estimate[k] = e }
                 } else if scoreSums.count[k] > 0 {
                     estimate[k] = scoreSums.sum[k] / Double(scoreSums.count[k])
                 }
@@ -253,15 +253,16 @@ private struct PupilProgressRun {
     /// Phase 4, supplied run: the national run's per-PAG SDs and cap z as they are.
     func suppliedSpread(_ sup: EstimateTable) -> ProgressSpread {
         var sd = [Double](repeating: .nan, count: 3 * pagCount)
-        for s in 0..<3 {
-            for g in 0..<pagCount { sd[s * pagCount + g] = sup.pags[s][g].sd ?? .nan }
+        for subject in Subject.allCases {
+            let s = subject.rawValue
+            for g in 0..<pagCount { sd[s * pagCount + g] = sup.pags[subject][g].sd ?? .nan }
         }
-        return ProgressSpread(sd: sd, capZ: sup.national.map(\.capZ))
+        return ProgressSpread(sd: sd, capZ: Subject.allCases.map { sup.national[$0].capZ })
     }
 
     /// Phase 5: capping (below the cap z, or below a supplied PAG's floor) and adjusted progress.
     func adjustedProgress(_ spread: ProgressSpread) {
-        let supCaps: [[Double?]]? = supplied.map { sup in (0..<3).map { s in sup.pags[s].map(\.cap) } }
+        let supCaps: [[Double?]]? = supplied.map { sup in Subject.allCases.map { sup.pags[$0].map(\.cap) } }
         let (n, pagCount, pag, unadjusted, adjusted, capped) = (n, pagCount, pag, unadjusted, adjusted, capped)
         let sdTable = spread.sd
         let caps = spread.capZ
@@ -315,7 +316,9 @@ private struct PupilProgressRun {
                     subject: Subject(rawValue: s)!, pupils: sigma.count,
                     sd: sigma.sd, capZ: spread.capZ[s], p10: nil, p90: nil))
         }
-        return EstimateTable(year: cohort.year, pags: pagsOut, national: nationalOut)
+        return EstimateTable(
+            year: cohort.year, pags: PerSubject { pagsOut[$0.rawValue] },
+            national: PerSubject { nationalOut[$0.rawValue] })
     }
 
     /// The finished columns, taken over without copying.

@@ -59,24 +59,24 @@ public struct SchoolProgressThresholds: Sendable, Equatable {
     }
 
     /// A supplied run's thresholds: national.csv's p10 and p90 as they are.
-    public init(national: [NationalFigures]) {
-        p10 = PerSubject { national[$0.rawValue].p10 }
-        p90 = PerSubject { national[$0.rawValue].p90 }
+    public init(national: PerSubject<NationalFigures>) {
+        p10 = national.map(\.p10)
+        p90 = national.map(\.p90)
     }
 }
 
 /// The national tables of one year: what a national run writes and a county run is given.
 public struct EstimateTable: Sendable, Hashable {
     public var year: Int
-    /// Indexed by `Subject.rawValue`, then PAG − 1.
-    public var pags: [[PAGEstimate]]
-    /// Indexed by `Subject.rawValue`.
-    public var national: [NationalFigures]
+    /// Per subject, indexed by PAG − 1.
+    public var pags: PerSubject<[PAGEstimate]>
+    public var national: PerSubject<NationalFigures>
     /// England's attainment of the year, indexed by `AttainmentMeasure.rawValue`, so that a supplied
     /// run's school workbooks show it; nil when unknown (a national.csv written before its columns).
     public var englandAttainment: [Double?]?
     public init(
-        year: Int, pags: [[PAGEstimate]], national: [NationalFigures], englandAttainment: [Double?]? = nil
+        year: Int, pags: PerSubject<[PAGEstimate]>, national: PerSubject<NationalFigures>,
+        englandAttainment: [Double?]? = nil
     ) {
         self.year = year
         self.pags = pags
@@ -84,6 +84,7 @@ public struct EstimateTable: Sendable, Hashable {
         self.englandAttainment = englandAttainment
     }
 
-    /// PAG lower bounds (from the first subject's rows), so a supplied run uses the file's groups.
-    public var lowerBounds: [Double] { pags.first?.map(\.lower) ?? [] }
+    /// PAG lower bounds (from reading's rows: every subject has the same), so a supplied run uses the
+    /// file's groups.
+    public var lowerBounds: [Double] { pags.read.map(\.lower) }
 }

@@ -91,8 +91,8 @@ public struct SchoolResult: Sendable, Hashable {
     public var la: String
     public var eligible: Int?
     public var ks1APS: Double?
-    /// Indexed by `Subject.rawValue` (read, writ, mat).
-    public var subjects: [SubjectResult]
+    /// Reading, writing and maths, stored inline (no allocation per row).
+    public var subjects: PerSubject<SubjectResult>
     /// Indexed by `AttainmentMeasure.rawValue`; nil when absent or suppressed.
     public var attainment: [Double?]
     /// Eligible pupils behind each attainment percentage (for pooling), when known.
@@ -103,7 +103,7 @@ public struct SchoolResult: Sendable, Hashable {
     public init(
         year: Int, level: ResultLevel, id: String, name: String = "", la: String = "",
         eligible: Int? = nil, ks1APS: Double? = nil,
-        subjects: [SubjectResult] = Array(repeating: SubjectResult(), count: 3),
+        subjects: PerSubject<SubjectResult> = PerSubject(repeating: SubjectResult()),
         attainment: [Double?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
         attainmentDenominators: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
         special: Bool = false, source: ResultSource = .computed
@@ -123,8 +123,8 @@ public struct SchoolResult: Sendable, Hashable {
     }
 
     public subscript(subject: Subject) -> SubjectResult {
-        get { subjects[subject.rawValue] }
-        set { subjects[subject.rawValue] = newValue }
+        get { subjects[subject] }
+        set { subjects[subject] = newValue }
     }
     public subscript(measure: AttainmentMeasure) -> Double? {
         get { attainment[measure.rawValue] }
@@ -226,15 +226,16 @@ public struct CohortSchool: Sendable, Hashable {
     public var name: String
     public var la: String
     /// Per subject (read, writ, mat): progress in the baseline and outcome year.
-    public var baseline: [Double?]
-    public var outcome: [Double?]
+    public var baseline: PerSubject<Double?>
+    public var outcome: PerSubject<Double?>
     /// Empty when the school has both years; else e.g. `no 2018 row`, `maths progress SUPP in 2017`.
     public var missingReason: String
     /// The methodology changes its baseline→outcome crosses, `;`-joined (`capping`; methodology.md §10).
     public var comparability: String = ""
     public init(
         cohort: String, urn: String, name: String = "", la: String = "",
-        baseline: [Double?] = [nil, nil, nil], outcome: [Double?] = [nil, nil, nil],
+        baseline: PerSubject<Double?> = PerSubject(repeating: nil),
+        outcome: PerSubject<Double?> = PerSubject(repeating: nil),
         missingReason: String = ""
     ) {
         self.cohort = cohort
@@ -254,22 +255,24 @@ public struct PupilReportRow: Sendable, Hashable {
     public var surname: String
     public var ks1APS: Double?
     public var pag: Int?
-    /// Per subject (read, writ, mat).
-    public var score: [Double?]
-    public var source: [String]
-    public var estimate: [Double?]
-    public var progress: [Double?]
-    public var capped: [Bool?]
-    public var excluded: [String]
+    public var score: PerSubject<Double?>
+    public var source: PerSubject<String>
+    public var estimate: PerSubject<Double?>
+    public var progress: PerSubject<Double?>
+    public var capped: PerSubject<Bool?>
+    public var excluded: PerSubject<String>
     public var gender: String
     public var disadvantaged: String
     public var eal: String
     public var sen: String
     public init(
         upn: String, forename: String = "", surname: String = "", ks1APS: Double? = nil,
-        pag: Int? = nil, score: [Double?] = [nil, nil, nil], source: [String] = ["", "", ""],
-        estimate: [Double?] = [nil, nil, nil], progress: [Double?] = [nil, nil, nil],
-        capped: [Bool?] = [nil, nil, nil], excluded: [String] = ["", "", ""], gender: String = "",
+        pag: Int? = nil, score: PerSubject<Double?> = PerSubject(repeating: nil),
+        source: PerSubject<String> = PerSubject(repeating: ""),
+        estimate: PerSubject<Double?> = PerSubject(repeating: nil),
+        progress: PerSubject<Double?> = PerSubject(repeating: nil),
+        capped: PerSubject<Bool?> = PerSubject(repeating: nil),
+        excluded: PerSubject<String> = PerSubject(repeating: ""), gender: String = "",
         disadvantaged: String = "", eal: String = "", sen: String = ""
     ) {
         self.upn = upn

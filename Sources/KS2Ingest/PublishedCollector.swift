@@ -35,7 +35,8 @@ struct PublishedCandidate {
     /// Figures the row carries (numeric progress, bands and attainment): the duplicate kept is the fuller one.
     var figures: Int {
         var n = result.attainment.compactMap { $0 }.count
-        for s in result.subjects {
+        for subject in Subject.allCases {
+            let s = result.subjects[subject]
             if s.progress != nil { n += 1 }
             if s.band != nil { n += 1 }
         }
@@ -460,7 +461,7 @@ struct PublishedCollector {
                 continue
             }
             var target = kept[k].result
-            for s in 0..<3 {
+            for s in Subject.allCases {
                 let mine = target.subjects[s]
                 let theirs = r.subjects[s]
                 if mine.status == .none && theirs.status != .none {
@@ -520,7 +521,8 @@ struct PublishedCollector {
         var zeroed: [Int] = []
         for (year, i) in national.sorted(by: { $0.key < $1.key }) {
             var any = false
-            for s in 0..<3 where results[i].subjects[s].status == .none && results[i].subjects[s].progress == nil {
+            for s in Subject.allCases
+            where results[i].subjects[s].status == .none && results[i].subjects[s].progress == nil {
                 results[i].subjects[s].progress = 0
                 results[i].subjects[s].status = .ok
                 any = true

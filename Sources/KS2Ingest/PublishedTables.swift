@@ -443,7 +443,7 @@ func measures(of row: [String], slice: WideSlice, level: ResultLevel, into resul
             status: progress.status)
         if let eligible, let coverage { r.n = roundHalfUp(Double(eligible) * coverage / 100) }
         if r.status == .ok && level != .national { r.band = parseBand(cell(row, columns.band)) }
-        result.subjects[subject.rawValue] = r
+        result.subjects[subject] = r
     }
     for m in 0..<slice.attainment.count {
         let v = PublishedCell(cell(row, slice.attainment[m])).value

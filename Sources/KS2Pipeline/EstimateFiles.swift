@@ -63,9 +63,9 @@ private struct EstimateFileText {
 
 /// estimates.csv's PAG rows of `year`, per subject in PAG order; every subject must have rows, and
 /// the same PAG intervals, so that a supplied run's pupils fall into one set of groups.
-private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) throws -> [[PAGEstimate]] {
+private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) throws -> PerSubject<[PAGEstimate]> {
     let ec = try est.columns(["year", "subject", "pag", "lower", "upper", "pupils", "estimate", "sd", "cap"])
-    var pags: [[PAGEstimate]] = [[], [], []]
+    var pags = PerSubject<[PAGEstimate]>(repeating: [])
     for r in est.table.rows.indices {
         guard let y = try est.number(r, ec[0], "year"), Int(y) == year else { continue }
         let (subject, subjectText) = est.subject(r, ec[1])
@@ -81,18 +81,18 @@ private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) 
                     file: est.table.file, line: est.table.lines[r], column: ec[2] + 1,
                     message: "expected a PAG number and its lower bound"))
         }
-        pags[s.rawValue].append(
+        pags[s].append(
             PAGEstimate(
                 pag: Int(pag), lower: lower, upper: try est.number(r, ec[4], "upper"),
                 pupils: Int(try est.number(r, ec[5], "pupils") ?? 0), estimate: try est.number(r, ec[6], "estimate"),
                 sd: try est.number(r, ec[7], "sd"), cap: try est.number(r, ec[8], "cap")))
     }
     for s in Subject.allCases {
-        pags[s.rawValue].sort { $0.pag < $1.pag }
-        guard !pags[s.rawValue].isEmpty else {
+        pags[s].sort { $0.pag < $1.pag }
+        guard !pags[s].isEmpty else {
             throw PipelineError.invalid("\(path): no \(s.name) estimates for \(year)")
         }
-        guard pags[s.rawValue].map(\.lower) == pags[0].map(\.lower) else {
+        guard pags[s].map(\.lower) == pags.read.map(\.lower) else {
             throw PipelineError.invalid("\(path): the PAG intervals differ between subjects in \(year)")
         }
     }
@@ -100,7 +100,8 @@ private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) 
 }
 
 /// national.csv's row of `year` for each subject (a subject without one is an error).
-private func readNationalFigures(_ nat: EstimateFileText, path: String, year: Int) throws -> [NationalFigures] {
+private func readNationalFigures(_ nat: EstimateFileText, path: String, year: Int) throws -> PerSubject<NationalFigures>
+{
     let nc = try nat.columns(["year", "subject", "pupils", "sd", "cap_z", "p10", "p90"])
     // added later at the end of the columns: an older national.csv without it still reads (its gaps are empty)
     let otherColumn = nat.table.header.firstIndex {
@@ -116,7 +117,7 @@ private func readNationalFigures(_ nat: EstimateFileText, path: String, year: In
             p90: try nat.number(r, nc[6], "p90"),
             otherProgress: try otherColumn.flatMap { try nat.number(r, $0, "other_progress") })
     }
-    return try Subject.allCases.map { s in
+    return try PerSubject { s in
         guard let figures = national[s] else { throw PipelineError.invalid("\(path): no \(s.name) row for \(year)") }
         return figures
     }

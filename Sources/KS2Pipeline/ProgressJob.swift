@@ -105,7 +105,7 @@ public struct ProgressJob: Sendable {
             cohort: ks2Result.cohort, ks1: ks1Result.records,
             ks1Index: join.ks1Index, methodology: methodology,
             supplied: supplied, threads: settings.threads)
-        let sigma = PerSubject { computation.estimates.national[$0.rawValue].sd }
+        let sigma = computation.estimates.national.map(\.sd)
         clock.begin("aggregate")
         let aggregation = aggregate(
             cohort: ks2Result.cohort, table: computation.table, sigma: sigma,

@@ -53,7 +53,7 @@ struct RunResults {
                 nationalOther[year] = o.aggregation.englandOtherProgress
             } else {
                 supplied.insert(year)
-                let other = PerSubject { o.computation.estimates.national[$0.rawValue].otherProgress }
+                let other = o.computation.estimates.national.map(\.otherProgress)
                 if other.first(where: { $0 != nil }) != nil { nationalOther[year] = other }
             }
         }
@@ -239,7 +239,7 @@ func writeResults(
 
 /// national.csv's rows of a national run: pupils, σ and cap z from the pupils' computation; the band
 /// thresholds and England's other pupils' progress from the aggregation, which computed them.
-private func nationalRunFigures(_ o: ProgressJob.Outcome) -> [NationalFigures] {
+private func nationalRunFigures(_ o: ProgressJob.Outcome) -> PerSubject<NationalFigures> {
     o.computation.estimates.national.map { n in
         NationalFigures(
             subject: n.subject, pupils: n.pupils, sd: n.sd, capZ: n.capZ,

@@ -29,13 +29,14 @@ struct SchoolWorkbookPlan: Sendable {
             ks1APS: opt(t.ks1APS[i]), pag: t.pag[i] > 0 ? Int(t.pag[i]) : nil,
             gender: p.gender.name, disadvantaged: p.disadvantaged.name, eal: p.eal.name,
             sen: p.sen.name)
-        for s in 0..<3 {
-            row.score[s] = opt(t.score[t.at(s, i)])
-            row.source[s] = t.source[t.at(s, i)].name
-            row.estimate[s] = opt(t.estimate[t.at(s, i)])
-            row.progress[s] = opt(t.progress[t.at(s, i)])
-            row.capped[s] = t.progress[t.at(s, i)].isNaN ? nil : t.capped[t.at(s, i)]
-            row.excluded[s] = t.excluded[t.at(s, i)]?.name ?? ""
+        for subject in Subject.allCases {
+            let s = subject.rawValue
+            row.score[subject] = opt(t.score[t.at(s, i)])
+            row.source[subject] = t.source[t.at(s, i)].name
+            row.estimate[subject] = opt(t.estimate[t.at(s, i)])
+            row.progress[subject] = opt(t.progress[t.at(s, i)])
+            row.capped[subject] = t.progress[t.at(s, i)].isNaN ? nil : t.capped[t.at(s, i)]
+            row.excluded[subject] = t.excluded[t.at(s, i)]?.name ?? ""
         }
         return row
     }

@@ -178,7 +178,7 @@ public struct CurrentCohortTargets: Sendable {
     /// Pupils with an estimate whose KS1 outcomes are of the other framework than the estimates'.
     public var frameworkMismatches: Int
     /// The national figures of the estimates year (σ per subject, for in-year tracking).
-    public var national: [NationalFigures]
+    public var national: PerSubject<NationalFigures>
     /// The estimates year's methodology (writing TA points, for in-year tracking).
     public var methodology: MethodologyYear
     /// Accepted pupils with any prediction in the cohort file.
@@ -354,7 +354,7 @@ public func computeTargets(
         row.pag = pag
         if let framework = ks1Framework(p.ks1), framework != methodology.framework { mismatches += 1 }
         for s in Subject.allCases {
-            let pags = table.pags[s.rawValue]
+            let pags = table.pags[s]
             guard pag - 1 < pags.count, let e = pags[pag - 1].estimate else { continue }
             row.estimate[s] = e
             row.target[s] =

@@ -127,7 +127,7 @@ public struct TrackJob: Sendable {
                 "\(rowsWithoutEstimate) tracking rows are of pupils without an estimate (no_ks1 or "
                     + "ks1_incomplete in the cohort file): read, but no predicted progress")
         }
-        let sigma = PerSubject { targets.national[$0.rawValue].sd }
+        let sigma = targets.national.map(\.sd)
         for s in Subject.allCases where sigma[s] == nil {
             warnings.append(
                 "national.csv of \(targets.estimatesYear) has no \(s.name) sd: "

@@ -218,9 +218,10 @@ private func writeCohortSchoolsSheet(_ sheet: Worksheet, _ rows: [CohortSchool])
         try sheet.write(r, 1, c.urn)
         try sheet.write(r, 2, c.name, wrapped)
         try sheet.write(r, 3, c.la)
-        for k in 0..<3 {
-            let before = k < c.baseline.count ? c.baseline[k] : nil
-            let after = k < c.outcome.count ? c.outcome[k] : nil
+        for subject in Subject.allCases {
+            let k = subject.rawValue
+            let before = c.baseline[subject]
+            let after = c.outcome[subject]
             let style = missing ? CellStyle.dp2.greyed : CellStyle.dp2
             try sheet.write(r, 4 + 3 * k, before, style)
             try sheet.write(r, 5 + 3 * k, after, style)

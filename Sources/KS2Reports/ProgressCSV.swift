@@ -105,11 +105,12 @@ public struct PupilRowFormatter: Sendable {
         apsText = arena.add(apsValues.map { CSVWriter.formatted($0) })
         // each PAG's estimate, formatted once (subject · PAGs + PAG), from the estimates table the
         // pupils were measured against
-        let pags = table.pags.map(\.count).max() ?? 0
+        let pags = max(table.pags.read.count, table.pags.writ.count, table.pags.mat.count)
         pagCount = pags
         var estimates = [Double](repeating: .nan, count: 3 * pags)
-        for s in 0..<min(3, table.pags.count) {
-            for (g, row) in table.pags[s].enumerated() { estimates[s * pags + g] = row.estimate ?? .nan }
+        for subject in Subject.allCases {
+            let s = subject.rawValue
+            for (g, row) in table.pags[subject].enumerated() { estimates[s * pags + g] = row.estimate ?? .nan }
         }
         estimateValues = estimates
         estimateText = arena.add(estimates.map { $0.isNaN ? [] : CSVWriter.formatted($0) })
@@ -228,7 +229,7 @@ public struct PupilRowFormatter: Sendable {
 public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
     var w = CSVWriter(header: ["year", "subject", "pag", "lower", "upper", "pupils", "estimate", "sd", "cap"])
     for s in Subject.allCases {
-        for g in table.pags[s.rawValue] {
+        for g in table.pags[s] {
             w.appendInt(table.year)
             w.appendText(s.name)
             w.appendInt(g.pag)
@@ -248,11 +249,12 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
 /// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against), then
 /// England's attainment under schools.csv's names (the year's figures, the same on every row: what a
 /// supplied run's school workbooks show as England).
-public func nationalCSV(year: Int, figures: [NationalFigures], englandAttainment: [Double?]?) -> [UInt8] {
+public func nationalCSV(year: Int, figures: PerSubject<NationalFigures>, englandAttainment: [Double?]?) -> [UInt8] {
     let attainmentColumns = AttainmentMeasure.allCases.map(\.column)
     var w = CSVWriter(
         header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"] + attainmentColumns)
-    for n in figures {
+    for subject in Subject.allCases {
+        let n = figures[subject]
         w.appendInt(year)
         w.appendText(n.subject.name)
         w.appendInt(n.pupils)

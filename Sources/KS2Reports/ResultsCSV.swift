@@ -52,7 +52,7 @@ extension RowBytes {
         appendInt(r.eligible)
         appendDouble(r.ks1APS)
         for subject in Subject.allCases {
-            appendSubject(subject.rawValue < r.subjects.count ? r.subjects[subject.rawValue] : SubjectResult())
+            appendSubject(r.subjects[subject])
         }
         for measure in AttainmentMeasure.allCases {
             appendDouble(measure.rawValue < r.attainment.count ? r.attainment[measure.rawValue] : nil)
@@ -140,9 +140,9 @@ public func cohortSchoolsCSV(_ rows: [CohortSchool]) -> [UInt8] {
         w.appendText(c.urn)
         w.appendText(c.name)
         w.appendText(c.la)
-        for i in 0..<Subject.allCases.count {
-            let before = i < c.baseline.count ? c.baseline[i] : nil
-            let after = i < c.outcome.count ? c.outcome[i] : nil
+        for subject in Subject.allCases {
+            let before = c.baseline[subject]
+            let after = c.outcome[subject]
             w.appendDouble(before)
             w.appendDouble(after)
             if let before, let after { w.appendDouble(after - before) } else { w.appendEmpty() }

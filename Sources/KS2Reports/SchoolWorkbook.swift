@@ -97,7 +97,7 @@ func sortedPupils(_ pupils: [PupilReportRow]) -> [PupilReportRow] {
 /// The subjects in which a pupil's progress is below the threshold.
 func focusSubjects(_ p: PupilReportRow, threshold: Double) -> [Subject] {
     Subject.allCases.filter { s in
-        guard s.rawValue < p.progress.count, let v = p.progress[s.rawValue] else { return false }
+        guard let v = p.progress[s] else { return false }
         return v < threshold
     }
 }
@@ -312,8 +312,8 @@ private func writeProjectCohorts(_ sheet: Worksheet, _ cohorts: [SchoolProjectCo
         let cs = c.school
         var own = "This school is in project cohort \(cs.cohort)"
         if let first = c.impacts.first { own += " (\(first.baselineYear) → \(first.outcomeYear))" }
-        let before = cs.baseline.count > 2 ? cs.baseline[2] : nil
-        let after = cs.outcome.count > 2 ? cs.outcome[2] : nil
+        let before = cs.baseline.mat
+        let after = cs.outcome.mat
         if let before, let after {
             own +=
                 ": its maths progress went from \(Wording.number(before)) to \(Wording.number(after)) "
@@ -413,19 +413,19 @@ private func writePupils(_ sheet: Worksheet, _ pupils: [PupilReportRow], thresho
         for s in Subject.allCases {
             let k = s.rawValue
             let col = pupilSubjectFirstColumn + 5 * k
-            let score = k < p.score.count ? p.score[k] : nil
+            let score = p.score[s]
             if s == .writ, let outcome = writingOutcome(points: score) {
                 try sheet.write(r, col, outcome)  // writing is a teacher assessment: WTS/EXS/GDS, not its points
             } else {
                 try sheet.write(r, col, score, .integer)
             }
-            try sheet.write(r, col + 1, k < p.estimate.count ? p.estimate[k] : nil, .dp1)
-            let progress = k < p.progress.count ? p.progress[k] : nil
+            try sheet.write(r, col + 1, p.estimate[s], .dp1)
+            let progress = p.progress[s]
             try sheet.write(r, col + 2, progress, (progress ?? 0) < threshold ? below : .dp2)
-            let capped = k < p.capped.count ? p.capped[k] : nil
+            let capped = p.capped[s]
             // Y/N and codes centred: left-aligned they would run into the progress figure before them
             try sheet.write(r, col + 3, capped.map { $0 ? "Y" : "N" } ?? "", centred)
-            try sheet.write(r, col + 4, k < p.excluded.count ? p.excluded[k] : "", centred)
+            try sheet.write(r, col + 4, p.excluded[s], centred)
         }
     }
     // narrow figures under wrapped titles: one page wide at 8 pt or more, else the names repeated
@@ -453,7 +453,7 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
     try sheet.header(0, titles)
     let below = CellStyle(numberFormat: "0.00", fill: 0xFFC7CE, fontColor: 0x9C0006)
     let wellBelow = CellStyle(bold: true, numberFormat: "0.00", fill: 0xC00000, fontColor: 0xFFFFFF)
-    func lowest(_ p: PupilReportRow) -> Double { p.progress.compactMap { $0 }.min() ?? 0 }
+    func lowest(_ p: PupilReportRow) -> Double { Subject.allCases.compactMap { p.progress[$0] }.min() ?? 0 }
     let focus = pupils.filter { !focusSubjects($0, threshold: threshold).isEmpty }
         .sorted { (lowest($0), $0.upn) < (lowest($1), $1.upn) }
     var r = 1
@@ -466,7 +466,7 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
         let names = subjects.map { Wording.subject($0.name) }.joined(separator: ", ")
         try sheet.write(r, 4, names, CellStyle(indent: true))
         for s in Subject.allCases {
-            let v = s.rawValue < p.progress.count ? p.progress[s.rawValue] : nil
+            let v = p.progress[s]
             var style = CellStyle.dp2
             if subjects.contains(s), let v { style = v < threshold - wellBelowMargin ? wellBelow : below }
             try sheet.write(r, 5 + s.rawValue, v, style)

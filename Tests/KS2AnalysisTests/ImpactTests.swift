@@ -77,7 +77,7 @@ private func readDfE(_ name: String, year: Int) throws -> [SchoolResult] {
                 status: d(c.0) != nil
                     ? .ok : raw == "SUPP" ? .supp : raw == "LOWCOV" ? .lowcov : raw.isEmpty ? .none : .coded(raw))
             if let e = r.eligible, let cov = x.coverage { x.n = Int((Double(e) * cov / 100 + 0.5).rounded(.down)) }
-            r.subjects[s] = x
+            r.subjects[Subject(rawValue: s)!] = x
         }
         for (m, c) in attainmentCols {
             r[m] = d(c)
@@ -132,7 +132,7 @@ struct ImpactTests {
         // A made-up mismatch is flagged.
         var shifted = rows
         if let at = shifted.firstIndex(where: { $0.level == .la && $0.year == 2018 && $0.id == "936" }) {
-            shifted[at].subjects[0].progress = 0.6
+            shifted[at].subjects.read.progress = 0.6
         }
         #expect(
             countyComparison(shifted, sigma: sigma).first { $0.year == 2018 && $0.la == "936" && $0.subject == .read }?
@@ -191,8 +191,8 @@ struct ImpactTests {
         #expect(abs(try #require(rwm.outcomePctExp) - 15875.0 / 213) < 1e-9)
         // Every school listed, with its reason when missing.
         #expect(schools.map(\.urn) == ["142999", "125019", "125040", "132758", "999999"])
-        #expect(schools[0].missingReason.isEmpty && schools[0].baseline[0] == -1.6 && schools[0].outcome[0] == -0.1)
-        #expect(schools[3].missingReason == "no 2018 row in the tables" && schools[3].baseline[0] == -2.1)
+        #expect(schools[0].missingReason.isEmpty && schools[0].baseline.read == -1.6 && schools[0].outcome.read == -0.1)
+        #expect(schools[3].missingReason == "no 2018 row in the tables" && schools[3].baseline.read == -2.1)
         #expect(schools[4].missingReason == "URN 999999 is in no results file")
     }
 

@@ -78,9 +78,9 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
         // the estimate is written for an excluded pupil with a PAG (P6 reading, discounted)
         #expect(t.estimate[t.at(0, 5)] == 108 && t.progress[t.at(0, 5)].isNaN)
         // σ read = sd(5, −5, 0) = 5
-        #expect(r.estimates.national[0].sd == 5)
-        #expect(r.estimates.national[0].pupils == 3)
-        #expect(r.estimates.national[0].capZ == nil)
+        #expect(r.estimates.national.read.sd == 5)
+        #expect(r.estimates.national.read.pupils == 3)
+        #expect(r.estimates.national.read.capZ == nil)
     }
 
     @Test func schoolRowByHand() {
@@ -88,7 +88,7 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
         let r = computePupilProgress(
             cohort: cohort, ks1: ks1, ks1Index: index, methodology: methodology,
             supplied: nil, threads: 1)
-        let sigma = PerSubject { r.estimates.national[$0.rawValue].sd }
+        let sigma = r.estimates.national.map(\.sd)
         let agg = aggregate(
             cohort: cohort, table: r.table, sigma: sigma, thresholds: nil, includeNational: true,
             laNames: ["850": "Hampshire"], threads: 1)
@@ -170,7 +170,7 @@ func handCohort() -> (KS2Cohort, [KS1Record], [Int32]) {
                 cohort: cohort, ks1: ks1, ks1Index: (0..<40_000).map(Int32.init),
                 methodology: methodologyForTests(2019), supplied: nil, threads: threads)
             let a = aggregate(
-                cohort: cohort, table: r.table, sigma: PerSubject { r.estimates.national[$0.rawValue].sd },
+                cohort: cohort, table: r.table, sigma: r.estimates.national.map(\.sd),
                 thresholds: nil,
                 includeNational: true, laNames: [:], threads: threads)
             return (r, a)

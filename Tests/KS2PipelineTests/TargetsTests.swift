@@ -29,19 +29,20 @@ private func upn(_ serial: Int) -> String {
 /// An estimates table whose listed PAGs have the given estimates (read, writ, mat) and whose
 /// other PAGs have none.
 private func table(year: Int, bounds: [Double], _ estimates: [Int: (Double, Double, Double)]) -> EstimateTable {
-    var pags: [[PAGEstimate]] = [[], [], []]
+    var pags = PerSubject<[PAGEstimate]>(repeating: [])
     for (k, lower) in bounds.enumerated() {
         let e = estimates[k + 1]
         let values = [e?.0, e?.1, e?.2]
-        for s in 0..<3 {
-            pags[s].append(
+        for subject in Subject.allCases {
+            let s = subject.rawValue
+            pags[subject].append(
                 PAGEstimate(
                     pag: k + 1, lower: lower, upper: k + 1 < bounds.count ? bounds[k + 1] : nil,
                     pupils: values[s] == nil ? 0 : 100, estimate: values[s], sd: nil, cap: nil))
         }
     }
-    let national = Subject.allCases.map {
-        NationalFigures(subject: $0, pupils: 100, sd: 6, capZ: nil, p10: nil, p90: nil)
+    let national = PerSubject<NationalFigures> { subject in
+        NationalFigures(subject: subject, pupils: 100, sd: 6, capZ: nil, p10: nil, p90: nil)
     }
     return EstimateTable(year: year, pags: pags, national: national)
 }
@@ -283,7 +284,7 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
         #expect(try latestEstimatesYear(dir + "/estimates.csv") == 2023)
         let t = try readEstimateTables(dir, year: 2023)
         #expect(t.lowerBounds == [0, 10])
-        #expect(t.pags[1][1].estimate == 101.5)
+        #expect(t.pags.writ[1].estimate == 101.5)
         #expect(throws: PipelineError.self) { try latestEstimatesYear(dir + "/nothing") }
     }
 }

@@ -142,8 +142,8 @@ private func field(_ write: (inout CSVWriter) -> Void) -> String {
         #expect(cohorts[1] == "C1,mat,2017,2019,3,1,-0.97,-0.37,0.6,,,,,,,12,,,,0.5,,")
 
         var s = CohortSchool(
-            cohort: "C1", urn: "100001", name: "A", la: "201", baseline: [1.5, nil, -1.0],
-            outcome: [2.0, 3.0, 0.25], missingReason: "")
+            cohort: "C1", urn: "100001", name: "A", la: "201", baseline: PerSubject(read: 1.5, writ: nil, mat: -1.0),
+            outcome: PerSubject(read: 2.0, writ: 3.0, mat: 0.25), missingReason: "")
         s.comparability = "capping"
         let schools = text(cohortSchoolsCSV([s])).split(separator: "\n")
         #expect(

@@ -52,7 +52,8 @@ func impactData() -> ImpactWorkbookData {
     let cs = [
         CohortSchool(
             cohort: "C1", urn: "100001", name: "=HYPERLINK(\"http://x\")", la: "201",
-            baseline: [0.4, nil, -1.0], outcome: [0.1, nil, -0.5]),
+            baseline: PerSubject(read: 0.4, writ: nil, mat: -1.0),
+            outcome: PerSubject(read: 0.1, writ: nil, mat: -0.5)),
         CohortSchool(cohort: "C1", urn: "100003", name: "Gone School", la: "201", missingReason: "no 2019 row"),
     ]
     return ImpactWorkbookData(impacts: [c1, c2, c3, c4], cohortSchools: cs, comparison: [la], schools: schools)
@@ -61,8 +62,12 @@ func impactData() -> ImpactWorkbookData {
 func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, mat: Double?) -> PupilReportRow {
     PupilReportRow(
         upn: upn, forename: forename, surname: surname, ks1APS: 15.5, pag: 14,
-        score: [103, nil, 99], source: ["scaled", "ta", "scaled"], estimate: [101.5, 100.2, 102.25],
-        progress: [read, nil, mat], capped: [false, nil, true], excluded: ["", "HNM", ""])
+        score: PerSubject(read: 103, writ: nil, mat: 99),
+        source: PerSubject(read: "scaled", writ: "ta", mat: "scaled"),
+        estimate: PerSubject(read: 101.5, writ: 100.2, mat: 102.25),
+        progress: PerSubject(read: read, writ: nil, mat: mat),
+        capped: PerSubject(read: false, writ: nil, mat: true),
+        excluded: PerSubject(read: "", writ: "HNM", mat: ""))
 }
 
 @Suite struct WorkbookTests {
@@ -413,8 +418,9 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
                 cohortSchools.append(
                     CohortSchool(
                         cohort: i < 5 ? "C1" : "C2", urn: "10\(1000 + i)", name: name, la: "201",
-                        baseline: [r(-3, 3), r(-3, 3), r(-3, 3)],
-                        outcome: i == 6 ? [nil, nil, nil] : [r(-3, 3), r(-3, 3), r(-3, 3)],
+                        baseline: PerSubject(read: r(-3, 3), writ: r(-3, 3), mat: r(-3, 3)),
+                        outcome: i == 6
+                            ? PerSubject(repeating: nil) : PerSubject(read: r(-3, 3), writ: r(-3, 3), mat: r(-3, 3)),
                         missingReason: i == 6 ? "no 2019 row" : ""))
             }
         }
@@ -453,7 +459,7 @@ func pupil(_ upn: String, _ forename: String, _ surname: String, read: Double?, 
                 "A2012001\(10000 + i)", first[i % first.count], last[(i * 7) % last.count],
                 read: r(-8, 8), mat: r(-9, 7))
             p.ks1APS = r(6, 21)
-            p.progress[1] = r(-6, 6)
+            p.progress.writ = r(-6, 6)
             return p
         }
         try writeSchoolWorkbook(

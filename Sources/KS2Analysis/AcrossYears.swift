@@ -13,14 +13,27 @@ private struct SeriesKey: Hashable, Comparable {
 }
 
 /// Each (level, id)'s rows oldest first, the ids in output order (level, then id).
+/// (Positions sorted by key, year and position, then cut into runs: a dictionary of 17,000 keys a
+/// year, each with its own growing array, took most of the across-years stage.)
 private func series(_ rows: [SchoolResult]) -> [(key: SeriesKey, rows: [SchoolResult])] {
-    var byKey: [SeriesKey: [SchoolResult]] = [:]
-    for r in rows {
-        byKey[SeriesKey(level: r.level, id: r.id), default: []].append(r)
+    let keys = rows.map { SeriesKey(level: $0.level, id: $0.id) }
+    let order = rows.indices.sorted { a, b in
+        if keys[a] != keys[b] { return keys[a] < keys[b] }
+        if rows[a].year != rows[b].year { return rows[a].year < rows[b].year }
+        return a < b
     }
-    return byKey.keys.sorted().map { key in
-        (key, byKey[key]!.sorted { $0.year < $1.year })
+    var out: [(key: SeriesKey, rows: [SchoolResult])] = []
+    var k = 0
+    while k < order.count {
+        let key = keys[order[k]]
+        var run: [SchoolResult] = []
+        while k < order.count && keys[order[k]] == key {
+            run.append(rows[order[k]])
+            k += 1
+        }
+        out.append((key, run))
     }
+    return out
 }
 
 /// trends.csv: for every school, LA and England, each year's figures per subject with the change
@@ -158,28 +171,46 @@ public func gapRows(
     _ rows: [SchoolResult], groups: [GroupResult],
     nationalOther: [Int: PerSubject<Double?>]
 ) -> (rows: [GapRow], yearsWithoutNational: [Int]) {
+    gapRows(rows, groupSets: [groups], nationalOther: nationalOther)
+}
+
+/// The same from several sets of group rows, earlier sets first (a row of an earlier set wins), so
+/// a caller never joins them into one copy: three national years' group rows are 100 MB, and in a
+/// fresh allocation that large every page is a fault.
+public func gapRows(
+    _ rows: [SchoolResult], groupSets: [[GroupResult]],
+    nationalOther: [Int: PerSubject<Double?>]
+) -> (rows: [GapRow], yearsWithoutNational: [Int]) {
     struct ResultRowKey: Hashable {
         var year: Int
         var level: ResultLevel
         var id: String
     }
-    // positions in `groups`, not copies of the rows (a national run has 100,000 of them a year)
-    var disadvantaged: [ResultRowKey: Int] = [:]
-    var others: [ResultRowKey: Int] = [:]
+    /// Set and position of a group row (not a copy of the row).
+    struct Position {
+        var set: Int
+        var index: Int
+    }
+    var disadvantaged: [ResultRowKey: Position] = [:]
+    var others: [ResultRowKey: Position] = [:]
     disadvantaged.reserveCapacity(rows.count)
     others.reserveCapacity(rows.count)
-    for (k, g) in groups.enumerated() where g.group == "disadvantaged" {
-        let key = ResultRowKey(year: g.result.year, level: g.result.level, id: g.result.id)
-        if g.value == "Y" && disadvantaged[key] == nil { disadvantaged[key] = k }
-        if g.value == "N" && others[key] == nil { others[key] = k }
+    for (set, groups) in groupSets.enumerated() {
+        for k in groups.indices where groups[k].group == "disadvantaged" {
+            let g = groups[k].result
+            let key = ResultRowKey(year: g.year, level: g.level, id: g.id)
+            let value = groups[k].value
+            if value == "Y" && disadvantaged[key] == nil { disadvantaged[key] = Position(set: set, index: k) }
+            if value == "N" && others[key] == nil { others[key] = Position(set: set, index: k) }
+        }
     }
     var out: [GapRow] = []
     out.reserveCapacity(3 * max(disadvantaged.count, others.count))
     var missing = Set<Int>()
     for r in rows {
         let key = ResultRowKey(year: r.year, level: r.level, id: r.id)
-        let dis = disadvantaged[key].map { groups[$0].result }
-        let other = others[key].map { groups[$0].result }
+        let dis = disadvantaged[key].map { groupSets[$0.set][$0.index].result }
+        let other = others[key].map { groupSets[$0.set][$0.index].result }
         if dis == nil && other == nil { continue }
         for subject in Subject.allCases {
             let disFigures = dis?[subject] ?? SubjectResult()

@@ -66,8 +66,8 @@ struct RunResults {
         let tableGroups = publishedEnglandGroups + publishedGroups
         let englandOther = nationalOther
         let computeGaps: @Sendable () -> (rows: [GapRow], yearsWithoutNational: [Int]) = {
-            let disadvantaged = years.flatMap { $0.aggregation.groups.filter { $0.group == "disadvantaged" } }
-            return gapRows(rows, groups: disadvantaged + tableGroups, nationalOther: englandOther)
+            // each year's rows where they are (gapRows takes the disadvantaged ones)
+            gapRows(rows, groupSets: years.map(\.aggregation.groups) + [tableGroups], nationalOther: englandOther)
         }
         let computeTrends: () -> ([TrendRow], [ThreeYearRow], [String]) = {
             let threeYear = threeYearRows(rows) { year, subject in sigma[year]?[subject] ?? nil }

@@ -106,21 +106,12 @@ func preferredLARows(_ rows: [SchoolResult]) -> [SchoolResult] {
     return chosen.values.sorted { ($0.year, $0.id) < ($1.year, $1.id) }
 }
 
-/// The latest year's funnel plot for one subject, or nil when no school can be plotted.
-private func funnelChart(
-    _ book: Workbook, subject: Subject, data: ImpactWorkbookData, las: [String],
-    chartData: Worksheet, firstRow: Int
-) throws -> (Chart, Int)? {
-    let all = data.funnel.filter { $0.subject == subject && $0.status == .ok }
-    guard let year = all.map(\.year).max() else { return nil }
-    let rows = all.filter { $0.year == year }
-    guard let maxN = rows.map(\.n).max(), let sigmaRow = rows.first else { return nil }
-    // σ back from a row's limit: limit95 = 1.96 σ / √n
-    let sigma = sigmaRow.limit95 * Double(sigmaRow.n).squareRoot() / 1.96
-    let cohortURNs = Set(data.cohortSchools.map(\.urn))
-    var row = firstRow
-    try chartData.write(row, 0, "Funnel: \(Wording.subject(subject.name)) \(year)", .title)
-    row += 1
+/// The funnel's limit lines as chart data from `first` (a header, then 41 points from 6 pupils to
+/// the largest school on a log scale); returns the rows of the points.
+private func writeFunnelLimits(_ chartData: Worksheet, from first: Int, sigma: Double, maxN: Int) throws
+    -> ClosedRange<Int>
+{
+    var row = first
     try chartData.header(row, ["Pupils", "+95%", "−95%", "+99.8%", "−99.8%"])
     row += 1
     let limitTop = row
@@ -136,7 +127,44 @@ private func funnelChart(
         try chartData.write(row, 4, -3.09 * sigma / root, .dp2)
         row += 1
     }
-    let limitLast = row - 1
+    return limitTop...(row - 1)
+}
+
+/// The funnel's points as series: one per LA, other schools, then the project-cohort schools on top.
+private func funnelPointGroups(_ rows: [FunnelRow], las: [String], cohortURNs: Set<String>)
+    -> [(String, [FunnelRow], RGB, lxw_chart_marker_type)]
+{
+    var groups: [(String, [FunnelRow], RGB, lxw_chart_marker_type)] = []
+    for (i, la) in las.enumerated() {
+        let members = rows.filter { $0.la == la && !cohortURNs.contains($0.urn) }
+        if !members.isEmpty {
+            let colour = laColours[min(i, laColours.count - 1)]
+            groups.append(("LA \(la) schools", members, colour, LXW_CHART_MARKER_CIRCLE))
+        }
+    }
+    let others = rows.filter { !las.contains($0.la) && !cohortURNs.contains($0.urn) }
+    if !others.isEmpty { groups.append(("Other schools", others, 0xA5A5A5, LXW_CHART_MARKER_CIRCLE)) }
+    let cohort = rows.filter { cohortURNs.contains($0.urn) }
+    if !cohort.isEmpty { groups.append(("Project cohort schools", cohort, 0xFFC000, LXW_CHART_MARKER_DIAMOND)) }
+    return groups
+}
+
+/// The latest year's funnel plot for one subject, or nil when no school can be plotted.
+private func funnelChart(
+    _ book: Workbook, subject: Subject, data: ImpactWorkbookData, las: [String],
+    chartData: Worksheet, firstRow: Int
+) throws -> (Chart, Int)? {
+    let all = data.funnel.filter { $0.subject == subject && $0.status == .ok }
+    guard let year = all.map(\.year).max() else { return nil }
+    let rows = all.filter { $0.year == year }
+    guard let maxN = rows.map(\.n).max(), let sigmaRow = rows.first else { return nil }
+    // σ back from a row's limit: limit95 = 1.96 σ / √n
+    let sigma = sigmaRow.limit95 * Double(sigmaRow.n).squareRoot() / 1.96
+    let cohortURNs = Set(data.cohortSchools.map(\.urn))
+    try chartData.write(firstRow, 0, "Funnel: \(Wording.subject(subject.name)) \(year)", .title)
+    let limits = try writeFunnelLimits(chartData, from: firstRow + 1, sigma: sigma, maxN: maxN)
+    let (limitTop, limitLast) = (limits.lowerBound, limits.upperBound)
+    var row = limitLast + 1
     let chart = try book.addChart(LXW_CHART_SCATTER_STRAIGHT)
     chart.title("\(Wording.subjectTitle(subject)) \(year): funnel plot")
     for (col, name, colour) in [
@@ -150,19 +178,7 @@ private func funnelChart(
         series.dashedLine(colour: colour)
         series.marker(LXW_CHART_MARKER_NONE)
     }
-    // the points: one series per LA, then the project-cohort schools on top
-    var groups: [(String, [FunnelRow], RGB, lxw_chart_marker_type)] = []
-    for (i, la) in las.enumerated() {
-        let members = rows.filter { $0.la == la && !cohortURNs.contains($0.urn) }
-        if !members.isEmpty {
-            let colour = laColours[min(i, laColours.count - 1)]
-            groups.append(("LA \(la) schools", members, colour, LXW_CHART_MARKER_CIRCLE))
-        }
-    }
-    let others = rows.filter { !las.contains($0.la) && !cohortURNs.contains($0.urn) }
-    if !others.isEmpty { groups.append(("Other schools", others, 0xA5A5A5, LXW_CHART_MARKER_CIRCLE)) }
-    let cohort = rows.filter { cohortURNs.contains($0.urn) }
-    if !cohort.isEmpty { groups.append(("Project cohort schools", cohort, 0xFFC000, LXW_CHART_MARKER_DIAMOND)) }
+    let groups = funnelPointGroups(rows, las: las, cohortURNs: cohortURNs)
     try chartData.header(row, ["Pupils", "Progress", "Group"])
     row += 1
     for (name, members, colour, marker) in groups {

@@ -54,100 +54,11 @@ func writeNotesSheet(
     for (i, s) in context.sources.enumerated() { rows.append((i == 0 ? "Sources" : "", s)) }
     if context.sources.isEmpty { rows.append(("Sources", "The inputs listed in the run's run.json (with SHA-256).")) }
     switch kind {
-    case .school, .impact, .whatIf:
-        rows += [
-            (
-                "Progress",
-                "A pupil's KS2 result minus the national average KS2 result of pupils with the same KS1 "
-                    + "prior attainment (the estimate). A school's progress is its pupils' mean. 0 = as pupils "
-                    + "nationally; England's progress is 0.00 by definition."
-            ),
-            (
-                "95% interval",
-                "Progress ± 1.96 × σ / √n (σ the national standard deviation of pupil progress "
-                    + "in the subject, n the pupils in the measure). An interval wholly above 0 is significantly above "
-                    + "average, wholly below 0 significantly below."
-            ),
-            (
-                "Bands",
-                "1 well above average (lower bound above 0 and progress in the top 10%), 2 above average "
-                    + "(lower bound above 0), 3 average (interval includes 0), 4 below average (upper bound below 0), "
-                    + "5 well below average (upper bound below 0 and progress in the bottom 10%)."
-            ),
-            (
-                "Coverage",
-                "Pupils with a progress score as a share of pupils eligible. Below 50% the figure is "
-                    + "not published (low coverage)."
-            ),
-            (
-                "SUPP",
-                "Suppressed: 5 or fewer pupils in the measure (or none). The DfE does not publish such "
-                    + "figures; no workbook shows or plots them."
-            ),
-            (
-                "PAG",
-                "Prior attainment group: pupils with similar KS1 average point scores (APS), compared with "
-                    + "each other nationally."
-            ),
-            (
-                "Capping",
-                "From KS2 2018, a pupil's very negative progress is raised to a floor (about the lowest 1% "
-                    + "nationally, per prior attainment group), so that one pupil cannot swing a school's figure."
-            ),
-            (
-                "Writing",
-                "Teacher assessment: WTS working towards, EXS expected standard, GDS greater depth "
-                    + "(scored 91, 103 and 113 points for progress; other codes per the guidance)."
-            ),
-            (
-                "Codes",
-                "A absent, B below the standard of the test, T unable to access, no_ks1 no KS1 result "
-                    + "(no progress score), ks1_incomplete a KS1 subject without a result, HNM has not met the "
-                    + "standard, lowcov low coverage, none no pupils."
-            ),
-        ]
-    case .targets:
-        rows += [
-            (
-                "Estimate",
-                "The KS2 score that means average progress from the pupil's KS1 results (national "
-                    + "estimates of the year named)."
-            ),
-            (
-                "Target",
-                "Reading and maths: the estimate rounded up to a whole scaled score, plus any stretch, at "
-                    + "most 120. Writing: the lowest of WTS, EXS, GDS whose points (91, 103, 113) reach the estimate."
-            ),
-            (
-                "Predicted progress",
-                "The predicted score minus the estimate (writing: the predicted outcome's "
-                    + "points minus the estimate). Predictions are not results."
-            ),
-            ("Focus pupil", "Predicted below the estimate in the subject."),
-            ("Codes", "no_ks1 no KS1 results (no estimate), ks1_incomplete a KS1 subject without a result."),
-        ]
+    case .school, .impact, .whatIf: rows += progressTermNotes
+    case .targets: rows += targetTermNotes
     }
     rows += measuresAcrossYearsNotes(kind)
-    if kind == .impact {
-        rows += [
-            (
-                "Cohort change",
-                "Mean of the cohort schools' progress in the outcome year minus the mean in the "
-                    + "baseline year, over schools with figures in both years; the interval is over schools."
-            ),
-            ("Comparison", "The other schools of the cohorts' local authorities, over the same years."),
-            (
-                "Difference in differences",
-                "Cohort change minus comparison change: the project's effect beyond "
-                    + "the county's own change. Coloured when its interval excludes 0."
-            ),
-            (
-                "Funnel limits",
-                "Around 0: ± 1.96 σ/√n (95%) and ± 3.09 σ/√n (99.8%) for a school with n pupils; "
-                    + "a school outside a limit has progress beyond it."
-            ),
-        ]
-    }
+    if kind == .impact { rows += projectImpactNotes }
     var r = 2
     for (term, text) in rows {
         try sheet.write(r, 0, term, CellStyle(bold: true, verticalTop: true))
@@ -218,3 +129,97 @@ func writingOutcome(points: Double?) -> String? {
     default: return nil
     }
 }
+
+/// What the progress measure's terms and codes mean (school, impact and what-if workbooks).
+private let progressTermNotes: [(String, String)] = [
+    (
+        "Progress",
+        "A pupil's KS2 result minus the national average KS2 result of pupils with the same KS1 "
+            + "prior attainment (the estimate). A school's progress is its pupils' mean. 0 = as pupils "
+            + "nationally; England's progress is 0.00 by definition."
+    ),
+    (
+        "95% interval",
+        "Progress ± 1.96 × σ / √n (σ the national standard deviation of pupil progress "
+            + "in the subject, n the pupils in the measure). An interval wholly above 0 is significantly above "
+            + "average, wholly below 0 significantly below."
+    ),
+    (
+        "Bands",
+        "1 well above average (lower bound above 0 and progress in the top 10%), 2 above average "
+            + "(lower bound above 0), 3 average (interval includes 0), 4 below average (upper bound below 0), "
+            + "5 well below average (upper bound below 0 and progress in the bottom 10%)."
+    ),
+    (
+        "Coverage",
+        "Pupils with a progress score as a share of pupils eligible. Below 50% the figure is "
+            + "not published (low coverage)."
+    ),
+    (
+        "SUPP",
+        "Suppressed: 5 or fewer pupils in the measure (or none). The DfE does not publish such "
+            + "figures; no workbook shows or plots them."
+    ),
+    (
+        "PAG",
+        "Prior attainment group: pupils with similar KS1 average point scores (APS), compared with "
+            + "each other nationally."
+    ),
+    (
+        "Capping",
+        "From KS2 2018, a pupil's very negative progress is raised to a floor (about the lowest 1% "
+            + "nationally, per prior attainment group), so that one pupil cannot swing a school's figure."
+    ),
+    (
+        "Writing",
+        "Teacher assessment: WTS working towards, EXS expected standard, GDS greater depth "
+            + "(scored 91, 103 and 113 points for progress; other codes per the guidance)."
+    ),
+    (
+        "Codes",
+        "A absent, B below the standard of the test, T unable to access, no_ks1 no KS1 result "
+            + "(no progress score), ks1_incomplete a KS1 subject without a result, HNM has not met the "
+            + "standard, lowcov low coverage, none no pupils."
+    ),
+]
+
+/// What a targets workbook's terms and codes mean.
+private let targetTermNotes: [(String, String)] = [
+    (
+        "Estimate",
+        "The KS2 score that means average progress from the pupil's KS1 results (national "
+            + "estimates of the year named)."
+    ),
+    (
+        "Target",
+        "Reading and maths: the estimate rounded up to a whole scaled score, plus any stretch, at "
+            + "most 120. Writing: the lowest of WTS, EXS, GDS whose points (91, 103, 113) reach the estimate."
+    ),
+    (
+        "Predicted progress",
+        "The predicted score minus the estimate (writing: the predicted outcome's "
+            + "points minus the estimate). Predictions are not results."
+    ),
+    ("Focus pupil", "Predicted below the estimate in the subject."),
+    ("Codes", "no_ks1 no KS1 results (no estimate), ks1_incomplete a KS1 subject without a result."),
+]
+
+/// How the impact workbook measures a project cohort.
+private let projectImpactNotes: [(String, String)] = [
+    (
+        "Cohort change",
+        "Mean of the cohort schools' progress in the outcome year minus the mean in the "
+            + "baseline year, over schools with figures in both years; the interval is over schools."
+    ),
+    ("Comparison", "The other schools of the cohorts' local authorities, over the same years."),
+    (
+        "Difference in differences",
+        "Cohort change minus comparison change: the project's effect beyond "
+            + "the county's own change. Coloured when its interval excludes 0."
+    ),
+    (
+        "Funnel limits",
+        "Around 0: ± 1.96 σ/√n (95%) and ± 3.09 σ/√n (99.8%) for a school with n pupils; "
+            + "a school outside a limit has progress beyond it."
+    ),
+]

@@ -196,6 +196,21 @@ private func writeOverview(
     _ sheet: Worksheet, _ data: SchoolWorkbookData, chartData: Worksheet,
     chartRow: Int
 ) throws -> Int {
+    try writeOverviewHeading(sheet, data)
+    let points = try writeOverviewProgress(sheet, data)
+    let attainmentRow = try writeAcrossYearsOverview(sheet, data, at: 11)
+    var row = try writeOverviewAttainment(sheet, data, at: attainmentRow)
+    row += 2
+    row = try writeProjectCohorts(sheet, data.projectCohorts, at: row)
+    let next = try writeOverviewChart(sheet, data.school, points: points, chartData: chartData, chartRow: chartRow)
+    try sheet.printArea(rows: 0...max(row, overviewPupilChartRow + 16), lastCol: overviewLastColumn)
+    try sheet.printSetup(landscape: true, onePage: true)
+    sheet.activate()
+    return next
+}
+
+/// The Overview's columns, the school and its LA, the headline and the sentence to quote.
+private func writeOverviewHeading(_ sheet: Worksheet, _ data: SchoolWorkbookData) throws {
     let school = data.school
     try sheet.columnWidth(0, 0, 40)
     try sheet.columnWidth(1, 2, 8)
@@ -217,7 +232,11 @@ private func writeOverview(
     try sheet.merge(2, 0, 2, 8, schoolHeadline(school), headline)
     try sheet.rowHeight(3, 46)
     try sheet.merge(3, 0, 3, 8, schoolSentence(school), .sentence)
+}
 
+/// The progress table (rows 5–9) with LA and England; returns the chart's points (no suppressed one).
+private func writeOverviewProgress(_ sheet: Worksheet, _ data: SchoolWorkbookData) throws -> [IntervalPoint] {
+    let school = data.school
     try sheet.rowHeight(5, 30)
     try sheet.header(
         5,
@@ -247,8 +266,14 @@ private func writeOverview(
         9, 0,
         "Progress 0 = pupils did as well as pupils nationally with the same KS1 results. "
             + "Green: significantly above; red: significantly below (see Notes).", .note)
+    return points
+}
 
-    let attainmentRow = try writeAcrossYearsOverview(sheet, data, at: 11)
+/// Attainment against LA and England from `attainmentRow`; returns the row of its note.
+private func writeOverviewAttainment(_ sheet: Worksheet, _ data: SchoolWorkbookData, at attainmentRow: Int) throws
+    -> Int
+{
+    let school = data.school
     try sheet.rowHeight(attainmentRow, 30)
     try sheet.header(attainmentRow, ["Attainment", "School", "LA", "England"])
     var nationalMissing = false
@@ -274,32 +299,32 @@ private func writeOverview(
             }
         }
     }
-    var row = attainmentRow + 1 + AttainmentMeasure.allCases.count
+    let row = attainmentRow + 1 + AttainmentMeasure.allCases.count
     try sheet.write(
         row, 0,
         "School figures green above the LA's, red below."
             + (nationalMissing ? " England attainment (n/a) is not in this run's inputs." : ""), .note)
-    row += 2
-    row = try writeProjectCohorts(sheet, data.projectCohorts, at: row)
+    return row
+}
 
-    var next = chartRow
-    if !points.isEmpty {
-        let (chart, end) = try intervalChart(
-            sheet.workbook, title: "Progress \(school.year) with 95% interval",
-            axisName: "Progress (0 = national average)", points: points,
-            data: chartData, firstRow: next)
-        next = end + 1
-        try sheet.insert(chart, row: 5, col: overviewChartColumn, xScale: 1.25, yScale: 1.4)
-    } else {
+/// The interval chart beside the progress table, or a note when no figure may be shown; returns
+/// the next free chart-data row.
+private func writeOverviewChart(
+    _ sheet: Worksheet, _ school: SchoolResult, points: [IntervalPoint], chartData: Worksheet, chartRow: Int
+) throws -> Int {
+    guard !points.isEmpty else {
         try sheet.write(
             5, overviewChartColumn,
             "No progress chart: no subject has a figure that may be shown "
                 + "(SUPP: 5 or fewer pupils).", .note)
+        return chartRow
     }
-    try sheet.printArea(rows: 0...max(row, overviewPupilChartRow + 16), lastCol: overviewLastColumn)
-    try sheet.printSetup(landscape: true, onePage: true)
-    sheet.activate()
-    return next
+    let (chart, end) = try intervalChart(
+        sheet.workbook, title: "Progress \(school.year) with 95% interval",
+        axisName: "Progress (0 = national average)", points: points,
+        data: chartData, firstRow: chartRow)
+    try sheet.insert(chart, row: 5, col: overviewChartColumn, xScale: 1.25, yScale: 1.4)
+    return end + 1
 }
 
 /// The project cohorts a school is in: the cohort's maths result and the school's own change.

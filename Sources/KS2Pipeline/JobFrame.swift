@@ -21,4 +21,11 @@ public struct JobFrame {
         try out.write("run.json", try manifest.json(stages: clock.stages))
         try out.commit()
     }
+
+    /// Finishes the job and returns its console summary: `lines`, then what it wrote and where.
+    public mutating func finish(summary lines: [String], written: [String], settings: RunSettings) throws -> String {
+        try finish()
+        let tail = ["wrote \(written.joined(separator: ", "))", "outputs in \(settings.outputDirectory)"]
+        return (lines + tail).joined(separator: "\n")
+    }
 }

@@ -81,7 +81,6 @@ public struct PipelineRun: Sendable {
             results.progress.append(keepPupils ? outcome : outcome.withoutPupilRows())
         }
         try tables?.close()
-        results.pupilTablesWritten = tables != nil
         if let tables = file.published, !tables.isEmpty {
             frame.clock.begin("read tables")
             lines += try readPublishedInputs(

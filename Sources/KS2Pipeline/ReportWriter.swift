@@ -8,8 +8,6 @@ import KS2Reports
 /// written by one function so that every command's outputs have the same shape.
 struct RunResults {
     var progress: [ProgressJob.Outcome] = []
-    /// Whether pupils.csv and groups.csv were already written, year by year (`YearByYearTables`).
-    var pupilTablesWritten = false
     /// Supplied-mode years do not write estimates (they were given).
     var nationalYears: Set<Int> = []
     var published: [SchoolResult] = []
@@ -194,7 +192,7 @@ private func pupilRowParts(_ o: ProgressJob.Outcome) -> [@Sendable () -> [UInt8]
     return (0..<chunks.chunkCount).map { c in { format.rows(chunks.range(c)) } }
 }
 
-/// pupils.csv and groups.csv of a pipeline run, written year by year as each year is computed,
+/// pupils.csv and groups.csv of a run, written year by year as each year is computed,
 /// so that a year's pupil-level data can be let go before the next year is read (three national
 /// years held together took 1.5 GB, and the page faults of fresh memory cost more than the work).
 final class YearByYearTables {
@@ -248,31 +246,18 @@ private func nationalRunFigures(_ o: ProgressJob.Outcome) -> PerSubject<National
     }
 }
 
-/// The CSV tables: pupils, groups, schools and the across-years files in one stream (every thread
-/// formats, one writer thread writes them in turn), then rejects and a national run's estimates.
+/// The CSV tables after pupils.csv and groups.csv: schools and the across-years files in one stream
+/// (every thread formats, one writer thread writes them in turn), then rejects and a national run's
+/// estimates.
 private func writeTables(
     _ results: RunResults, rows: [SchoolResult], progress: [ProgressJob.Outcome], to out: OutputFolder,
     settings: RunSettings, clock: inout StageClock
 ) throws -> [String] {
     var written: [String] = []
-    // the large CSVs in one stream: every thread formats, one writer thread writes pupils.csv,
-    // groups.csv and schools.csv in turn
+    // pupils.csv and groups.csv are the caller's (`YearByYearTables`, as each year is computed);
+    // the rest in one stream: every thread formats, one writer thread writes the files in turn
     clock.begin("write csv")
-    var files: [PartFile] = []
-    if !progress.isEmpty && !results.pupilTablesWritten {
-        var parts: [@Sendable () -> [UInt8]] = [{ CSVWriter(header: pupilsCSVHeader).bytes }]
-        for o in progress { parts += pupilRowParts(o) }
-        // each year's group rows are formatted where they are (years in order), never joined in a copy
-        var groupParts: [@Sendable () -> [UInt8]] = []
-        for (k, o) in progress.enumerated() {
-            groupParts += csvParts(o.aggregation.groups, groupsCSV, header: k == 0)
-        }
-        files = [
-            PartFile(name: "pupils.csv", parts: parts, mode: OutputFolder.pupilFileMode),
-            PartFile(name: "groups.csv", parts: groupParts),
-        ]
-    }
-    files.append(PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV)))
+    var files = [PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV))]
     if let across = results.acrossYears {
         files += [
             PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),

@@ -28,11 +28,7 @@ public struct TargetsJob: Sendable {
         let computed = try compute(settings, clock: &job.clock)
         let written = try write(computed, to: job.out, settings: settings, clock: &job.clock)
         record(computed, in: &job.manifest)
-        try job.finish()
-        var lines = summary(computed)
-        lines.append("wrote \(written.joined(separator: ", "))")
-        lines.append("outputs in \(settings.outputDirectory)")
-        return lines.joined(separator: "\n")
+        return try job.finish(summary: summary(computed), written: written, settings: settings)
     }
 
     /// Reads the estimates (the latest year in the folder) and the cohort file, and computes every

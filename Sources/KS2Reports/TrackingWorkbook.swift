@@ -333,7 +333,7 @@ private func writeSchoolsByWindow(_ sheet: Worksheet, data: TrackingWorkbookData
     }
     var widths: [Double] = [8, 30]
     for _ in windows { widths += [9, 9, 15, 9] }
-    for (c, width) in widths.enumerated() { try sheet.columnWidth(c, c, width) }
+    try sheet.columnWidths(widths)
     sheet.freezePanes(rows: 4, cols: 2)
     // four windows of four columns do not fit one page at a legible size: the URN and school
     // name are repeated on every page instead

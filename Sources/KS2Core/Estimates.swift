@@ -73,10 +73,10 @@ public struct EstimateTable: Sendable, Hashable {
     public var national: PerSubject<NationalFigures>
     /// England's attainment of the year, indexed by `AttainmentMeasure.rawValue`, so that a supplied
     /// run's school workbooks show it; nil when unknown (a national.csv written before its columns).
-    public var englandAttainment: [Double?]?
+    public var englandAttainment: AttainmentFigures<Double>?
     public init(
         year: Int, pags: PerSubject<[PAGEstimate]>, national: PerSubject<NationalFigures>,
-        englandAttainment: [Double?]? = nil
+        englandAttainment: AttainmentFigures<Double>? = nil
     ) {
         self.year = year
         self.pags = pags

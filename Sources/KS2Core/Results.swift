@@ -94,9 +94,9 @@ public struct SchoolResult: Sendable, Hashable {
     /// Reading, writing and maths, stored inline (no allocation per row).
     public var subjects: PerSubject<SubjectResult>
     /// Indexed by `AttainmentMeasure.rawValue`; nil when absent or suppressed.
-    public var attainment: [Double?]
+    public var attainment: AttainmentFigures<Double>
     /// Eligible pupils behind each attainment percentage (for pooling), when known.
-    public var attainmentDenominators: [Int?]
+    public var attainmentDenominators: AttainmentFigures<Int>
     public var special: Bool
     public var source: ResultSource
 
@@ -104,8 +104,8 @@ public struct SchoolResult: Sendable, Hashable {
         year: Int, level: ResultLevel, id: String, name: String = "", la: String = "",
         eligible: Int? = nil, ks1APS: Double? = nil,
         subjects: PerSubject<SubjectResult> = PerSubject(repeating: SubjectResult()),
-        attainment: [Double?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
-        attainmentDenominators: [Int?] = Array(repeating: nil, count: AttainmentMeasure.allCases.count),
+        attainment: AttainmentFigures<Double> = AttainmentFigures(),
+        attainmentDenominators: AttainmentFigures<Int> = AttainmentFigures(),
         special: Bool = false, source: ResultSource = .computed
     ) {
         self.year = year
@@ -127,8 +127,8 @@ public struct SchoolResult: Sendable, Hashable {
         set { subjects[subject] = newValue }
     }
     public subscript(measure: AttainmentMeasure) -> Double? {
-        get { attainment[measure.rawValue] }
-        set { attainment[measure.rawValue] = newValue }
+        get { attainment[measure] }
+        set { attainment[measure] = newValue }
     }
 }
 

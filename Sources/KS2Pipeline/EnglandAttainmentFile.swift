@@ -6,7 +6,7 @@ import KS2Ingest
 /// after `other_progress`, the same figures on every row of the year), so that a supplied run's school
 /// workbooks show England beside the school and LA. Nil when the file has none of the columns (a
 /// national.csv written before them: the run warns); some but not all of them is an error.
-func readEnglandAttainment(_ nat: DelimitedText, year: Int) throws -> [Double?]? {
+func readEnglandAttainment(_ nat: DelimitedText, year: Int) throws -> AttainmentFigures<Double>? {
     let header = nat.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     let found = AttainmentMeasure.allCases.map { header.firstIndex(of: $0.column) }
     if found.allSatisfy({ $0 == nil }) { return nil }
@@ -45,5 +45,5 @@ func readEnglandAttainment(_ nat: DelimitedText, year: Int) throws -> [Double?]?
         }
         figures = values
     }
-    return figures
+    return figures.map { AttainmentFigures($0) }
 }

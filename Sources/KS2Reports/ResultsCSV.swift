@@ -55,7 +55,7 @@ extension RowBytes {
             appendSubject(r.subjects[subject])
         }
         for measure in AttainmentMeasure.allCases {
-            appendDouble(measure.rawValue < r.attainment.count ? r.attainment[measure.rawValue] : nil)
+            appendDouble(r.attainment[measure])
         }
     }
 }

@@ -157,8 +157,11 @@ public func threeYearRows(
 /// rows' `disadvantaged` = `N` group.
 public func nationalOtherProgress(_ groups: [GroupResult]) -> [Int: PerSubject<Double?>] {
     var out: [Int: PerSubject<Double?>] = [:]
-    for g in groups where g.group == "disadvantaged" && g.value == "N" && g.result.level == .national {
-        if out[g.result.year] == nil { out[g.result.year] = PerSubject { g.result.subjects[$0].progress } }
+    // by index, so that only the few matching rows are read whole (`for g in groups` copies every row)
+    for k in groups.indices where groups[k].result.level == .national {
+        guard groups[k].group == "disadvantaged" && groups[k].value == "N" else { continue }
+        let r = groups[k].result
+        if out[r.year] == nil { out[r.year] = PerSubject { r.subjects[$0].progress } }
     }
     return out
 }

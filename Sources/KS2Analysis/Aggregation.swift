@@ -30,41 +30,53 @@ struct MeasureSums {
         a.scaledScoreCount &+= b.scaledScoreCount
     }
 
-    /// The row's figures; bands are set later, once p10/p90 are known.
+    /// The row's figures; bands are set later, once p10/p90 are known. Built from its parts in one
+    /// initialiser (this runs for every school and group row: a row set field by field is copied).
     func result(
         year: Int, level: ResultLevel, id: String, name: String, la: String,
         sigma: PerSubject<Double?>
     ) -> SchoolResult {
-        var r = SchoolResult(
+        let figures = attainmentFigures()
+        return SchoolResult(
             year: year, level: level, id: id, name: name, la: la, eligible: eligible,
-            ks1APS: apsN > 0 ? apsSum / Double(apsN) : nil)
-        for subject in Subject.allCases {
-            let s = subject.rawValue
-            var m = SubjectResult(n: n[s])
-            if eligibleNotDiscounted[s] > 0 { m.coverage = Double(n[s] * 100) / Double(eligibleNotDiscounted[s]) }
-            if n[s] > 0 {
-                let p = sumAdj[s] / Double(n[s])
-                m.progress = p
-                m.progressUnadjusted = sumUnadj[s] / Double(n[s])
-                if let sg = sigma[subject] {
-                    let half = 1.96 * sg / Double(n[s]).squareRoot()
-                    m.lower = p - half
-                    m.upper = p + half
-                }
+            ks1APS: apsN > 0 ? apsSum / Double(apsN) : nil,
+            subjects: PerSubject { subjectResult($0, sigma: sigma[$0]) },
+            attainment: figures.values, attainmentDenominators: figures.denominators)
+    }
+
+    /// One subject's progress figures (status from n and coverage; no band yet).
+    @inline(__always)
+    func subjectResult(_ subject: Subject, sigma: Double?) -> SubjectResult {
+        let s = subject.rawValue
+        var m = SubjectResult(n: n[s])
+        if eligibleNotDiscounted[s] > 0 { m.coverage = Double(n[s] * 100) / Double(eligibleNotDiscounted[s]) }
+        if n[s] > 0 {
+            let p = sumAdj[s] / Double(n[s])
+            m.progress = p
+            m.progressUnadjusted = sumUnadj[s] / Double(n[s])
+            if let sg = sigma {
+                let half = 1.96 * sg / Double(n[s]).squareRoot()
+                m.lower = p - half
+                m.upper = p + half
             }
-            m.status = n[s] == 0 ? .none : n[s] <= 5 ? .supp : 2 * n[s] < eligibleNotDiscounted[s] ? .lowcov : .ok
-            r.subjects[subject] = m
         }
-        // attainment in schools.csv order, each with its denominator (no temporary arrays: this runs
-        // 13 times a school)
+        m.status = n[s] == 0 ? .none : n[s] <= 5 ? .supp : 2 * n[s] < eligibleNotDiscounted[s] ? .lowcov : .ok
+        return m
+    }
+
+    /// Attainment in schools.csv order, each with its denominator.
+    @inline(__always)
+    func attainmentFigures() -> (values: AttainmentFigures<Double>, denominators: AttainmentFigures<Int>) {
+        var values = AttainmentFigures<Double>()
+        var denominators = AttainmentFigures<Int>()
         @inline(__always) func set(_ m: AttainmentMeasure, _ f: AttainmentFlag) {
             let d = attainmentDenominator[f.rawValue]
-            r.attainment[m.rawValue] = d > 0 ? Double(attainedCount[f.rawValue] * 100) / Double(d) : nil
-            r.attainmentDenominators[m.rawValue] = Int(d)
+            values[m] = d > 0 ? Double(attainedCount[f.rawValue] * 100) / Double(d) : nil
+            denominators[m] = Int(d)
         }
         @inline(__always) func average(_ m: AttainmentMeasure, _ k: Int) {
-            r.attainment[m.rawValue] = scaledScoreCount[k] > 0 ? scaledScoreSum[k] / Double(scaledScoreCount[k]) : nil
-            r.attainmentDenominators[m.rawValue] = scaledScoreCount[k]
+            values[m] = scaledScoreCount[k] > 0 ? scaledScoreSum[k] / Double(scaledScoreCount[k]) : nil
+            denominators[m] = scaledScoreCount[k]
         }
         set(.pctReadExp, .readExp)
         set(.pctReadHigh, .readHigh)
@@ -79,7 +91,7 @@ struct MeasureSums {
         average(.gpsAvg, 2)
         set(.pctRwmExp, .rwmExp)
         set(.pctRwmHigh, .rwmHigh)
-        return r
+        return (values, denominators)
     }
 }
 

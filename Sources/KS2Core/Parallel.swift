@@ -82,8 +82,12 @@ public func parallelFor(_ iterations: Int, threads: Int, _ body: @Sendable (Int)
 /// workers touch the same index, which is what makes the unchecked Sendable sound.
 public final class SendableBuffer<Element>: @unchecked Sendable {
     public let pointer: UnsafeMutableBufferPointer<Element>
-    private var moved = false
+    /// Whether `takeAll` moved the elements out (then deinit must not deinitialise them).
+    @usableFromInline var moved = false
 
+    // inlinable: specialised in the caller's module, so filling is a plain store per element, not a
+    // value-witness call (generic code across modules is otherwise not specialised)
+    @inlinable
     public init(repeating value: Element, count: Int) {
         pointer = .allocate(capacity: count)
         pointer.initialize(repeating: value)
@@ -91,6 +95,7 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
 
     /// A large buffer filled by up to `threads` workers (its first touch, page faults included, is
     /// then parallel too).
+    @inlinable
     public init(repeating value: Element, count: Int, threads: Int) where Element: Sendable {
         pointer = .allocate(capacity: count)
         guard let start = pointer.baseAddress else { return }  // no elements
@@ -119,8 +124,9 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
         }
     }
 
-    public var count: Int { pointer.count }
+    @inlinable public var count: Int { pointer.count }
 
+    @inlinable
     public subscript(i: Int) -> Element {
         get { pointer[i] }
         set { pointer[i] = newValue }
@@ -135,7 +141,7 @@ public final class SendableBuffer<Element>: @unchecked Sendable {
 public struct SendablePointer<Element>: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Element>
 
-    public init(base: UnsafeMutablePointer<Element>) { self.base = base }
+    @inlinable public init(base: UnsafeMutablePointer<Element>) { self.base = base }
 
     public static func allocate(capacity: Int) -> SendablePointer {
         SendablePointer(base: .allocate(capacity: max(1, capacity)))

@@ -122,7 +122,9 @@ public struct ProgressJob: Sendable {
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {
-        let schools = o.aggregation.rows.reduce(0) { $0 + ($1.level == .school ? 1 : 0) }
+        let rows = o.aggregation.rows
+        // by index: a `reduce` over the rows copies each one
+        let schools = rows.indices.reduce(0) { $0 + (rows[$1].level == .school ? 1 : 0) }
         var lines = [
             "progress \(year): \(o.cohort.pupils.count) pupils in \(schools) schools; \(o.rejects.count) rows rejected"
         ]

@@ -276,7 +276,8 @@ private func writeTables(
             for (k, o) in national.enumerated() {
                 let e = estimatesCSV(o.computation.estimates)
                 // England's attainment from the aggregation's England row, as the figures above
-                let england = o.aggregation.rows.first { $0.level == .national }?.attainment
+                // (rows are sorted by level: England's is the last, so the search copies no school row)
+                let england = o.aggregation.rows.last { $0.level == .national }?.attainment
                 let n = nationalCSV(year: o.cohort.year, figures: nationalRunFigures(o), englandAttainment: england)
                 if k == 0 {
                     est = e

@@ -65,19 +65,21 @@ public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] { schoolsCSV(rows[...]
 
 /// schools.csv from a slice of rows (parallel writers format parts without copying rows).
 public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
-    var w = RowBytes(capacity: 400 * (rows.count + 1), cachingNumbers: true)
-    w.appendHeader(schoolsCSVHeader)
-    // rows are read in place (a `for r in rows` copy retains every string and array of the row)
-    for i in rows.indices {
-        w.appendInt(rows[i].year)
-        w.appendText(rows[i].level.name)
-        w.appendText(rows[i].id)
-        w.appendText(rows[i].name)
-        w.appendText(rows[i].la)
-        w.appendMeasures(rows[i])
-        w.endRow()
+    // rows are read in place (a `for r in rows` copy retains every string of the row)
+    return rows.withUnsafeBufferPointer { rows in
+        var w = RowBytes(capacity: 400 * (rows.count + 1), cachingNumbers: true)
+        w.appendHeader(schoolsCSVHeader)
+        for i in rows.indices {
+            w.appendInt(rows[i].year)
+            w.appendText(rows[i].level.name)
+            w.appendText(rows[i].id)
+            w.appendText(rows[i].name)
+            w.appendText(rows[i].la)
+            w.appendMeasures(rows[i])
+            w.endRow()
+        }
+        return w.finish()
     }
-    return w.finish()
 }
 
 /// groups.csv from rows the caller has sorted.
@@ -85,20 +87,23 @@ public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] { groupsCSV(rows[...]) }
 
 /// groups.csv from a slice of rows (parallel writers format parts without copying rows).
 public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
-    var w = RowBytes(capacity: 500 * (rows.count + 1), cachingNumbers: true)
-    w.appendHeader(groupsCSVHeader)
-    for i in rows.indices {
-        w.appendInt(rows[i].result.year)
-        w.appendText(rows[i].result.level.name)
-        w.appendText(rows[i].result.id)
-        w.appendText(rows[i].result.name)
-        w.appendText(rows[i].result.la)
-        w.appendText(rows[i].group)
-        w.appendText(rows[i].value)
-        w.appendMeasures(rows[i].result)
-        w.endRow()
+    // rows are read in place through the buffer (an array slice's element read copies the row)
+    return rows.withUnsafeBufferPointer { rows in
+        var w = RowBytes(capacity: 500 * (rows.count + 1), cachingNumbers: true)
+        w.appendHeader(groupsCSVHeader)
+        for i in rows.indices {
+            w.appendInt(rows[i].result.year)
+            w.appendText(rows[i].result.level.name)
+            w.appendText(rows[i].result.id)
+            w.appendText(rows[i].result.name)
+            w.appendText(rows[i].result.la)
+            w.appendText(rows[i].group)
+            w.appendText(rows[i].value)
+            w.appendMeasures(rows[i].result)
+            w.endRow()
+        }
+        return w.finish()
     }
-    return w.finish()
 }
 
 /// cohorts.csv (methodology.md §9), one row per cohort and subject, in the caller's order.

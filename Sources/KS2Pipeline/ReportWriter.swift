@@ -209,7 +209,8 @@ final class YearByYearTables {
         clock.begin("write csv")
         var parts: [StreamPart] = first ? [StreamPart(file: 0) { CSVWriter(header: pupilsCSVHeader).bytes }] : []
         parts += pupilRowParts(o).map { StreamPart(file: 0, format: $0) }
-        parts += csvParts(o.aggregation.groups, groupsCSV, header: first).map { StreamPart(file: 1, format: $0) }
+        let groupParts = csvParts(o.aggregation.groups, header: first) { groupsCSV($0, header: $1) }
+        parts += groupParts.map { StreamPart(file: 1, format: $0) }
         first = false
         try stream.write(parts, threads: settings.threads)
     }
@@ -257,7 +258,7 @@ private func writeTables(
     // pupils.csv and groups.csv are the caller's (`YearByYearTables`, as each year is computed);
     // the rest in one stream: every thread formats, one writer thread writes the files in turn
     clock.begin("write csv")
-    var files = [PartFile(name: "schools.csv", parts: csvParts(rows, schoolsCSV))]
+    var files = [PartFile(name: "schools.csv", parts: csvParts(rows) { schoolsCSV($0, header: $1) })]
     if let across = results.acrossYears {
         files += [
             PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),
@@ -402,20 +403,30 @@ func csvParts<Row: Sendable>(
     _ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
     rowsPerPart: Int = 4_096, header: Bool = true
 ) -> [@Sendable () -> [UInt8]] {
-    if rows.isEmpty { return header ? [{ format([]) }] : [] }
+    csvParts(rows, rowsPerPart: rowsPerPart, header: header) { slice, withHeader in
+        var bytes = format(slice)
+        if withHeader { return bytes }
+        // the header line is dropped in place (no second buffer per part)
+        guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
+        bytes.removeSubrange(0...nl)
+        return bytes
+    }
+}
+
+/// Splits a table's rows into parts formatted by `format(rows, header)`, which writes the header
+/// line only when asked (the first part): for the large tables, where dropping a written header
+/// moves every byte of the part.
+func csvParts<Row: Sendable>(
+    _ rows: [Row], rowsPerPart: Int = 4_096, header: Bool = true,
+    _ format: @escaping @Sendable (ArraySlice<Row>, _ header: Bool) -> [UInt8]
+) -> [@Sendable () -> [UInt8]] {
+    if rows.isEmpty { return header ? [{ format([], true) }] : [] }
     var parts: [@Sendable () -> [UInt8]] = []
     var start = 0
     while start < rows.count {
         let range = start..<min(rows.count, start + rowsPerPart)
-        let keepHeader = header && start == 0
-        parts.append {
-            var bytes = format(rows[range])
-            if keepHeader { return bytes }
-            // the header line is dropped in place (no second buffer per part)
-            guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
-            bytes.removeSubrange(0...nl)
-            return bytes
-        }
+        let withHeader = header && start == 0
+        parts.append { format(rows[range], withHeader) }
         start += rowsPerPart
     }
     return parts

@@ -63,12 +63,13 @@ extension RowBytes {
 /// schools.csv from rows the caller has sorted (year, level, id).
 public func schoolsCSV(_ rows: [SchoolResult]) -> [UInt8] { schoolsCSV(rows[...]) }
 
-/// schools.csv from a slice of rows (parallel writers format parts without copying rows).
-public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
+/// schools.csv from a slice of rows (parallel writers format parts without copying rows; all but the
+/// first part without the header).
+public func schoolsCSV(_ rows: ArraySlice<SchoolResult>, header: Bool = true) -> [UInt8] {
     // rows are read in place (a `for r in rows` copy retains every string of the row)
     return rows.withUnsafeBufferPointer { rows in
         var w = RowBytes(capacity: 400 * (rows.count + 1), cachingNumbers: true)
-        w.appendHeader(schoolsCSVHeader)
+        if header { w.appendHeader(schoolsCSVHeader) }
         for i in rows.indices {
             w.appendInt(rows[i].year)
             w.appendText(rows[i].level.name)
@@ -85,12 +86,13 @@ public func schoolsCSV(_ rows: ArraySlice<SchoolResult>) -> [UInt8] {
 /// groups.csv from rows the caller has sorted.
 public func groupsCSV(_ rows: [GroupResult]) -> [UInt8] { groupsCSV(rows[...]) }
 
-/// groups.csv from a slice of rows (parallel writers format parts without copying rows).
-public func groupsCSV(_ rows: ArraySlice<GroupResult>) -> [UInt8] {
+/// groups.csv from a slice of rows (parallel writers format parts without copying rows; all but the
+/// first part without the header).
+public func groupsCSV(_ rows: ArraySlice<GroupResult>, header: Bool = true) -> [UInt8] {
     // rows are read in place through the buffer (an array slice's element read copies the row)
     return rows.withUnsafeBufferPointer { rows in
         var w = RowBytes(capacity: 500 * (rows.count + 1), cachingNumbers: true)
-        w.appendHeader(groupsCSVHeader)
+        if header { w.appendHeader(groupsCSVHeader) }
         for i in rows.indices {
             w.appendInt(rows[i].result.year)
             w.appendText(rows[i].result.level.name)

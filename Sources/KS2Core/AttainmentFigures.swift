@@ -47,10 +47,12 @@ extension AttainmentFigures: RandomAccessCollection, MutableCollection {
     /// The figure at `AttainmentMeasure.rawValue` `k`, nil when absent.
     @inlinable
     public subscript(k: Int) -> Value? {
-        get {
+        @inline(__always) get {
             precondition(k >= 0 && k < 13, "attainment measure index out of range")
             guard present & (1 << UInt16(k)) != 0 else { return nil }
-            return withUnsafeBytes(of: values) { $0.load(fromByteOffset: k * MemoryLayout<Value>.stride, as: Value.self) }
+            return withUnsafeBytes(of: values) {
+                $0.load(fromByteOffset: k * MemoryLayout<Value>.stride, as: Value.self)
+            }
         }
         set {
             precondition(k >= 0 && k < 13, "attainment measure index out of range")

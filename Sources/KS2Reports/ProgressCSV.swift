@@ -249,7 +249,9 @@ public func estimatesCSV(_ table: EstimateTable) -> [UInt8] {
 /// not disadvantaged, pupils: what a supplied run's disadvantaged gap is measured against), then
 /// England's attainment under schools.csv's names (the year's figures, the same on every row: what a
 /// supplied run's school workbooks show as England).
-public func nationalCSV(year: Int, figures: PerSubject<NationalFigures>, englandAttainment: AttainmentFigures<Double>?) -> [UInt8] {
+public func nationalCSV(year: Int, figures: PerSubject<NationalFigures>, englandAttainment: AttainmentFigures<Double>?)
+    -> [UInt8]
+{
     let attainmentColumns = AttainmentMeasure.allCases.map(\.column)
     var w = CSVWriter(
         header: ["year", "subject", "pupils", "sd", "cap_z", "p10", "p90", "other_progress"] + attainmentColumns)

@@ -145,11 +145,12 @@ public struct PupilRowFormatter: Sendable {
                     }
                 }
                 return Self.flagColumns.withUnsafeBufferPointer { flagColumns in
-                    var w = RowBytes(capacity: range.count * 280)
-                    for k in range {
-                        appendRow(&w, Int(order[k]), flagColumns, label, number)
+                    // national rows average ~270 bytes, ~280 at most: room enough that no part outgrows the array
+                    RowBytes.collect(capacity: range.count * 340) { w in
+                        for k in range {
+                            appendRow(&w, Int(order[k]), flagColumns, label, number)
+                        }
                     }
-                    return w.finish()
                 }
             }
         }

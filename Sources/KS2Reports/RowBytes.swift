@@ -9,6 +9,8 @@ struct RowBytes: ~Copyable {
     private var capacity: Int
     private var count = 0
     private var atRowStart = true
+    /// Whether `base` is this buffer's own allocation (else an array's storage it writes into).
+    private var ownsBase = true
     /// Recently formatted doubles (nil: none kept), for tables whose numbers repeat.
     private var recent: RecentNumbers?
 
@@ -20,8 +22,34 @@ struct RowBytes: ~Copyable {
         recent = cachingNumbers ? RecentNumbers() : nil
     }
 
+    /// Writes into `storage` (an array's uninitialised capacity) until it is full.
+    private init(writingInto storage: UnsafeMutableBufferPointer<UInt8>, cachingNumbers: Bool) {
+        base = storage.baseAddress!
+        capacity = storage.count
+        ownsBase = false
+        recent = cachingNumbers ? RecentNumbers() : nil
+    }
+
+    /// The bytes `body` writes, formatted straight into the returned array's storage: the large
+    /// tables' parts (hundreds of MB nationally) are then not copied once more at the end. A part
+    /// longer than `capacity` moves to a buffer of its own and is copied, as `finish` does.
+    static func collect(capacity: Int, cachingNumbers: Bool = false, _ body: (inout RowBytes) -> Void) -> [UInt8] {
+        var spilled: [UInt8]? = nil
+        let direct = [UInt8](unsafeUninitializedCapacity: max(capacity, 256)) { storage, initialised in
+            var w = RowBytes(writingInto: storage, cachingNumbers: cachingNumbers)
+            body(&w)
+            if w.ownsBase {
+                initialised = 0
+                spilled = w.finish()
+            } else {
+                initialised = w.count
+            }
+        }
+        return spilled ?? direct
+    }
+
     deinit {
-        base.deallocate()
+        if ownsBase { base.deallocate() }
         recent?.release()
     }
 
@@ -31,8 +59,9 @@ struct RowBytes: ~Copyable {
         let wanted = max(capacity * 2, count + bytes)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
         bigger.update(from: base, count: count)
-        base.deallocate()
+        if ownsBase { base.deallocate() }
         base = bigger
+        ownsBase = true
         capacity = wanted
     }
 
@@ -178,7 +207,7 @@ struct RowBytes: ~Copyable {
         atRowStart = true
     }
 
-    /// The bytes written, as an array.
+    /// The bytes written, as a new array (a copy).
     consuming func finish() -> [UInt8] {
         let n = count
         let from = base

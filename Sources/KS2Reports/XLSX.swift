@@ -138,7 +138,8 @@ final class Workbook {
 
     /// A school workbook's ~20 temporary files (one per part, deleted at once) are created faster
     /// in memory than on a disk's file system: /dev/shm when it is a writable directory, else nil
-    /// (the system's temporary directory).
+    /// (the system's temporary directory). On Linux libxlsxwriter's parts are kept in memory
+    /// (CXLSXPackaging) and the directory is not used; it is for systems where that does not apply.
     static let memoryTemporaryDirectory: String? = {
         let shm = "/dev/shm"
         var info = stat()

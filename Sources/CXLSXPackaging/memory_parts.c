@@ -6,11 +6,18 @@
 // instead, with the reading, writing and seeking libxlsxwriter does on it.
 #if defined(__linux__)
 #define _GNU_SOURCE
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include "packaging.h"
+
+static int ks2_parts_in_memory = 0;
+
+int ks2_xlsx_parts_in_memory(void) { return __atomic_load_n(&ks2_parts_in_memory, __ATOMIC_RELAXED); }
+
+#if defined(__linux__)
 
 typedef struct {
     char *bytes;
@@ -35,7 +42,9 @@ static ssize_t ks2_part_write(void *cookie, const char *from, size_t size) {
         size_t capacity = part->capacity ? part->capacity : 16384;
         while (capacity < end) capacity *= 2;
         char *grown = realloc(part->bytes, capacity);
-        if (!grown) return -1;
+        // out of memory: stop the run (its output folder is then never committed) rather than let
+        // libxlsxwriter, which does not check its writes, pack a truncated part
+        if (!grown) abort();
         part->bytes = grown;
         part->capacity = capacity;
     }
@@ -62,10 +71,6 @@ static int ks2_part_close(void *cookie) {
     free(part);
     return 0;
 }
-
-static int ks2_parts_in_memory = 0;
-
-int ks2_xlsx_parts_in_memory(void) { return __atomic_load_n(&ks2_parts_in_memory, __ATOMIC_RELAXED); }
 
 FILE *lxw_tmpfile(char *tmpdir) {
     (void)tmpdir;

@@ -51,7 +51,7 @@ echo "== 2. threads (national, $runs pairs, 1 and 2 threads taking turns so drif
 for i in $(seq "$runs"); do
   for t in 1 2; do
     rm -rf "$tmp/o"; wall "$bin" progress --ks2 "$nat/ks2.csv" --ks1 "$nat/ks1.csv" --year 2019 --out "$tmp/o" --no-xlsx --threads "$t" >> "$tmp/t$t"
-    python3 -c 'import json, sys; print(json.dumps({"threads": int(sys.argv[2]), **json.load(open(sys.argv[1]))["seconds"]}))' \
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(json.dumps({"threads": int(sys.argv[2]), "wall": r["seconds"], "cpu": r["cpu_seconds"]}))' \
       "$tmp/o/run.json" "$t" >> "$tmp/stages"
   done
 done
@@ -59,13 +59,15 @@ t1=$(median < "$tmp/t1"); t2=$(median < "$tmp/t2")
 echo "threads 1: $t1 s  [runs: $(tr '\n' ' ' < "$tmp/t1")]"
 echo "threads 2: $t2 s  [runs: $(tr '\n' ' ' < "$tmp/t2")]"
 python3 -c "print(f'speed-up 1 -> 2 threads: {$t1 / $t2:.2f}x (medians)')"
-echo "time per stage (run.json seconds, medians): 2 threads / 1 thread"
+echo "per stage (run.json seconds and cpu_seconds, medians): wall 2 threads / 1 thread; processor seconds"
+echo "at 2 threads and cores busy (processor / wall)"
 python3 - "$tmp/stages" <<'PY'
 import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
-for stage in [k for k in runs[0] if k != "threads"]:
-    m = {t: statistics.median(r[stage] for r in runs if r["threads"] == t and stage in r) for t in (1, 2)}
-    print(f"  {stage:16s} {m[2]:.3f} s / {m[1]:.3f} s  ({m[1] / m[2]:.2f}x)")
+for stage in runs[0]["wall"]:
+    m = {t: statistics.median(r["wall"][stage] for r in runs if r["threads"] == t and stage in r["wall"]) for t in (1, 2)}
+    cpu = statistics.median(r["cpu"][stage] for r in runs if r["threads"] == 2 and stage in r["cpu"])
+    print(f"  {stage:16s} {m[2]:.3f} s / {m[1]:.3f} s  ({m[1] / m[2]:.2f}x)   cpu {cpu:.3f} s, {cpu / m[2]:.2f} cores busy")
 PY
 
 echo "== 3. cost growth (median of $runs)"

@@ -19,13 +19,13 @@ let package = Package(
         .systemLibrary(
             name: "CXLSXWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]),
-        // sets the deflate level of libxlsxwriter's zip entries (it has no option for it)
-        .target(name: "CXLSXZipLevel", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // libxlsxwriter's packaging tuned: the deflate level of its zip entries, its parts in memory
+        .target(name: "CXLSXPackaging", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "KS2Core"),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "KS2Ingest", dependencies: ["KS2Core", "CLibCrypto"]),
         .target(name: "KS2Analysis", dependencies: ["KS2Core"]),
-        .target(name: "KS2Reports", dependencies: ["KS2Core", "CXLSXWriter", "CXLSXZipLevel"]),
+        .target(name: "KS2Reports", dependencies: ["KS2Core", "CXLSXWriter", "CXLSXPackaging"]),
         .target(name: "KS2Synth", dependencies: ["KS2Core"]),
         .target(
             name: "KS2Pipeline",
@@ -45,7 +45,8 @@ let package = Package(
         .testTarget(
             name: "KS2IngestTests", dependencies: ["KS2Ingest", "KS2Core", "TestSupport"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "KS2AnalysisTests", dependencies: ["KS2Analysis", "KS2Core", "TestSupport"]),
-        .testTarget(name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core", "TestSupport"]),
+        .testTarget(
+            name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core", "CXLSXPackaging", "TestSupport"]),
         .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core", "TestSupport"]),
         .testTarget(name: "KS2PipelineTests", dependencies: ["KS2Pipeline", "KS2Core", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ks2progress", "TestSupport"], exclude: ["Corpus"]),

@@ -18,7 +18,8 @@ public struct JobFrame {
     /// Ends the last stage, writes run.json and renames the finished folder into place.
     public mutating func finish() throws {
         clock.end()
-        try out.write("run.json", try manifest.json(stages: clock.stages))
+        try out.write(
+            "run.json", try manifest.json(stages: clock.stages, processorSeconds: clock.processorSeconds))
         try out.commit()
     }
 

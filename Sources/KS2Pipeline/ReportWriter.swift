@@ -374,21 +374,17 @@ private func writeWorkbooks(
     written.append("impact.xlsx")
     if let latest {
         var plan = schoolWorkbookPlan(
-            cohort: latest.cohort, table: latest.computation.table,
-            aggregation: latest.aggregation, trend: rows, acrossYears: results.acrossYears)
-        let cohortsBySchool = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
-        let england = suppliedEnglandRow(latest)
-        for k in plan.books.indices {
-            plan.books[k].focusThreshold = results.focusThreshold
-            plan.books[k].projectCohorts = cohortsBySchool[plan.books[k].school.id] ?? []
-            if plan.books[k].national == nil { plan.books[k].national = england }
-        }
+            cohort: latest.cohort, table: latest.computation.table, aggregation: latest.aggregation,
+            trend: rows, acrossYears: results.acrossYears, england: suppliedEnglandRow(latest))
+        plan.focusThreshold = results.focusThreshold
+        plan.projectCohorts = schoolProjectCohorts(impact.impacts, impact.cohortSchools)
         try out.makeDirectory("schools")
-        let books = plan.books.count
+        let books = plan.count
         let progress = clock.begin("school workbooks", items: books)
+        let finalPlan = plan
         try writeSchoolWorkbooks(
             count: books, directory: out.path("schools"), threads: settings.threads, context: context,
-            progress: progress, data: plan.withPupils)
+            progress: progress, data: finalPlan.book)
         for path in (try? FileManager.default.contentsOfDirectory(atPath: out.path("schools"))) ?? [] {
             chmod(out.path("schools/" + path), OutputFolder.pupilFileMode)
         }

@@ -14,7 +14,8 @@ public struct RunManifest {
 
     public init(command: String) { self.command = command }
 
-    public func json(stages: [(String, Double)]) throws -> [UInt8] {
+    /// `processorSeconds`: per stage of `stages`, when measured (written as `cpu_seconds`).
+    public func json(stages: [(String, Double)], processorSeconds: [Double] = []) throws -> [UInt8] {
         var root: [String: Any] = ["tool": "ks2progress", "version": ks2progressVersion, "command": command]
         var inputObj: [String: Any] = [:]
         for (role, path) in inputs { inputObj[role] = try fileInfo(path) }
@@ -40,6 +41,12 @@ public struct RunManifest {
         }
         seconds["total"] = total
         root["seconds"] = seconds
+        if processorSeconds.count == stages.count && !stages.isEmpty {
+            var cpu: [String: Double] = [:]
+            for ((s, _), t) in zip(stages, processorSeconds) { cpu[s] = (cpu[s] ?? 0) + t }
+            cpu["total"] = processorSeconds.reduce(0, +)
+            root["cpu_seconds"] = cpu
+        }
         root["stage_order"] = stages.map(\.0)
         for (k, v) in extra { root[k] = v }
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])

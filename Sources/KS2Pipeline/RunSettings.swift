@@ -97,7 +97,11 @@ public enum ProjectData {
 /// count, rate and time left on a terminal, a line every five seconds otherwise.
 public struct StageClock: Sendable {
     public private(set) var stages: [(String, Double)] = []
+    /// The processor seconds of each stage in `stages`, on every thread (user and system): beside
+    /// the wall seconds they show how well a stage uses the cores (2 threads busy: twice the wall).
+    public private(set) var processorSeconds: [Double] = []
     private var started = DispatchTime.now()
+    private var startedProcessor = 0.0
     private var current: String? = nil
     private let display: ProgressDisplay.Mode
     private var shown: ProgressDisplay? = nil
@@ -114,6 +118,7 @@ public struct StageClock: Sendable {
         end()
         current = name
         started = DispatchTime.now()
+        startedProcessor = StageClock.processorTime()
         let work = items.map { WorkProgress(total: $0) }
         if display != .off { shown = ProgressDisplay(stage: name, work: work, mode: display) }
         return work
@@ -123,9 +128,17 @@ public struct StageClock: Sendable {
         guard let c = current else { return }
         let s = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         stages.append((c, s))
+        processorSeconds.append(StageClock.processorTime() - startedProcessor)
         current = nil
         shown?.finish(seconds: s)
         shown = nil
+    }
+
+    /// The process's processor time so far, all threads, in seconds.
+    private static func processorTime() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
 

@@ -1,22 +1,57 @@
 import KS2Analysis
 import KS2Core
 
-/// Every school's workbook data but its pupils, and where each school's pupils are: a school's
-/// pupil rows are built only when its workbook is written (by `withPupils`), so the national run
-/// never holds all 650,000 pupils' report rows at once, and the workers build them in parallel.
+/// Where every school's workbook data is, not the data: each workbook's rows (its school's, its LA's,
+/// England's, its trend years, its groups, its pupils) are gathered only when the workbook is written
+/// (by `book`), on the worker writing it, so a national run never holds 16,800 copies of them at once.
 struct SchoolWorkbookPlan: Sendable {
-    /// One per workbook, in school-id order, with no pupils yet.
-    var books: [SchoolWorkbookData]
-    /// Per workbook, its pupils' indices into the cohort (in the aggregation's pupil order).
-    let pupilIndices: [[Int32]]
+    /// One workbook's rows, as positions into the run's tables.
+    struct Book: Sendable {
+        /// Into `aggregation.rows`.
+        let school: Int
+        let localAuthority: Int?
+        /// Into `aggregation.groups`: the school's group rows, contiguous.
+        let groups: Range<Int>
+        /// Into `trend`, the school's rows of other years (unsorted).
+        let trend: [Int32]
+        /// Into the cohort, in the aggregation's pupil order.
+        let pupils: [Int32]
+    }
+
+    /// In school-id order.
+    let books: [Book]
+    let aggregation: Aggregation
+    let trend: [SchoolResult]
+    /// Per school id, its trends, three-year figures and gaps (a run across years); nil otherwise.
+    let series: [String: SeriesAcrossYears]?
+    let national: SchoolResult?
     let cohort: KS2Cohort
     let table: PupilProgressTable
+    /// Set by the run for every book.
+    var focusThreshold: Double = 0
+    var projectCohorts: [String: [SchoolProjectCohort]] = [:]
 
-    /// Book `k` with its own pupils (only those: the data-protection boundary is drawn here, once).
-    func withPupils(_ k: Int) -> SchoolWorkbookData {
-        var book = books[k]
-        book.pupils = pupilIndices[k].map { pupilReportRow(Int($0)) }
-        return book
+    var count: Int { books.count }
+
+    /// Workbook `k`'s data with its own pupils (only those: the data-protection boundary is drawn
+    /// here, once).
+    func book(_ k: Int) -> SchoolWorkbookData {
+        let b = books[k]
+        let row = aggregation.rows[b.school]
+        var years = b.trend.map { trend[Int($0)] }
+        if !years.contains(where: { $0.year == row.year }) { years.append(row) }
+        years.sort { $0.year < $1.year }
+        var data = SchoolWorkbookData(
+            school: row, localAuthority: b.localAuthority.map { aggregation.rows[$0] }, national: national,
+            trend: years, groups: Array(aggregation.groups[b.groups]), focusThreshold: focusThreshold)
+        if let series = series?[row.id] {
+            data.acrossYears = series
+        } else {
+            data.acrossYears.trends = trendRows(years)
+        }
+        data.projectCohorts = projectCohorts[row.id] ?? []
+        data.pupils = b.pupils.map { pupilReportRow(Int($0)) }
+        return data
     }
 
     private func pupilReportRow(_ i: Int) -> PupilReportRow {
@@ -42,52 +77,63 @@ struct SchoolWorkbookPlan: Sendable {
     }
 }
 
-/// One workbook's plan per school: the school, its LA, England, its trend, its measures across
-/// years, its groups and where its own pupils are. Without `acrossYears` (a one-year run) the Trend
+/// The plan of every school's workbook: the school's position among the aggregation's rows, its
+/// LA's, its group rows, its other years and its pupils. `england` stands in for the national row
+/// when the aggregation has none (a supplied run). Without `acrossYears` (a one-year run) the Trend
 /// sheet's rows are built from `trend` alone.
 func schoolWorkbookPlan(
     cohort: KS2Cohort, table t: PupilProgressTable, aggregation: Aggregation,
-    trend: [SchoolResult], acrossYears: AcrossYearsResults? = nil
+    trend: [SchoolResult], acrossYears: AcrossYearsResults? = nil, england: SchoolResult? = nil
 ) -> SchoolWorkbookPlan {
-    let seriesBySchool = acrossYears?.byID(level: .school) ?? [:]
-    var laRows: [String: SchoolResult] = [:]
+    var schoolRow: [String: Int] = [:]
+    var laRow: [String: Int] = [:]
     var national: SchoolResult? = nil
-    var schoolRows: [String: SchoolResult] = [:]
-    for r in aggregation.rows {
+    for (k, r) in aggregation.rows.enumerated() {
         switch r.level {
-        case .school: schoolRows[r.id] = r
-        case .la: laRows[r.id] = r
+        case .school: schoolRow[r.id] = k
+        case .la: laRow[r.id] = k
         case .national: national = r
         }
     }
-    var groupsBySchool: [String: [GroupResult]] = [:]
-    for g in aggregation.groups where g.result.level == .school { groupsBySchool[g.result.id, default: []].append(g) }
-    var trendBySchool: [String: [SchoolResult]] = [:]
-    for r in trend where r.level == .school { trendBySchool[r.id, default: []].append(r) }
+    let groups = schoolGroupRanges(aggregation.groups)
+    var trendBySchool: [String: [Int32]] = [:]
+    for (k, r) in trend.enumerated() where r.level == .school { trendBySchool[r.id, default: []].append(Int32(k)) }
 
     var pupilsBySchool = [[Int32]](repeating: [], count: cohort.schools.count)
     for i in aggregation.pupilOrder {
         let school = Int(cohort.pupils[Int(i)].school)
         if pupilsBySchool.indices.contains(school) { pupilsBySchool[school].append(i) }
     }
-    var books: [(data: SchoolWorkbookData, pupils: [Int32])] = []
+    var books: [SchoolWorkbookPlan.Book] = []
     for (k, info) in cohort.schools.enumerated() {
-        guard let row = schoolRows[info.id] else { continue }
-        var years = trendBySchool[info.id] ?? []
-        if !years.contains(where: { $0.year == row.year }) { years.append(row) }
-        years.sort { $0.year < $1.year }
-        var data = SchoolWorkbookData(
-            school: row, localAuthority: laRows[row.la], national: national,
-            trend: years, groups: groupsBySchool[info.id] ?? [])
-        if let series = seriesBySchool[info.id] {
-            data.acrossYears = series
-        } else {
-            data.acrossYears.trends = trendRows(years)
-        }
-        books.append((data, pupilsBySchool[k]))
+        guard let row = schoolRow[info.id] else { continue }
+        books.append(
+            SchoolWorkbookPlan.Book(
+                school: row, localAuthority: laRow[aggregation.rows[row].la], groups: groups[info.id] ?? 0..<0,
+                trend: trendBySchool[info.id] ?? [], pupils: pupilsBySchool[k]))
     }
-    books.sort { $0.data.school.id < $1.data.school.id }
-    return SchoolWorkbookPlan(books: books.map(\.data), pupilIndices: books.map(\.pupils), cohort: cohort, table: t)
+    books.sort { aggregation.rows[$0.school].id < aggregation.rows[$1.school].id }
+    return SchoolWorkbookPlan(
+        books: books, aggregation: aggregation, trend: trend, series: acrossYears?.byID(level: .school),
+        national: national ?? england, cohort: cohort, table: t)
+}
+
+/// Each school's group rows: the aggregation writes a school's group rows side by side.
+private func schoolGroupRanges(_ groups: [GroupResult]) -> [String: Range<Int>] {
+    var ranges: [String: Range<Int>] = [:]
+    var start = 0
+    while start < groups.count {
+        var end = start + 1
+        let id = groups[start].result.id
+        let level = groups[start].result.level
+        while end < groups.count && groups[end].result.level == level && groups[end].result.id == id { end += 1 }
+        if level == .school {
+            precondition(ranges[id] == nil, "a school's group rows are not side by side")
+            ranges[id] = start..<end
+        }
+        start = end
+    }
+    return ranges
 }
 
 /// England's row for a supplied run's school workbooks (the run computes no national row): its

@@ -35,6 +35,11 @@ struct TextArena: Sendable {
         }
         return first
     }
+
+    /// Sixteen bytes after the last entry, so that any entry can be read as one 16-byte load.
+    mutating func pad() {
+        bytes += [UInt8](repeating: 0, count: 16)
+    }
 }
 
 /// Formats pupils.csv rows for a range of positions in the pupil order, so that a writer can
@@ -119,6 +124,7 @@ public struct PupilRowFormatter: Sendable {
         for e in estimates { for score in 0...120 { progress.append(Double(score) - e) } }
         progressValues = progress
         progressText = arena.add(progress.map { $0.isNaN ? [] : CSVWriter.formatted($0) })
+        arena.pad()
         text = arena
     }
 
@@ -128,18 +134,23 @@ public struct PupilRowFormatter: Sendable {
     public func rows(_ range: Range<Int>) -> [UInt8] {
         text.bytes.withUnsafeBufferPointer { arena in
             text.offsets.withUnsafeBufferPointer { offsets in
-                @inline(__always) func entry(_ k: Int) -> UnsafeBufferPointer<UInt8> {
-                    UnsafeBufferPointer(rebasing: arena[offsets[k]..<offsets[k + 1]])
-                }
                 // `w` is passed in, not captured: a captured var is checked for exclusive access at
-                // every use
-                @inline(__always) func label(_ w: inout RowBytes, _ k: Int) { w.appendField(entry(k)) }
+                // every use. The arena is padded: a short entry is copied as one 16-byte load.
+                @inline(__always) func label(_ w: inout RowBytes, _ k: Int) {
+                    let start = offsets[k]
+                    let length = offsets[k + 1] - start
+                    if length <= 16 {
+                        w.appendPaddedField(arena.baseAddress! + start, count: length)
+                    } else {
+                        w.appendField(UnsafeBufferPointer(rebasing: arena[start..<start + length]))
+                    }
+                }
                 /// `value`, from the cached text `first + index` when its value has exactly the same bits.
                 @inline(__always) func number(
                     _ w: inout RowBytes, _ value: Double, _ values: [Double], _ first: Int, _ index: Int
                 ) {
                     if index >= 0 && index < values.count && values[index].bitPattern == value.bitPattern {
-                        w.appendField(entry(first + index))
+                        label(&w, first + index)
                     } else {
                         w.appendDouble(value)
                     }

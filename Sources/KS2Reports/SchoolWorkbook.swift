@@ -480,9 +480,14 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
     let wellBelow = CellStyle(bold: true, numberFormat: "0.00", fill: 0xC00000, fontColor: 0xFFFFFF)
     func lowest(_ p: PupilReportRow) -> Double { Subject.allCases.compactMap { p.progress[$0] }.min() ?? 0 }
     let focus = pupils.filter { !focusSubjects($0, threshold: threshold).isEmpty }
-        .sorted { (lowest($0), $0.upn) < (lowest($1), $1.upn) }
+    // each pupil's lowest progress computed once, and positions sorted (not the pupils' rows)
+    let lowestProgress = focus.map(lowest)
+    let order = focus.indices.sorted {
+        (lowestProgress[$0], focus[$0].upn) < (lowestProgress[$1], focus[$1].upn)
+    }
     var r = 1
-    for p in focus {
+    for k in order {
+        let p = focus[k]
         let subjects = focusSubjects(p, threshold: threshold)
         try sheet.write(r, 0, p.upn)
         try sheet.write(r, 1, p.forename)
@@ -496,7 +501,7 @@ private func writeFocus(_ sheet: Worksheet, _ pupils: [PupilReportRow], threshol
             if subjects.contains(s), let v { style = v < threshold - wellBelowMargin ? wellBelow : below }
             try sheet.write(r, 5 + s.rawValue, v, style)
         }
-        try sheet.write(r, 8, lowest(p), .dp2)
+        try sheet.write(r, 8, lowestProgress[k], .dp2)
         r += 1
     }
     try sheet.columnWidth(0, 0, 15)

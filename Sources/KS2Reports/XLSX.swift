@@ -44,6 +44,19 @@ struct CellStyle: Hashable {
     /// One level of indent (text that follows a right-aligned number reads apart from it).
     var indent = false
 
+    /// Hashes the packed flags, colours and size and only the length of the number format: a
+    /// workbook looks a style up for every cell it writes, and hashing the format text (non-ASCII in
+    /// the signed formats) byte by byte was most of that. Equal styles still hash equally; styles
+    /// that differ only in format text are told apart by `==`.
+    func hash(into hasher: inout Hasher) {
+        let flags =
+            (bold ? 1 : 0) | (italic ? 2 : 0) | (wrap ? 4 : 0) | (borderBottom ? 8 : 0) | (alignCentre ? 16 : 0)
+            | (verticalTop ? 32 : 0) | (indent ? 64 : 0) | (fill == nil ? 0 : 128) | (fontColor == nil ? 0 : 256)
+        hasher.combine(UInt64(flags) | UInt64(fill ?? 0) << 16 | UInt64(fontColor ?? 0) << 40)
+        hasher.combine(fontSize ?? -1)
+        hasher.combine(numberFormat?.utf8.count ?? -1)
+    }
+
     static let plain = CellStyle()
     /// Centred: a left-aligned title over right-aligned numbers reads as the next column's.
     static let header = CellStyle(
@@ -125,7 +138,8 @@ final class Workbook {
 
     /// A school workbook's ~20 temporary files (one per part, deleted at once) are created faster
     /// in memory than on a disk's file system: /dev/shm when it is a writable directory, else nil
-    /// (the system's temporary directory).
+    /// (the system's temporary directory). On Linux libxlsxwriter's parts are kept in memory
+    /// (CXLSXPackaging) and the directory is not used; it is for systems where that does not apply.
     static let memoryTemporaryDirectory: String? = {
         let shm = "/dev/shm"
         var info = stat()

@@ -60,6 +60,13 @@ import Testing
         #expect(ks2["accepted"] as! Int == pupils.count - 1)
         let rejects = try Harness.csv(out.appendingPathComponent("rejects.csv"))
         #expect(rejects.count - 1 == (ks2["rejected"] as! Int) + (ks1["rejected"] as! Int))
+        // wall and processor seconds for the same stages; the stages' processor seconds add up
+        let seconds = run["seconds"] as! [String: Double]
+        let processor = run["cpu_seconds"] as! [String: Double]
+        #expect(Set(processor.keys) == Set(seconds.keys) && seconds.keys.contains("aggregate"))
+        #expect(processor.values.allSatisfy { $0 >= 0 })
+        let stages = processor.filter { $0.key != "total" }.values.reduce(0, +)
+        #expect(abs(stages - processor["total"]!) < 1e-9 && processor["total"]! > 0)
         // national mean unadjusted progress is 0 in every subject
         let national = schools.first { $0[1] == "national" }!
         for col in ["read_progress_unadj", "writ_progress_unadj", "mat_progress_unadj"] {

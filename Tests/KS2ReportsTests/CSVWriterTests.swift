@@ -250,6 +250,35 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(slots.count < values.count)  // some values share a slot, so replacement is exercised
     }
 
+    /// Texts from a padded table (copied as 16-byte loads), a row ending in an empty field, and a
+    /// row with no fields, as CSVWriter writes them.
+    @Test func paddedFieldsAndRowEndsAsCSVWriterWrites() {
+        let fields = ["Y", "N", "", "102.5", "\"a,b\"", "0123456789abcdef"].map { Array($0.utf8) }
+        let padded = fields.flatMap { $0 } + [UInt8](repeating: 0xFF, count: 16)
+        var reference = CSVWriter()
+        var fast = RowBytes(capacity: 1)
+        padded.withUnsafeBufferPointer { table in
+            var start = 0
+            for f in fields {
+                f.withUnsafeBufferPointer { reference.appendFormatted($0) }
+                fast.appendPaddedField(table.baseAddress! + start, count: f.count)
+                start += f.count
+            }
+        }
+        reference.appendEmpty()
+        fast.appendEmpty()
+        reference.endRow()
+        fast.endRow()
+        reference.endRow()
+        fast.endRow()
+        reference.appendInt(7)
+        fast.appendInt(7)
+        reference.endRow()
+        fast.endRow()
+        #expect(text(fast.finish()) == text(reference.bytes))
+        #expect(text(reference.bytes) == "Y,N,,102.5,\"a,b\",0123456789abcdef,\n\n7\n")
+    }
+
     @Test func writesUPNsAsTheirThirteenCharacters() throws {
         let upn = try #require(Array("A865212312597".utf8).withUnsafeBytes { UPN.parse($0) })
         var w = RowBytes(capacity: 4)

@@ -1,3 +1,4 @@
+import CXLSXPackaging
 import Foundation
 import KS2Core
 import Synchronization
@@ -37,6 +38,20 @@ import Testing
             #expect(found.count == (try zipMembers(path)).count && found.count > 10)
             // minizip marks level 1 "superfast" (S); zlib's default level would be "normal" (N)
             for (member, method) in found { #expect(method == "Defl:S", "\(member)") }
+        }
+
+        /// libxlsxwriter's parts never touch the temporary directory: a workbook is written even
+        /// when the directory given does not exist (libxlsxwriter's own temporary files would fail).
+        @Test func partsWrittenInMemory() throws {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let book = try Workbook(path: dir + "/book.xlsx", title: "T", temporaryDirectory: dir + "/missing")
+            let sheet = try book.addWorksheet("Pupils")
+            for r in 0..<2_000 { try sheet.write(r, 0, Double(r) + 0.5, .dp2) }
+            try book.close()
+            #expect(ks2_xlsx_parts_in_memory() == 1)
+            let sheetXML = try parts(dir + "/book.xlsx")["xl/worksheets/sheet1.xml"] ?? ""
+            #expect(sheetXML.contains("<v>0.5</v>") && sheetXML.contains("<v>1999.5</v>"))
         }
 
         @Test func temporaryFilesInMemoryWhenThereIsRoom() {

@@ -7,7 +7,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #endif
-#include "zip_level.h"
+#include "packaging.h"
 
 typedef int (*ks2_zip_open_function)(
     void *file, const char *filename, const void *zipfi, const void *extrafield_local,

@@ -48,7 +48,9 @@ let package = Package(
         .testTarget(
             name: "KS2ReportsTests", dependencies: ["KS2Reports", "KS2Core", "CXLSXPackaging", "TestSupport"]),
         .testTarget(name: "KS2SynthTests", dependencies: ["KS2Synth", "KS2Core", "TestSupport"]),
-        .testTarget(name: "KS2PipelineTests", dependencies: ["KS2Pipeline", "KS2Core", "TestSupport"]),
+        .testTarget(
+            name: "KS2PipelineTests",
+            dependencies: ["KS2Pipeline", "KS2Core", "KS2Analysis", "KS2Reports", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ks2progress", "TestSupport"], exclude: ["Corpus"]),
     ],
     swiftLanguageModes: [.v6]

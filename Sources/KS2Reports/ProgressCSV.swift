@@ -76,6 +76,12 @@ public struct PupilRowFormatter: Sendable {
     /// (subject · PAGs + PAG − 1) · 121 + score → score − estimate.
     let progressValues: [Double], progressText: Int
     let pagCount: Int
+    /// A subject's seven fields for the commonest pupil — an integer score, measured, not capped,
+    /// not excluded — follow from the subject, PAG, score and source: the whole run of fields (each
+    /// with its comma), at ((subject · PAGs + PAG − 1) · 121 + score) · sources + source.
+    let subjectBlockText: Int
+    /// The eight attainment flags' fields (Y, N or empty, each with its comma), at Σ (flag + 1) · 3^k.
+    let flagBlockText: Int
 
     public init(cohort: KS2Cohort, table t: PupilProgressTable, estimates table: EstimateTable, order: [Int32]) {
         pupils = cohort.pupils
@@ -123,9 +129,51 @@ public struct PupilRowFormatter: Sendable {
         progress.reserveCapacity(estimates.count * 121)
         for e in estimates { for score in 0...120 { progress.append(Double(score) - e) } }
         progressValues = progress
-        progressText = arena.add(progress.map { $0.isNaN ? [] : CSVWriter.formatted($0) })
+        let progressBytes = progress.map { $0.isNaN ? [] : CSVWriter.formatted($0) }
+        progressText = arena.add(progressBytes)
+        subjectBlockText = arena.add(
+            Self.subjectBlocks(estimates.map { $0.isNaN ? [] : CSVWriter.formatted($0) }, progressBytes))
+        flagBlockText = arena.add(Self.flagBlocks())
         arena.pad()
         text = arena
+    }
+
+    /// Every cached subject run: score, source, estimate, unadjusted and adjusted progress (the
+    /// same), capped `N`, excluded empty. Empty where the PAG has no estimate (never used).
+    private static func subjectBlocks(_ estimates: [[UInt8]], _ progress: [[UInt8]]) -> [[UInt8]] {
+        let sources = ScoreSource.allCases.map { CSVWriter.field(Array($0.name.utf8)) }
+        var blocks: [[UInt8]] = []
+        blocks.reserveCapacity(progress.count * sources.count)
+        for (k, p) in progress.enumerated() {
+            let estimate = estimates[k / 121]
+            let score = Array(String(k % 121).utf8)
+            for source in sources {
+                if estimate.isEmpty {
+                    blocks.append([])
+                    continue
+                }
+                let fields = [score, source, estimate, p, p, Array("N".utf8), []]
+                blocks.append(fields.flatMap { $0 + [UInt8(ascii: ",")] })
+            }
+        }
+        return blocks
+    }
+
+    /// The eight flags' fields for every combination of -1 (empty), 0 (`N`) and 1 (`Y`).
+    private static func flagBlocks() -> [[UInt8]] {
+        (0..<6_561).map { key in
+            var k = key
+            var block: [UInt8] = []
+            for _ in 0..<8 {
+                switch k % 3 {
+                case 1: block += Array("N,".utf8)
+                case 2: block += Array("Y,".utf8)
+                default: block.append(UInt8(ascii: ","))
+                }
+                k /= 3
+            }
+            return block
+        }
     }
 
     public var count: Int { order.count }
@@ -145,6 +193,10 @@ public struct PupilRowFormatter: Sendable {
                         w.appendField(UnsafeBufferPointer(rebasing: arena[start..<start + length]))
                     }
                 }
+                /// Whole fields of the table's entry `k`, with their commas.
+                @inline(__always) func fields(_ w: inout RowBytes, _ k: Int) {
+                    w.appendPaddedFields(arena.baseAddress! + offsets[k], count: offsets[k + 1] - offsets[k])
+                }
                 /// `value`, from the cached text `first + index` when its value has exactly the same bits.
                 @inline(__always) func number(
                     _ w: inout RowBytes, _ value: Double, _ values: [Double], _ first: Int, _ index: Int
@@ -159,7 +211,7 @@ public struct PupilRowFormatter: Sendable {
                     // national rows average ~270 bytes, ~280 at most: room enough that no part outgrows the array
                     RowBytes.collect(capacity: range.count * 340) { w in
                         for k in range {
-                            appendRow(&w, Int(order[k]), flagColumns, label, number)
+                            appendRow(&w, Int(order[k]), flagColumns, label, number, fields)
                         }
                     }
                 }
@@ -172,7 +224,7 @@ public struct PupilRowFormatter: Sendable {
     @inline(__always)
     private func appendRow(
         _ w: inout RowBytes, _ i: Int, _ flagColumns: UnsafeBufferPointer<Int>, _ label: (inout RowBytes, Int) -> Void,
-        _ number: (inout RowBytes, Double, [Double], Int, Int) -> Void
+        _ number: (inout RowBytes, Double, [Double], Int, Int) -> Void, _ fields: (inout RowBytes, Int) -> Void
     ) {
         let p = pupils[i]
         w.appendInt(year)
@@ -190,6 +242,10 @@ public struct PupilRowFormatter: Sendable {
         if pag[i] > 0 { w.appendInt(Int(pag[i])) } else { w.appendEmpty() }
         for s in 0..<3 {
             let sc = score[s * n + i]
+            if let block = cachedSubjectBlock(s, i, sc) {
+                fields(&w, subjectBlockText + block)
+                continue
+            }
             if sc.isNaN {
                 w.appendEmpty()
             } else if sc == sc.rounded() {
@@ -225,15 +281,43 @@ public struct PupilRowFormatter: Sendable {
             case .blank?: label(&w, reasonText + 3)
             }
         }
+        var flagKey = 0
+        var power = 1
         for f in flagColumns {
-            let v = flags[f * n + i]
-            if v < 0 { w.appendEmpty() } else { label(&w, v == 1 ? yesText : noText) }
+            // -1, 0 or 1 (anything else is written field by field)
+            let v = Int(flags[f * n + i])
+            flagKey = v < -1 || v > 1 ? -1 << 20 : flagKey + (v + 1) * power
+            power *= 3
+        }
+        if flagKey >= 0 {
+            fields(&w, flagBlockText + flagKey)
+        } else {
+            for f in flagColumns {
+                let v = flags[f * n + i]
+                if v < 0 { w.appendEmpty() } else { label(&w, v == 1 ? yesText : noText) }
+            }
         }
         label(&w, genderText + Int(p.gender.rawValue))
         label(&w, yesNoText + Int(p.disadvantaged.rawValue))
         label(&w, yesNoText + Int(p.eal.rawValue))
         label(&w, senText + Int(p.sen.rawValue))
         w.endRow()
+    }
+
+    /// The index of subject `s`'s cached run of fields for pupil `i` with score `sc`, when every
+    /// one of its seven fields is exactly what the run holds (else nil: written field by field).
+    @inline(__always)
+    private func cachedSubjectBlock(_ s: Int, _ i: Int, _ sc: Double) -> Int? {
+        let g = Int(pag[i]) - 1
+        guard g >= 0, sc >= 0, sc <= 120, sc == sc.rounded(), !capped[s * n + i], excluded[s * n + i] == nil
+        else { return nil }
+        let e = estimate[s * n + i]
+        let u = unadj[s * n + i]
+        let cell = (s * pagCount + g) * 121 + Int(sc)
+        guard !e.isNaN, !u.isNaN, e.bitPattern == estimateValues[s * pagCount + g].bitPattern,
+            u.bitPattern == progressValues[cell].bitPattern, adj[s * n + i].bitPattern == u.bitPattern
+        else { return nil }
+        return cell * ScoreSource.allCases.count + Int(source[s * n + i].rawValue)
     }
 }
 

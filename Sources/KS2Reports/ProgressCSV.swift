@@ -244,41 +244,8 @@ public struct PupilRowFormatter: Sendable {
             let sc = score[s * n + i]
             if let block = cachedSubjectBlock(s, i, sc) {
                 fields(&w, subjectBlockText + block)
-                continue
-            }
-            if sc.isNaN {
-                w.appendEmpty()
-            } else if sc == sc.rounded() {
-                w.appendInt(Int(sc))
             } else {
-                w.appendDouble(sc)
-            }
-            label(&w, sourceText + Int(source[s * n + i].rawValue))
-            let g = s * pagCount + Int(pag[i]) - 1
-            let e = estimate[s * n + i]
-            if e.isNaN {
-                w.appendEmpty()
-            } else {
-                number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
-            }
-            let u = unadj[s * n + i]
-            let v = adj[s * n + i]
-            let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
-            if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
-            if v.isNaN {
-                w.appendEmpty()
-                w.appendEmpty()
-            } else {
-                number(&w, v, progressValues, progressText, cached)
-                label(&w, capped[s * n + i] ? yesText : noText)
-            }
-            switch excluded[s * n + i] {
-            case nil: w.appendEmpty()
-            case .code(let c)?: label(&w, codeText + Int(c.rawValue))
-            case .discounted?: label(&w, reasonText)
-            case .noKS1?: label(&w, reasonText + 1)
-            case .ks1Incomplete?: label(&w, reasonText + 2)
-            case .blank?: label(&w, reasonText + 3)
+                appendSubject(&w, s, i, sc, label, number)
             }
         }
         var flagKey = 0
@@ -302,6 +269,49 @@ public struct PupilRowFormatter: Sendable {
         label(&w, yesNoText + Int(p.eal.rawValue))
         label(&w, senText + Int(p.sen.rawValue))
         w.endRow()
+    }
+
+    /// Subject `s`'s seven fields for pupil `i` with score `sc`, one at a time (a pupil the cached
+    /// runs do not cover: excluded, capped, unmeasured or with a score that is not a whole number).
+    @inline(__always)
+    private func appendSubject(
+        _ w: inout RowBytes, _ s: Int, _ i: Int, _ sc: Double, _ label: (inout RowBytes, Int) -> Void,
+        _ number: (inout RowBytes, Double, [Double], Int, Int) -> Void
+    ) {
+        if sc.isNaN {
+            w.appendEmpty()
+        } else if sc == sc.rounded() {
+            w.appendInt(Int(sc))
+        } else {
+            w.appendDouble(sc)
+        }
+        label(&w, sourceText + Int(source[s * n + i].rawValue))
+        let g = s * pagCount + Int(pag[i]) - 1
+        let e = estimate[s * n + i]
+        if e.isNaN {
+            w.appendEmpty()
+        } else {
+            number(&w, e, estimateValues, estimateText, pag[i] > 0 ? g : -1)
+        }
+        let u = unadj[s * n + i]
+        let v = adj[s * n + i]
+        let cached = pag[i] > 0 && !sc.isNaN && sc >= 0 && sc <= 120 ? g * 121 + Int(sc) : -1
+        if u.isNaN { w.appendEmpty() } else { number(&w, u, progressValues, progressText, cached) }
+        if v.isNaN {
+            w.appendEmpty()
+            w.appendEmpty()
+        } else {
+            number(&w, v, progressValues, progressText, cached)
+            label(&w, capped[s * n + i] ? yesText : noText)
+        }
+        switch excluded[s * n + i] {
+        case nil: w.appendEmpty()
+        case .code(let c)?: label(&w, codeText + Int(c.rawValue))
+        case .discounted?: label(&w, reasonText)
+        case .noKS1?: label(&w, reasonText + 1)
+        case .ks1Incomplete?: label(&w, reasonText + 2)
+        case .blank?: label(&w, reasonText + 3)
+        }
     }
 
     /// The index of subject `s`'s cached run of fields for pupil `i` with score `sc`, when every

@@ -38,32 +38,114 @@ public enum ResultLevel: Int, Sendable, Hashable, Comparable, CaseIterable {
 }
 
 /// One subject's progress figures for a school, LA, group or the nation.
+///
+/// Stored compactly (plain numbers and one byte saying which are present) rather than as eight
+/// optionals, which took 120 bytes: a national run holds ~270,000 rows of three subjects each.
+/// Every property reads and writes as the optional it stands for.
 public struct SubjectResult: Sendable, Hashable {
-    /// Pupils in the measure (for a published row: TELIG × COV / 100 rounded half up).
-    public var n: Int?
-    /// Coverage in percent (0–100).
-    public var coverage: Double?
-    public var progress: Double?
-    public var lower: Double?
-    public var upper: Double?
-    public var progressUnadjusted: Double?
+    private var count: Int
+    private var figures: (coverage: Double, progress: Double, lower: Double, upper: Double, unadjusted: Double)
+    private var bandValue: Int8
+    /// Bit k set: the figure k is present (0 `n`, 1–5 the figures in `figures`' order, 6 `band`).
+    private var present: UInt8
     public var status: ResultStatus
+
+    /// Pupils in the measure (for a published row: TELIG × COV / 100 rounded half up).
+    public var n: Int? {
+        get { present & 1 != 0 ? count : nil }
+        set {
+            count = newValue ?? 0
+            mark(0, newValue != nil)
+        }
+    }
+    /// Coverage in percent (0–100).
+    public var coverage: Double? {
+        get { figure(1, figures.coverage) }
+        set {
+            figures.coverage = newValue ?? 0
+            mark(1, newValue != nil)
+        }
+    }
+    public var progress: Double? {
+        get { figure(2, figures.progress) }
+        set {
+            figures.progress = newValue ?? 0
+            mark(2, newValue != nil)
+        }
+    }
+    public var lower: Double? {
+        get { figure(3, figures.lower) }
+        set {
+            figures.lower = newValue ?? 0
+            mark(3, newValue != nil)
+        }
+    }
+    public var upper: Double? {
+        get { figure(4, figures.upper) }
+        set {
+            figures.upper = newValue ?? 0
+            mark(4, newValue != nil)
+        }
+    }
+    public var progressUnadjusted: Double? {
+        get { figure(5, figures.unadjusted) }
+        set {
+            figures.unadjusted = newValue ?? 0
+            mark(5, newValue != nil)
+        }
+    }
     /// 1 well above … 5 well below; only for status `ok` schools and LAs.
-    public var band: Int?
+    public var band: Int? {
+        get { present & (1 << 6) != 0 ? Int(bandValue) : nil }
+        set {
+            bandValue = Int8(truncatingIfNeeded: newValue ?? 0)
+            mark(6, newValue != nil)
+        }
+    }
 
     public init(
         n: Int? = nil, coverage: Double? = nil, progress: Double? = nil, lower: Double? = nil,
         upper: Double? = nil, progressUnadjusted: Double? = nil, status: ResultStatus = .none,
         band: Int? = nil
     ) {
+        count = 0
+        figures = (0, 0, 0, 0, 0)
+        bandValue = 0
+        present = 0
+        self.status = status
         self.n = n
         self.coverage = coverage
         self.progress = progress
         self.lower = lower
         self.upper = upper
         self.progressUnadjusted = progressUnadjusted
-        self.status = status
         self.band = band
+    }
+
+    @inline(__always)
+    private func figure(_ bit: UInt8, _ value: Double) -> Double? { present & (1 << bit) != 0 ? value : nil }
+
+    @inline(__always)
+    private mutating func mark(_ bit: UInt8, _ isPresent: Bool) {
+        if isPresent { present |= 1 << bit } else { present &= ~(1 << bit) }
+    }
+
+    /// Equal as the optionals they stand for (a NaN figure is never equal, as before).
+    public static func == (a: SubjectResult, b: SubjectResult) -> Bool {
+        a.n == b.n && a.coverage == b.coverage && a.progress == b.progress && a.lower == b.lower
+            && a.upper == b.upper && a.progressUnadjusted == b.progressUnadjusted && a.status == b.status
+            && a.band == b.band
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(n)
+        hasher.combine(coverage)
+        hasher.combine(progress)
+        hasher.combine(lower)
+        hasher.combine(upper)
+        hasher.combine(progressUnadjusted)
+        hasher.combine(status)
+        hasher.combine(band)
     }
 }
 

@@ -297,12 +297,19 @@ struct RecentNumbers {
         return true
     }
 
-    /// Keeps the text just written for `value`, when it fits a slot.
+    /// Keeps the text just written for `value`, when it fits a slot (24 bytes are readable at `text`).
     @inline(__always)
     func keep(_ slot: Int, _ value: Double, from text: UnsafeMutablePointer<UInt8>, length: Int) {
         guard length <= Self.width else { return }
         keys[slot] = value.bitPattern
         lengths[slot] = UInt8(length)
-        (texts + slot * Self.width).update(from: text, count: length)
+        // 16 bytes, and 8 more when longer: the text was written into a buffer with 65 bytes reserved
+        let from = UnsafeRawPointer(text)
+        let to = UnsafeMutableRawPointer(texts + slot * Self.width)
+        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        if length > 16 {
+            to.storeBytes(
+                of: from.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
+        }
     }
 }

@@ -36,6 +36,18 @@ struct TextArena: Sendable {
         return first
     }
 
+    /// Adds `count` entries, entry k written by `write(k, &bytes)` at the end of the buffer (no
+    /// array per entry); returns the index of the first.
+    mutating func add(count: Int, _ write: (Int, inout [UInt8]) -> Void) -> Int {
+        let first = self.count
+        offsets.reserveCapacity(offsets.count + count)
+        for k in 0..<count {
+            write(k, &bytes)
+            offsets.append(bytes.count)
+        }
+        return first
+    }
+
     /// Sixteen bytes after the last entry, so that any entry can be read as one 16-byte load.
     mutating func pad() {
         bytes += [UInt8](repeating: 0, count: 16)
@@ -131,32 +143,32 @@ public struct PupilRowFormatter: Sendable {
         progressValues = progress
         let progressBytes = progress.map { $0.isNaN ? [] : CSVWriter.formatted($0) }
         progressText = arena.add(progressBytes)
-        subjectBlockText = arena.add(
-            Self.subjectBlocks(estimates.map { $0.isNaN ? [] : CSVWriter.formatted($0) }, progressBytes))
+        subjectBlockText = Self.addSubjectBlocks(
+            to: &arena, estimates.map { $0.isNaN ? [] : CSVWriter.formatted($0) }, progressBytes)
         flagBlockText = arena.add(Self.flagBlocks())
         arena.pad()
         text = arena
     }
 
     /// Every cached subject run: score, source, estimate, unadjusted and adjusted progress (the
-    /// same), capped `N`, excluded empty. Empty where the PAG has no estimate (never used).
-    private static func subjectBlocks(_ estimates: [[UInt8]], _ progress: [[UInt8]]) -> [[UInt8]] {
+    /// same), capped `N`, excluded empty. Empty where the PAG has no estimate (never used). Written
+    /// straight into the arena: a county run builds these 35,000 runs for a few hundred pupils.
+    private static func addSubjectBlocks(
+        to arena: inout TextArena, _ estimates: [[UInt8]], _ progress: [[UInt8]]
+    ) -> Int {
         let sources = ScoreSource.allCases.map { CSVWriter.field(Array($0.name.utf8)) }
-        var blocks: [[UInt8]] = []
-        blocks.reserveCapacity(progress.count * sources.count)
-        for (k, p) in progress.enumerated() {
-            let estimate = estimates[k / 121]
-            let score = Array(String(k % 121).utf8)
-            for source in sources {
-                if estimate.isEmpty {
-                    blocks.append([])
-                    continue
-                }
-                let fields = [score, source, estimate, p, p, Array("N".utf8), []]
-                blocks.append(fields.flatMap { $0 + [UInt8(ascii: ",")] })
+        let scores = (0...120).map { Array(String($0).utf8) }
+        let comma = UInt8(ascii: ",")
+        return arena.add(count: progress.count * sources.count) { k, bytes in
+            let cell = k / sources.count
+            let estimate = estimates[cell / 121]
+            if estimate.isEmpty { return }
+            for field in [scores[cell % 121], sources[k % sources.count], estimate, progress[cell], progress[cell]] {
+                bytes += field
+                bytes.append(comma)
             }
+            bytes += [UInt8(ascii: "N"), comma, comma]
         }
-        return blocks
     }
 
     /// The eight flags' fields for every combination of -1 (empty), 0 (`N`) and 1 (`Y`).

@@ -95,6 +95,10 @@ struct CellStyle: Hashable {
 final class Workbook {
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    /// The style looked up last and its format: a column or a row of cells mostly repeats its style,
+    /// and comparing one style is cheaper than hashing it.
+    private var lastStyle = CellStyle.plain
+    private var lastFormat: UnsafeMutablePointer<lxw_format>? = nil
     let path: String
 
     /// Starts a workbook at `path`; `constantMemory` streams rows to disk (rows must then be
@@ -178,6 +182,14 @@ final class Workbook {
 
     /// The format for a style, created on first use.
     func format(_ style: CellStyle) -> UnsafeMutablePointer<lxw_format>? {
+        if style == lastStyle { return lastFormat }
+        let f = createdFormat(style)
+        lastStyle = style
+        lastFormat = f
+        return f
+    }
+
+    private func createdFormat(_ style: CellStyle) -> UnsafeMutablePointer<lxw_format>? {
         if style == .plain { return nil }
         if let f = formats[style] { return f }
         guard let wb = handle, let f = workbook_add_format(wb) else { return nil }

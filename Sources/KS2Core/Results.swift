@@ -39,14 +39,16 @@ public enum ResultLevel: Int, Sendable, Hashable, Comparable, CaseIterable {
 
 /// One subject's progress figures for a school, LA, group or the nation.
 ///
-/// Stored compactly (plain numbers and one byte saying which are present) rather than as eight
-/// optionals, which took 120 bytes: a national run holds ~270,000 rows of three subjects each.
+/// Stored compactly (plain numbers and one byte saying which are present: 80 bytes with the status)
+/// rather than as eight optionals (121 bytes, 128 apart in an array): a national run holds ~270,000
+/// rows of three subjects each.
 /// Every property reads and writes as the optional it stands for.
 public struct SubjectResult: Sendable, Hashable {
     private var count: Int
-    private var figures: (coverage: Double, progress: Double, lower: Double, upper: Double, unadjusted: Double)
-    private var bandValue: Int8
-    /// Bit k set: the figure k is present (0 `n`, 1–5 the figures in `figures`' order, 6 `band`).
+    /// Coverage, progress, lower, upper and unadjusted progress, in that order.
+    private var figures: (Double, Double, Double, Double, Double)
+    private var bandValue: Int
+    /// Bit 0: `n` is present; bit k + 1: figure k; bit 6: `band`.
     private var present: UInt8
     public var status: ResultStatus
 
@@ -60,45 +62,30 @@ public struct SubjectResult: Sendable, Hashable {
     }
     /// Coverage in percent (0–100).
     public var coverage: Double? {
-        get { figure(1, figures.coverage) }
-        set {
-            figures.coverage = newValue ?? 0
-            mark(1, newValue != nil)
-        }
+        get { figure(0) }
+        set { setFigure(0, newValue) }
     }
     public var progress: Double? {
-        get { figure(2, figures.progress) }
-        set {
-            figures.progress = newValue ?? 0
-            mark(2, newValue != nil)
-        }
+        get { figure(1) }
+        set { setFigure(1, newValue) }
     }
     public var lower: Double? {
-        get { figure(3, figures.lower) }
-        set {
-            figures.lower = newValue ?? 0
-            mark(3, newValue != nil)
-        }
+        get { figure(2) }
+        set { setFigure(2, newValue) }
     }
     public var upper: Double? {
-        get { figure(4, figures.upper) }
-        set {
-            figures.upper = newValue ?? 0
-            mark(4, newValue != nil)
-        }
+        get { figure(3) }
+        set { setFigure(3, newValue) }
     }
     public var progressUnadjusted: Double? {
-        get { figure(5, figures.unadjusted) }
-        set {
-            figures.unadjusted = newValue ?? 0
-            mark(5, newValue != nil)
-        }
+        get { figure(4) }
+        set { setFigure(4, newValue) }
     }
     /// 1 well above … 5 well below; only for status `ok` schools and LAs.
     public var band: Int? {
-        get { present & (1 << 6) != 0 ? Int(bandValue) : nil }
+        get { present & (1 << 6) != 0 ? bandValue : nil }
         set {
-            bandValue = Int8(truncatingIfNeeded: newValue ?? 0)
+            bandValue = newValue ?? 0
             mark(6, newValue != nil)
         }
     }
@@ -123,7 +110,20 @@ public struct SubjectResult: Sendable, Hashable {
     }
 
     @inline(__always)
-    private func figure(_ bit: UInt8, _ value: Double) -> Double? { present & (1 << bit) != 0 ? value : nil }
+    private func figure(_ k: Int) -> Double? {
+        guard present & (1 << UInt8(k + 1)) != 0 else { return nil }
+        return withUnsafeBytes(of: figures) {
+            $0.load(fromByteOffset: k * MemoryLayout<Double>.stride, as: Double.self)
+        }
+    }
+
+    @inline(__always)
+    private mutating func setFigure(_ k: Int, _ value: Double?) {
+        withUnsafeMutableBytes(of: &figures) {
+            $0.storeBytes(of: value ?? 0, toByteOffset: k * MemoryLayout<Double>.stride, as: Double.self)
+        }
+        mark(UInt8(k + 1), value != nil)
+    }
 
     @inline(__always)
     private mutating func mark(_ bit: UInt8, _ isPresent: Bool) {

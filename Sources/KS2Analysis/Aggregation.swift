@@ -390,20 +390,21 @@ private struct SchoolAggregation {
     }
 
     /// Where each school's group rows start in the groups array (the rows it will have are known
-    /// from its pupils' group slots), so the workers can build them straight into place.
+    /// from its pupils' group slots), so the workers can build them straight into place. The slots
+    /// are gathered in file order, a stream (in school order every pupil is a cache miss), each
+    /// chunk into its own masks.
     func groupRowStarts() -> [Int] {
-        let masks = SendableBuffer<UInt16>(repeating: 0, count: schoolCount)
-        let (pupils, contributions, order, bounds) = (cohort.pupils, contributions, order, bounds)
-        parallelFor(schoolCount, threads: threads) { r in
-            var m: UInt16 = 0
-            for k in bounds[r]..<bounds[r + 1] {
-                let i = Int(order[k])
-                m |= slotMask(groupSlots(pupils[i], aps: contributions.aps[i]))
-            }
-            masks[r] = m
+        let (pupils, aps) = (cohort.pupils, contributions.aps)
+        let schools = cohort.schools.count
+        let parts = ParallelChunks(count: pupils.count, chunkSize: 65_536, threads: threads).map { range in
+            var masks = [UInt16](repeating: 0, count: schools)
+            for i in range { masks[Int(pupils[i].school)] |= slotMask(groupSlots(pupils[i], aps: aps[i])) }
+            return masks
         }
+        var masks = [UInt16](repeating: 0, count: schools)
+        for part in parts { for s in 0..<schools { masks[s] |= part[s] } }
         var groupStart = [Int](repeating: 0, count: schoolCount + 1)
-        for r in 0..<schoolCount { groupStart[r + 1] = groupStart[r] + masks[r].nonzeroBitCount }
+        for r in 0..<schoolCount { groupStart[r + 1] = groupStart[r] + masks[schoolOrder[r]].nonzeroBitCount }
         return groupStart
     }
 

@@ -96,12 +96,20 @@ public func groupsCSV(_ rows: ArraySlice<GroupResult>, header: Bool = true) -> [
         // part outgrows the array
         RowBytes.collect(capacity: 750 * (rows.count + 1), cachingNumbers: true) { w in
             if header { w.appendHeader(groupsCSVHeader) }
+            // a school's dozen group rows start alike (year, level, id, name, LA): written once
+            var prefix = (start: 0, count: 0)
             for i in rows.indices {
-                w.appendInt(rows[i].result.year)
-                w.appendText(rows[i].result.level.name)
-                w.appendText(rows[i].result.id)
-                w.appendText(rows[i].result.name)
-                w.appendText(rows[i].result.la)
+                if i > 0 && sameArea(rows, i, i - 1) {
+                    w.appendWritten(from: prefix.start, count: prefix.count)
+                } else {
+                    let start = w.written
+                    w.appendInt(rows[i].result.year)
+                    w.appendText(rows[i].result.level.name)
+                    w.appendText(rows[i].result.id)
+                    w.appendText(rows[i].result.name)
+                    w.appendText(rows[i].result.la)
+                    prefix = (start, w.written - start)
+                }
                 w.appendText(rows[i].group)
                 w.appendText(rows[i].value)
                 w.appendMeasures(rows[i].result)
@@ -109,6 +117,15 @@ public func groupsCSV(_ rows: ArraySlice<GroupResult>, header: Bool = true) -> [
             }
         }
     }
+}
+
+/// Whether rows `i` and `j` have the same year, level, id, name and LA (a group row's first five
+/// fields), read in place.
+@inline(__always)
+private func sameArea(_ rows: UnsafeBufferPointer<GroupResult>, _ i: Int, _ j: Int) -> Bool {
+    rows[i].result.year == rows[j].result.year && rows[i].result.level == rows[j].result.level
+        && rows[i].result.id == rows[j].result.id && rows[i].result.name == rows[j].result.name
+        && rows[i].result.la == rows[j].result.la
 }
 
 /// cohorts.csv (methodology.md §9), one row per cohort and subject, in the caller's order.

@@ -134,6 +134,19 @@ struct RowBytes: ~Copyable {
         count += n
     }
 
+    /// How many bytes have been written.
+    var written: Int { count }
+
+    /// Bytes this buffer already holds (`written` positions of an earlier row's fields, with their
+    /// commas), written again.
+    @inline(__always)
+    mutating func appendWritten(from start: Int, count n: Int) {
+        precondition(start >= 0 && start + n <= count, "only bytes already written can be repeated")
+        reserve(n)
+        (base + count).update(from: base + start, count: n)
+        count += n
+    }
+
     /// A non-negative or negative integer field.
     @inline(__always)
     mutating func appendInt(_ value: Int) {

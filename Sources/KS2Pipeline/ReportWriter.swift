@@ -261,9 +261,9 @@ private func writeTables(
     var files = [PartFile(name: "schools.csv", parts: csvParts(rows) { schoolsCSV($0, header: $1) })]
     if let across = results.acrossYears {
         files += [
-            PartFile(name: "trends.csv", parts: csvParts(across.trends, trendsCSV)),
-            PartFile(name: "three_year.csv", parts: csvParts(across.threeYear, threeYearCSV)),
-            PartFile(name: "gaps.csv", parts: csvParts(across.gaps, gapsCSV)),
+            PartFile(name: "trends.csv", parts: csvParts(across.trends) { trendsCSV($0, header: $1) }),
+            PartFile(name: "three_year.csv", parts: csvParts(across.threeYear) { threeYearCSV($0, header: $1) }),
+            PartFile(name: "gaps.csv", parts: csvParts(across.gaps) { gapsCSV($0, header: $1) }),
         ]
     }
     try out.write(files, threads: settings.threads)
@@ -393,25 +393,8 @@ private func writeWorkbooks(
     return written
 }
 
-/// Splits a table's rows into parts formatted by `format` (which writes a header): the first part
-/// keeps the header, the others drop it.
-func csvParts<Row: Sendable>(
-    _ rows: [Row], _ format: @escaping @Sendable (ArraySlice<Row>) -> [UInt8],
-    rowsPerPart: Int = 4_096, header: Bool = true
-) -> [@Sendable () -> [UInt8]] {
-    csvParts(rows, rowsPerPart: rowsPerPart, header: header) { slice, withHeader in
-        var bytes = format(slice)
-        if withHeader { return bytes }
-        // the header line is dropped in place (no second buffer per part)
-        guard let nl = bytes.firstIndex(of: 0x0A) else { return [] }
-        bytes.removeSubrange(0...nl)
-        return bytes
-    }
-}
-
 /// Splits a table's rows into parts formatted by `format(rows, header)`, which writes the header
-/// line only when asked (the first part): for the large tables, where dropping a written header
-/// moves every byte of the part.
+/// line only when asked (the first part; writing it and dropping it would move every byte of a part).
 func csvParts<Row: Sendable>(
     _ rows: [Row], rowsPerPart: Int = 4_096, header: Bool = true,
     _ format: @escaping @Sendable (ArraySlice<Row>, _ header: Bool) -> [UInt8]

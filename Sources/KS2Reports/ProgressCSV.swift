@@ -195,15 +195,9 @@ public struct PupilRowFormatter: Sendable {
         text.bytes.withUnsafeBufferPointer { arena in
             text.offsets.withUnsafeBufferPointer { offsets in
                 // `w` is passed in, not captured: a captured var is checked for exclusive access at
-                // every use. The arena is padded: a short entry is copied as one 16-byte load.
+                // every use. The arena is padded: an entry is copied in 16-byte loads.
                 @inline(__always) func label(_ w: inout RowBytes, _ k: Int) {
-                    let start = offsets[k]
-                    let length = offsets[k + 1] - start
-                    if length <= 16 {
-                        w.appendPaddedField(arena.baseAddress! + start, count: length)
-                    } else {
-                        w.appendField(UnsafeBufferPointer(rebasing: arena[start..<start + length]))
-                    }
+                    w.appendPaddedField(arena.baseAddress! + offsets[k], count: offsets[k + 1] - offsets[k])
                 }
                 /// Whole fields of the table's entry `k`, with their commas.
                 @inline(__always) func fields(_ w: inout RowBytes, _ k: Int) {

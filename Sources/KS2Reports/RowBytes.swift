@@ -106,15 +106,12 @@ struct RowBytes: ~Copyable {
         comma()
     }
 
-    /// A field already in CSV form, of at most 16 bytes at `start` with 16 bytes readable there
-    /// (a padded table of texts): copied as one 16-byte load and store.
+    /// A field already in CSV form at `start`, in a table padded by 16 bytes (copied as whole
+    /// 16-byte loads: one for a short field).
     @inline(__always)
     mutating func appendPaddedField(_ start: UnsafePointer<UInt8>, count n: Int) {
-        reserve(17)
-        let bytes = UnsafeRawPointer(start).loadUnaligned(as: SIMD16<UInt8>.self)
-        UnsafeMutableRawPointer(base + count).storeBytes(of: bytes, as: SIMD16<UInt8>.self)
-        count += n
-        comma()
+        appendPaddedFields(start, count: n)
+        comma()  // appendPaddedFields reserved 16 bytes beyond the field
     }
 
     /// Whole fields already in CSV form, each followed by its comma (a cached run of a row's
@@ -281,6 +278,19 @@ struct RecentNumbers {
         texts = .allocate(capacity: Self.slots * Self.width)
     }
 
+    /// Copies a text of at most `width` bytes as a 16-byte load and store and, when longer, 8 more:
+    /// both sides have `width` bytes readable and writable (a slot, or a buffer with room reserved).
+    @inline(__always)
+    static func copyText(from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, length: Int) {
+        let source = UnsafeRawPointer(from)
+        let target = UnsafeMutableRawPointer(to)
+        target.storeBytes(of: source.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        if length > 16 {
+            target.storeBytes(
+                of: source.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
+        }
+    }
+
     func release() {
         keys.deallocate()
         lengths.deallocate()
@@ -297,15 +307,8 @@ struct RecentNumbers {
     func copy(_ slot: Int, _ value: Double, to out: UnsafeMutablePointer<UInt8>, count: inout Int) -> Bool {
         guard keys[slot] == value.bitPattern else { return false }
         let n = Int(lengths[slot])
-        let from = UnsafeRawPointer(texts + slot * Self.width)
-        // a slot is 24 bytes: its first 16, and the next 8 when the text is longer (the caller
-        // reserved 65 bytes)
-        let to = UnsafeMutableRawPointer(out)
-        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-        if n > 16 {
-            to.storeBytes(
-                of: from.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
-        }
+        // the caller reserved 65 bytes
+        Self.copyText(from: texts + slot * Self.width, to: out, length: n)
         count += n
         return true
     }
@@ -316,13 +319,6 @@ struct RecentNumbers {
         guard length <= Self.width else { return }
         keys[slot] = value.bitPattern
         lengths[slot] = UInt8(length)
-        // 16 bytes, and 8 more when longer: the text was written into a buffer with 65 bytes reserved
-        let from = UnsafeRawPointer(text)
-        let to = UnsafeMutableRawPointer(texts + slot * Self.width)
-        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-        if length > 16 {
-            to.storeBytes(
-                of: from.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
-        }
+        Self.copyText(from: text, to: texts + slot * Self.width, length: length)
     }
 }

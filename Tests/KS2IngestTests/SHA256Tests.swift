@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import KS2Ingest
@@ -18,7 +19,7 @@ import Testing
     @Test func knownVectors() throws {
         for (text, digest) in Self.vectors { #expect(SHA256.hex(of: Array(text.utf8)) == digest) }
         // a million 'a's (many blocks, a tail), through the ledger as a reader records it
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
+        let url = try temporaryFolder("sha").appendingPathComponent("a.bin")
         try Data(repeating: 0x61, count: 1_000_000).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let entry = try InputLedger.shared.describe(path: url.path)
@@ -29,7 +30,7 @@ import Testing
     /// The digest is of the bytes the reader parsed: a file appended to afterwards is still
     /// described as it was read.
     @Test func theLedgerDescribesTheBytesRead() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).csv")
+        let url = try temporaryFolder("ledger").appendingPathComponent("ledger.csv")
         try Data("upn\nA\n".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         _ = try DelimitedFile(path: url.path, threads: 2)

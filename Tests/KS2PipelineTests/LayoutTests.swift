@@ -2,6 +2,7 @@ import Foundation
 import KS2Core
 import KS2Ingest
 import KS2Pipeline
+import TestSupport
 import Testing
 
 /// Each export layout `synth --layout` writes (NPD, PAG, NCER header names) reads to exactly the
@@ -10,8 +11,7 @@ import Testing
 struct LayoutTests {
     /// Writes the synthetic county in `layout` and reads it back (names kept, so they are compared too).
     private func readLayout(_ layout: ExportLayout) throws -> (header: String, ks2: KS2ReadResult, ks1: KS1ReadResult) {
-        let dir = NSTemporaryDirectory() + "ks2-layout-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("ks2-layout").path + "/synth"
         var job = SynthJob(schools: 4, year: 2019, seed: 7, edge: true)
         job.layout = layout
         try job.run(RunSettings(outputDirectory: dir, threads: 1))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import KS2Pipeline
@@ -15,7 +16,7 @@ import Testing
 
     @Test(arguments: [1, 2, 5])
     func partsLandInOrder(threads: Int) throws {
-        let final = NSTemporaryDirectory() + "ks2out-" + UUID().uuidString
+        let final = try temporaryFolder("ks2out").path + "/out"
         let out = try OutputFolder(final)
         try out.write(
             [
@@ -42,8 +43,7 @@ import Testing
 /// error leaves nothing, and a folder holding an input is refused before anything runs.
 @Suite struct JobFrameTests {
     @Test func finishWritesRunJSONAndTheMarker() throws {
-        let root = NSTemporaryDirectory() + "ks2frame-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryFolder("ks2frame").path
         let final = root + "/new/out"
         do {
             var frame = try JobFrame(command: "test", settings: RunSettings(outputDirectory: final), inputs: [])

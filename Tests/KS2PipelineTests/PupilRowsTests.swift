@@ -11,8 +11,7 @@ import Testing
 /// gives, on a messy synthetic county (codes, missing KS1, capped and nominal pupils).
 @Suite struct PupilRowsTests {
     @Test func cachedRunsWriteWhatFieldByFieldWrites() throws {
-        let dir = NSTemporaryDirectory() + "ks2-pupil-rows-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("ks2-pupil-rows").path
         let settings = RunSettings(
             outputDirectory: dir + "/out", threads: 2,
             methodologyDirectory: repositoryRoot.appendingPathComponent("Data/methodology").path, showProgress: false)

@@ -1,5 +1,6 @@
 import Foundation
 import KS2Core
+import TestSupport
 import Testing
 
 @testable import KS2Synth
@@ -364,9 +365,7 @@ private let ks2Columns = [
 }
 
 @Test func writesBothFiles() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "ks2synth-\(UInt32.random(in: 0...UInt32.max))")
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = try temporaryFolder("ks2synth").appendingPathComponent("synth")
     let out = try writeSynth(SynthOptions(schools: 4, year: 2019, seed: 1), to: dir.path)
     #expect(try Data(contentsOf: dir.appendingPathComponent("ks2.csv")) == Data(out.ks2))
     #expect(try Data(contentsOf: dir.appendingPathComponent("ks1.csv")) == Data(out.ks1))

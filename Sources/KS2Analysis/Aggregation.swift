@@ -309,27 +309,28 @@ public func aggregate(
 ) -> Aggregation {
     let run = SchoolAggregation(cohort: cohort, table: table, sigma: sigma, threads: threads)
     var rows: [SchoolResult] = []
+    var englandOther: PerSubject<Double?>? = nil
     let groupStart = run.groupRowStarts()
     let schoolGroupCount = groupStart[run.schoolCount]
-    // The final groups array is allocated first and filled in place: the schools' group rows by the
-    // workers, then the LAs' and England's (at most 12 each).
-    let groupCapacity = schoolGroupCount + 12 * (cohort.localAuthorities.count + 1)
+    // The final rows and groups arrays are allocated first and filled in place: the schools' rows
+    // and group rows by the workers, then the LAs' and England's (one row and at most 12 groups each).
+    let areaCapacity = cohort.localAuthorities.count + 1
+    let groupCapacity = schoolGroupCount + 12 * areaCapacity
     let groups = [GroupResult](unsafeUninitializedCapacity: groupCapacity) { groupBuffer, groupCount in
-        let schoolRows = SendablePointer<SchoolResult>.allocate(capacity: run.schoolCount)
-        let partials = run.schoolRows(
-            into: schoolRows, groups: SendablePointer(base: groupBuffer.baseAddress!),
-            groupStart: groupStart)
-        let areas = run.areaRows(partials, includeNational: includeNational, laNames: laNames)
-        rows = [SchoolResult](unsafeUninitializedCapacity: run.schoolCount + areas.rows.count) { buffer, count in
-            // the school rows are moved (not copied) in front of the LA and England rows
-            if run.schoolCount > 0 { buffer.baseAddress!.moveInitialize(from: schoolRows.base, count: run.schoolCount) }
-            for (k, r) in areas.rows.enumerated() { (buffer.baseAddress! + run.schoolCount + k).initialize(to: r) }
-            count = run.schoolCount + areas.rows.count
+        rows = [SchoolResult](unsafeUninitializedCapacity: run.schoolCount + areaCapacity) { rowBuffer, rowCount in
+            let partials = run.schoolRows(
+                into: SendablePointer(base: rowBuffer.baseAddress!),
+                groups: SendablePointer(base: groupBuffer.baseAddress!), groupStart: groupStart)
+            let areas = run.areaRows(partials, includeNational: includeNational, laNames: laNames)
+            for (k, r) in areas.rows.enumerated() { (rowBuffer.baseAddress! + run.schoolCount + k).initialize(to: r) }
+            rowCount = run.schoolCount + areas.rows.count
+            for (k, g) in areas.groups.enumerated() {
+                (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g)
+            }
+            groupCount = schoolGroupCount + areas.groups.count
+            // England's group rows are among the areas' (the schools' 200,000 need not be looked at)
+            englandOther = nationalOtherProgress(areas.groups)[cohort.year]
         }
-        schoolRows.deallocate()
-        // groups.csv rows: the schools' (already in place), then the LAs' and England's
-        for (k, g) in areas.groups.enumerated() { (groupBuffer.baseAddress! + schoolGroupCount + k).initialize(to: g) }
-        groupCount = schoolGroupCount + areas.groups.count
     }
     let bands = thresholds ?? run.bandThresholds(rows)
     // schools and LAs (not England) get bands
@@ -341,7 +342,6 @@ public func aggregate(
                 progress: p, lower: lo, upper: hi, p10: bands.p10[subject], p90: bands.p90[subject])
         }
     }
-    let englandOther = nationalOtherProgress(groups)[cohort.year]
     return Aggregation(
         rows: rows, groups: groups, pupilOrder: run.order, thresholds: bands, englandOtherProgress: englandOther)
 }
@@ -367,18 +367,38 @@ private struct SchoolAggregation {
         let pupils = cohort.pupils
         contributions = PupilContributions(table, pupils)
         schoolOrder = cohort.schools.indices.sorted { cohort.schools[$0].id < cohort.schools[$1].id }
-        // pupils grouped by school (counting sort), then sorted by UPN within each school
-        var rank = [Int](repeating: 0, count: cohort.schools.count)
-        for (r, s) in schoolOrder.enumerated() { rank[s] = r }
-        var start = [Int](repeating: 0, count: cohort.schools.count + 1)
-        for p in pupils { start[rank[Int(p.school)] + 1] += 1 }
-        for k in 0..<cohort.schools.count { start[k + 1] += start[k] }
-        var fill = start
+        // pupils grouped by school (a counting sort, chunks of the file counted and placed side by
+        // side: each chunk's pupils of a school follow the earlier chunks', so the order is the
+        // file's), then sorted by UPN within each school
+        let schools = cohort.schools.count
+        var rank = [Int32](repeating: 0, count: schools)
+        for (r, s) in schoolOrder.enumerated() { rank[s] = Int32(r) }
+        let ranks = rank
+        let chunks = ParallelChunks(count: pupils.count, chunkSize: 131_072, threads: threads)
+        let counts = chunks.map { range in
+            var count = [Int](repeating: 0, count: schools)
+            for i in range { count[Int(ranks[Int(pupils[i].school)])] += 1 }
+            return count
+        }
+        var start = [Int](repeating: 0, count: schools + 1)
+        var chunkStarts = counts
+        for r in 0..<schools {
+            var at = start[r]
+            for c in counts.indices {
+                chunkStarts[c][r] = at
+                at += counts[c][r]
+            }
+            start[r + 1] = at
+        }
         let sorted = SendableBuffer<Int32>(repeating: 0, count: pupils.count)
-        for (i, p) in pupils.enumerated() {
-            let r = rank[Int(p.school)]
-            sorted[fill[r]] = Int32(i)
-            fill[r] += 1
+        let placesFrom = chunkStarts
+        chunks.forEach { c in
+            var fill = placesFrom[c]
+            for i in chunks.range(c) {
+                let r = Int(ranks[Int(pupils[i].school)])
+                sorted[fill[r]] = Int32(i)
+                fill[r] += 1
+            }
         }
         let bounds = start
         parallelFor(schoolOrder.count, threads: threads) { r in

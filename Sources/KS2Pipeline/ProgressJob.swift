@@ -59,9 +59,10 @@ public struct ProgressJob: Sendable {
         let outcome = try compute(settings, clock: &job.clock)
         var results = RunResults(progress: [outcome], nationalYears: estimates == nil ? [year] : [])
         if let c = cohorts { results.cohorts = try readCohortFile(c) }
-        let tables = try YearByYearTables(job.out)
-        try tables.append(outcome, settings: settings, clock: &job.clock)
+        let tables = try YearByYearTables(job.out, withSchools: true)
+        try tables.append(outcome, schoolRows: results.allRows, settings: settings, clock: &job.clock)
         try tables.close()
+        results.schoolsWritten = true
         let written = try writeResults(results, to: job.out, settings: settings, clock: &job.clock)
         job.manifest.inputs = [("ks2", ks2), ("ks1", ks1)] + (cohorts.map { [("cohorts", $0)] } ?? [])
         job.manifest.parameters = [

@@ -22,6 +22,8 @@ struct RunResults {
     /// Trends, three-year figures and gaps (methodology.md §10), once `buildAcrossYears` ran: what
     /// trends.csv, three_year.csv and gaps.csv hold, and what a school's workbook can show.
     var acrossYears: AcrossYearsResults?
+    /// schools.csv was written with the year's pupils.csv and groups.csv (`YearByYearTables`).
+    var schoolsWritten = false
 
     /// Takes in a set of published tables: their rows and the group rows the gaps need.
     mutating func addPublished(_ tables: PublishedTables) {
@@ -195,22 +197,33 @@ private func pupilRowParts(_ o: ProgressJob.Outcome) -> [@Sendable () -> [UInt8]
 /// pupils.csv and groups.csv of a run, written year by year as each year is computed,
 /// so that a year's pupil-level data can be let go before the next year is read (three national
 /// years held together took 1.5 GB, and the page faults of fresh memory cost more than the work).
+/// A single-year run adds schools.csv to the same stream: its rows are final once the year is
+/// aggregated, and written beside the others it no longer waits for them (20 ms of a national run).
 final class YearByYearTables {
     private let stream: PartStream
     private var first = true
+    private let withSchools: Bool
 
-    init(_ out: OutputFolder) throws {
-        stream = try PartStream(
-            out, files: [("pupils.csv", OutputFolder.pupilFileMode), ("groups.csv", OutputFolder.summaryFileMode)])
+    init(_ out: OutputFolder, withSchools: Bool = false) throws {
+        var files = [("pupils.csv", OutputFolder.pupilFileMode), ("groups.csv", OutputFolder.summaryFileMode)]
+        if withSchools { files.append(("schools.csv", OutputFolder.summaryFileMode)) }
+        stream = try PartStream(out, files: files)
+        self.withSchools = withSchools
     }
 
-    /// Appends a year's rows (years come in order); the header goes with the first.
-    func append(_ o: ProgressJob.Outcome, settings: RunSettings, clock: inout StageClock) throws {
+    /// Appends a year's rows (years come in order); the header goes with the first. `schoolRows`
+    /// are schools.csv's rows when the stream was made `withSchools` (else ignored).
+    func append(
+        _ o: ProgressJob.Outcome, schoolRows: [SchoolResult] = [], settings: RunSettings, clock: inout StageClock
+    ) throws {
         clock.begin("write csv")
         var parts: [StreamPart] = first ? [StreamPart(file: 0) { CSVWriter(header: pupilsCSVHeader).bytes }] : []
         parts += pupilRowParts(o).map { StreamPart(file: 0, format: $0) }
         let groupParts = csvParts(o.aggregation.groups, header: first) { groupsCSV($0, header: $1) }
         parts += groupParts.map { StreamPart(file: 1, format: $0) }
+        if withSchools {
+            parts += csvParts(schoolRows) { schoolsCSV($0, header: $1) }.map { StreamPart(file: 2, format: $0) }
+        }
         first = false
         try stream.write(parts, threads: settings.threads)
     }
@@ -258,7 +271,8 @@ private func writeTables(
     // pupils.csv and groups.csv are the caller's (`YearByYearTables`, as each year is computed);
     // the rest in one stream: every thread formats, one writer thread writes the files in turn
     clock.begin("write csv")
-    var files = [PartFile(name: "schools.csv", parts: csvParts(rows) { schoolsCSV($0, header: $1) })]
+    var files: [PartFile] =
+        results.schoolsWritten ? [] : [PartFile(name: "schools.csv", parts: csvParts(rows) { schoolsCSV($0, header: $1) })]
     if let across = results.acrossYears {
         files += [
             PartFile(name: "trends.csv", parts: csvParts(across.trends) { trendsCSV($0, header: $1) }),
@@ -266,7 +280,7 @@ private func writeTables(
             PartFile(name: "gaps.csv", parts: csvParts(across.gaps) { gapsCSV($0, header: $1) }),
         ]
     }
-    try out.write(files, threads: settings.threads)
+    if !files.isEmpty { try out.write(files, threads: settings.threads) }
     if !progress.isEmpty {
         try out.write("rejects.csv", rejectsCSV(results.rejects), mode: OutputFolder.pupilFileMode)
         written += ["pupils.csv", "groups.csv", "rejects.csv"]

@@ -271,8 +271,10 @@ private func writeTables(
     // pupils.csv and groups.csv are the caller's (`YearByYearTables`, as each year is computed);
     // the rest in one stream: every thread formats, one writer thread writes the files in turn
     clock.begin("write csv")
-    var files: [PartFile] =
-        results.schoolsWritten ? [] : [PartFile(name: "schools.csv", parts: csvParts(rows) { schoolsCSV($0, header: $1) })]
+    var files: [PartFile] = []
+    if !results.schoolsWritten {
+        files.append(PartFile(name: "schools.csv", parts: csvParts(rows) { schoolsCSV($0, header: $1) }))
+    }
     if let across = results.acrossYears {
         files += [
             PartFile(name: "trends.csv", parts: csvParts(across.trends) { trendsCSV($0, header: $1) }),

@@ -33,15 +33,20 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard hi - lo == 13 else { return nil }
         @inline(__always) func upper(_ c: UInt8) -> UInt8 { (c >= 0x61 && c <= 0x7A) ? c - 0x20 : c }
         guard let check = letterValue(upper(raw[lo])) else { return nil }
-        var digits: UInt64 = 0
-        var total = 0
-        for i in 1...11 {
-            let c = raw[lo + i]
-            guard c >= 0x30 && c <= 0x39 else { return nil }
-            let d = Int(c - 0x30)
-            digits = digits * 10 + UInt64(d)
-            total += d * (i + 1)
-        }
+        // The 11 digits, 8 and then 3 at a time (a loop per character was 5% of reading a file):
+        // characters 2–9 as one word, 10–12 as another with '0's in the place of character 13 on
+        // (little-endian loads: a word's first character is its low byte).
+        let text = raw.baseAddress! + lo
+        let first = text.loadUnaligned(fromByteOffset: 1, as: UInt64.self)
+        let rest = UInt64(text.loadUnaligned(fromByteOffset: 9, as: UInt32.self) & 0x00FF_FFFF) | 0x3030_3030_3000_0000
+        guard allDigits(first) && allDigits(rest) else { return nil }
+        let high = first & 0x0F0F_0F0F_0F0F_0F0F
+        let low = rest & 0x0F0F_0F0F
+        let digits = eightDigitsValue(high) * 1_000 + (low & 0xFF) * 100 + (low >> 8 & 0xFF) * 10 + (low >> 16 & 0xFF)
+        // the check sum's weights are 2–9 for characters 2–9 and 10–12 for characters 10–12
+        let weighted = SIMD8<UInt16>(truncatingIfNeeded: unsafeBitCast(high, to: SIMD8<UInt8>.self))
+        var total = Int((weighted &* SIMD8<UInt16>(2, 3, 4, 5, 6, 7, 8, 9)).wrappedSum())
+        total += Int(low & 0xFF) * 10 + Int(low >> 8 & 0xFF) * 11 + Int(low >> 16 & 0xFF) * 12
         let last = upper(raw[lo + 12])
         let lastValue: Int
         if last >= 0x30 && last <= 0x39 {
@@ -54,6 +59,24 @@ public struct UPN: Hashable, Comparable, Sendable, CustomStringConvertible {
         total += lastValue * 13
         guard total % 23 == check else { return nil }
         return UPN(key: (UInt64(check) * 100_000_000_000 + digits) * 64 + UInt64(last - 0x30))
+    }
+
+    /// Whether all eight bytes of `word` are ASCII digits: each byte's high nibble is 3, and stays
+    /// 3 when 6 is added (a byte above '9' carries into 4; a carry out of a byte above 0xF9 only
+    /// spoils a word that is already refused).
+    @inlinable @inline(__always)
+    static func allDigits(_ word: UInt64) -> Bool {
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return (word & high) | (((word &+ 0x0606_0606_0606_0606) & high) >> 4) == 0x3333_3333_3333_3333
+    }
+
+    /// The number written by eight digit values (0–9, one per byte, the first byte the most
+    /// significant digit): pairs, then fours, then the eight combined by three multiplications.
+    @inlinable @inline(__always)
+    static func eightDigitsValue(_ digits: UInt64) -> UInt64 {
+        var v = (digits &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
     }
 
     /// Parses a String (convenience for tests and small files).

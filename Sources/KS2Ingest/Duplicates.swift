@@ -29,6 +29,7 @@ enum Duplicates {
             fill[b] += 1
         }
         let parts = keys.count < 100_000 ? 1 : max(1, threads)
+        let largestBucket = (0..<bucketCount).map { counts[$0 + 1] - counts[$0] }.max() ?? 0
         let pairs = UnsafeMutableBufferPointer<[(first: Int32, row: Int32)]>.allocate(capacity: parts)
         pairs.initialize(repeating: [])
         defer {
@@ -41,8 +42,10 @@ enum Duplicates {
             rows.withUnsafeBufferPointer { order in
                 parallelFor(parts) { w in
                     var found: [(first: Int32, row: Int32)] = []
+                    // one table a worker, sized for the largest bucket and emptied between buckets
+                    var table = UPNTable(expected: largestBucket)
                     while let b = claims.claim() {
-                        var table = UPNTable(expected: counts[b + 1] - counts[b])
+                        table.removeAll()
                         for j in counts[b]..<counts[b + 1] {
                             let i = order[j]
                             let first = table.insert(k[Int(i)], i)

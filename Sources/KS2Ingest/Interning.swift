@@ -93,6 +93,12 @@ struct UPNTable {
     @inline(__always)
     static func hash(_ key: UInt64) -> UInt64 { (key &+ 1) &* 0x9E37_79B9_7F4A_7C15 }
 
+    /// Empties the table, keeping its slots: a worker filling one table per batch of keys reuses
+    /// it (a fresh table each time was a new allocation, and its pages faulted in again).
+    mutating func removeAll() {
+        slots.withUnsafeMutableBufferPointer { $0.update(repeating: Slot(key: 0, index: -1)) }
+    }
+
     /// Inserts `index` for `key`; returns the earlier index with the same key, or -1.
     @inline(__always)
     mutating func insert(_ key: UInt64, _ index: Int32) -> Int32 {

@@ -65,7 +65,9 @@ public struct PipelineRun: Sendable {
         frame.manifest.inputs.append(("pipeline", path))
         var lines: [String] = []
         let years = (file.years ?? []).sorted(by: { $0.year < $1.year })
-        let tables = years.isEmpty ? nil : try YearByYearTables(frame.out)
+        // schools.csv goes with the last year's tables unless published rows join it afterwards
+        let schoolsWithLastYear = (file.published ?? []).isEmpty
+        let tables = years.isEmpty ? nil : try YearByYearTables(frame.out, withSchools: schoolsWithLastYear)
         for y in years {
             var job = ProgressJob(ks2: y.ks2, ks1: y.ks1, year: y.year, estimates: y.estimates)
             job.ks2Columns = (y.ks2_columns ?? [:]).mapValues { $0 ?? "" }
@@ -75,12 +77,20 @@ public struct PipelineRun: Sendable {
             frame.manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
             frame.manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
             lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
-            try tables?.append(outcome, settings: settings, clock: &frame.clock)
+            let last = y.year == years.last?.year
+            var schoolRows: [SchoolResult]? = nil
+            if last && schoolsWithLastYear {
+                var all = results
+                all.progress.append(outcome)
+                schoolRows = all.allRows
+            }
+            try tables?.append(outcome, schoolRows: schoolRows, settings: settings, clock: &frame.clock)
             // the workbooks need the latest year's pupils; every other year keeps only its summaries
-            let keepPupils = settings.writeWorkbooks && y.year == years.last?.year
+            let keepPupils = settings.writeWorkbooks && last
             results.progress.append(keepPupils ? outcome : outcome.withoutPupilRows())
         }
         try tables?.close()
+        results.schoolsWritten = tables != nil && schoolsWithLastYear
         if let tables = file.published, !tables.isEmpty {
             frame.clock.begin("read tables")
             lines += try readPublishedInputs(

@@ -197,8 +197,9 @@ private func pupilRowParts(_ o: ProgressJob.Outcome) -> [@Sendable () -> [UInt8]
 /// pupils.csv and groups.csv of a run, written year by year as each year is computed,
 /// so that a year's pupil-level data can be let go before the next year is read (three national
 /// years held together took 1.5 GB, and the page faults of fresh memory cost more than the work).
-/// A single-year run adds schools.csv to the same stream: its rows are final once the year is
-/// aggregated, and written beside the others it no longer waits for them (20 ms of a national run).
+/// A run without published tables adds schools.csv to the same stream with its last year: every
+/// row is final once that year is aggregated, and written beside the others it no longer waits for
+/// them (20 ms of a national run).
 final class YearByYearTables {
     private let stream: PartStream
     private var first = true
@@ -211,17 +212,17 @@ final class YearByYearTables {
         self.withSchools = withSchools
     }
 
-    /// Appends a year's rows (years come in order); the header goes with the first. `schoolRows`
-    /// are schools.csv's rows when the stream was made `withSchools` (else ignored).
+    /// Appends a year's rows (years come in order); the header goes with the first. `schoolRows`,
+    /// given with the last year when the stream was made `withSchools`, are all of schools.csv.
     func append(
-        _ o: ProgressJob.Outcome, schoolRows: [SchoolResult] = [], settings: RunSettings, clock: inout StageClock
+        _ o: ProgressJob.Outcome, schoolRows: [SchoolResult]? = nil, settings: RunSettings, clock: inout StageClock
     ) throws {
         clock.begin("write csv")
         var parts: [StreamPart] = first ? [StreamPart(file: 0) { CSVWriter(header: pupilsCSVHeader).bytes }] : []
         parts += pupilRowParts(o).map { StreamPart(file: 0, format: $0) }
         let groupParts = csvParts(o.aggregation.groups, header: first) { groupsCSV($0, header: $1) }
         parts += groupParts.map { StreamPart(file: 1, format: $0) }
-        if withSchools {
+        if withSchools, let schoolRows {
             parts += csvParts(schoolRows) { schoolsCSV($0, header: $1) }.map { StreamPart(file: 2, format: $0) }
         }
         first = false

@@ -44,6 +44,33 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out") }
         #expect(leftovers.isEmpty)
     }
+
+    /// A KS2 file whose every row is rejected measures nothing: the run fails (exit 1) and says why,
+    /// reasons counted and the first reject shown, rather than writing empty tables and exiting 0.
+    @Test func aKS2FileWithNoAcceptedRowFailsAndSaysWhy() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ks2 = try Harness.read(Harness.repoRoot.appendingPathComponent("Data/sample/ks2-2019.csv"))
+        var lines = ks2.split(separator: "\n", omittingEmptySubsequences: false).prefix(6).map(String.init)
+        // a UPN cut to twelve characters on three rows, the year changed on the other two
+        for k in 1...3 { lines[k] = String(lines[k].dropFirst()) }
+        for k in 4...5 { lines[k] = lines[k].replacingOccurrences(of: ",2019,", with: ",2018,") }
+        try Harness.write(lines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("ks2.csv"))
+        let out = dir.appendingPathComponent("out")
+        let r = try Harness.run(
+            [
+                "progress", "--ks2", "ks2.csv", "--ks1",
+                Harness.repoRoot.appendingPathComponent("Data/sample/ks1-2019.csv").path,
+                "--year", "2019", "--estimates",
+                Harness.repoRoot.appendingPathComponent("Data/sample/national-2019").path,
+                "--out", out.path, "--no-xlsx",
+            ], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("ks2.csv: none of its 5 pupil rows was accepted (invalid_upn 3, wrong_year 2)"))
+        #expect(r.stderr.contains("the first, line 2: invalid_upn"))
+        #expect(r.stderr.contains("ks2progress validate"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
 }
 
 /// `published` on the real DfE files: bad input gets a clear message and exit 1, or a listed warning.

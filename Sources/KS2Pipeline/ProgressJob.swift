@@ -102,7 +102,14 @@ public struct ProgressJob: Sendable {
             parallel: settings.threads > 1,
             { try wrapInput { try readKS2(path: ks2, year: year, options: options2) } },
             { try wrapInput { try readKS1(path: ks1, options: options1) } })
-        if ks2Result.cohort.pupils.isEmpty { throw PipelineError.invalid(nothingAccepted(ks2Result)) }
+        if ks2Result.cohort.pupils.isEmpty {
+            throw PipelineError.invalid(
+                nothingAccepted(
+                    path: ks2, rows: "pupil rows", account: ks2Result.account, rejects: ks2Result.rejects,
+                    listing:
+                        "`ks2progress validate --ks2 FILE --year \(year) --out DIR` lists every reject in DIR/rejects.csv"
+                ))
+        }
         clock.begin("join")
         let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
         clock.begin("pupil progress")
@@ -121,23 +128,6 @@ public struct ProgressJob: Sendable {
             cohort: ks2Result.cohort, computation: computation, aggregation: aggregation, sigma: sigma,
             rejects: ks2Result.rejects + ks1Result.rejects,
             accounts: [("ks2", ks2Result.account), ("ks1", join.account)])
-    }
-
-    /// Why a run stops when its KS2 file gave no pupil: every row rejected, by reason, with the
-    /// first reject, and where the full list can be had (a failed run writes no rejects.csv).
-    func nothingAccepted(_ r: KS2ReadResult) -> String {
-        let account = r.account
-        let reasons = account.rejectedByReason.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
-            .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-        var message = "\(ks2): none of its \(account.read) pupil rows was accepted"
-        message += account.read == 0 ? "" : " (\(reasons))"
-        message += ": nothing to measure"
-        if let first = r.rejects.first {
-            let detail = first.detail.isEmpty ? "" : ": \(first.detail)"
-            message += "; the first, line \(first.line): \(first.reason.rawValue)\(detail)"
-        }
-        return message
-            + ". `ks2progress validate --ks2 FILE --year \(year) --out DIR` lists every reject in DIR/rejects.csv"
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {

@@ -47,7 +47,16 @@ public struct TargetsJob: Sendable {
         }
         clock.begin("targets")
         let text = try wrapInput { try DelimitedText.readText(path: cohort, allowBadText: true) }
-        return try wrapInput { try computeTargets(text, table: table, methodology: methodology, stretch: stretch) }
+        let computed = try wrapInput {
+            try computeTargets(text, table: table, methodology: methodology, stretch: stretch)
+        }
+        if computed.targets.isEmpty {
+            throw PipelineError.invalid(
+                nothingAccepted(
+                    path: cohort, rows: "pupil rows", account: computed.account, rejects: computed.rejects,
+                    listing: nil))
+        }
+        return computed
     }
 
     /// Writes targets.csv, the cohort file's rejects (`rejectsFile`, with `otherRejects` of the

@@ -95,6 +95,11 @@ public struct TrackJob: Sendable {
                 try DelimitedText.readText(path: tracking, allowBadText: true), windows: windows, pupils: owner,
                 writingScore: { methodology.writingScoreForProgress($0).score })
         }
+        if file.records.isEmpty {
+            throw PipelineError.invalid(
+                nothingAccepted(
+                    path: tracking, rows: "tracking rows", account: file.account, rejects: file.rejects, listing: nil))
+        }
         var warnings = file.warnings
         var projectCohorts: [ProjectCohort] = []
         if let cohorts {

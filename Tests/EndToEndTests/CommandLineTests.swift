@@ -71,6 +71,42 @@ import Testing
         #expect(r.stderr.contains("ks2progress validate"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    /// The same for a current-cohort file (targets) and a tracking file (track) with no usable row.
+    @Test func cohortAndTrackingFilesWithNoUsableRowFail() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = Harness.repoRoot.appendingPathComponent("Data/sample")
+        let estimates = sample.appendingPathComponent("national-2023").path
+        // every UPN of four cohort rows loses its check letter
+        let cohort = try Harness.read(sample.appendingPathComponent("current-cohort.csv"))
+        let cohortLines = cohort.split(separator: "\n").prefix(5).enumerated().map { k, line in
+            k == 0 ? String(line) : String(line.dropFirst())
+        }
+        try Harness.write(cohortLines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("cohort.csv"))
+        let targets = try Harness.run(
+            ["targets", "--cohort", "cohort.csv", "--estimates", estimates, "--out", "t", "--no-xlsx"], in: dir)
+        #expect(targets.status == 1)
+        #expect(targets.stderr.contains("cohort.csv: none of its 4 pupil rows was accepted (invalid_upn 4)"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("t").path))
+        // three tracking rows, all of a window the run does not have
+        let tracking = try Harness.read(sample.appendingPathComponent("tracking.csv"))
+        let trackingLines = tracking.split(separator: "\n").prefix(4).enumerated().map { k, line in
+            guard k > 0 else { return String(line) }
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[2] = "dec"
+            return fields.joined(separator: ",")
+        }
+        try Harness.write(trackingLines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("tracking.csv"))
+        let track = try Harness.run(
+            [
+                "track", "--cohort", sample.appendingPathComponent("current-cohort.csv").path, "--estimates",
+                estimates, "--tracking", "tracking.csv", "--out", "k", "--no-xlsx",
+            ], in: dir)
+        #expect(track.status == 1)
+        #expect(track.stderr.contains("tracking.csv: none of its 3 tracking rows was accepted (unknown_window 3)"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("k").path))
+    }
 }
 
 /// `published` on the real DfE files: bad input gets a clear message and exit 1, or a listed warning.

@@ -33,6 +33,16 @@ public struct WhatIfJob: Sendable {
         let outcome = try job.compute(settings, clock: &frame.clock)
         frame.clock.begin("what-if")
         let removals = try matchedRemovals(outcome.cohort)
+        if removals.chosen.isEmpty {
+            var account = FileAccount(
+                file: (remove as NSString).lastPathComponent, read: removals.readRows + removals.unreadable,
+                rejected: removals.rejects.count)
+            for r in removals.rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
+            throw PipelineError.invalid(
+                nothingAccepted(
+                    path: remove, rows: "removal rows", account: account, rejects: removals.rejects, listing: nil,
+                    outcome: "nothing to remove"))
+        }
         let after = aggregate(
             cohort: outcome.cohort, table: removingPupils(outcome.computation.table, removals.chosen),
             sigma: outcome.sigma,

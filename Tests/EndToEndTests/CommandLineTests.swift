@@ -72,7 +72,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    /// The same for a current-cohort file (targets) and a tracking file (track) with no usable row.
+    /// The same for a current-cohort file (targets), a tracking file (track) and a removal file
+    /// (whatif) with no usable row.
     @Test func cohortAndTrackingFilesWithNoUsableRowFail() throws {
         let dir = try Harness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -106,6 +107,21 @@ import Testing
         #expect(track.status == 1)
         #expect(track.stderr.contains("tracking.csv: none of its 3 tracking rows was accepted (unknown_window 3)"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("k").path))
+        // a what-if whose two removal rows name no pupil of the run
+        try Harness.write(
+            "upn,subject\nA123,mat\nT999999999999,\n", to: dir.appendingPathComponent("remove.csv"))
+        let whatIf = try Harness.run(
+            [
+                "whatif", "--ks2", sample.appendingPathComponent("ks2-2019.csv").path, "--ks1",
+                sample.appendingPathComponent("ks1-2019.csv").path, "--year", "2019", "--estimates",
+                sample.appendingPathComponent("national-2019").path, "--remove", "remove.csv", "--out", "w",
+                "--no-xlsx",
+            ], in: dir)
+        #expect(whatIf.status == 1)
+        #expect(
+            whatIf.stderr.contains(
+                "remove.csv: none of its 2 removal rows was accepted (invalid_upn 2): nothing to remove"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("w").path))
     }
 }
 

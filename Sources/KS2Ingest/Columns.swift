@@ -270,11 +270,34 @@ enum Columns {
                 hint =
                     "; the header holds no comma, tab or semicolon but is split by \(other.1) (\"\(other.0)\"): save the file delimited by commas"
             }
+            // what the file is instead goes before the header, which a long header cuts short
+            let kind = hint.isEmpty ? otherKindHint(Set(normalized), reading: specs) : ""
             throw InputError(
                 file: file.path, line: file.headerLine, column: 1,
-                message: "missing required column \(what); header found: \(found)\(hint)")
+                message: "missing required column \(what)\(kind); header found: \(found)\(hint)")
         }
         return index
+    }
+
+    /// What a header plainly belongs to when it is not the kind of file being read: a DfE
+    /// school-level table given as pupil data, or the KS2 and KS1 files given the wrong way round
+    /// (a mistake easy to make and, from "missing required column" alone, slow to see).
+    static func otherKindHint(_ header: Set<String>, reading specs: [ColumnSpec]) -> String {
+        func has(_ canonical: String, _ table: [ColumnSpec]) -> Bool {
+            table.first { $0.canonical == canonical }?.aliases.contains(where: header.contains) ?? false
+        }
+        let reads = Set(specs.map(\.canonical))
+        if header.contains("rectype") {
+            return " (this is a DfE school-level table, not pupil data: it is read by `ks2progress published`, "
+                + "`published:` in a pipeline)"
+        }
+        if reads.contains("writ_ta"), ["ks1_read", "ks1_writ", "ks1_mat"].allSatisfy({ has($0, ks1) }) {
+            return " (this is a KS1 prior-attainment file: are the KS2 and KS1 files given the wrong way round?)"
+        }
+        if reads.contains("ks1_read"), has("writ_ta", ks2), has("read_score", ks2) || has("mat_score", ks2) {
+            return " (this is a KS2 results file: are the KS2 and KS1 files given the wrong way round?)"
+        }
+        return ""
     }
 
     /// The result columns of each KS2 subject in the progress measure besides writing (required):

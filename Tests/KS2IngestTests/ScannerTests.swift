@@ -179,6 +179,29 @@ import Testing
         )
     }
 
+    /// A header that is plainly another input says so before the header list (which long headers
+    /// cut short): the KS2 and KS1 files swapped, or a DfE school table given as pupil data.
+    @Test func aHeaderOfAnotherKindOfFileSaysWhichKind() {
+        let ks1 = write("ks1.csv", "UPN,KS1 Reading,KS1 Writing,KS1 Maths\n\(U.a),2B,2C,3\n")
+        let e = inputError { _ = try readKS2(path: ks1, year: 2019, options: IngestOptions()) }
+        #expect(
+            e?.message
+                == "missing required column \"writ_ta\" (this is a KS1 prior-attainment file: are the KS2 and KS1 "
+                + "files given the wrong way round?); header found: \"UPN\", \"KS1 Reading\", \"KS1 Writing\", \"KS1 Maths\""
+        )
+        let ks2 = write("ks2.csv", "upn,urn,read_score,writ_ta,mat_score\n\(U.a),100001,101,EXS,99\n")
+        let f = inputError { _ = try readKS1(path: ks2, options: IngestOptions()) }
+        #expect(
+            f?.message.hasPrefix("missing required column \"ks1_read\" (this is a KS2 results file: are the") == true)
+        let dfe = write("dfe.csv", "RECTYPE,LEA,URN,SCHNAME,READPROG\n1,850,100001,School,0.5\n")
+        let g = inputError { _ = try readKS2(path: dfe, year: 2019, options: IngestOptions()) }
+        #expect(g?.message.hasPrefix("missing required column \"upn\" (this is a DfE school-level table") == true)
+        // an ordinary incomplete KS2 header gets no such guess
+        let partial = write("ks2.csv", "upn,urn,read_score\n\(U.a),100001,101\n")
+        let h = inputError { _ = try readKS2(path: partial, year: 2019, options: IngestOptions()) }
+        #expect(h?.message.contains("(this is") == false)
+    }
+
     @Test func duplicateHeader() {
         let a = write("ks2.csv", "upn,urn,writ_ta,Unique Pupil Number\n\(U.a),1,EXS,x\n")
         let e = inputError { _ = try readKS2(path: a, year: 2019, options: IngestOptions()) }

@@ -66,8 +66,11 @@ private struct EstimateFileText {
 private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) throws -> PerSubject<[PAGEstimate]> {
     let ec = try est.columns(["year", "subject", "pag", "lower", "upper", "pupils", "estimate", "sd", "cap"])
     var pags = PerSubject<[PAGEstimate]>(repeating: [])
+    var yearsHeld = Set<Int>()
     for r in est.table.rows.indices {
-        guard let y = try est.number(r, ec[0], "year"), Int(y) == year else { continue }
+        guard let y = try est.number(r, ec[0], "year") else { continue }
+        yearsHeld.insert(Int(y))
+        guard Int(y) == year else { continue }
         let (subject, subjectText) = est.subject(r, ec[1])
         guard let s = subject else {
             throw PipelineError.input(
@@ -90,7 +93,11 @@ private func readPAGEstimates(_ est: EstimateFileText, path: String, year: Int) 
     for s in Subject.allCases {
         pags[s].sort { $0.pag < $1.pag }
         guard !pags[s].isEmpty else {
-            throw PipelineError.invalid("\(path): no \(s.name) estimates for \(year)")
+            // estimates of another year are the likely mistake: the folder says which it holds
+            let held = yearsHeld.sorted().map(String.init).joined(separator: ", ")
+            let holds =
+                yearsHeld.isEmpty || yearsHeld.contains(year) ? "" : " (it holds \(held); the run's year is \(year))"
+            throw PipelineError.invalid("\(path): no \(s.name) estimates for \(year)\(holds)")
         }
         guard pags[s].map(\.lower) == pags.read.map(\.lower) else {
             throw PipelineError.invalid("\(path): the PAG intervals differ between subjects in \(year)")

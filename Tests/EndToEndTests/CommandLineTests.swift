@@ -72,6 +72,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// Estimates of another year than the run's: the message says which year the folder holds.
+    @Test func estimatesOfAnotherYearSayWhichYearTheyHold() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = Harness.repoRoot.appendingPathComponent("Data/sample")
+        let r = try Harness.run(
+            [
+                "progress", "--ks2", sample.appendingPathComponent("ks2-2019.csv").path, "--ks1",
+                sample.appendingPathComponent("ks1-2019.csv").path, "--year", "2019", "--estimates",
+                sample.appendingPathComponent("national-2018").path, "--out", "o", "--no-xlsx",
+            ], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no read estimates for 2019 (it holds 2018; the run's year is 2019)"))
+    }
+
     /// The same for a current-cohort file (targets), a tracking file (track) and a removal file
     /// (whatif) with no usable row.
     @Test func cohortAndTrackingFilesWithNoUsableRowFail() throws {

@@ -5,14 +5,17 @@ public struct KS1ReadResult: Sendable {
     public private(set) var records: [KS1Record]
     public var rejects: [Reject]
     public var account: FileAccount
+    /// The header's columns not read.
+    public var columns: ColumnReport
     /// UPN → index into `records`, built by the reader (on its thread, while the KS2 file may still
     /// be read) so that the join only looks pupils up.
     let upnIndex: UPNTable
 
-    public init(records: [KS1Record], rejects: [Reject], account: FileAccount) {
+    public init(records: [KS1Record], rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil) {
         self.records = records
         self.rejects = rejects
         self.account = account
+        self.columns = columns ?? ColumnReport(file: account.file)
         var index = UPNTable(expected: records.count)
         for (i, r) in records.enumerated() { _ = index.insert(r.upn.key, Int32(i)) }
         upnIndex = index
@@ -146,7 +149,9 @@ public func readKS1(file: DelimitedFile, options: IngestOptions) throws(InputErr
     let rejects = sortedRejects(pending, file: file.name)
     var account = FileAccount(file: file.name, read: read, accepted: records.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
-    return KS1ReadResult(records: records, rejects: rejects, account: account)
+    let columns = ColumnReport(
+        file: file.name, notRead: Columns.notRead(file.header, specs: Columns.ks1, mapping: options.columns))
+    return KS1ReadResult(records: records, rejects: rejects, account: account, columns: columns)
 }
 
 /// KS1 record per KS2 pupil, and the KS1 file's accounting with matched/unmatched filled in.

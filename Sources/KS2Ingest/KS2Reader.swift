@@ -5,10 +5,13 @@ public struct KS2ReadResult: Sendable {
     public var cohort: KS2Cohort
     public var rejects: [Reject]
     public var account: FileAccount
-    public init(cohort: KS2Cohort, rejects: [Reject], account: FileAccount) {
+    /// The header's columns not read and optional columns absent.
+    public var columns: ColumnReport
+    public init(cohort: KS2Cohort, rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil) {
         self.cohort = cohort
         self.rejects = rejects
         self.account = account
+        self.columns = columns ?? ColumnReport(file: account.file)
     }
 }
 
@@ -389,7 +392,10 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let rejects = sortedRejects(pending, file: file.name)
     var account = FileAccount(file: file.name, read: read, accepted: merged.pupils.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
-    return KS2ReadResult(cohort: merged, rejects: rejects, account: account)
+    let columns = ColumnReport(
+        file: file.name, notRead: Columns.notRead(file.header, specs: Columns.ks2, mapping: options.columns),
+        absent: Columns.absentKS2Columns(index, keepNames: options.keepNames))
+    return KS2ReadResult(cohort: merged, rejects: rejects, account: account, columns: columns)
 }
 
 /// What one chunk's kept rows (duplicates dropped) say about its chunk-local schools and LAs:

@@ -64,6 +64,7 @@ public struct PipelineRun: Sendable {
         results.focusThreshold = file.focus_threshold ?? 0
         frame.manifest.inputs.append(("pipeline", path))
         var lines: [String] = []
+        var columns: [(String, ColumnReport)] = []
         let years = (file.years ?? []).sorted(by: { $0.year < $1.year })
         // schools.csv goes with the last year's tables unless published rows join it afterwards
         let schoolsWithLastYear = (file.published ?? []).isEmpty
@@ -76,6 +77,8 @@ public struct PipelineRun: Sendable {
             if y.estimates == nil { results.nationalYears.insert(y.year) }
             frame.manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
             frame.manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
+            columns += outcome.columns.map { ("\($0.0)_\(y.year)", $0.1) }
+            lines += outcome.columns.flatMap(\.1.lines)
             lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
             let last = y.year == years.last?.year
             var schoolRows: [SchoolResult]? = nil
@@ -90,6 +93,7 @@ public struct PipelineRun: Sendable {
             results.progress.append(keepPupils ? outcome : outcome.withoutPupilRows())
         }
         try tables?.close()
+        if !columns.isEmpty { frame.manifest.extra["columns"] = columnsManifest(columns) }
         results.schoolsWritten = tables != nil && schoolsWithLastYear
         if let tables = file.published, !tables.isEmpty {
             frame.clock.begin("read tables")

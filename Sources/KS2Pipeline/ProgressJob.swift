@@ -35,6 +35,8 @@ public struct ProgressJob: Sendable {
         public var sigma: PerSubject<Double?>
         public var rejects: [Reject]
         public var accounts: [(String, FileAccount)]
+        /// Each pupil file's columns not read and optional columns absent (role, report).
+        public var columns: [(String, ColumnReport)] = []
 
         /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
         /// school, LA and England rows, the disadvantaged group rows (for the gaps), the estimates,
@@ -71,12 +73,13 @@ public struct ProgressJob: Sendable {
             "xlsx": settings.writeWorkbooks,
         ]
         job.manifest.accounts = outcome.accounts
+        job.manifest.extra["columns"] = columnsManifest(outcome.columns)
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure
         if !results.warnings.isEmpty { job.manifest.extra["warnings"] = results.warnings }
         try job.finish()
-        let warnings = results.warnings.map { $0 + "\n" }.joined()
+        let warnings = (outcome.columns.flatMap(\.1.lines) + results.warnings).map { $0 + "\n" }.joined()
         ProcessTeardown.keepUntilExit(outcome)
         return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
     }
@@ -127,7 +130,8 @@ public struct ProgressJob: Sendable {
         return Outcome(
             cohort: ks2Result.cohort, computation: computation, aggregation: aggregation, sigma: sigma,
             rejects: ks2Result.rejects + ks1Result.rejects,
-            accounts: [("ks2", ks2Result.account), ("ks1", join.account)])
+            accounts: [("ks2", ks2Result.account), ("ks1", join.account)],
+            columns: [("ks2", ks2Result.columns), ("ks1", ks1Result.columns)])
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {

@@ -30,6 +30,7 @@ public struct ValidateJob: Sendable {
         }
         var rejects = ks2Result.rejects
         var accounts: [(String, FileAccount)] = [("ks2", ks2Result.account)]
+        var columns: [(String, ColumnReport)] = [("ks2", ks2Result.columns)]
         if let ks1 {
             let ks1Result = try wrapInput {
                 try readKS1(
@@ -38,14 +39,17 @@ public struct ValidateJob: Sendable {
             let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
             rejects += ks1Result.rejects
             accounts.append(("ks1", join.account))
+            columns.append(("ks1", ks1Result.columns))
         }
         job.clock.begin("write")
         try job.out.write("rejects.csv", rejectsCSV(rejects), mode: OutputFolder.pupilFileMode)
         job.manifest.inputs = [("ks2", ks2)] + (ks1.map { [("ks1", $0)] } ?? [])
         job.manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "threads": settings.threads]
         job.manifest.accounts = accounts
+        job.manifest.extra["columns"] = columnsManifest(columns)
         try job.finish()
-        return accountSummary(accounts) + "\nrejects.csv and run.json in \(settings.outputDirectory)"
+        let notes = columns.flatMap(\.1.lines).map { $0 + "\n" }.joined()
+        return notes + accountSummary(accounts) + "\nrejects.csv and run.json in \(settings.outputDirectory)"
     }
 }
 

@@ -59,7 +59,8 @@ public struct WhatIfJob: Sendable {
         describe(outcome, removals, in: &frame.manifest, settings)
         let workbooks = try writeWorkbooks(rows, removals, frame: &frame, settings)
         try frame.finish()
-        return summary(rows, removals, workbooks: workbooks, settings)
+        let notes = outcome.columns.flatMap(\.1.lines).map { $0 + "\n" }.joined()
+        return notes + summary(rows, removals, workbooks: workbooks, settings)
     }
 
     /// The removal file's rows matched to the run's accepted pupils: the pupil-subjects to remove,
@@ -111,6 +112,7 @@ public struct WhatIfJob: Sendable {
             "note": whatIfLabel,
         ]
         manifest.accounts = outcome.accounts
+        manifest.extra["columns"] = columnsManifest(outcome.columns)
         manifest.extra["removals"] = [
             "rows": removals.readRows + removals.unreadable,
             "used": removals.readRows - removals.unknown,

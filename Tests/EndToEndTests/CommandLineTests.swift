@@ -72,6 +72,40 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A KS2 export with a column of its own and without disadvantaged, EAL and SEN: the run says
+    /// so on the console and in run.json, and groups.csv has no rows for those groups.
+    @Test func columnsNotReadAndAbsentAreSaidOnTheConsoleAndInRunJSON() throws {
+        let dir = try Harness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = Harness.repoRoot.appendingPathComponent("Data/sample")
+        let rows = try Harness.csv(sample.appendingPathComponent("ks2-2019.csv"))
+        let drop: Set<String> = ["disadvantaged", "eal", "sen"]
+        let keep = rows[0].indices.filter { !drop.contains(rows[0][$0]) }
+        let text = rows.filter { $0.count == rows[0].count }.enumerated().map { k, row in
+            (keep.map { row[$0] } + [k == 0 ? "Reg group" : "6B"]).joined(separator: ",")
+        }
+        try Harness.write(text.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("ks2.csv"))
+        let r = try Harness.run(
+            [
+                "progress", "--ks2", "ks2.csv", "--ks1", sample.appendingPathComponent("ks1-2019.csv").path,
+                "--year", "2019", "--estimates", sample.appendingPathComponent("national-2019").path,
+                "--out", "o", "--no-xlsx",
+            ], in: dir)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("note: ks2.csv: columns not read (no name ks2progress knows): \"Reg group\""))
+        #expect(
+            r.stdout.contains(
+                "note: ks2.csv: no disadvantaged column: no disadvantaged groups and no gaps; "
+                    + "no eal column: no EAL groups; no sen column: no SEN groups"))
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("o/run.json")))
+        let columns = try #require((run as? [String: Any])?["columns"] as? [String: Any])
+        let ks2 = try #require(columns["ks2"] as? [String: Any])
+        #expect(ks2["not_read"] as? [String] == ["Reg group"])
+        #expect((ks2["absent"] as? [String: String])?.keys.sorted() == ["disadvantaged", "eal", "sen"])
+        let groups = try Harness.csv(dir.appendingPathComponent("o/groups.csv"))
+        #expect(!groups.dropFirst().contains { ["disadvantaged", "eal", "sen"].contains($0[5]) })
+    }
+
     /// Estimates of another year than the run's: the message says which year the folder holds.
     @Test func estimatesOfAnotherYearSayWhichYearTheyHold() throws {
         let dir = try Harness.temporaryFolder()

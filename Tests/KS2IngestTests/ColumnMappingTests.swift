@@ -113,3 +113,52 @@ struct MISAliasTests {
         #expect(clashes.isEmpty)
     }
 }
+
+/// Columns a pupil file's header leaves unread, and optional columns it lacks: reported, never silent.
+struct ColumnReportTests {
+    @Test func columnsNotReadAndOptionalColumnsAbsentAreReported() throws {
+        let path = write(
+            "ks2.csv",
+            "upn,urn,laestab,school_name,Class,read_score,writ_ta,mat_score,gender,FSM Flag\n"
+                + "\(U.a),100001,9362004,Oak,6B,104,EXS,101,F,Y\n")
+        let r = try readKS2(path: path, year: 2019, options: IngestOptions())
+        #expect(r.columns.file == "ks2.csv")
+        // "FSM Flag" is no alias of disadvantaged: it is not read, and disadvantaged is absent
+        #expect(r.columns.notRead == ["Class", "FSM Flag"])
+        #expect(
+            r.columns.absent.map(\.column) == [
+                "la", "special", "year", "disadvantaged", "eal", "sen", "gps_score or gps_code",
+            ])
+        #expect(r.columns.absent.first?.meaning == "the LA is taken from laestab")
+        #expect(
+            r.columns.lines == [
+                "note: ks2.csv: columns not read (no name ks2progress knows): \"Class\", \"FSM Flag\"",
+                "note: ks2.csv: no la column: the LA is taken from laestab; no special column: every school is "
+                    + "taken as mainstream (all count in the band percentiles); no year column: rows are not "
+                    + "checked against the run's year; no disadvantaged column: no disadvantaged groups and no gaps; "
+                    + "no eal column: no EAL groups; no sen column: no SEN groups; no gps_score or gps_code column: "
+                    + "no grammar, punctuation and spelling attainment",
+            ])
+        // names are asked about only when they are kept (for the workbooks)
+        let named = try readKS2(path: path, year: 2019, options: IngestOptions(keepNames: true))
+        #expect(named.columns.absent.last?.column == "surname or forename")
+    }
+
+    @Test func aColumnMappedExplicitlyIsReadAndTheAliasItDisplacesIsNot() throws {
+        let path = write(
+            "ks2.csv", "upn,urn,read_score,Reading SS,writ_ta,mat_score\n\(U.a),100001,90,104,EXS,101\n")
+        let r = try readKS2(path: path, year: 2019, options: IngestOptions(columns: ["read_score": "Reading SS"]))
+        #expect(r.columns.notRead == ["read_score"])
+        let ks1 = write("ks1.csv", "upn,ks1_read,ks1_writ,ks1_mat,Teacher\n\(U.a),2B,2C,3,Ms X\n")
+        #expect(try readKS1(path: ks1, options: IngestOptions()).columns.notRead == ["Teacher"])
+    }
+
+    @Test func aCompleteHeaderHasNothingToSay() throws {
+        let path = write(
+            "ks2.csv",
+            "upn,urn,la,school_name,special,year,gender,disadvantaged,eal,sen,read_score,writ_ta,mat_score,gps_score\n"
+                + "\(U.a),100001,936,Oak,N,2019,F,Y,N,N,104,EXS,101,100\n")
+        let r = try readKS2(path: path, year: 2019, options: IngestOptions())
+        #expect(r.columns.notRead.isEmpty && r.columns.absent.isEmpty && r.columns.lines.isEmpty)
+    }
+}

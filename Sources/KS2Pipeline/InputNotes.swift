@@ -1,4 +1,8 @@
 import KS2Core
+import KS2Ingest
+
+// What a run says about its inputs beyond the rows it rejects: a file with nothing usable (an
+// error), and the columns a pupil file leaves unread or lacks (notes, on the console and in run.json).
 
 /// Why a run stops when an input file gave it nothing to measure: every row rejected, counted by
 /// reason, with the first reject shown, since a failed run writes no rejects.csv (`listing` says
@@ -18,4 +22,16 @@ func nothingAccepted(
         message += "; the first, line \(first.line): \(first.reason.rawValue)\(detail)"
     }
     return listing.map { message + ". " + $0 } ?? message
+}
+
+/// run.json's account of each pupil file's header (role → file, the columns not read, and each
+/// absent optional column with what stands in for it): what the console's notes say.
+func columnsManifest(_ reports: [(String, ColumnReport)]) -> [String: Any] {
+    var out: [String: Any] = [:]
+    for (role, r) in reports {
+        var absent: [String: String] = [:]
+        for a in r.absent { absent[a.column] = a.meaning }
+        out[role] = ["file": r.file, "not_read": r.notRead, "absent": absent] as [String: Any]
+    }
+    return out
 }

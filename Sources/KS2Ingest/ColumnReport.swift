@@ -1,0 +1,83 @@
+import KS2Core
+
+/// What a pupil file's header leaves unread or unfilled, said on the console and in run.json
+/// (nothing silent): its columns that name nothing the tool reads, and the optional columns it
+/// lacks with what stands in for each (a missing `disadvantaged` column takes a whole breakdown and
+/// the gaps out of the outputs without a word otherwise).
+public struct ColumnReport: Sendable, Hashable {
+    /// An optional column the file lacks and what that means for the outputs.
+    public struct AbsentColumn: Sendable, Hashable {
+        public var column: String
+        public var meaning: String
+    }
+
+    /// The file's base name.
+    public var file: String
+    /// Header texts that name no column the tool reads (ignored), in file order.
+    public var notRead: [String] = []
+    public var absent: [AbsentColumn] = []
+
+    public init(file: String, notRead: [String] = [], absent: [AbsentColumn] = []) {
+        self.file = file
+        self.notRead = notRead
+        self.absent = absent
+    }
+
+    /// The console's lines: one for the columns not read, one for the absent ones (none when the
+    /// header is complete and every column is read).
+    public var lines: [String] {
+        var out: [String] = []
+        if !notRead.isEmpty {
+            let shown = notRead.prefix(20).map { "\"\(MessageText.clip($0, limit: 60))\"" }
+            let more = notRead.count > 20 ? " and \(notRead.count - 20) more" : ""
+            out.append(
+                "note: \(file): columns not read (no name ks2progress knows): \(shown.joined(separator: ", "))\(more)")
+        }
+        if !absent.isEmpty {
+            out.append(
+                "note: \(file): " + absent.map { "no \($0.column) column: \($0.meaning)" }.joined(separator: "; "))
+        }
+        return out
+    }
+}
+
+extension Columns {
+    /// Header texts that name none of `specs`' columns, nor a column `mapping` names: the columns
+    /// the read ignores. Mirrors `resolve` (a column displaced by an explicit mapping is not read).
+    static func notRead(_ header: [String], specs: [ColumnSpec], mapping: [String: String]) -> [String] {
+        let known = Set(specs.map(\.canonical))
+        var names = Set(mapping.filter { known.contains($0.key) }.values.map(normalize))
+        for spec in specs where mapping[spec.canonical] == nil { names.formUnion(spec.aliases) }
+        return header.filter {
+            let key = normalize($0)
+            return !key.isEmpty && !names.contains(key)
+        }
+    }
+
+    /// The optional KS2 columns `index` lacks that change what the outputs hold, with what stands in.
+    static func absentKS2Columns(_ index: [String: Int], keepNames: Bool) -> [ColumnReport.AbsentColumn] {
+        var out: [ColumnReport.AbsentColumn] = []
+        func absent(_ names: String..., meaning: String) {
+            if names.allSatisfy({ index[$0] == nil }) {
+                out.append(.init(column: names.joined(separator: " or "), meaning: meaning))
+            }
+        }
+        if index["la"] == nil {
+            out.append(
+                .init(
+                    column: "la",
+                    meaning: index["laestab"] != nil
+                        ? "the LA is taken from laestab" : "and no laestab either: no pupil counts in an LA's figures"))
+        }
+        absent("school_name", meaning: "schools are shown by URN without a name")
+        absent("special", meaning: "every school is taken as mainstream (all count in the band percentiles)")
+        absent("year", meaning: "rows are not checked against the run's year")
+        absent("gender", meaning: "no gender groups")
+        absent("disadvantaged", meaning: "no disadvantaged groups and no gaps")
+        absent("eal", meaning: "no EAL groups")
+        absent("sen", meaning: "no SEN groups")
+        absent("gps_score", "gps_code", meaning: "no grammar, punctuation and spelling attainment")
+        if keepNames { absent("surname", "forename", meaning: "the workbooks show no pupil names") }
+        return out
+    }
+}

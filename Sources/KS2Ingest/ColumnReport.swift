@@ -1,3 +1,4 @@
+import Foundation
 import KS2Core
 
 /// What a pupil file's header leaves unread or unfilled, said on the console and in run.json
@@ -21,6 +22,13 @@ public struct ColumnReport: Sendable, Hashable {
         self.file = file
         self.notRead = notRead
         self.absent = absent
+    }
+
+    /// The report of a file read by column positions: the header's columns at no position read.
+    public init(file: String, header: [String], read: [Int?]) {
+        let used = Set(read.compactMap { $0 })
+        let notRead = header.indices.filter { !used.contains($0) }.map { header[$0] }
+        self.init(file: file, notRead: notRead.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
     }
 
     /// The console's lines: one for the columns not read, one for the absent ones (none when the

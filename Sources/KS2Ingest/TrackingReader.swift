@@ -159,6 +159,8 @@ public struct TrackingFile: Sendable {
     public var account: FileAccount
     /// Columns missing and what that means (nothing silent).
     public var warnings: [String]
+    /// The header's columns not read.
+    public var columns: ColumnReport
 }
 
 /// Reads a tracking file (formats.md "In-year tracking"): `urn,upn,window,read_predicted,
@@ -210,7 +212,10 @@ public func readTracking(
     rejects.sort { $0.line < $1.line }
     var account = FileAccount(file: fileName, read: text.rows.count, accepted: records.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
-    return TrackingFile(records: records, rejects: rejects, account: account, warnings: columns.warnings)
+    let read = [columns.upn, columns.urn, columns.window] + Subject.allCases.map { columns.predicted[$0] }
+    return TrackingFile(
+        records: records, rejects: rejects, account: account, warnings: columns.warnings,
+        columns: ColumnReport(file: fileName, header: text.header, read: read))
 }
 
 /// A tracking file's columns (found by any of their usual names) and the warnings for the subjects

@@ -35,3 +35,11 @@ func columnsManifest(_ reports: [(String, ColumnReport)]) -> [String: Any] {
     }
     return out
 }
+
+/// Adds pupil files' header reports to run.json's `columns`, beside those already there (a
+/// pipeline's years, targets and tracking stages each add theirs).
+func recordColumns(_ reports: [(String, ColumnReport)], in manifest: inout RunManifest) {
+    var all = manifest.extra["columns"] as? [String: Any] ?? [:]
+    all.merge(columnsManifest(reports)) { _, new in new }
+    manifest.extra["columns"] = all
+}

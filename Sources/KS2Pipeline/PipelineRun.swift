@@ -93,7 +93,7 @@ public struct PipelineRun: Sendable {
             results.progress.append(keepPupils ? outcome : outcome.withoutPupilRows())
         }
         try tables?.close()
-        if !columns.isEmpty { frame.manifest.extra["columns"] = columnsManifest(columns) }
+        recordColumns(columns, in: &frame.manifest)
         results.schoolsWritten = tables != nil && schoolsWithLastYear
         if let tables = file.published, !tables.isEmpty {
             frame.clock.begin("read tables")

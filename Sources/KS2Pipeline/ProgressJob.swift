@@ -73,7 +73,7 @@ public struct ProgressJob: Sendable {
             "xlsx": settings.writeWorkbooks,
         ]
         job.manifest.accounts = outcome.accounts
-        job.manifest.extra["columns"] = columnsManifest(outcome.columns)
+        recordColumns(outcome.columns, in: &job.manifest)
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure

@@ -116,11 +116,13 @@ public struct TargetsJob: Sendable {
         ]
         if computed.frameworkMismatches > 0 { targets["framework_warning"] = frameworkWarning(computed) }
         manifest.extra["targets"] = targets
+        recordColumns([("cohort", computed.columns)], in: &manifest)
     }
 
     /// Lines for the terminal: the estimates year, pupils, focus pupils per subject, warnings.
     func summary(_ c: CurrentCohortTargets) -> [String] {
-        var lines = [
+        var lines = c.columns.lines
+        lines += [
             "targets: \(c.targets.count) pupils in \(Set(c.targets.map(\.urn)).count) schools, estimates of KS2 \(c.estimatesYear) (\(estimates))"
         ]
         let noKS1 = c.targets.filter { $0.excluded == "no_ks1" }.count
@@ -188,6 +190,8 @@ public struct CurrentCohortTargets: Sendable {
     public var methodology: MethodologyYear
     /// Accepted pupils with any prediction in the cohort file.
     public var pupilsWithPredictions: Int
+    /// The cohort file's columns not read.
+    public var columns: ColumnReport
 }
 
 /// Header spellings of the current-cohort columns (formats.md: the KS1 file's, plus `urn`,
@@ -381,7 +385,11 @@ public func computeTargets(
         targets: targets, rejects: rejects, account: account, estimatesYear: table.year,
         estimatesFramework: methodology.framework, schoolNames: schoolNames, names: names,
         frameworkMismatches: mismatches, national: table.national, methodology: methodology,
-        pupilsWithPredictions: targets.filter { $0.predicted.first { !$0.isEmpty } != nil }.count)
+        pupilsWithPredictions: targets.filter { $0.predicted.first { !$0.isEmpty } != nil }.count,
+        columns: ColumnReport(
+            file: fileName, header: text.header,
+            read: [upnC, urnC, laestabC, nameC, forenameC, surnameC] + ks1C.map { $0 }
+                + Subject.allCases.map { predC[$0] }))
 }
 
 /// The KS1 framework a pupil's outcomes belong to: levels when any is a level, interim when any is

@@ -200,6 +200,7 @@ public struct TrackJob: Sendable {
         manifest.inputs.append(("tracking", tracking))
         if let cohorts { manifest.inputs.append(("tracking_cohorts", cohorts)) }
         manifest.accounts.append(("tracking", c.file.account))
+        recordColumns([("cohort", c.targets.columns), ("tracking", c.file.columns)], in: &manifest)
         manifest.parameters["windows"] = windows
         manifest.parameters["focus_threshold"] = focusThreshold
         var focus: [String: Int] = [:]
@@ -220,6 +221,7 @@ public struct TrackJob: Sendable {
     func summary(_ c: Computation) -> [String] {
         var lines = TargetsJob(cohort: cohort, estimates: estimates, stretch: stretch).summary(c.targets)
         let account = c.file.account
+        lines += c.file.columns.lines
         lines.append(
             "tracking: \(account.accepted) rows used, \(account.rejected) rejected, "
                 + "windows \(windows.joined(separator: ", "))")

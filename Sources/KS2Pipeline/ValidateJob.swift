@@ -46,7 +46,7 @@ public struct ValidateJob: Sendable {
         job.manifest.inputs = [("ks2", ks2)] + (ks1.map { [("ks1", $0)] } ?? [])
         job.manifest.parameters = ["year": year.map { $0 as Any } ?? NSNull(), "threads": settings.threads]
         job.manifest.accounts = accounts
-        job.manifest.extra["columns"] = columnsManifest(columns)
+        recordColumns(columns, in: &job.manifest)
         try job.finish()
         let notes = columns.flatMap(\.1.lines).map { $0 + "\n" }.joined()
         return notes + accountSummary(accounts) + "\nrejects.csv and run.json in \(settings.outputDirectory)"

@@ -112,7 +112,7 @@ public struct WhatIfJob: Sendable {
             "note": whatIfLabel,
         ]
         manifest.accounts = outcome.accounts
-        manifest.extra["columns"] = columnsManifest(outcome.columns)
+        recordColumns(outcome.columns, in: &manifest)
         manifest.extra["removals"] = [
             "rows": removals.readRows + removals.unreadable,
             "used": removals.readRows - removals.unknown,

@@ -36,6 +36,22 @@ import Testing
                 && t.records[1].line == 3)
     }
 
+    @Test func columnsOfItsOwnAreReportedNotRead() throws {
+        let t = try read(
+            """
+            urn,upn,window,read_predicted,writ_predicted,mat_predicted,Visit note,
+            100001,\(U.a),oct,101,EXS,99,on track,
+
+            """)
+        #expect(t.records.count == 1)
+        // the trailing delimiter's unnamed column is not worth a word
+        #expect(t.columns.notRead == ["Visit note"])
+        #expect(t.columns.lines == ["note: tracking.csv: columns not read (no name ks2progress knows): \"Visit note\""])
+        let complete = try read(
+            "urn,upn,window,read_predicted,writ_predicted,mat_predicted\n100001,\(U.a),oct,101,EXS,99\n")
+        #expect(complete.columns.lines.isEmpty)
+    }
+
     @Test func unknownPupilUnknownWindowRepeatsAndTheOtherReasons() throws {
         let t = try read(
             """

@@ -62,6 +62,19 @@ private let header = "upn,urn,school_name,ks1_read,ks1_writ,ks1_mat,read_predict
     let levels = try! loadMethodology(year: 2019, directory: dataDirectory)
     let interim = try! loadMethodology(year: 2023, directory: dataDirectory)
 
+    @Test func aCohortFileColumnOfItsOwnIsReportedNotRead() throws {
+        let t = table(year: 2019, bounds: levelsBounds, [17: (104.3, 101.2, 105.0)])
+        let text = cohortText(header + ",Class", ["\(upn(1)),100001,Oak School,2B,2A,3,104,wts,105,6B"])
+        let c = try computeTargets(text, table: t, methodology: levels, stretch: 0)
+        #expect(c.targets.count == 1)
+        #expect(c.columns.notRead == ["Class"])
+        #expect(
+            try computeTargets(
+                cohortText(header, ["\(upn(1)),100001,Oak School,2B,2A,3,104,wts,105"]),
+                table: t, methodology: levels, stretch: 0
+            ).columns.notRead.isEmpty)
+    }
+
     @Test func levelsPupilsEstimatesTargetsAndFocus() throws {
         // 2B, 2A, 3: (15 + 17 + 2·21) / 4 = 18.5, in [18, 19) = PAG 17 of 24.
         // P7, W, P8 (a P-scale pupil): (2.5 + 3 + 2·2.75) / 4 = 2.75, in [2.5, 3) = PAG 4.

@@ -3,7 +3,7 @@ import KS2Core
 /// Reads a what-if removal file (formats.md: `upn[,subject]`, a header naming the columns): each
 /// row a pupil and the subject to take them out of (`read`, `writ`, `mat`; empty or `all` = every
 /// subject). Rows that cannot be used are rejects with their line, never skipped.
-public func readRemovals(path: String) throws -> (removals: [PupilRemoval], rejects: [Reject]) {
+public func readRemovals(path: String) throws -> (removals: [PupilRemoval], rejects: [Reject], columns: ColumnReport) {
     let opened = try DelimitedFile(path: path)
     let text = try DelimitedText.read(opened)
     guard let upnColumn = text.column("upn") ?? text.column("unique pupil number") else {
@@ -57,5 +57,5 @@ public func readRemovals(path: String) throws -> (removals: [PupilRemoval], reje
         }
         removals.append(PupilRemoval(upn: upn, subjects: subjects, line: line))
     }
-    return (removals, rejects)
+    return (removals, rejects, ColumnReport(file: file, header: text.header, read: [upnColumn, subjectColumn]))
 }

@@ -59,7 +59,7 @@ public struct WhatIfJob: Sendable {
         describe(outcome, removals, in: &frame.manifest, settings)
         let workbooks = try writeWorkbooks(rows, removals, frame: &frame, settings)
         try frame.finish()
-        let notes = outcome.columns.flatMap(\.1.lines).map { $0 + "\n" }.joined()
+        let notes = (outcome.columns.flatMap(\.1.lines) + removals.columns.lines).map { $0 + "\n" }.joined()
         return notes + summary(rows, removals, workbooks: workbooks, settings)
     }
 
@@ -74,11 +74,13 @@ public struct WhatIfJob: Sendable {
         var unreadable: Int
         /// Rows whose UPN is no accepted pupil.
         var unknown: Int
+        /// The file's columns not read.
+        var columns: ColumnReport
     }
 
     /// Reads the removal file and finds each row's pupil among the cohort's accepted pupils.
     func matchedRemovals(_ cohort: KS2Cohort) throws -> MatchedRemovals {
-        let (removals, removalRejects) = try wrapInput { try readRemovals(path: remove) }
+        let (removals, removalRejects, columns) = try wrapInput { try readRemovals(path: remove) }
         var index: [UPN: Int] = [:]
         index.reserveCapacity(cohort.pupils.count)
         for (i, p) in cohort.pupils.enumerated() { index[p.upn] = i }
@@ -98,7 +100,7 @@ public struct WhatIfJob: Sendable {
         }
         return MatchedRemovals(
             chosen: chosen, rejects: (removalRejects + unknown).sorted { $0.line < $1.line },
-            readRows: removals.count, unreadable: removalRejects.count, unknown: unknown.count)
+            readRows: removals.count, unreadable: removalRejects.count, unknown: unknown.count, columns: columns)
     }
 
     /// run.json's inputs, parameters, row accounts and the removals' own account.
@@ -112,7 +114,7 @@ public struct WhatIfJob: Sendable {
             "note": whatIfLabel,
         ]
         manifest.accounts = outcome.accounts
-        recordColumns(outcome.columns, in: &manifest)
+        recordColumns(outcome.columns + [("remove", removals.columns)], in: &manifest)
         manifest.extra["removals"] = [
             "rows": removals.readRows + removals.unreadable,
             "used": removals.readRows - removals.unknown,

@@ -18,7 +18,7 @@ import Testing
             \(U.e),writing,extra
 
             """)
-        let (removals, rejects) = try readRemovals(path: path)
+        let (removals, rejects, _) = try readRemovals(path: path)
         #expect(removals.map(\.line) == [2, 3, 4])
         #expect(removals[0].upn == UPN(U.a) && removals[0].subjects == [.mat])
         #expect(removals[1].subjects == Subject.allCases)
@@ -31,8 +31,16 @@ import Testing
 
     @Test func upnOnlyFileRemovesFromEverySubject() throws {
         let path = write("remove.csv", "upn\n\(U.a)\n")
-        let (removals, rejects) = try readRemovals(path: path)
+        let (removals, rejects, _) = try readRemovals(path: path)
         #expect(removals.count == 1 && removals[0].subjects == Subject.allCases && rejects.isEmpty)
+    }
+
+    @Test func aColumnOfItsOwnIsReportedNotRead() throws {
+        let path = write("remove.csv", "upn,subject,reason\n\(U.a),mat,absent in May\n")
+        let (removals, _, columns) = try readRemovals(path: path)
+        #expect(removals.count == 1)
+        #expect(columns.notRead == ["reason"] && columns.file == "remove.csv")
+        #expect(try readRemovals(path: write("remove.csv", "upn\n\(U.a)\n")).columns.notRead.isEmpty)
     }
 
     @Test func missingUPNColumnOrNoRowsStopsTheRun() {

@@ -47,7 +47,10 @@ public struct RunManifest {
             cpu["total"] = processorSeconds.reduce(0, +)
             root["cpu_seconds"] = cpu
         }
-        root["stage_order"] = stages.map(\.0)
+        // each stage once, where it first ran, as `seconds` sums a stage that ran again (a
+        // pipeline's years, the CSVs written in two streams)
+        var named = Set<String>()
+        root["stage_order"] = stages.map(\.0).filter { named.insert($0).inserted }
         for (k, v) in extra { root[k] = v }
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
         return Array(data) + [0x0A]

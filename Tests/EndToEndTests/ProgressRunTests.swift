@@ -67,6 +67,10 @@ import Testing
         #expect(processor.values.allSatisfy { $0 >= 0 })
         let stages = processor.filter { $0.key != "total" }.values.reduce(0, +)
         #expect(abs(stages - processor["total"]!) < 1e-9 && processor["total"]! > 0)
+        // every stage once in the order they first ran ("write csv" runs in two streams)
+        let order = run["stage_order"] as! [String]
+        #expect(order.count == Set(order).count && Set(order) == Set(seconds.keys).subtracting(["total"]))
+        #expect(order.firstIndex(of: "read")! < order.firstIndex(of: "write csv")!)
         // national mean unadjusted progress is 0 in every subject
         let national = schools.first { $0[1] == "national" }!
         for col in ["read_progress_unadj", "writ_progress_unadj", "mat_progress_unadj"] {

@@ -131,6 +131,8 @@ public struct PipelineRun: Sendable {
         frame.manifest.parameters.merge([
             "pipeline": path, "name": file.name ?? "", "threads": settings.threads,
             "xlsx": settings.writeWorkbooks, "years": (file.years ?? []).map(\.year),
+            // the school workbooks' focus pupils: progress below this (0 unless the file says)
+            "focus_threshold": results.focusThreshold,
         ]) { a, _ in a }
         if !results.warnings.isEmpty { frame.manifest.extra["warnings"] = results.warnings }
         try frame.finish()

@@ -71,6 +71,8 @@ public struct ProgressJob: Sendable {
             "year": year, "mode": estimates == nil ? "national" : "supplied",
             "estimates": estimates ?? NSNull(), "threads": settings.threads,
             "xlsx": settings.writeWorkbooks,
+            // the school workbooks' focus pupils: those with progress below 0
+            "focus_threshold": results.focusThreshold,
         ]
         job.manifest.accounts = outcome.accounts
         recordColumns(outcome.columns, in: &job.manifest)

@@ -67,6 +67,8 @@ import Testing
         #expect(processor.values.allSatisfy { $0 >= 0 })
         let stages = processor.filter { $0.key != "total" }.values.reduce(0, +)
         #expect(abs(stages - processor["total"]!) < 1e-9 && processor["total"]! > 0)
+        // the default behind the workbooks' focus pupils is named
+        #expect((run["parameters"] as? [String: Any])?["focus_threshold"] as? Double == 0)
         // every stage once in the order they first ran ("write csv" runs in two streams)
         let order = run["stage_order"] as! [String]
         #expect(order.count == Set(order).count && Set(order) == Set(seconds.keys).subtracting(["total"]))

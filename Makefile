@@ -53,7 +53,10 @@ bench: release
 FUZZ_SECONDS ?= 300
 FUZZ_BIN     := Fuzz/.build/release/ks2fuzz
 fuzz: deps
-	cd Fuzz && $(SWIFT) build -c release -j $(JOBS) --sanitize=fuzzer --sanitize=address -Xswiftc -no-whole-module-optimization
+	# coverage is asked for explicitly: at -O, -sanitize=fuzzer alone leaves the code uninstrumented
+	# (libFuzzer then warns "no interesting inputs" and mutates blind); whole-module optimization off
+	cd Fuzz && $(SWIFT) build -c release -j $(JOBS) --sanitize=fuzzer --sanitize=address \
+	  -Xswiftc -no-whole-module-optimization -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
 	mkdir -p Fuzz/corpus Fuzz/findings
 	$(FUZZ_BIN) Fuzz/corpus Tests/EndToEndTests/Corpus -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=Fuzz/findings/

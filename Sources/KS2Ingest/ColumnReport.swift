@@ -89,3 +89,29 @@ extension Columns {
         return out
     }
 }
+
+/// A school its rows name in two ways ("Oak Primary" on some, "Oak Primary School" on others):
+/// the first name is used, and the run says so rather than choosing in silence.
+public struct SchoolNamedTwoWays: Sendable, Hashable {
+    public var school: String
+    /// The name used, and the line that first gives it.
+    public var used: String
+    public var usedLine: Int
+    /// The first other name, and its line.
+    public var other: String
+    public var otherLine: Int
+
+    /// The console's line for a file's schools named two ways (none when there are none).
+    public static func lines(_ schools: [SchoolNamedTwoWays], file: String) -> [String] {
+        guard !schools.isEmpty else { return [] }
+        let shown = schools.prefix(3).map {
+            "\($0.school) \"\(MessageText.clip($0.used, limit: 60))\" (line \($0.usedLine)), "
+                + "also \"\(MessageText.clip($0.other, limit: 60))\" (line \($0.otherLine))"
+        }
+        let more = schools.count > 3 ? "; and \(schools.count - 3) more (run.json)" : ""
+        let count = schools.count == 1 ? "a school is" : "\(schools.count) schools are"
+        return [
+            "note: \(file): \(count) named in two ways; the first name is used: \(shown.joined(separator: "; "))\(more)"
+        ]
+    }
+}

@@ -7,11 +7,17 @@ public struct KS2ReadResult: Sendable {
     public var account: FileAccount
     /// The header's columns not read and optional columns absent.
     public var columns: ColumnReport
-    public init(cohort: KS2Cohort, rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil) {
+    /// Schools that the file's rows name in more than one way (the first name is used), by line.
+    public var schoolsNamedTwoWays: [SchoolNamedTwoWays]
+    public init(
+        cohort: KS2Cohort, rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil,
+        schoolsNamedTwoWays: [SchoolNamedTwoWays] = []
+    ) {
         self.cohort = cohort
         self.rejects = rejects
         self.account = account
         self.columns = columns ?? ColumnReport(file: account.file)
+        self.schoolsNamedTwoWays = schoolsNamedTwoWays
     }
 }
 
@@ -91,8 +97,11 @@ struct KS2Row {
     var pupil: KS2Pupil
     /// Offset of the record (re-read for duplicates and the school name).
     var start: Int
-    var hasSchoolName: Bool
+    /// A fingerprint of the row's school name (0: none given), so that a school named two ways
+    /// is found without keeping every row's name.
+    var schoolNameKey: UInt64
     var special: Bool
+    var hasSchoolName: Bool { schoolNameKey != 0 }
 }
 
 /// One scan chunk's results.
@@ -267,9 +276,34 @@ struct KS2RowReader {
         c.rows.append(
             KS2Row(
                 pupil: pupil, start: r.start,
-                hasSchoolName: layout.schoolName >= 0 && !r.value(layout.schoolName).isEmpty,
+                schoolNameKey: layout.schoolName >= 0 ? KS2RowReader.nameKey(r.value(layout.schoolName)) : 0,
                 special: layout.special >= 0 && CellParser.yesNo(r.value(layout.special)) == .yes))
         if keepNames { c.names.append((CellRange(r, layout.forename), CellRange(r, layout.surname))) }
+    }
+
+    /// A fingerprint of a name's bytes, 8 at a time, the last 8 overlapping (0 only for an empty name).
+    @inline(__always)
+    static func nameKey(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+        let n = bytes.count
+        @inline(__always) func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+            let m = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            return m ^ m >> 32
+        }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        if n < 8 {
+            var word: UInt64 = 0
+            for i in 0..<n { word = word << 8 | UInt64(base.load(fromByteOffset: i, as: UInt8.self)) }
+            h = mix(h, word)
+        } else {
+            var i = 0
+            while i + 8 < n {
+                h = mix(h, base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            h = mix(h, base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        }
+        return h | 1
     }
 
     @inline(__always)
@@ -390,12 +424,15 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
         chunks, offsets: offsets, dropped: dropped, file: file, year: year ?? 0,
         schoolNameColumn: reader.layout.schoolName, options: options)
     let rejects = sortedRejects(pending, file: file.name)
-    var account = FileAccount(file: file.name, read: read, accepted: merged.pupils.count, rejected: rejects.count)
+    var account = FileAccount(
+        file: file.name, read: read, accepted: merged.cohort.pupils.count, rejected: rejects.count)
     for r in rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
     let columns = ColumnReport(
         file: file.name, notRead: Columns.notRead(file.header, specs: Columns.ks2, mapping: options.columns),
         absent: Columns.absentKS2Columns(index, keepNames: options.keepNames))
-    return KS2ReadResult(cohort: merged, rejects: rejects, account: account, columns: columns)
+    return KS2ReadResult(
+        cohort: merged.cohort, rejects: rejects, account: account, columns: columns,
+        schoolsNamedTwoWays: merged.namedTwoWays.sorted { $0.otherLine < $1.otherLine })
 }
 
 /// What one chunk's kept rows (duplicates dropped) say about its chunk-local schools and LAs:
@@ -407,6 +444,9 @@ private struct ChunkSchools {
     var schoolFirst: [Int32]
     var nameRow: [Int32]
     var names: [String]
+    /// The first kept row naming the school otherwise than `nameRow` (-1: none), and that name.
+    var otherNameRow: [Int32]
+    var otherNames: [String]
     var schoolLA: [Int32]
     var special: [Bool]
     var laFirst: [Int32]
@@ -414,6 +454,7 @@ private struct ChunkSchools {
     init(_ c: KS2Chunk, dropped: UnsafeBufferPointer<Bool>, offset: Int, file: DelimitedFile, nameColumn: Int) {
         schoolFirst = Array(repeating: -1, count: c.schools.count)
         nameRow = schoolFirst
+        otherNameRow = schoolFirst
         schoolLA = schoolFirst
         special = Array(repeating: false, count: c.schools.count)
         laFirst = Array(repeating: -1, count: c.las.count)
@@ -422,17 +463,29 @@ private struct ChunkSchools {
             let s = Int(row.pupil.school)
             let la = row.pupil.la
             if schoolFirst[s] < 0 { schoolFirst[s] = Int32(j) }
-            if nameRow[s] < 0 && row.hasSchoolName { nameRow[s] = Int32(j) }
+            if row.hasSchoolName {
+                if nameRow[s] < 0 {
+                    nameRow[s] = Int32(j)
+                } else if otherNameRow[s] < 0 && c.rows[Int(nameRow[s])].schoolNameKey != row.schoolNameKey {
+                    otherNameRow[s] = Int32(j)
+                }
+            }
             if schoolLA[s] < 0 && la >= 0 { schoolLA[s] = la }
             if row.special { special[s] = true }
             if la >= 0 && laFirst[Int(la)] < 0 { laFirst[Int(la)] = Int32(j) }
         }
         names = Array(repeating: "", count: c.schools.count)
+        otherNames = names
         var scanner = RecordScanner(base: file.data.base, count: file.data.count, delimiter: file.delimiter)
         defer { scanner.release() }
         for s in nameRow.indices where nameRow[s] >= 0 {
             let row = c.rows[Int(nameRow[s])]
             names[s] = schoolName(
+                file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line), column: nameColumn)
+        }
+        for s in otherNameRow.indices where otherNameRow[s] >= 0 {
+            let row = c.rows[Int(otherNameRow[s])]
+            otherNames[s] = schoolName(
                 file: file, scanner: &scanner, start: row.start, line: Int(row.pupil.line), column: nameColumn)
         }
     }
@@ -444,7 +497,7 @@ private struct ChunkSchools {
 private func mergeChunks(
     _ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, year: Int,
     schoolNameColumn: Int, options: IngestOptions
-) -> KS2Cohort {
+) -> (cohort: KS2Cohort, namedTwoWays: [SchoolNamedTwoWays]) {
     let summaries = chunkSchoolSummaries(
         chunks, offsets: offsets, dropped: dropped, file: file, schoolNameColumn: schoolNameColumn,
         threads: options.threads)
@@ -455,7 +508,7 @@ private func mergeChunks(
         chunks, offsets: offsets, dropped: dropped, file: file, interning: interning, options: options)
     cohort.pupils = kept.pupils
     cohort.names = kept.names
-    return cohort
+    return (cohort, interning.namedTwoWays)
 }
 
 /// Each chunk's schools and LAs as its kept rows give them, worked out for all chunks in parallel
@@ -491,6 +544,12 @@ private struct FileOrderInterning {
     var laMaps: [[Int32]] = []
     /// Per chunk: the position of its first kept row in the cohort; the last entry is the total.
     var keptStart = [0]
+    /// Per cohort school: the fingerprint and line of the name it was given (0, 0: none yet).
+    var nameKeys: [UInt64] = []
+    var nameLines: [Int] = []
+    /// Schools whose rows name them two ways, each once (the first name stays).
+    var namedTwoWays: [SchoolNamedTwoWays] = []
+    var namedTwoWaysSchools = Set<Int>()
 
     init(year: Int) { cohort = KS2Cohort(year: year) }
 
@@ -519,6 +578,30 @@ private struct FileOrderInterning {
         return laMap
     }
 
+    /// Keeps the first name a school is given and notes the first other name its rows give.
+    mutating func noteNames(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int) {
+        guard summary.nameRow[s] >= 0 else { return }
+        let first = c.rows[Int(summary.nameRow[s])]
+        var other: (name: String, line: Int)? = nil
+        if nameKeys[g] == 0 {
+            nameKeys[g] = first.schoolNameKey
+            nameLines[g] = Int(first.pupil.line)
+            if summary.otherNameRow[s] >= 0 {
+                other = (summary.otherNames[s], Int(c.rows[Int(summary.otherNameRow[s])].pupil.line))
+            }
+        } else if nameKeys[g] != first.schoolNameKey {
+            other = (summary.names[s], Int(first.pupil.line))
+        } else if summary.otherNameRow[s] >= 0 {
+            other = (summary.otherNames[s], Int(c.rows[Int(summary.otherNameRow[s])].pupil.line))
+        }
+        guard let other, namedTwoWaysSchools.insert(g).inserted else { return }
+        let used = cohort.schools[g].name.isEmpty ? summary.names[s] : cohort.schools[g].name
+        namedTwoWays.append(
+            SchoolNamedTwoWays(
+                school: cohort.schools[g].id, used: used, usedLine: nameLines[g], other: other.name,
+                otherLine: other.line))
+    }
+
     /// The chunk's schools with a kept row, in order of their first kept row; a school seen before
     /// keeps its first name and LA, and is special when any chunk says so.
     mutating func internSchools(_ c: KS2Chunk, _ summary: ChunkSchools, laMap: [Int32]) -> [Int32] {
@@ -533,8 +616,11 @@ private struct FileOrderInterning {
                 g = cohort.schools.count
                 schoolIndex[id] = Int32(g)
                 cohort.schools.append(SchoolInfo(id: id))
+                nameKeys.append(0)
+                nameLines.append(0)
             }
             schoolMap[s] = Int32(g)
+            noteNames(c, summary, chunkSchool: s, school: g)
             if cohort.schools[g].name.isEmpty && summary.nameRow[s] >= 0 { cohort.schools[g].name = summary.names[s] }
             if cohort.schools[g].la.isEmpty && summary.schoolLA[s] >= 0 {
                 cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(summary.schoolLA[s])])]

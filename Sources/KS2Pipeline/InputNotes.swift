@@ -43,3 +43,19 @@ func recordColumns(_ reports: [(String, ColumnReport)], in manifest: inout RunMa
     all.merge(columnsManifest(reports)) { _, new in new }
     manifest.extra["columns"] = all
 }
+
+/// Adds a KS2 file's schools named in two ways to run.json's `schools_named_two_ways` (after any
+/// earlier year's), each with the name used and the other name, and their lines.
+func recordSchoolsNamedTwoWays(
+    _ named: (file: String, schools: [SchoolNamedTwoWays]), in manifest: inout RunManifest
+) {
+    guard !named.schools.isEmpty else { return }
+    var all = manifest.extra["schools_named_two_ways"] as? [[String: Any]] ?? []
+    all += named.schools.map {
+        [
+            "file": named.file, "school": $0.school, "used": $0.used, "used_line": $0.usedLine,
+            "other": $0.other, "other_line": $0.otherLine,
+        ]
+    }
+    manifest.extra["schools_named_two_ways"] = all
+}

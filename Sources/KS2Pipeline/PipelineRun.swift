@@ -78,7 +78,8 @@ public struct PipelineRun: Sendable {
             frame.manifest.inputs += [("ks2_\(y.year)", y.ks2), ("ks1_\(y.year)", y.ks1)]
             frame.manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
             columns += outcome.columns.map { ("\($0.0)_\(y.year)", $0.1) }
-            lines += outcome.columns.flatMap(\.1.lines)
+            lines += outcome.inputNotes
+            recordSchoolsNamedTwoWays(outcome.schoolsNamedTwoWays, in: &frame.manifest)
             lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
             let last = y.year == years.last?.year
             var schoolRows: [SchoolResult]? = nil

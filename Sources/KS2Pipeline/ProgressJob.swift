@@ -37,6 +37,14 @@ public struct ProgressJob: Sendable {
         public var accounts: [(String, FileAccount)]
         /// Each pupil file's columns not read and optional columns absent (role, report).
         public var columns: [(String, ColumnReport)] = []
+        /// The KS2 file's schools named in two ways (its base name, the schools).
+        public var schoolsNamedTwoWays: (file: String, schools: [SchoolNamedTwoWays]) = ("", [])
+
+        /// The console's notes on the year's inputs: columns not read or absent, schools named two ways.
+        var inputNotes: [String] {
+            columns.flatMap(\.1.lines)
+                + SchoolNamedTwoWays.lines(schoolsNamedTwoWays.schools, file: schoolsNamedTwoWays.file)
+        }
 
         /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
         /// school, LA and England rows, the disadvantaged group rows (for the gaps), the estimates,
@@ -76,12 +84,13 @@ public struct ProgressJob: Sendable {
         ]
         job.manifest.accounts = outcome.accounts
         recordColumns(outcome.columns, in: &job.manifest)
+        recordSchoolsNamedTwoWays(outcome.schoolsNamedTwoWays, in: &job.manifest)
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure
         if !results.warnings.isEmpty { job.manifest.extra["warnings"] = results.warnings }
         try job.finish()
-        let warnings = (outcome.columns.flatMap(\.1.lines) + results.warnings).map { $0 + "\n" }.joined()
+        let warnings = (outcome.inputNotes + results.warnings).map { $0 + "\n" }.joined()
         ProcessTeardown.keepUntilExit(outcome)
         return warnings + summary(outcome, settings) + "\nwrote " + written.joined(separator: ", ")
     }
@@ -133,7 +142,8 @@ public struct ProgressJob: Sendable {
             cohort: ks2Result.cohort, computation: computation, aggregation: aggregation, sigma: sigma,
             rejects: ks2Result.rejects + ks1Result.rejects,
             accounts: [("ks2", ks2Result.account), ("ks1", join.account)],
-            columns: [("ks2", ks2Result.columns), ("ks1", ks1Result.columns)])
+            columns: [("ks2", ks2Result.columns), ("ks1", ks1Result.columns)],
+            schoolsNamedTwoWays: (ks2Result.account.file, ks2Result.schoolsNamedTwoWays))
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {

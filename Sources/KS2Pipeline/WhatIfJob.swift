@@ -59,7 +59,7 @@ public struct WhatIfJob: Sendable {
         describe(outcome, removals, in: &frame.manifest, settings)
         let workbooks = try writeWorkbooks(rows, removals, frame: &frame, settings)
         try frame.finish()
-        let notes = (outcome.columns.flatMap(\.1.lines) + removals.columns.lines).map { $0 + "\n" }.joined()
+        let notes = (outcome.inputNotes + removals.columns.lines).map { $0 + "\n" }.joined()
         return notes + summary(rows, removals, workbooks: workbooks, settings)
     }
 
@@ -115,6 +115,7 @@ public struct WhatIfJob: Sendable {
         ]
         manifest.accounts = outcome.accounts
         recordColumns(outcome.columns + [("remove", removals.columns)], in: &manifest)
+        recordSchoolsNamedTwoWays(outcome.schoolsNamedTwoWays, in: &manifest)
         manifest.extra["removals"] = [
             "rows": removals.readRows + removals.unreadable,
             "used": removals.readRows - removals.unknown,

@@ -162,3 +162,43 @@ struct ColumnReportTests {
         #expect(r.columns.notRead.isEmpty && r.columns.absent.isEmpty && r.columns.lines.isEmpty)
     }
 }
+
+/// A school its rows name in two ways keeps the first name, and the read says so, whichever
+/// chunks the rows fall in.
+struct SchoolNamedTwoWaysTests {
+    static let text = """
+        upn,urn,school_name,read_score,writ_ta,mat_score
+        \(U.a),100001,Oak Primary,104,EXS,101
+        \(U.b),100001,Oak Primary,100,EXS,99
+        \(U.c),100002,Elm Junior,100,EXS,99
+        \(U.d),100001,Oak Primary School,98,EXS,97
+        \(U.e),100002,Elm Junior,100,EXS,99
+
+        """
+
+    @Test(arguments: [1 << 20, 7])
+    func theFirstNameIsUsedAndTheOtherReported(chunkBytes: Int) throws {
+        let file = try DelimitedFile(bytes: Array(Self.text.utf8), path: "ks2.csv", threads: 3, chunkBytes: chunkBytes)
+        let r = try readKS2(file: file, year: 2019, options: IngestOptions(threads: 3))
+        #expect(r.cohort.schools.map(\.name) == ["Oak Primary", "Elm Junior"])
+        #expect(
+            r.schoolsNamedTwoWays == [
+                SchoolNamedTwoWays(
+                    school: "100001", used: "Oak Primary", usedLine: 2, other: "Oak Primary School", otherLine: 5)
+            ])
+        #expect(
+            SchoolNamedTwoWays.lines(r.schoolsNamedTwoWays, file: "ks2.csv") == [
+                "note: ks2.csv: a school is named in two ways; the first name is used: 100001 \"Oak Primary\" "
+                    + "(line 2), also \"Oak Primary School\" (line 5)"
+            ])
+    }
+
+    @Test func namesThatAgreeOrAreMissingSayNothing() throws {
+        let path = write(
+            "ks2.csv",
+            "upn,urn,school_name,read_score,writ_ta,mat_score\n\(U.a),100001,Oak,104,EXS,101\n"
+                + "\(U.b),100001,,100,EXS,99\n\(U.c),100001,Oak,100,EXS,99\n")
+        let r = try readKS2(path: path, year: 2019, options: IngestOptions())
+        #expect(r.schoolsNamedTwoWays.isEmpty && r.cohort.schools.map(\.name) == ["Oak"])
+    }
+}

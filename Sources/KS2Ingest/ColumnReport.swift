@@ -115,3 +115,25 @@ public struct SchoolNamedTwoWays: Sendable, Hashable {
         ]
     }
 }
+
+/// A school its rows place in two LAs: the school's row shows the first, each pupil still counts
+/// in its own LA's figures, and the run says so.
+public struct SchoolInTwoLAs: Sendable, Hashable {
+    public var school: String
+    /// The LA the school's row shows, and the first other LA with its line.
+    public var used: String
+    public var other: String
+    public var otherLine: Int
+
+    /// The console's line for a file's schools in two LAs (none when there are none).
+    public static func lines(_ schools: [SchoolInTwoLAs], file: String) -> [String] {
+        guard !schools.isEmpty else { return [] }
+        let shown = schools.prefix(3).map { "\($0.school) in \($0.used), also \($0.other) (line \($0.otherLine))" }
+        let more = schools.count > 3 ? "; and \(schools.count - 3) more (run.json)" : ""
+        let count = schools.count == 1 ? "a school's rows give it" : "\(schools.count) schools' rows give them"
+        return [
+            "note: \(file): \(count) two LAs; the school's row shows the first and each pupil counts in its own "
+                + "LA: \(shown.joined(separator: "; "))\(more)"
+        ]
+    }
+}

@@ -9,6 +9,8 @@ public struct KS2ReadResult: Sendable {
     public var columns: ColumnReport
     /// Schools that the file's rows name in more than one way (the first name is used), by line.
     public var schoolsNamedTwoWays: [SchoolNamedTwoWays]
+    /// Schools whose rows give them more than one LA (the school's row shows the first), by line.
+    public var schoolsInTwoLAs: [SchoolInTwoLAs] = []
     public init(
         cohort: KS2Cohort, rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil,
         schoolsNamedTwoWays: [SchoolNamedTwoWays] = []
@@ -430,9 +432,11 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let columns = ColumnReport(
         file: file.name, notRead: Columns.notRead(file.header, specs: Columns.ks2, mapping: options.columns),
         absent: Columns.absentKS2Columns(index, keepNames: options.keepNames))
-    return KS2ReadResult(
+    var result = KS2ReadResult(
         cohort: merged.cohort, rejects: rejects, account: account, columns: columns,
-        schoolsNamedTwoWays: merged.namedTwoWays.sorted { $0.otherLine < $1.otherLine })
+        schoolsNamedTwoWays: merged.interning.namedTwoWays.sorted { $0.otherLine < $1.otherLine })
+    result.schoolsInTwoLAs = merged.interning.schoolsInTwoLAs.sorted { $0.otherLine < $1.otherLine }
+    return result
 }
 
 /// What one chunk's kept rows (duplicates dropped) say about its chunk-local schools and LAs:
@@ -448,6 +452,9 @@ private struct ChunkSchools {
     var otherNameRow: [Int32]
     var otherNames: [String]
     var schoolLA: [Int32]
+    /// The kept row that gave `schoolLA`, and the first giving the school another LA (-1: none).
+    var schoolLARow: [Int32]
+    var otherLARow: [Int32]
     var special: [Bool]
     var laFirst: [Int32]
 
@@ -456,6 +463,8 @@ private struct ChunkSchools {
         nameRow = schoolFirst
         otherNameRow = schoolFirst
         schoolLA = schoolFirst
+        otherLARow = schoolFirst
+        schoolLARow = schoolFirst
         special = Array(repeating: false, count: c.schools.count)
         laFirst = Array(repeating: -1, count: c.las.count)
         for (j, row) in c.rows.enumerated() where !dropped[offset + j] {
@@ -470,7 +479,14 @@ private struct ChunkSchools {
                     otherNameRow[s] = Int32(j)
                 }
             }
-            if schoolLA[s] < 0 && la >= 0 { schoolLA[s] = la }
+            if la >= 0 {
+                if schoolLA[s] < 0 {
+                    schoolLA[s] = la
+                    schoolLARow[s] = Int32(j)
+                } else if otherLARow[s] < 0 && schoolLA[s] != la {
+                    otherLARow[s] = Int32(j)
+                }
+            }
             if row.special { special[s] = true }
             if la >= 0 && laFirst[Int(la)] < 0 { laFirst[Int(la)] = Int32(j) }
         }
@@ -497,7 +513,7 @@ private struct ChunkSchools {
 private func mergeChunks(
     _ chunks: [KS2Chunk], offsets: [Int], dropped: [Bool], file: DelimitedFile, year: Int,
     schoolNameColumn: Int, options: IngestOptions
-) -> (cohort: KS2Cohort, namedTwoWays: [SchoolNamedTwoWays]) {
+) -> (cohort: KS2Cohort, interning: FileOrderInterning) {
     let summaries = chunkSchoolSummaries(
         chunks, offsets: offsets, dropped: dropped, file: file, schoolNameColumn: schoolNameColumn,
         threads: options.threads)
@@ -508,7 +524,7 @@ private func mergeChunks(
         chunks, offsets: offsets, dropped: dropped, file: file, interning: interning, options: options)
     cohort.pupils = kept.pupils
     cohort.names = kept.names
-    return (cohort, interning.namedTwoWays)
+    return (cohort, interning)
 }
 
 /// Each chunk's schools and LAs as its kept rows give them, worked out for all chunks in parallel
@@ -550,6 +566,9 @@ private struct FileOrderInterning {
     /// Schools whose rows name them two ways, each once (the first name stays).
     var namedTwoWays: [SchoolNamedTwoWays] = []
     var namedTwoWaysSchools = Set<Int>()
+    /// Schools whose rows give them two LAs, each once (the school's row shows the first).
+    var schoolsInTwoLAs: [SchoolInTwoLAs] = []
+    var inTwoLAsSchools = Set<Int>()
 
     init(year: Int) { cohort = KS2Cohort(year: year) }
 
@@ -576,6 +595,29 @@ private struct FileOrderInterning {
             }
         }
         return laMap
+    }
+
+    /// Notes the first other LA a school's rows give than the one it was first given (its pupils
+    /// still count in their own LAs; the school's row shows the first).
+    mutating func noteLAs(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int, laMap: [Int32]) {
+        guard summary.schoolLA[s] >= 0, !inTwoLAsSchools.contains(g) else { return }
+        let las = cohort.localAuthorities
+        func code(_ local: Int32) -> String { las[Int(laMap[Int(local)])] }
+        let used = cohort.schools[g].la
+        var other: (la: String, line: Int)? = nil
+        if !used.isEmpty && used != code(summary.schoolLA[s]) {
+            let first = summary.schoolLARow[s]
+            other = (code(summary.schoolLA[s]), Int(c.rows[Int(first)].pupil.line))
+        } else if summary.otherLARow[s] >= 0 {
+            let row = c.rows[Int(summary.otherLARow[s])]
+            other = (code(row.pupil.la), Int(row.pupil.line))
+        }
+        guard let other else { return }
+        inTwoLAsSchools.insert(g)
+        schoolsInTwoLAs.append(
+            SchoolInTwoLAs(
+                school: cohort.schools[g].id, used: used.isEmpty ? code(summary.schoolLA[s]) : used, other: other.la,
+                otherLine: other.line))
     }
 
     /// Keeps the first name a school is given and notes the first other name its rows give.
@@ -622,6 +664,7 @@ private struct FileOrderInterning {
             schoolMap[s] = Int32(g)
             noteNames(c, summary, chunkSchool: s, school: g)
             if cohort.schools[g].name.isEmpty && summary.nameRow[s] >= 0 { cohort.schools[g].name = summary.names[s] }
+            noteLAs(c, summary, chunkSchool: s, school: g, laMap: laMap)
             if cohort.schools[g].la.isEmpty && summary.schoolLA[s] >= 0 {
                 cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(summary.schoolLA[s])])]
             }

@@ -44,18 +44,25 @@ func recordColumns(_ reports: [(String, ColumnReport)], in manifest: inout RunMa
     manifest.extra["columns"] = all
 }
 
-/// Adds a KS2 file's schools named in two ways to run.json's `schools_named_two_ways` (after any
-/// earlier year's), each with the name used and the other name, and their lines.
-func recordSchoolsNamedTwoWays(
-    _ named: (file: String, schools: [SchoolNamedTwoWays]), in manifest: inout RunManifest
-) {
-    guard !named.schools.isEmpty else { return }
-    var all = manifest.extra["schools_named_two_ways"] as? [[String: Any]] ?? []
-    all += named.schools.map {
-        [
-            "file": named.file, "school": $0.school, "used": $0.used, "used_line": $0.usedLine,
-            "other": $0.other, "other_line": $0.otherLine,
-        ]
+/// Adds a year's KS2 schools named in two ways, and placed in two LAs, to run.json's
+/// `schools_named_two_ways` and `schools_in_two_las` (after any earlier year's).
+func recordSchoolsNamedTwoWays(_ o: ProgressJob.Outcome, in manifest: inout RunManifest) {
+    let file = o.schoolsNamedTwoWays.file
+    if !o.schoolsNamedTwoWays.schools.isEmpty {
+        var all = manifest.extra["schools_named_two_ways"] as? [[String: Any]] ?? []
+        all += o.schoolsNamedTwoWays.schools.map {
+            [
+                "file": file, "school": $0.school, "used": $0.used, "used_line": $0.usedLine,
+                "other": $0.other, "other_line": $0.otherLine,
+            ]
+        }
+        manifest.extra["schools_named_two_ways"] = all
     }
-    manifest.extra["schools_named_two_ways"] = all
+    if !o.schoolsInTwoLAs.isEmpty {
+        var all = manifest.extra["schools_in_two_las"] as? [[String: Any]] ?? []
+        all += o.schoolsInTwoLAs.map {
+            ["file": file, "school": $0.school, "used": $0.used, "other": $0.other, "other_line": $0.otherLine]
+        }
+        manifest.extra["schools_in_two_las"] = all
+    }
 }

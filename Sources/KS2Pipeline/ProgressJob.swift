@@ -39,11 +39,14 @@ public struct ProgressJob: Sendable {
         public var columns: [(String, ColumnReport)] = []
         /// The KS2 file's schools named in two ways (its base name, the schools).
         public var schoolsNamedTwoWays: (file: String, schools: [SchoolNamedTwoWays]) = ("", [])
+        /// The KS2 file's schools whose rows give them two LAs.
+        public var schoolsInTwoLAs: [SchoolInTwoLAs] = []
 
         /// The console's notes on the year's inputs: columns not read or absent, schools named two ways.
         var inputNotes: [String] {
             columns.flatMap(\.1.lines)
                 + SchoolNamedTwoWays.lines(schoolsNamedTwoWays.schools, file: schoolsNamedTwoWays.file)
+                + SchoolInTwoLAs.lines(schoolsInTwoLAs, file: schoolsNamedTwoWays.file)
         }
 
         /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
@@ -84,7 +87,7 @@ public struct ProgressJob: Sendable {
         ]
         job.manifest.accounts = outcome.accounts
         recordColumns(outcome.columns, in: &job.manifest)
-        recordSchoolsNamedTwoWays(outcome.schoolsNamedTwoWays, in: &job.manifest)
+        recordSchoolsNamedTwoWays(outcome, in: &job.manifest)
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure
@@ -143,7 +146,8 @@ public struct ProgressJob: Sendable {
             rejects: ks2Result.rejects + ks1Result.rejects,
             accounts: [("ks2", ks2Result.account), ("ks1", join.account)],
             columns: [("ks2", ks2Result.columns), ("ks1", ks1Result.columns)],
-            schoolsNamedTwoWays: (ks2Result.account.file, ks2Result.schoolsNamedTwoWays))
+            schoolsNamedTwoWays: (ks2Result.account.file, ks2Result.schoolsNamedTwoWays),
+            schoolsInTwoLAs: ks2Result.schoolsInTwoLAs)
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {

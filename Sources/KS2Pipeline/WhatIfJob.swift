@@ -115,7 +115,7 @@ public struct WhatIfJob: Sendable {
         ]
         manifest.accounts = outcome.accounts
         recordColumns(outcome.columns + [("remove", removals.columns)], in: &manifest)
-        recordSchoolsNamedTwoWays(outcome.schoolsNamedTwoWays, in: &manifest)
+        recordSchoolsNamedTwoWays(outcome, in: &manifest)
         manifest.extra["removals"] = [
             "rows": removals.readRows + removals.unreadable,
             "used": removals.readRows - removals.unknown,

@@ -193,6 +193,24 @@ struct SchoolNamedTwoWaysTests {
             ])
     }
 
+    @Test(arguments: [1 << 20, 7])
+    func aSchoolInTwoLAsShowsTheFirstAndIsReported(chunkBytes: Int) throws {
+        let text = """
+            upn,urn,la,read_score,writ_ta,mat_score
+            \(U.a),100001,936,104,EXS,101
+            \(U.b),100002,936,100,EXS,99
+            \(U.c),100001,850,100,EXS,99
+            \(U.d),100001,851,98,EXS,97
+
+            """
+        let file = try DelimitedFile(bytes: Array(text.utf8), path: "ks2.csv", threads: 3, chunkBytes: chunkBytes)
+        let r = try readKS2(file: file, year: 2019, options: IngestOptions(threads: 3))
+        #expect(r.cohort.schools.map(\.la) == ["936", "936"])
+        #expect(r.schoolsInTwoLAs == [SchoolInTwoLAs(school: "100001", used: "936", other: "850", otherLine: 4)])
+        // each pupil still counts in its own LA
+        #expect(r.cohort.pupils.map { r.cohort.localAuthorities[Int($0.la)] } == ["936", "936", "850", "851"])
+    }
+
     @Test func namesThatAgreeOrAreMissingSayNothing() throws {
         let path = write(
             "ks2.csv",

@@ -103,16 +103,13 @@ public struct SchoolNamedTwoWays: Sendable, Hashable {
 
     /// The console's line for a file's schools named two ways (none when there are none).
     public static func lines(_ schools: [SchoolNamedTwoWays], file: String) -> [String] {
-        guard !schools.isEmpty else { return [] }
-        let shown = schools.prefix(3).map {
-            "\($0.school) \"\(MessageText.clip($0.used, limit: 60))\" (line \($0.usedLine)), "
-                + "also \"\(MessageText.clip($0.other, limit: 60))\" (line \($0.otherLine))"
-        }
-        let more = schools.count > 3 ? "; and \(schools.count - 3) more (run.json)" : ""
-        let count = schools.count == 1 ? "a school is" : "\(schools.count) schools are"
-        return [
-            "note: \(file): \(count) named in two ways; the first name is used: \(shown.joined(separator: "; "))\(more)"
-        ]
+        schoolsNote(
+            file: file, count: schools.count, one: "a school is", many: "schools are",
+            what: "named in two ways; the first name is used",
+            shown: schools.prefix(3).map {
+                "\($0.school) \"\(MessageText.clip($0.used, limit: 60))\" (line \($0.usedLine)), "
+                    + "also \"\(MessageText.clip($0.other, limit: 60))\" (line \($0.otherLine))"
+            })
     }
 }
 
@@ -127,13 +124,18 @@ public struct SchoolInTwoLAs: Sendable, Hashable {
 
     /// The console's line for a file's schools in two LAs (none when there are none).
     public static func lines(_ schools: [SchoolInTwoLAs], file: String) -> [String] {
-        guard !schools.isEmpty else { return [] }
-        let shown = schools.prefix(3).map { "\($0.school) in \($0.used), also \($0.other) (line \($0.otherLine))" }
-        let more = schools.count > 3 ? "; and \(schools.count - 3) more (run.json)" : ""
-        let count = schools.count == 1 ? "a school's rows give it" : "\(schools.count) schools' rows give them"
-        return [
-            "note: \(file): \(count) two LAs; the school's row shows the first and each pupil counts in its own "
-                + "LA: \(shown.joined(separator: "; "))\(more)"
-        ]
+        schoolsNote(
+            file: file, count: schools.count, one: "a school's rows give it", many: "schools' rows give them",
+            what: "two LAs; the school's row shows the first and each pupil counts in its own LA",
+            shown: schools.prefix(3).map { "\($0.school) in \($0.used), also \($0.other) (line \($0.otherLine))" })
     }
+}
+
+/// One note line on a file's schools (the first three shown, the rest counted; all in run.json).
+private func schoolsNote(file: String, count: Int, one: String, many: String, what: String, shown: [String]) -> [String]
+{
+    guard count > 0 else { return [] }
+    let more = count > shown.count ? "; and \(count - shown.count) more (run.json)" : ""
+    let subject = count == 1 ? one : "\(count) \(many)"
+    return ["note: \(file): \(subject) \(what): \(shown.joined(separator: "; "))\(more)"]
 }

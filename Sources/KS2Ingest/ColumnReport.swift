@@ -131,6 +131,25 @@ public struct SchoolInTwoLAs: Sendable, Hashable {
     }
 }
 
+/// A school its rows mark special (`Y`) on some rows and not on others: it is taken as special
+/// (left out of the band percentiles), and the run says so.
+public struct SchoolPartlySpecial: Sendable, Hashable {
+    public var school: String
+    /// The first line marking it special, and the first not.
+    public var specialLine: Int
+    public var mainstreamLine: Int
+
+    /// The console's line for a file's schools marked both ways (none when there are none).
+    public static func lines(_ schools: [SchoolPartlySpecial], file: String) -> [String] {
+        schoolsNote(
+            file: file, count: schools.count, one: "a school is", many: "schools are",
+            what: "marked special on some rows and not on others; taken as special (out of the band percentiles)",
+            shown: schools.prefix(3).map {
+                "\($0.school) (special at line \($0.specialLine), not at line \($0.mainstreamLine))"
+            })
+    }
+}
+
 /// One note line on a file's schools (the first three shown, the rest counted; all in run.json).
 private func schoolsNote(file: String, count: Int, one: String, many: String, what: String, shown: [String]) -> [String]
 {

@@ -11,6 +11,8 @@ public struct KS2ReadResult: Sendable {
     public var schoolsNamedTwoWays: [SchoolNamedTwoWays]
     /// Schools whose rows give them more than one LA (the school's row shows the first), by line.
     public var schoolsInTwoLAs: [SchoolInTwoLAs] = []
+    /// Schools whose rows mark them special and not special (taken as special), by line.
+    public var schoolsPartlySpecial: [SchoolPartlySpecial] = []
     public init(
         cohort: KS2Cohort, rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil,
         schoolsNamedTwoWays: [SchoolNamedTwoWays] = []
@@ -436,6 +438,9 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
         cohort: merged.cohort, rejects: rejects, account: account, columns: columns,
         schoolsNamedTwoWays: merged.interning.namedTwoWays.sorted { $0.otherLine < $1.otherLine })
     result.schoolsInTwoLAs = merged.interning.schoolsInTwoLAs.sorted { $0.otherLine < $1.otherLine }
+    result.schoolsPartlySpecial = merged.interning.partlySpecial.sorted {
+        max($0.specialLine, $0.mainstreamLine) < max($1.specialLine, $1.mainstreamLine)
+    }
     return result
 }
 
@@ -456,6 +461,9 @@ private struct ChunkSchools {
     var schoolLARow: [Int32]
     var otherLARow: [Int32]
     var special: [Bool]
+    /// The first kept row marking the school special, and the first not marking it (-1: none).
+    var specialRow: [Int32]
+    var mainstreamRow: [Int32]
     var laFirst: [Int32]
 
     init(_ c: KS2Chunk, dropped: UnsafeBufferPointer<Bool>, offset: Int, file: DelimitedFile, nameColumn: Int) {
@@ -466,6 +474,8 @@ private struct ChunkSchools {
         otherLARow = schoolFirst
         schoolLARow = schoolFirst
         special = Array(repeating: false, count: c.schools.count)
+        specialRow = schoolFirst
+        mainstreamRow = schoolFirst
         laFirst = Array(repeating: -1, count: c.las.count)
         for (j, row) in c.rows.enumerated() where !dropped[offset + j] {
             kept += 1
@@ -487,7 +497,12 @@ private struct ChunkSchools {
                     otherLARow[s] = Int32(j)
                 }
             }
-            if row.special { special[s] = true }
+            if row.special {
+                special[s] = true
+                if specialRow[s] < 0 { specialRow[s] = Int32(j) }
+            } else if mainstreamRow[s] < 0 {
+                mainstreamRow[s] = Int32(j)
+            }
             if la >= 0 && laFirst[Int(la)] < 0 { laFirst[Int(la)] = Int32(j) }
         }
         names = Array(repeating: "", count: c.schools.count)
@@ -566,6 +581,12 @@ private struct FileOrderInterning {
     /// Schools whose rows name them two ways, each once (the first name stays).
     var namedTwoWays: [SchoolNamedTwoWays] = []
     var namedTwoWaysSchools = Set<Int>()
+    /// Per cohort school: the first line marking it special and the first not (0: none yet);
+    /// schools marked both ways, each once (taken as special).
+    var specialLines: [Int] = []
+    var mainstreamLines: [Int] = []
+    var partlySpecial: [SchoolPartlySpecial] = []
+    var partlySpecialSchools = Set<Int>()
     /// Schools whose rows give them two LAs, each once (the school's row shows the first).
     var schoolsInTwoLAs: [SchoolInTwoLAs] = []
     var inTwoLAsSchools = Set<Int>()
@@ -620,6 +641,24 @@ private struct FileOrderInterning {
                 otherLine: other.line))
     }
 
+    /// Notes a school whose rows mark it special and not special (it is taken as special).
+    mutating func noteSpecial(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int) {
+        if specialLines.count <= g {
+            specialLines += Array(repeating: 0, count: g + 1 - specialLines.count)
+            mainstreamLines += Array(repeating: 0, count: g + 1 - mainstreamLines.count)
+        }
+        if specialLines[g] == 0 && summary.specialRow[s] >= 0 {
+            specialLines[g] = Int(c.rows[Int(summary.specialRow[s])].pupil.line)
+        }
+        if mainstreamLines[g] == 0 && summary.mainstreamRow[s] >= 0 {
+            mainstreamLines[g] = Int(c.rows[Int(summary.mainstreamRow[s])].pupil.line)
+        }
+        guard specialLines[g] > 0 && mainstreamLines[g] > 0, partlySpecialSchools.insert(g).inserted else { return }
+        partlySpecial.append(
+            SchoolPartlySpecial(
+                school: cohort.schools[g].id, specialLine: specialLines[g], mainstreamLine: mainstreamLines[g]))
+    }
+
     /// Keeps the first name a school is given and notes the first other name its rows give.
     mutating func noteNames(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int) {
         guard summary.nameRow[s] >= 0 else { return }
@@ -668,6 +707,7 @@ private struct FileOrderInterning {
             if cohort.schools[g].la.isEmpty && summary.schoolLA[s] >= 0 {
                 cohort.schools[g].la = cohort.localAuthorities[Int(laMap[Int(summary.schoolLA[s])])]
             }
+            noteSpecial(c, summary, chunkSchool: s, school: g)
             if summary.special[s] { cohort.schools[g].special = true }
         }
         return schoolMap

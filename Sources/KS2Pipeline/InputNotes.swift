@@ -44,8 +44,9 @@ func recordColumns(_ reports: [(String, ColumnReport)], in manifest: inout RunMa
     manifest.extra["columns"] = all
 }
 
-/// Adds a year's KS2 schools named in two ways, and placed in two LAs, to run.json's
-/// `schools_named_two_ways` and `schools_in_two_las` (after any earlier year's).
+/// Adds a year's KS2 schools named in two ways, placed in two LAs, and marked special on some rows
+/// only, to run.json's `schools_named_two_ways`, `schools_in_two_las` and `schools_partly_special`
+/// (after any earlier year's).
 func recordSchoolsNamedTwoWays(_ o: ProgressJob.Outcome, in manifest: inout RunManifest) {
     let file = o.schoolsNamedTwoWays.file
     if !o.schoolsNamedTwoWays.schools.isEmpty {
@@ -64,5 +65,12 @@ func recordSchoolsNamedTwoWays(_ o: ProgressJob.Outcome, in manifest: inout RunM
             ["file": file, "school": $0.school, "used": $0.used, "other": $0.other, "other_line": $0.otherLine]
         }
         manifest.extra["schools_in_two_las"] = all
+    }
+    if !o.schoolsPartlySpecial.isEmpty {
+        var all = manifest.extra["schools_partly_special"] as? [[String: Any]] ?? []
+        all += o.schoolsPartlySpecial.map {
+            ["file": file, "school": $0.school, "special_line": $0.specialLine, "mainstream_line": $0.mainstreamLine]
+        }
+        manifest.extra["schools_partly_special"] = all
     }
 }

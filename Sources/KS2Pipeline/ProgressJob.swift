@@ -41,12 +41,15 @@ public struct ProgressJob: Sendable {
         public var schoolsNamedTwoWays: (file: String, schools: [SchoolNamedTwoWays]) = ("", [])
         /// The KS2 file's schools whose rows give them two LAs.
         public var schoolsInTwoLAs: [SchoolInTwoLAs] = []
+        /// The KS2 file's schools marked special on some rows only.
+        public var schoolsPartlySpecial: [SchoolPartlySpecial] = []
 
         /// The console's notes on the year's inputs: columns not read or absent, schools named two ways.
         var inputNotes: [String] {
             columns.flatMap(\.1.lines)
                 + SchoolNamedTwoWays.lines(schoolsNamedTwoWays.schools, file: schoolsNamedTwoWays.file)
                 + SchoolInTwoLAs.lines(schoolsInTwoLAs, file: schoolsNamedTwoWays.file)
+                + SchoolPartlySpecial.lines(schoolsPartlySpecial, file: schoolsNamedTwoWays.file)
         }
 
         /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
@@ -147,7 +150,7 @@ public struct ProgressJob: Sendable {
             accounts: [("ks2", ks2Result.account), ("ks1", join.account)],
             columns: [("ks2", ks2Result.columns), ("ks1", ks1Result.columns)],
             schoolsNamedTwoWays: (ks2Result.account.file, ks2Result.schoolsNamedTwoWays),
-            schoolsInTwoLAs: ks2Result.schoolsInTwoLAs)
+            schoolsInTwoLAs: ks2Result.schoolsInTwoLAs, schoolsPartlySpecial: ks2Result.schoolsPartlySpecial)
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {

@@ -211,6 +211,23 @@ struct SchoolNamedTwoWaysTests {
         #expect(r.cohort.pupils.map { r.cohort.localAuthorities[Int($0.la)] } == ["936", "936", "850", "851"])
     }
 
+    @Test(arguments: [1 << 20, 7])
+    func aSchoolMarkedSpecialOnSomeRowsIsSpecialAndReported(chunkBytes: Int) throws {
+        let text = """
+            upn,urn,special,read_score,writ_ta,mat_score
+            \(U.a),100001,N,104,EXS,101
+            \(U.b),100002,Y,100,EXS,99
+            \(U.c),100001,,100,EXS,99
+            \(U.d),100001,Y,98,EXS,97
+            \(U.e),100002,Y,98,EXS,97
+
+            """
+        let file = try DelimitedFile(bytes: Array(text.utf8), path: "ks2.csv", threads: 3, chunkBytes: chunkBytes)
+        let r = try readKS2(file: file, year: 2019, options: IngestOptions(threads: 3))
+        #expect(r.cohort.schools.map(\.special) == [true, true])
+        #expect(r.schoolsPartlySpecial == [SchoolPartlySpecial(school: "100001", specialLine: 5, mainstreamLine: 2)])
+    }
+
     @Test func namesThatAgreeOrAreMissingSayNothing() throws {
         let path = write(
             "ks2.csv",

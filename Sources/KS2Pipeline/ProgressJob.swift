@@ -130,6 +130,15 @@ public struct ProgressJob: Sendable {
                         "`ks2progress validate --ks2 FILE --year \(year) --out DIR` lists every reject in DIR/rejects.csv"
                 ))
         }
+        // a KS1 file with no usable row leaves every pupil without prior attainment: no progress at all
+        if ks1Result.records.isEmpty {
+            throw PipelineError.invalid(
+                nothingAccepted(
+                    path: ks1, rows: "pupil rows", account: ks1Result.account, rejects: ks1Result.rejects,
+                    listing: "`ks2progress validate --ks2 KS2 --ks1 FILE --year \(year) --out DIR` lists every reject "
+                        + "in DIR/rejects.csv",
+                    outcome: "no pupil has prior attainment, so no progress can be measured"))
+        }
         clock.begin("join")
         let join = joinKS1(ks2Result.cohort, ks1Result, threads: settings.threads)
         clock.begin("pupil progress")

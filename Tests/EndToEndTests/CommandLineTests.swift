@@ -70,6 +70,24 @@ import Testing
         #expect(r.stderr.contains("the first, line 2: invalid_upn"))
         #expect(r.stderr.contains("ks2progress validate"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
+        // a KS1 file whose every row is rejected leaves no pupil with prior attainment: it fails too
+        let ks1 = try Harness.read(Harness.repoRoot.appendingPathComponent("Data/sample/ks1-2019.csv"))
+        let ks1Lines = ks1.split(separator: "\n").prefix(4).enumerated().map { k, line in
+            k == 0 ? String(line) : String(line.dropFirst())
+        }
+        try Harness.write(ks1Lines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("ks1.csv"))
+        let k = try Harness.run(
+            [
+                "progress", "--ks2", Harness.repoRoot.appendingPathComponent("Data/sample/ks2-2019.csv").path,
+                "--ks1", "ks1.csv", "--year", "2019", "--estimates",
+                Harness.repoRoot.appendingPathComponent("Data/sample/national-2019").path, "--out", out.path,
+                "--no-xlsx",
+            ], in: dir)
+        #expect(k.status == 1)
+        #expect(
+            k.stderr.contains(
+                "ks1.csv: none of its 3 pupil rows was accepted (invalid_upn 3): no pupil has prior attainment"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     /// A KS2 export with a column of its own and without disadvantaged, EAL and SEN: the run says

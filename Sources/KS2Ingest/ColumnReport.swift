@@ -90,6 +90,25 @@ extension Columns {
     }
 }
 
+/// A KS2 file's schools whose rows describe them two ways: named two ways, placed in two LAs,
+/// marked special on some rows only. Each is resolved as before (the first name and LA; special)
+/// and said, on the console and in run.json.
+public struct SchoolNotes: Sendable, Hashable {
+    /// The file's base name.
+    public var file: String
+    public var namedTwoWays: [SchoolNamedTwoWays] = []
+    public var inTwoLAs: [SchoolInTwoLAs] = []
+    public var partlySpecial: [SchoolPartlySpecial] = []
+
+    public init(file: String) { self.file = file }
+
+    /// The console's lines, one per kind found.
+    public var lines: [String] {
+        SchoolNamedTwoWays.lines(namedTwoWays, file: file) + SchoolInTwoLAs.lines(inTwoLAs, file: file)
+            + SchoolPartlySpecial.lines(partlySpecial, file: file)
+    }
+}
+
 /// A school its rows name in two ways ("Oak Primary" on some, "Oak Primary School" on others):
 /// the first name is used, and the run says so rather than choosing in silence.
 public struct SchoolNamedTwoWays: Sendable, Hashable {

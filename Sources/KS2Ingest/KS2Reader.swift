@@ -7,21 +7,17 @@ public struct KS2ReadResult: Sendable {
     public var account: FileAccount
     /// The header's columns not read and optional columns absent.
     public var columns: ColumnReport
-    /// Schools that the file's rows name in more than one way (the first name is used), by line.
-    public var schoolsNamedTwoWays: [SchoolNamedTwoWays]
-    /// Schools whose rows give them more than one LA (the school's row shows the first), by line.
-    public var schoolsInTwoLAs: [SchoolInTwoLAs] = []
-    /// Schools whose rows mark them special and not special (taken as special), by line.
-    public var schoolsPartlySpecial: [SchoolPartlySpecial] = []
+    /// Schools the file's rows describe two ways (name, LA, special), each resolved as before.
+    public var schoolNotes: SchoolNotes
     public init(
         cohort: KS2Cohort, rejects: [Reject], account: FileAccount, columns: ColumnReport? = nil,
-        schoolsNamedTwoWays: [SchoolNamedTwoWays] = []
+        schoolNotes: SchoolNotes? = nil
     ) {
         self.cohort = cohort
         self.rejects = rejects
         self.account = account
         self.columns = columns ?? ColumnReport(file: account.file)
-        self.schoolsNamedTwoWays = schoolsNamedTwoWays
+        self.schoolNotes = schoolNotes ?? SchoolNotes(file: account.file)
     }
 }
 
@@ -434,14 +430,13 @@ public func readKS2(file: DelimitedFile, year: Int?, options: IngestOptions) thr
     let columns = ColumnReport(
         file: file.name, notRead: Columns.notRead(file.header, specs: Columns.ks2, mapping: options.columns),
         absent: Columns.absentKS2Columns(index, keepNames: options.keepNames))
-    var result = KS2ReadResult(
-        cohort: merged.cohort, rejects: rejects, account: account, columns: columns,
-        schoolsNamedTwoWays: merged.interning.namedTwoWays.sorted { $0.otherLine < $1.otherLine })
-    result.schoolsInTwoLAs = merged.interning.schoolsInTwoLAs.sorted { $0.otherLine < $1.otherLine }
-    result.schoolsPartlySpecial = merged.interning.partlySpecial.sorted {
-        max($0.specialLine, $0.mainstreamLine) < max($1.specialLine, $1.mainstreamLine)
-    }
-    return result
+    var notes = merged.interning.schoolNotes
+    notes.file = file.name
+    notes.namedTwoWays.sort { $0.otherLine < $1.otherLine }
+    notes.inTwoLAs.sort { $0.otherLine < $1.otherLine }
+    notes.partlySpecial.sort { max($0.specialLine, $0.mainstreamLine) < max($1.specialLine, $1.mainstreamLine) }
+    return KS2ReadResult(
+        cohort: merged.cohort, rejects: rejects, account: account, columns: columns, schoolNotes: notes)
 }
 
 /// What one chunk's kept rows (duplicates dropped) say about its chunk-local schools and LAs:
@@ -563,6 +558,19 @@ private func chunkSchoolSummaries(
     }
 }
 
+/// What a school's rows have said so far while chunks are interned: the first name's fingerprint
+/// and line, the first lines marking it special and not (0: none yet), and which two-way
+/// descriptions are already noted.
+private struct SchoolSeen {
+    var nameKey: UInt64 = 0
+    var nameLine = 0
+    var specialLine = 0
+    var mainstreamLine = 0
+    var namedTwoWays = false
+    var inTwoLAs = false
+    var partlySpecial = false
+}
+
 /// The cohort's schools and LAs interned chunk by chunk in file order of the kept rows, with each
 /// chunk's map from its local school and LA indices to the cohort's, so the copy can renumber.
 private struct FileOrderInterning {
@@ -575,21 +583,10 @@ private struct FileOrderInterning {
     var laMaps: [[Int32]] = []
     /// Per chunk: the position of its first kept row in the cohort; the last entry is the total.
     var keptStart = [0]
-    /// Per cohort school: the fingerprint and line of the name it was given (0, 0: none yet).
-    var nameKeys: [UInt64] = []
-    var nameLines: [Int] = []
-    /// Schools whose rows name them two ways, each once (the first name stays).
-    var namedTwoWays: [SchoolNamedTwoWays] = []
-    var namedTwoWaysSchools = Set<Int>()
-    /// Per cohort school: the first line marking it special and the first not (0: none yet);
-    /// schools marked both ways, each once (taken as special).
-    var specialLines: [Int] = []
-    var mainstreamLines: [Int] = []
-    var partlySpecial: [SchoolPartlySpecial] = []
-    var partlySpecialSchools = Set<Int>()
-    /// Schools whose rows give them two LAs, each once (the school's row shows the first).
-    var schoolsInTwoLAs: [SchoolInTwoLAs] = []
-    var inTwoLAsSchools = Set<Int>()
+    /// Per cohort school: what its rows have said so far.
+    var seen: [SchoolSeen] = []
+    /// Schools described two ways, each once per kind (the first description stays).
+    var schoolNotes = SchoolNotes(file: "")
 
     init(year: Int) { cohort = KS2Cohort(year: year) }
 
@@ -621,65 +618,54 @@ private struct FileOrderInterning {
     /// Notes the first other LA a school's rows give than the one it was first given (its pupils
     /// still count in their own LAs; the school's row shows the first).
     mutating func noteLAs(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int, laMap: [Int32]) {
-        guard summary.schoolLA[s] >= 0, !inTwoLAsSchools.contains(g) else { return }
+        guard summary.schoolLA[s] >= 0, !seen[g].inTwoLAs else { return }
         let las = cohort.localAuthorities
         func code(_ local: Int32) -> String { las[Int(laMap[Int(local)])] }
-        let used = cohort.schools[g].la
-        var other: (la: String, line: Int)? = nil
-        if !used.isEmpty && used != code(summary.schoolLA[s]) {
-            let first = summary.schoolLARow[s]
-            other = (code(summary.schoolLA[s]), Int(c.rows[Int(first)].pupil.line))
-        } else if summary.otherLARow[s] >= 0 {
-            let row = c.rows[Int(summary.otherLARow[s])]
-            other = (code(row.pupil.la), Int(row.pupil.line))
-        }
-        guard let other else { return }
-        inTwoLAsSchools.insert(g)
-        schoolsInTwoLAs.append(
+        let used = cohort.schools[g].la.isEmpty ? code(summary.schoolLA[s]) : cohort.schools[g].la
+        let otherRow = used != code(summary.schoolLA[s]) ? summary.schoolLARow[s] : summary.otherLARow[s]
+        guard otherRow >= 0 else { return }
+        let row = c.rows[Int(otherRow)]
+        seen[g].inTwoLAs = true
+        schoolNotes.inTwoLAs.append(
             SchoolInTwoLAs(
-                school: cohort.schools[g].id, used: used.isEmpty ? code(summary.schoolLA[s]) : used, other: other.la,
-                otherLine: other.line))
+                school: cohort.schools[g].id, used: used, other: code(row.pupil.la), otherLine: Int(row.pupil.line)))
     }
 
     /// Notes a school whose rows mark it special and not special (it is taken as special).
     mutating func noteSpecial(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int) {
-        if specialLines.count <= g {
-            specialLines += Array(repeating: 0, count: g + 1 - specialLines.count)
-            mainstreamLines += Array(repeating: 0, count: g + 1 - mainstreamLines.count)
+        func line(_ row: Int32) -> Int { Int(c.rows[Int(row)].pupil.line) }
+        if seen[g].specialLine == 0 && summary.specialRow[s] >= 0 { seen[g].specialLine = line(summary.specialRow[s]) }
+        if seen[g].mainstreamLine == 0 && summary.mainstreamRow[s] >= 0 {
+            seen[g].mainstreamLine = line(summary.mainstreamRow[s])
         }
-        if specialLines[g] == 0 && summary.specialRow[s] >= 0 {
-            specialLines[g] = Int(c.rows[Int(summary.specialRow[s])].pupil.line)
-        }
-        if mainstreamLines[g] == 0 && summary.mainstreamRow[s] >= 0 {
-            mainstreamLines[g] = Int(c.rows[Int(summary.mainstreamRow[s])].pupil.line)
-        }
-        guard specialLines[g] > 0 && mainstreamLines[g] > 0, partlySpecialSchools.insert(g).inserted else { return }
-        partlySpecial.append(
+        guard seen[g].specialLine > 0 && seen[g].mainstreamLine > 0 && !seen[g].partlySpecial else { return }
+        seen[g].partlySpecial = true
+        schoolNotes.partlySpecial.append(
             SchoolPartlySpecial(
-                school: cohort.schools[g].id, specialLine: specialLines[g], mainstreamLine: mainstreamLines[g]))
+                school: cohort.schools[g].id, specialLine: seen[g].specialLine, mainstreamLine: seen[g].mainstreamLine))
     }
 
     /// Keeps the first name a school is given and notes the first other name its rows give.
     mutating func noteNames(_ c: KS2Chunk, _ summary: ChunkSchools, chunkSchool s: Int, school g: Int) {
         guard summary.nameRow[s] >= 0 else { return }
         let first = c.rows[Int(summary.nameRow[s])]
+        if seen[g].nameKey == 0 {
+            seen[g].nameKey = first.schoolNameKey
+            seen[g].nameLine = Int(first.pupil.line)
+        }
+        // this chunk's first name differs from the school's, or a later row of the chunk does
         var other: (name: String, line: Int)? = nil
-        if nameKeys[g] == 0 {
-            nameKeys[g] = first.schoolNameKey
-            nameLines[g] = Int(first.pupil.line)
-            if summary.otherNameRow[s] >= 0 {
-                other = (summary.otherNames[s], Int(c.rows[Int(summary.otherNameRow[s])].pupil.line))
-            }
-        } else if nameKeys[g] != first.schoolNameKey {
+        if seen[g].nameKey != first.schoolNameKey {
             other = (summary.names[s], Int(first.pupil.line))
         } else if summary.otherNameRow[s] >= 0 {
             other = (summary.otherNames[s], Int(c.rows[Int(summary.otherNameRow[s])].pupil.line))
         }
-        guard let other, namedTwoWaysSchools.insert(g).inserted else { return }
+        guard let other, !seen[g].namedTwoWays else { return }
+        seen[g].namedTwoWays = true
         let used = cohort.schools[g].name.isEmpty ? summary.names[s] : cohort.schools[g].name
-        namedTwoWays.append(
+        schoolNotes.namedTwoWays.append(
             SchoolNamedTwoWays(
-                school: cohort.schools[g].id, used: used, usedLine: nameLines[g], other: other.name,
+                school: cohort.schools[g].id, used: used, usedLine: seen[g].nameLine, other: other.name,
                 otherLine: other.line))
     }
 
@@ -697,8 +683,7 @@ private struct FileOrderInterning {
                 g = cohort.schools.count
                 schoolIndex[id] = Int32(g)
                 cohort.schools.append(SchoolInfo(id: id))
-                nameKeys.append(0)
-                nameLines.append(0)
+                seen.append(SchoolSeen())
             }
             schoolMap[s] = Int32(g)
             noteNames(c, summary, chunkSchool: s, school: g)

@@ -9,12 +9,14 @@ import KS2Ingest
 /// how the whole list can be had, when a command gives it). A run never writes empty tables and
 /// exits 0 over such a file.
 func nothingAccepted(
-    path: String, rows: String, account: FileAccount, rejects: [Reject], listing: String?,
+    path: String, read: Int, rows: String, rejects: [Reject], listing: String?,
     outcome: String = "nothing to measure"
 ) -> String {
-    let reasons = account.rejectedByReason.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+    var counts: [RejectReason: Int] = [:]
+    for r in rejects { counts[r.reason, default: 0] += 1 }
+    let reasons = counts.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
         .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-    var message = "\(path): none of its \(account.read) \(rows) was accepted"
+    var message = "\(path): none of its \(read) \(rows) was accepted"
     if !reasons.isEmpty { message += " (\(reasons))" }
     message += ": \(outcome)"
     if let first = rejects.first {
@@ -44,33 +46,28 @@ func recordColumns(_ reports: [(String, ColumnReport)], in manifest: inout RunMa
     manifest.extra["columns"] = all
 }
 
-/// Adds a year's KS2 schools named in two ways, placed in two LAs, and marked special on some rows
-/// only, to run.json's `schools_named_two_ways`, `schools_in_two_las` and `schools_partly_special`
-/// (after any earlier year's).
-func recordSchoolsNamedTwoWays(_ o: ProgressJob.Outcome, in manifest: inout RunManifest) {
-    let file = o.schoolsNamedTwoWays.file
-    if !o.schoolsNamedTwoWays.schools.isEmpty {
-        var all = manifest.extra["schools_named_two_ways"] as? [[String: Any]] ?? []
-        all += o.schoolsNamedTwoWays.schools.map {
+/// Adds a year's KS2 schools described two ways to run.json's `schools_named_two_ways`,
+/// `schools_in_two_las` and `schools_partly_special` (after any earlier year's).
+func recordSchoolNotes(_ notes: SchoolNotes, in manifest: inout RunManifest) {
+    func add(_ key: String, _ entries: [[String: Any]]) {
+        guard !entries.isEmpty else { return }
+        let earlier = manifest.extra[key] as? [[String: Any]] ?? []
+        manifest.extra[key] = earlier + entries.map { $0.merging(["file": notes.file]) { a, _ in a } }
+    }
+    add(
+        "schools_named_two_ways",
+        notes.namedTwoWays.map {
             [
-                "file": file, "school": $0.school, "used": $0.used, "used_line": $0.usedLine,
-                "other": $0.other, "other_line": $0.otherLine,
+                "school": $0.school, "used": $0.used, "used_line": $0.usedLine, "other": $0.other,
+                "other_line": $0.otherLine,
             ]
-        }
-        manifest.extra["schools_named_two_ways"] = all
-    }
-    if !o.schoolsInTwoLAs.isEmpty {
-        var all = manifest.extra["schools_in_two_las"] as? [[String: Any]] ?? []
-        all += o.schoolsInTwoLAs.map {
-            ["file": file, "school": $0.school, "used": $0.used, "other": $0.other, "other_line": $0.otherLine]
-        }
-        manifest.extra["schools_in_two_las"] = all
-    }
-    if !o.schoolsPartlySpecial.isEmpty {
-        var all = manifest.extra["schools_partly_special"] as? [[String: Any]] ?? []
-        all += o.schoolsPartlySpecial.map {
-            ["file": file, "school": $0.school, "special_line": $0.specialLine, "mainstream_line": $0.mainstreamLine]
-        }
-        manifest.extra["schools_partly_special"] = all
-    }
+        })
+    add(
+        "schools_in_two_las",
+        notes.inTwoLAs.map { ["school": $0.school, "used": $0.used, "other": $0.other, "other_line": $0.otherLine] })
+    add(
+        "schools_partly_special",
+        notes.partlySpecial.map {
+            ["school": $0.school, "special_line": $0.specialLine, "mainstream_line": $0.mainstreamLine]
+        })
 }

@@ -79,7 +79,7 @@ public struct PipelineRun: Sendable {
             frame.manifest.accounts += outcome.accounts.map { ("\($0.0)_\(y.year)", $0.1) }
             columns += outcome.columns.map { ("\($0.0)_\(y.year)", $0.1) }
             lines += outcome.inputNotes
-            recordSchoolsNamedTwoWays(outcome, in: &frame.manifest)
+            recordSchoolNotes(outcome.schoolNotes, in: &frame.manifest)
             lines.append(job.summary(outcome, settings).split(separator: "\n").dropLast().joined(separator: "\n"))
             let last = y.year == years.last?.year
             var schoolRows: [SchoolResult]? = nil

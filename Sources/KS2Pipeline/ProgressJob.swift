@@ -37,20 +37,11 @@ public struct ProgressJob: Sendable {
         public var accounts: [(String, FileAccount)]
         /// Each pupil file's columns not read and optional columns absent (role, report).
         public var columns: [(String, ColumnReport)] = []
-        /// The KS2 file's schools named in two ways (its base name, the schools).
-        public var schoolsNamedTwoWays: (file: String, schools: [SchoolNamedTwoWays]) = ("", [])
-        /// The KS2 file's schools whose rows give them two LAs.
-        public var schoolsInTwoLAs: [SchoolInTwoLAs] = []
-        /// The KS2 file's schools marked special on some rows only.
-        public var schoolsPartlySpecial: [SchoolPartlySpecial] = []
+        /// The KS2 file's schools described two ways (name, LA, special).
+        public var schoolNotes = SchoolNotes(file: "")
 
-        /// The console's notes on the year's inputs: columns not read or absent, schools named two ways.
-        var inputNotes: [String] {
-            columns.flatMap(\.1.lines)
-                + SchoolNamedTwoWays.lines(schoolsNamedTwoWays.schools, file: schoolsNamedTwoWays.file)
-                + SchoolInTwoLAs.lines(schoolsInTwoLAs, file: schoolsNamedTwoWays.file)
-                + SchoolPartlySpecial.lines(schoolsPartlySpecial, file: schoolsNamedTwoWays.file)
-        }
+        /// The console's notes on the year's inputs: columns not read or absent, schools described two ways.
+        var inputNotes: [String] { columns.flatMap(\.1.lines) + schoolNotes.lines }
 
         /// The outcome without its pupil-level data, once pupils.csv and groups.csv hold it: the
         /// school, LA and England rows, the disadvantaged group rows (for the gaps), the estimates,
@@ -90,7 +81,7 @@ public struct ProgressJob: Sendable {
         ]
         job.manifest.accounts = outcome.accounts
         recordColumns(outcome.columns, in: &job.manifest)
-        recordSchoolsNamedTwoWays(outcome, in: &job.manifest)
+        recordSchoolNotes(outcome.schoolNotes, in: &job.manifest)
         var inMeasure: [String: Int] = [:]
         for s in Subject.allCases { inMeasure[s.name] = outcome.computation.table.pupilsInMeasure(s) }
         job.manifest.pupilsInMeasure = inMeasure
@@ -125,7 +116,7 @@ public struct ProgressJob: Sendable {
         if ks2Result.cohort.pupils.isEmpty {
             throw PipelineError.invalid(
                 nothingAccepted(
-                    path: ks2, rows: "pupil rows", account: ks2Result.account, rejects: ks2Result.rejects,
+                    path: ks2, read: ks2Result.account.read, rows: "pupil rows", rejects: ks2Result.rejects,
                     listing:
                         "`ks2progress validate --ks2 FILE --year \(year) --out DIR` lists every reject in DIR/rejects.csv"
                 ))
@@ -134,7 +125,7 @@ public struct ProgressJob: Sendable {
         if ks1Result.records.isEmpty {
             throw PipelineError.invalid(
                 nothingAccepted(
-                    path: ks1, rows: "pupil rows", account: ks1Result.account, rejects: ks1Result.rejects,
+                    path: ks1, read: ks1Result.account.read, rows: "pupil rows", rejects: ks1Result.rejects,
                     listing: "`ks2progress validate --ks2 KS2 --ks1 FILE --year \(year) --out DIR` lists every reject "
                         + "in DIR/rejects.csv",
                     outcome: "no pupil has prior attainment, so no progress can be measured"))
@@ -158,8 +149,7 @@ public struct ProgressJob: Sendable {
             rejects: ks2Result.rejects + ks1Result.rejects,
             accounts: [("ks2", ks2Result.account), ("ks1", join.account)],
             columns: [("ks2", ks2Result.columns), ("ks1", ks1Result.columns)],
-            schoolsNamedTwoWays: (ks2Result.account.file, ks2Result.schoolsNamedTwoWays),
-            schoolsInTwoLAs: ks2Result.schoolsInTwoLAs, schoolsPartlySpecial: ks2Result.schoolsPartlySpecial)
+            schoolNotes: ks2Result.schoolNotes)
     }
 
     func summary(_ o: Outcome, _ settings: RunSettings) -> String {

@@ -53,7 +53,7 @@ public struct TargetsJob: Sendable {
         if computed.targets.isEmpty {
             throw PipelineError.invalid(
                 nothingAccepted(
-                    path: cohort, rows: "pupil rows", account: computed.account, rejects: computed.rejects,
+                    path: cohort, read: computed.account.read, rows: "pupil rows", rejects: computed.rejects,
                     listing: nil))
         }
         return computed

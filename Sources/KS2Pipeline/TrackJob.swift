@@ -98,7 +98,8 @@ public struct TrackJob: Sendable {
         if file.records.isEmpty {
             throw PipelineError.invalid(
                 nothingAccepted(
-                    path: tracking, rows: "tracking rows", account: file.account, rejects: file.rejects, listing: nil))
+                    path: tracking, read: file.account.read, rows: "tracking rows", rejects: file.rejects, listing: nil)
+            )
         }
         var warnings = file.warnings
         var projectCohorts: [ProjectCohort] = []

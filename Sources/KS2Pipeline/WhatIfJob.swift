@@ -34,14 +34,10 @@ public struct WhatIfJob: Sendable {
         frame.clock.begin("what-if")
         let removals = try matchedRemovals(outcome.cohort)
         if removals.chosen.isEmpty {
-            var account = FileAccount(
-                file: (remove as NSString).lastPathComponent, read: removals.readRows + removals.unreadable,
-                rejected: removals.rejects.count)
-            for r in removals.rejects { account.rejectedByReason[r.reason, default: 0] += 1 }
             throw PipelineError.invalid(
                 nothingAccepted(
-                    path: remove, rows: "removal rows", account: account, rejects: removals.rejects, listing: nil,
-                    outcome: "nothing to remove"))
+                    path: remove, read: removals.readRows + removals.unreadable, rows: "removal rows",
+                    rejects: removals.rejects, listing: nil, outcome: "nothing to remove"))
         }
         let after = aggregate(
             cohort: outcome.cohort, table: removingPupils(outcome.computation.table, removals.chosen),
@@ -115,7 +111,7 @@ public struct WhatIfJob: Sendable {
         ]
         manifest.accounts = outcome.accounts
         recordColumns(outcome.columns + [("remove", removals.columns)], in: &manifest)
-        recordSchoolsNamedTwoWays(outcome, in: &manifest)
+        recordSchoolNotes(outcome.schoolNotes, in: &manifest)
         manifest.extra["removals"] = [
             "rows": removals.readRows + removals.unreadable,
             "used": removals.readRows - removals.unknown,

@@ -182,12 +182,12 @@ struct SchoolNamedTwoWaysTests {
         let r = try readKS2(file: file, year: 2019, options: IngestOptions(threads: 3))
         #expect(r.cohort.schools.map(\.name) == ["Oak Primary", "Elm Junior"])
         #expect(
-            r.schoolsNamedTwoWays == [
+            r.schoolNotes.namedTwoWays == [
                 SchoolNamedTwoWays(
                     school: "100001", used: "Oak Primary", usedLine: 2, other: "Oak Primary School", otherLine: 5)
             ])
         #expect(
-            SchoolNamedTwoWays.lines(r.schoolsNamedTwoWays, file: "ks2.csv") == [
+            SchoolNamedTwoWays.lines(r.schoolNotes.namedTwoWays, file: "ks2.csv") == [
                 "note: ks2.csv: a school is named in two ways; the first name is used: 100001 \"Oak Primary\" "
                     + "(line 2), also \"Oak Primary School\" (line 5)"
             ])
@@ -206,7 +206,7 @@ struct SchoolNamedTwoWaysTests {
         let file = try DelimitedFile(bytes: Array(text.utf8), path: "ks2.csv", threads: 3, chunkBytes: chunkBytes)
         let r = try readKS2(file: file, year: 2019, options: IngestOptions(threads: 3))
         #expect(r.cohort.schools.map(\.la) == ["936", "936"])
-        #expect(r.schoolsInTwoLAs == [SchoolInTwoLAs(school: "100001", used: "936", other: "850", otherLine: 4)])
+        #expect(r.schoolNotes.inTwoLAs == [SchoolInTwoLAs(school: "100001", used: "936", other: "850", otherLine: 4)])
         // each pupil still counts in its own LA
         #expect(r.cohort.pupils.map { r.cohort.localAuthorities[Int($0.la)] } == ["936", "936", "850", "851"])
     }
@@ -225,7 +225,8 @@ struct SchoolNamedTwoWaysTests {
         let file = try DelimitedFile(bytes: Array(text.utf8), path: "ks2.csv", threads: 3, chunkBytes: chunkBytes)
         let r = try readKS2(file: file, year: 2019, options: IngestOptions(threads: 3))
         #expect(r.cohort.schools.map(\.special) == [true, true])
-        #expect(r.schoolsPartlySpecial == [SchoolPartlySpecial(school: "100001", specialLine: 5, mainstreamLine: 2)])
+        #expect(
+            r.schoolNotes.partlySpecial == [SchoolPartlySpecial(school: "100001", specialLine: 5, mainstreamLine: 2)])
     }
 
     @Test func namesThatAgreeOrAreMissingSayNothing() throws {
@@ -234,6 +235,6 @@ struct SchoolNamedTwoWaysTests {
             "upn,urn,school_name,read_score,writ_ta,mat_score\n\(U.a),100001,Oak,104,EXS,101\n"
                 + "\(U.b),100001,,100,EXS,99\n\(U.c),100001,Oak,100,EXS,99\n")
         let r = try readKS2(path: path, year: 2019, options: IngestOptions())
-        #expect(r.schoolsNamedTwoWays.isEmpty && r.cohort.schools.map(\.name) == ["Oak"])
+        #expect(r.schoolNotes.namedTwoWays.isEmpty && r.cohort.schools.map(\.name) == ["Oak"])
     }
 }

@@ -98,11 +98,7 @@ public func gapsCSV(_ rows: ArraySlice<GapRow>, header: Bool = true) -> [UInt8] 
         if header { w.appendHeader(gapsCSVHeader) }
         for i in rows.indices {
             let r = rows[i]
-            w.appendInt(r.year)
-            w.appendText(r.level.name)
-            w.appendText(r.id)
-            w.appendText(r.name)
-            w.appendText(r.la)
+            w.appendArea(year: r.year, level: r.level, id: r.id, name: r.name, la: r.la)
             w.appendText(r.subject.name)
             let d = r.disadvantaged
             w.appendFigures(n: d.n, progress: d.progress, lower: d.lower, upper: d.upper, status: d.status)

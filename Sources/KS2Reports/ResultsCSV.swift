@@ -47,6 +47,20 @@ extension RowBytes {
         appendInt(s.band)
     }
 
+    /// A row's first five fields in schools.csv, groups.csv and gaps.csv: year, level, id, name, la.
+    mutating func appendArea(year: Int, level: ResultLevel, id: String, name: String, la: String) {
+        appendInt(year)
+        appendText(level.name)
+        appendText(id)
+        appendText(name)
+        appendText(la)
+    }
+
+    /// The same for a results row.
+    mutating func appendArea(_ r: SchoolResult) {
+        appendArea(year: r.year, level: r.level, id: r.id, name: r.name, la: r.la)
+    }
+
     /// eligible, ks1_aps, the three subjects and the 13 attainment measures of a row.
     mutating func appendMeasures(_ r: SchoolResult) {
         appendInt(r.eligible)
@@ -72,11 +86,7 @@ public func schoolsCSV(_ rows: ArraySlice<SchoolResult>, header: Bool = true) ->
         RowBytes.collect(capacity: 800 * (rows.count + 1), cachingNumbers: true) { w in
             if header { w.appendHeader(schoolsCSVHeader) }
             for i in rows.indices {
-                w.appendInt(rows[i].year)
-                w.appendText(rows[i].level.name)
-                w.appendText(rows[i].id)
-                w.appendText(rows[i].name)
-                w.appendText(rows[i].la)
+                w.appendArea(rows[i])
                 w.appendMeasures(rows[i])
                 w.endRow()
             }
@@ -103,11 +113,7 @@ public func groupsCSV(_ rows: ArraySlice<GroupResult>, header: Bool = true) -> [
                     w.appendWritten(from: prefix.start, count: prefix.count)
                 } else {
                     let start = w.written
-                    w.appendInt(rows[i].result.year)
-                    w.appendText(rows[i].result.level.name)
-                    w.appendText(rows[i].result.id)
-                    w.appendText(rows[i].result.name)
-                    w.appendText(rows[i].result.la)
+                    w.appendArea(rows[i].result)
                     prefix = (start, w.written - start)
                 }
                 w.appendText(rows[i].group)
